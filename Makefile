@@ -1,0 +1,39 @@
+# The two commands: `make run` (serve the app with demo data) and `make test` (every test).
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+ASSETS := booking/static/govuk/govuk-frontend.min.css
+export FLASK_APP := wsgi
+
+.PHONY: run test test-browser bench lint install assets clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+$(ASSETS):
+	./scripts/fetch-govuk-frontend.sh
+
+assets: $(ASSETS)
+
+run: install assets
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo --if-empty
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: install assets
+	VENV=$(VENV) ./scripts/test.sh
+
+bench: install assets
+	VENV=$(VENV) $(BIN)/python bench/run_all.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) booking/static/govuk .pytest_cache

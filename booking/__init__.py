@@ -1,0 +1,112 @@
+"""The booking and attendance service for Signs of Safety training in Cumbria."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from config import CONFIGS, Config
+
+from .extensions import csrf, db, limiter, login_manager, mail, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_class: type[Config] | str | None = None, **overrides) -> Flask:
+    """Build the application: settings, extensions, blueprints, error pages and commands."""
+    if config_class is None or isinstance(config_class, str):
+        name = config_class or os.environ.get("FLASK_CONFIG", "development")
+        config_class = CONFIGS[name]
+
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+        static_url_path="/static",
+        instance_path=os.environ.get("INSTANCE_PATH") or str(ROOT / "instance"),
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    _check_settings(app)
+
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+            app.instance_path, "booking.db"
+        )
+    _tune_engine(app)
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    mail.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    WTFormsHelpers(app)
+
+    from .services.db import lock_settings
+
+    lock_settings.enabled = app.config["BOOKING_LOCKS_ENABLED"]
+    lock_settings.pause_seconds = app.config["BOOKING_TEST_PAUSE_SECONDS"]
+
+    from . import auth, web
+
+    auth.init_app(app)
+    web.init_app(app)
+
+    from .views import register_blueprints
+
+    register_blueprints(app)
+
+    from .cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _check_settings(app: Flask) -> None:
+    if app.config.get("ENV_NAME") == "production":
+        if not app.config.get("SECRET_KEY") or len(app.config["SECRET_KEY"]) < 32:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a long random value (32 characters or more) "
+                "before the service can start in production."
+            )
+        url = app.config.get("SQLALCHEMY_DATABASE_URI") or ""
+        if not url.startswith("postgresql"):
+            logging.getLogger(__name__).warning(
+                "Production is running without PostgreSQL (DATABASE_URL is %r).",
+                url.split(":", 1)[0] or "unset",
+            )
+
+
+def _tune_engine(app: Flask) -> None:
+    """Pool settings per database: SQLite files wait for the write lock; PostgreSQL pools."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if url.startswith("sqlite"):
+        options.setdefault("connect_args", {})
+        options["connect_args"].setdefault("timeout", 30)
+        options["connect_args"].setdefault("check_same_thread", False)
+    else:
+        options.setdefault("pool_size", 10)
+        options.setdefault("max_overflow", 20)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options

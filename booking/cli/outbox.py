@@ -1,0 +1,7 @@
+"""Commands for the outbox area."""
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Add this area's commands to the flask command line."""

@@ -1,0 +1,127 @@
+"""Course types, venues, courses (cohorts) and their two course days."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+
+from sqlalchemy import CheckConstraint, Date, Enum, ForeignKey, Integer, String, Text, Time
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+
+class CourseStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+    FINISHED = "finished"
+
+
+class CourseType(db.Model):
+    __tablename__ = "course_types"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    #: Short name used in URLs, e.g. "introductory".
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: What to bring, shown on course pages and in reminders.
+    what_to_bring: Mapped[str] = mapped_column(Text, default="")
+
+    courses: Mapped[list[Course]] = relationship(back_populates="course_type")
+
+
+class Venue(db.Model):
+    __tablename__ = "venues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(Text)  #: full postal address, one line per row
+    town: Mapped[str] = mapped_column(String(100))
+    postcode: Mapped[str] = mapped_column(String(10), default="")
+    accessibility_notes: Mapped[str] = mapped_column(Text, default="")
+    parking_notes: Mapped[str] = mapped_column(Text, default="")
+    is_archived: Mapped[bool] = mapped_column(default=False)
+
+    courses: Mapped[list[Course]] = relationship(back_populates="venue")
+
+    @property
+    def one_line_address(self) -> str:
+        parts = [line.strip() for line in self.address.splitlines() if line.strip()]
+        if self.postcode and self.postcode not in parts:
+            parts.append(self.postcode)
+        return ", ".join([self.name, *parts])
+
+
+class Course(db.Model):
+    """One cohort of a course type: two days, a venue, and a number of places."""
+
+    __tablename__ = "courses"
+    __table_args__ = (
+        CheckConstraint("total_places >= 0", name="total_places_not_negative"),
+        CheckConstraint(
+            "partner_places >= 0 AND partner_places <= total_places",
+            name="partner_places_within_total",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_type_id: Mapped[int] = mapped_column(ForeignKey("course_types.id"), index=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"), index=True)
+    status: Mapped[CourseStatus] = mapped_column(
+        Enum(CourseStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        default=CourseStatus.DRAFT,
+        index=True,
+    )
+    total_places: Mapped[int] = mapped_column(Integer)
+    #: Places kept for partner agencies until the release date.
+    partner_places: Mapped[int] = mapped_column(Integer, default=0)
+    #: From this date (Europe/London) unfilled places are open to everyone.
+    release_on: Mapped[date] = mapped_column(Date)
+    #: Set when a coordinator opens all places before the release date.
+    released_early_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: After this moment only coordinators can add people.
+    booking_closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    trainers: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")  #: shown to everyone on the course page
+    cancelled_reason: Mapped[str] = mapped_column(Text, default="")
+    #: Goes up by one whenever dates, times or venue change (calendar invites use it).
+    schedule_version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    course_type: Mapped[CourseType] = relationship(back_populates="courses")
+    venue: Mapped[Venue] = relationship(back_populates="courses")
+    days: Mapped[list[CourseDay]] = relationship(
+        back_populates="course", order_by="CourseDay.day_number", cascade="all, delete-orphan"
+    )
+
+    @property
+    def first_day(self) -> CourseDay:
+        return self.days[0]
+
+    @property
+    def last_day(self) -> CourseDay:
+        return self.days[-1]
+
+
+class CourseDay(db.Model):
+    """One day of a course, in Europe/London wall-clock time."""
+
+    __tablename__ = "course_days"
+    __table_args__ = (
+        UniqueConstraint("course_id", "day_number", name="uq_course_days_course_day"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    day_number: Mapped[int] = mapped_column(Integer)  #: 1 or 2
+    date: Mapped[date] = mapped_column(Date, index=True)
+    starts_at: Mapped[time] = mapped_column(Time)
+    ends_at: Mapped[time] = mapped_column(Time)
+
+    course: Mapped[Course] = relationship(back_populates="days")

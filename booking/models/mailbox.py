@@ -1,0 +1,44 @@
+"""Messages that arrived at the training mailbox, and what was done with them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, Enum, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+
+class InboundOutcome(enum.StrEnum):
+    BOOKING_LINK_SENT = "booking_link_sent"
+    BOOKED = "booked"
+    CANCEL_LINK_SENT = "cancel_link_sent"
+    TRIAGE = "triage"  #: waiting for a coordinator
+    IGNORED = "ignored"  #: automatic reply, calendar reply, bounce ...
+    REJECTED = "rejected"  #: too big or unreadable
+    CLOSED = "closed"  #: a coordinator dealt with it
+
+
+class InboundMessage(db.Model):
+    __tablename__ = "inbound_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Message-ID, or a hash of sender, date and body when there is none.
+    fingerprint: Mapped[str] = mapped_column(String(300), unique=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sender: Mapped[str] = mapped_column(String(320), default="")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[InboundOutcome] = mapped_column(
+        Enum(InboundOutcome, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
+    )
+    #: What the system understood: course ids matched, intent, problems met while reading.
+    understanding: Mapped[dict] = mapped_column(JSON, default=dict)
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"))
+    closed_note: Mapped[str] = mapped_column(Text, default="")
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,147 @@
+"""Transactions that take booking decisions: locking, SQLite's write lock, and retries.
+
+Every service function that writes is wrapped in `@transactional`. It commits on success,
+rolls back on any error, and retries a bounded number of times when the database reports
+contention (a busy SQLite file, a PostgreSQL deadlock or serialisation failure). When the
+retries run out it raises `TryAgain`, which the web layer shows as a plain "please try
+again" page. Nested calls join the outer transaction.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import random
+import sqlite3
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from ..extensions import db
+from .errors import TryAgain
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+MAX_ATTEMPTS = 8
+
+
+class LockSettings:
+    """Switches the application factory copies from configuration.
+
+    `enabled=False` and a `pause_seconds` exist only so a test can show that the
+    overbooking test fails without the lock; production never changes them.
+    """
+
+    enabled: bool = True
+    pause_seconds: float = 0.0
+
+
+lock_settings = LockSettings()
+
+_depth: contextvars.ContextVar[int] = contextvars.ContextVar("transaction_depth", default=0)
+_sqlite_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "sqlite_immediate", default=False
+)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, _record):
+    """Let SQLAlchemy, not the sqlite3 module, decide how transactions begin; turn on WAL."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_on_begin(conn):
+    """Writes start with BEGIN IMMEDIATE so two writers queue instead of failing mid-way."""
+    if conn.dialect.name == "sqlite":
+        immediate = _sqlite_immediate.get() and lock_settings.enabled
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def is_sqlite() -> bool:
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
+def _is_retryable(exc: DBAPIError) -> bool:
+    orig = getattr(exc, "orig", None)
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate in {"40001", "40P01", "55P03"}:  # serialisation, deadlock, lock not available
+        return True
+    if isinstance(orig, sqlite3.OperationalError):
+        message = str(orig).lower()
+        return "locked" in message or "busy" in message
+    return False
+
+
+def transactional(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run `fn` in one committed transaction, retrying on contention; nested calls join in."""
+
+    @wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        if _depth.get():
+            return fn(*args, **kwargs)
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            depth_token = _depth.set(1)
+            immediate_token = _sqlite_immediate.set(True)
+            try:
+                if is_sqlite() and db.session.in_transaction() and not _has_pending_changes():
+                    # A read-only transaction cannot be upgraded safely: start a write one.
+                    db.session.rollback()
+                result = fn(*args, **kwargs)
+                db.session.commit()
+                return result
+            except (OperationalError, DBAPIError) as exc:
+                db.session.rollback()
+                if not _is_retryable(exc):
+                    raise
+                if attempt == MAX_ATTEMPTS:
+                    raise TryAgain() from exc
+                time.sleep(random.uniform(0.01, 0.05) * attempt)  # noqa: S311 - jitter only
+            except BaseException:
+                db.session.rollback()
+                raise
+            finally:
+                _sqlite_immediate.reset(immediate_token)
+                _depth.reset(depth_token)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return wrapper
+
+
+def _has_pending_changes() -> bool:
+    session = db.session
+    return bool(session.new or session.dirty or session.deleted)
+
+
+def lock_course(course_id: int):
+    """Load a course and hold its row lock until the transaction ends.
+
+    PostgreSQL: SELECT ... FOR UPDATE. SQLite: the transaction already began with
+    BEGIN IMMEDIATE, which is a lock on the whole database.
+    """
+    from ..models import Course
+
+    stmt = select(Course).where(Course.id == course_id).execution_options(populate_existing=True)
+    if lock_settings.enabled:
+        stmt = stmt.with_for_update()
+    course = db.session.execute(stmt).scalar_one_or_none()
+    if lock_settings.pause_seconds:
+        time.sleep(lock_settings.pause_seconds)
+    return course
+
+
+def lock_courses(course_ids: list[int]) -> dict:
+    """Lock several courses in id order, so two movers never deadlock each other."""
+    return {course_id: lock_course(course_id) for course_id in sorted(set(course_ids))}

@@ -1,0 +1,47 @@
+"""The one family of domain errors. Each carries a plain-English message a person can read."""
+
+
+class BookingError(Exception):
+    """A rule said no. `message` is shown to the person as it is."""
+
+    default_message = "Something went wrong. Please try again."
+
+    def __init__(self, message: str | None = None):
+        self.message = message or self.default_message
+        super().__init__(self.message)
+
+
+class NotFound(BookingError):
+    default_message = "We could not find that."
+
+
+class NotAllowed(BookingError):
+    default_message = "You cannot do that."
+
+
+class CourseNotBookable(BookingError):
+    default_message = "This course is not taking bookings."
+
+
+class BookingClosed(BookingError):
+    default_message = "Bookings for this course have closed. Please contact the training team."
+
+
+class AlreadyBooked(BookingError):
+    default_message = "You already have a place on this training."
+
+
+class LinkInvalid(BookingError):
+    default_message = "This link does not work any more. It may have been used already or be out of date."
+
+
+class ValidationError(BookingError):
+    """Input that breaks a rule; `field` names the form field to highlight, if any."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class TryAgain(BookingError):
+    default_message = "Lots of people are booking right now. Please try again in a moment."

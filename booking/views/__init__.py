@@ -1,0 +1,10 @@
+"""Blueprints: one per area. Routes only; rules live in booking/services."""
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from . import account, auth, bookings, coordinator, courses, mailbox, pages, registers, reports
+
+    for module in (account, auth, bookings, coordinator, courses, mailbox, pages, registers, reports):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,5 @@
+"""Routes for the reports area."""
+
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__, url_prefix="/coordinator/reports")

@@ -1,0 +1,96 @@
+"""Web-wide wiring: GOV.UK assets, template helpers, error pages and domain-error handling."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import Flask, render_template, send_from_directory
+from werkzeug.exceptions import HTTPException
+
+from .services.errors import TryAgain
+
+LONDON = ZoneInfo("Europe/London")
+GOVUK_DIR = Path(__file__).resolve().parent / "static" / "govuk"
+
+
+def init_app(app: Flask) -> None:
+    @app.route("/assets/<path:filename>")
+    def govuk_assets(filename: str):
+        return send_from_directory(GOVUK_DIR, filename, max_age=86400)
+
+    app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["short_date"] = short_date
+    app.jinja_env.filters["clock"] = clock
+    app.jinja_env.filters["london"] = to_london
+    app.jinja_env.globals["service_name"] = app.config["SERVICE_NAME"]
+    app.jinja_env.globals["training_mailbox"] = app.config["TRAINING_MAILBOX"]
+
+    @app.context_processor
+    def navigation():
+        return {"navigation_items": _navigation_items}
+
+    @app.errorhandler(TryAgain)
+    def busy(error: TryAgain):
+        return render_template("errors/try_again.html", message=error.message), 503
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        template = {
+            400: "errors/400.html",
+            403: "errors/404.html",  # say no more than "not found" about things you cannot see
+            404: "errors/404.html",
+            405: "errors/400.html",
+            429: "errors/429.html",
+        }.get(error.code, "errors/500.html")
+        code = 404 if error.code == 403 else error.code
+        return render_template(template, error=error), code
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        app.logger.exception("Unhandled error")
+        return render_template("errors/500.html"), 500
+
+
+def _navigation_items() -> list[dict]:
+    from flask import request, url_for
+    from flask_login import current_user
+
+    items = [("Courses", url_for("courses.calendar")), ("My bookings", url_for("account.index"))]
+    if current_user.is_authenticated:
+        items.append(("Coordinators", url_for("coordinator.dashboard")))
+    path = request.path
+    return [
+        {"href": href, "text": text, "active": path == href or path.startswith(href + "/")}
+        for text, href in items
+    ]
+
+
+def to_london(value: datetime) -> datetime:
+    return value.astimezone(LONDON)
+
+
+def long_date(value: date | datetime) -> str:
+    """Monday 3 March 2026."""
+    if isinstance(value, datetime):
+        value = to_london(value).date()
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+def short_date(value: date | datetime) -> str:
+    """3 March 2026."""
+    if isinstance(value, datetime):
+        value = to_london(value).date()
+    return f"{value.day} {value:%B %Y}"
+
+
+def clock(value: time | datetime) -> str:
+    """9:30am, 1pm."""
+    if isinstance(value, datetime):
+        value = to_london(value).time()
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    if value.minute:
+        return f"{hour}:{value.minute:02d}{suffix}"
+    return f"{hour}{suffix}"

@@ -1,0 +1,134 @@
+"""Settings, read from environment variables with safe defaults for development.
+
+Every setting is documented in README.md. `create_app()` picks the class named by
+`FLASK_CONFIG` (development, testing or production); development is the default.
+"""
+
+import os
+from datetime import timedelta
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _env_list(name: str, default: str) -> list[str]:
+    raw = os.environ.get(name, default)
+    return [part.strip().lower() for part in raw.split(",") if part.strip()]
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    #: None means "a SQLite file in the instance folder", filled in by the factory.
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    #: The public address of the site, used to build every link in an email.
+    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+    SERVICE_NAME = "Signs of Safety training"
+
+    TRAINING_MAILBOX = os.environ.get("TRAINING_MAILBOX", "SignsOfSafety@cumbria.gov.uk")
+    COUNCIL_EMAIL_DOMAINS = _env_list(
+        "COUNCIL_EMAIL_DOMAINS",
+        "cumberland.gov.uk,westmorlandandfurness.gov.uk,cumbria.gov.uk",
+    )
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get(
+        "MAIL_DEFAULT_SENDER", "Signs of Safety training <no-reply@cumbria.gov.uk>"
+    )
+    MAIL_SUPPRESS_SEND = _env_bool("MAIL_SUPPRESS_SEND", False)
+    #: Seconds an SMTP connection may take before we give up and retry later.
+    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
+    #: Send queued mail straight after the request that queued it (best effort).
+    OUTBOX_SEND_AFTER_REQUEST = _env_bool("OUTBOX_SEND_AFTER_REQUEST", True)
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+
+    WTF_CSRF_TIME_LIMIT = None  # the session's own lifetime limits the token
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    #: Coordinators are signed out after this long without doing anything.
+    COORDINATOR_IDLE_TIMEOUT = timedelta(minutes=_env_int("COORDINATOR_IDLE_MINUTES", 30))
+    #: ... and after this long whatever they do.
+    COORDINATOR_ABSOLUTE_TIMEOUT = timedelta(hours=_env_int("COORDINATOR_ABSOLUTE_HOURS", 10))
+
+    #: Days after a course ends before support needs text is deleted.
+    SUPPORT_NEEDS_RETENTION_DAYS = _env_int("SUPPORT_NEEDS_RETENTION_DAYS", 30)
+    #: Years without a booking before a person's details are anonymised.
+    STAFF_RETENTION_YEARS = _env_int("STAFF_RETENTION_YEARS", 6)
+    PARTNER_RETENTION_YEARS = _env_int("PARTNER_RETENTION_YEARS", 6)
+
+    #: Test-only switches for the overbooking control test; never set in production.
+    BOOKING_LOCKS_ENABLED = True
+    BOOKING_TEST_PAUSE_SECONDS = 0.0
+
+    #: Mailbox reading (see README: "Bookings by email").
+    MAILBOX_IMAP_HOST = os.environ.get("MAILBOX_IMAP_HOST", "")
+    MAILBOX_IMAP_PORT = _env_int("MAILBOX_IMAP_PORT", 993)
+    MAILBOX_IMAP_USER = os.environ.get("MAILBOX_IMAP_USER", "")
+    MAILBOX_IMAP_PASSWORD = os.environ.get("MAILBOX_IMAP_PASSWORD", "")
+    MAILBOX_IMAP_OAUTH2_TOKEN = os.environ.get("MAILBOX_IMAP_OAUTH2_TOKEN", "")
+    MAILBOX_TRUSTED_AUTHSERV_ID = os.environ.get("MAILBOX_TRUSTED_AUTHSERV_ID", "")
+    MAILBOX_MAX_MESSAGE_BYTES = _env_int("MAILBOX_MAX_MESSAGE_BYTES", 5 * 1024 * 1024)
+
+
+class DevelopmentConfig(Config):
+    """Local use: SQLite in the instance folder, a fixed harmless secret, mail printed only."""
+
+    ENV_NAME = "development"
+    DEBUG = False
+    SECRET_KEY = Config.SECRET_KEY or "development-only-secret-key-not-for-production"
+    MAIL_SUPPRESS_SEND = _env_bool("MAIL_SUPPRESS_SEND", True)
+
+
+class TestingConfig(Config):
+    """The test suite: its own database (DATABASE_URL is ignored), no real mail, no rate limits."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    MAIL_SUPPRESS_SEND = True
+    OUTBOX_SEND_AFTER_REQUEST = False
+    RATELIMIT_ENABLED = False
+    WTF_CSRF_ENABLED = False
+    SITE_URL = "http://localhost"
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    """Live service: refuses to start without a secret key; cookies only over HTTPS."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-session"
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,176 @@
+"""Shared fixtures: one database per test run (SQLite file or a fresh PostgreSQL database),
+emptied after every test, plus the app, client, CLI runner, clock and sign-in helpers.
+
+TEST_DB=sqlite (default) or TEST_DB=postgres (with TEST_POSTGRES_URL) picks the database;
+scripts/test.sh runs the suite once on each.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from booking import create_app
+from booking.extensions import db as _db
+from booking.services.db import lock_settings
+
+from . import factories
+
+TEST_DB = os.environ.get("TEST_DB", "sqlite")
+PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def pytest_report_header(config):
+    return f"database: {TEST_DB}"
+
+
+def pytest_collection_modifyitems(config, items):
+    if TEST_DB != "postgres":
+        skip = pytest.mark.skip(reason="needs PostgreSQL (this run is on SQLite)")
+        for item in items:
+            if "postgres_only" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A database of our own for the whole run, created empty and dropped at the end."""
+    if TEST_DB == "postgres":
+        server = make_url(PG_URL)
+        name = f"booking_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield server.set(database=name).render_as_string(hide_password=False)
+        _db_engine_dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        path = tmp_path_factory.mktemp("db") / "test.db"
+        yield f"sqlite:///{path}"
+
+
+def _db_engine_dispose():
+    for engine in list(_ENGINES):
+        engine.dispose()
+
+
+_ENGINES: list = []
+
+
+@pytest.fixture(scope="session")
+def make_app(database_url, tmp_path_factory):
+    """Build an app on the test database; keyword arguments override settings."""
+    instance = tmp_path_factory.mktemp("instance")
+
+    def build(**overrides):
+        settings = {"SQLALCHEMY_DATABASE_URI": database_url, **overrides}
+        os.environ["INSTANCE_PATH"] = str(instance)
+        app = create_app("testing", **settings)
+        with app.app_context():
+            _ENGINES.append(_db.engine)
+        return app
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def _schema(make_app):
+    app = make_app()
+    with app.app_context():
+        _db.create_all()
+    return app
+
+
+@pytest.fixture
+def app(_schema):
+    """The app with an app context pushed; every table is emptied after the test."""
+    app = _schema
+    app.config["CLOCK_OVERRIDE"] = None
+    ctx = app.app_context()
+    ctx.push()
+    yield app
+    _db.session.remove()
+    _empty_tables()
+    ctx.pop()
+    lock_settings.enabled = True
+    lock_settings.pause_seconds = 0.0
+
+
+def _empty_tables():
+    engine = _db.engine
+    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))  # noqa: S608 - table names are ours
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Clock:
+    """A clock the test moves by hand; the web layer reads it through CLOCK_OVERRIDE."""
+
+    def __init__(self, app, start: datetime):
+        self.app = app
+        self.set(start)
+
+    def set(self, moment: datetime) -> datetime:
+        self.now = moment
+        self.app.config["CLOCK_OVERRIDE"] = moment
+        return moment
+
+    def advance(self, **delta) -> datetime:
+        from datetime import timedelta
+
+        return self.set(self.now + timedelta(**delta))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock(app):
+    """Frozen at 09:00 UTC on 5 January 2026 unless a test moves it."""
+    return Clock(app, datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def make(db):
+    """Factories: make.course(...), make.person(...), make.coordinator(...), ..."""
+    return factories
+
+
+@pytest.fixture
+def sign_in_coordinator(client):
+    """Sign a coordinator account in on the test client (password and second factor done)."""
+
+    def sign_in(user, the_client=None):
+        the_client = the_client or client
+        with the_client.session_transaction() as sess:
+            sess["_user_id"] = user.get_id()
+            sess["_fresh"] = True
+        return the_client
+
+    return sign_in

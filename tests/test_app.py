@@ -1,0 +1,30 @@
+"""The application starts, serves its frame, and refuses unsafe production settings."""
+
+import pytest
+
+from booking import create_app
+
+
+def test_calendar_page_is_served_with_the_govuk_frame(client):
+    response = client.get("/courses")
+    assert response.status_code == 200
+    assert b'class="govuk-template"' in response.data
+    assert b"Skip to main content" in response.data
+
+
+def test_govuk_frontend_assets_are_served_by_the_app(client):
+    with client.get("/assets/govuk-frontend.min.css") as response:
+        assert response.status_code == 200
+        assert b".govuk-" in response.data
+
+
+def test_unknown_address_is_a_plain_404(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert b"Page not found" in response.data
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production", SECRET_KEY="")

@@ -1,0 +1,49 @@
+"""The schema is made by the migrations, and they match the models exactly."""
+
+import os
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from booking import create_app
+from booking.extensions import db
+
+from .conftest import PG_URL, TEST_DB
+
+
+def _empty_database_url(tmp_path):
+    if TEST_DB == "postgres":
+        server = make_url(PG_URL)
+        name = f"booking_migrate_{os.getpid()}"
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        return server.set(database=name).render_as_string(hide_password=False), name
+    return f"sqlite:///{tmp_path / 'migrate.db'}", None
+
+
+def test_upgrade_from_empty_builds_the_schema_the_models_describe(tmp_path):
+    url, pg_name = _empty_database_url(tmp_path)
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    try:
+        with app.app_context():
+            upgrade()
+            tables = set(inspect(db.engine).get_table_names())
+            assert {"courses", "course_days", "bookings", "people", "outbox_messages"} <= tables
+            with db.engine.connect() as conn:
+                diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+            assert diff == [], f"models and migrations differ: {diff}"
+            downgrade(revision="base")
+            assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+            db.engine.dispose()
+    finally:
+        if pg_name:
+            admin = create_engine(make_url(PG_URL), isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
+            admin.dispose()
