@@ -98,7 +98,9 @@ def person(group: Group = Group.STAFF, email: str | None = None, **fields) -> Pe
         full_name=fields.pop("full_name", f"Test Person {n}"),
         job_title=fields.pop("job_title", "Social Worker"),
         team=fields.pop("team", "Children's Services"),
-        organisation=fields.pop("organisation", "Cumberland Council" if group == Group.STAFF else "NHS"),
+        organisation=fields.pop(
+            "organisation", "Cumberland Council" if group == Group.STAFF else "NHS"
+        ),
         group=group,
         **fields,
     )
@@ -121,3 +123,23 @@ def coordinator(
     db.session.add(u)
     db.session.commit()
     return u
+
+
+def booking(course: Course, person_obj: Person | None = None, status=None, **fields):
+    """A booking row written directly (no rules applied): for tests of other areas."""
+    import secrets
+
+    from booking.models import Booking, BookingStatus
+
+    person_obj = person_obj or person()
+    b = Booking(
+        course=course,
+        course_type_id=course.course_type_id,
+        person=person_obj,
+        status=status or BookingStatus.CONFIRMED,
+        link_key=secrets.token_hex(16),
+        **fields,
+    )
+    db.session.add(b)
+    db.session.commit()
+    return b

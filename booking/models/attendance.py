@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import UTCDateTime, enum_column, utcnow
 
 
 class Mark(enum.StrEnum):
@@ -19,18 +19,18 @@ class Mark(enum.StrEnum):
     ABSENT = "absent"
 
 
-def _enum(cls):
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-
-
 class AttendanceMark(db.Model):
     __tablename__ = "attendance_marks"
     __table_args__ = (UniqueConstraint("booking_id", "course_day_id", name="uq_mark_booking_day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), index=True)
-    course_day_id: Mapped[int] = mapped_column(ForeignKey("course_days.id", ondelete="CASCADE"), index=True)
-    mark: Mapped[Mark] = mapped_column(_enum(Mark))
+    booking_id: Mapped[int] = mapped_column(
+        ForeignKey("bookings.id", ondelete="CASCADE"), index=True
+    )
+    course_day_id: Mapped[int] = mapped_column(
+        ForeignKey("course_days.id", ondelete="CASCADE"), index=True
+    )
+    mark: Mapped[Mark] = mapped_column(enum_column(Mark))
     #: For "left early": whether the coordinator says the day still counts.
     counts_as_attended: Mapped[bool] = mapped_column(default=True)
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -46,7 +46,9 @@ class AttendanceChange(db.Model):
     __tablename__ = "attendance_changes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), index=True)
+    booking_id: Mapped[int] = mapped_column(
+        ForeignKey("bookings.id", ondelete="CASCADE"), index=True
+    )
     course_day_id: Mapped[int] = mapped_column(ForeignKey("course_days.id", ondelete="CASCADE"))
     old_mark: Mapped[str] = mapped_column(String(20), default="")
     new_mark: Mapped[str] = mapped_column(String(20))

@@ -5,16 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import UTCDateTime, enum_column, utcnow
 from .people import Group
-
-
-def _enum(cls):
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class BookingStatus(enum.StrEnum):
@@ -66,7 +62,7 @@ class Booking(db.Model):
     #: Copied from the course so the database can enforce one place per course type.
     course_type_id: Mapped[int] = mapped_column(ForeignKey("course_types.id"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    status: Mapped[BookingStatus] = mapped_column(_enum(BookingStatus), index=True)
+    status: Mapped[BookingStatus] = mapped_column(enum_column(BookingStatus), index=True)
     #: When they asked: the last key of the waitlist order.
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Set by a coordinator to move someone up the waitlist; lower comes first.
@@ -108,7 +104,7 @@ class EmailLink(db.Model):
     __tablename__ = "email_links"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    purpose: Mapped[LinkPurpose] = mapped_column(_enum(LinkPurpose))
+    purpose: Mapped[LinkPurpose] = mapped_column(enum_column(LinkPurpose))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     email: Mapped[str] = mapped_column(String(320), index=True)
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))

@@ -5,12 +5,20 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, time
 
-from sqlalchemy import CheckConstraint, Date, Enum, ForeignKey, Integer, String, Text, Time
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import UTCDateTime, enum_column, utcnow
 
 
 class CourseStatus(enum.StrEnum):
@@ -72,7 +80,7 @@ class Course(db.Model):
     course_type_id: Mapped[int] = mapped_column(ForeignKey("course_types.id"), index=True)
     venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"), index=True)
     status: Mapped[CourseStatus] = mapped_column(
-        Enum(CourseStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        enum_column(CourseStatus, 20),
         default=CourseStatus.DRAFT,
         index=True,
     )

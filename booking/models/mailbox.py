@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import UTCDateTime, enum_column, utcnow
 
 
 class InboundOutcome(enum.StrEnum):
@@ -32,9 +32,7 @@ class InboundMessage(db.Model):
     sender: Mapped[str] = mapped_column(String(320), default="")
     subject: Mapped[str] = mapped_column(Text, default="")
     body_text: Mapped[str] = mapped_column(Text, default="")
-    outcome: Mapped[InboundOutcome] = mapped_column(
-        Enum(InboundOutcome, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
-    )
+    outcome: Mapped[InboundOutcome] = mapped_column(enum_column(InboundOutcome, 30))
     #: What the system understood: course ids matched, intent, problems met while reading.
     understanding: Mapped[dict] = mapped_column(JSON, default=dict)
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))

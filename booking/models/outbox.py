@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, Index, Integer, String, Text
+from sqlalchemy import JSON, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import UTCDateTime, enum_column, utcnow
 
 
 class OutboxStatus(enum.StrEnum):
@@ -37,7 +37,7 @@ class OutboxMessage(db.Model):
     attachments: Mapped[list] = mapped_column(JSON, default=list)
     booking_id: Mapped[int | None] = mapped_column(Integer, index=True)
     status: Mapped[OutboxStatus] = mapped_column(
-        Enum(OutboxStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        enum_column(OutboxStatus, 20),
         default=OutboxStatus.PENDING,
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -6,15 +6,11 @@ import enum
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, utcnow
-
-
-def _enum(cls):
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+from .base import UTCDateTime, enum_column, utcnow
 
 
 class Group(enum.StrEnum):
@@ -34,7 +30,7 @@ class Person(db.Model):
     team: Mapped[str] = mapped_column(String(200), default="")
     organisation: Mapped[str] = mapped_column(String(200), default="")
     line_manager_email: Mapped[str] = mapped_column(String(320), default="")
-    group: Mapped[Group] = mapped_column(_enum(Group))
+    group: Mapped[Group] = mapped_column(enum_column(Group))
     #: Why a coordinator changed the group the email address gave; empty if unchanged.
     group_override_reason: Mapped[str] = mapped_column(Text, default="")
     #: Bumped to end every signed-in session of this person at once.
@@ -61,7 +57,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(320), unique=True)
     full_name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(300))
-    role: Mapped[Role] = mapped_column(_enum(Role), default=Role.COORDINATOR)
+    role: Mapped[Role] = mapped_column(enum_column(Role), default=Role.COORDINATOR)
     is_enabled: Mapped[bool] = mapped_column(default=True)
     #: Base32 secret for the authenticator app; empty until set up on first sign-in.
     totp_secret: Mapped[str] = mapped_column(String(64), default="")
@@ -73,7 +69,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    recovery_codes = relationship("RecoveryCode", back_populates="user", cascade="all, delete-orphan")
+    recovery_codes = relationship(
+        "RecoveryCode", back_populates="user", cascade="all, delete-orphan"
+    )
 
     def get_id(self) -> str:
         return f"user:{self.id}:{self.session_version}"
@@ -110,13 +108,15 @@ class TrainingCompletion(db.Model):
     """A person completed a course type, on a date."""
 
     __tablename__ = "training_completions"
-    __table_args__ = (UniqueConstraint("person_id", "course_type_id", name="uq_completion_person_type"),)
+    __table_args__ = (
+        UniqueConstraint("person_id", "course_type_id", name="uq_completion_person_type"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     course_type_id: Mapped[int] = mapped_column(ForeignKey("course_types.id"), index=True)
     completed_on: Mapped[date] = mapped_column(Date)
-    source: Mapped[CompletionSource] = mapped_column(_enum(CompletionSource))
+    source: Mapped[CompletionSource] = mapped_column(enum_column(CompletionSource))
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

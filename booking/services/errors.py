@@ -32,7 +32,9 @@ class AlreadyBooked(BookingError):
 
 
 class LinkInvalid(BookingError):
-    default_message = "This link does not work any more. It may have been used already or be out of date."
+    default_message = (
+        "This link does not work any more. It may have been used already or be out of date."
+    )
 
 
 class ValidationError(BookingError):

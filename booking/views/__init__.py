@@ -6,5 +6,15 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from . import account, auth, bookings, coordinator, courses, mailbox, pages, registers, reports
 
-    for module in (account, auth, bookings, coordinator, courses, mailbox, pages, registers, reports):
+    for module in (
+        account,
+        auth,
+        bookings,
+        coordinator,
+        courses,
+        mailbox,
+        pages,
+        registers,
+        reports,
+    ):
         app.register_blueprint(module.bp)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 23:14:33.954297
+Create Date: 2026-11-29 23:16:40.693357
 
 """
 from alembic import op

@@ -1,0 +1,150 @@
+"""Who may take a free place on a course: the one home of allocation rules 1 and 2.
+
+Rule 1: before the release date, council staff may hold at most T - P places and partner
+agencies at most P (T total places, P partner places). Rule 2: from the release date, or
+once a coordinator releases the course early, every free place is open to both groups.
+
+Both the booking service (which decides under a lock) and the calendar (which only shows
+figures) use these functions, so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, time
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import HOLDING, Booking, BookingStatus, Course, CourseStatus, Group, Person
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def release_moment(course: Course) -> datetime:
+    """The moment unfilled places open to everyone: the start of the release date in London."""
+    return datetime.combine(course.release_on, time(0, 0), tzinfo=LONDON)
+
+
+def is_released(course: Course, now: datetime) -> bool:
+    return course.released_early_at is not None or now >= release_moment(course)
+
+
+class BookingState(StrEnum):
+    OPEN = "open"  #: a place is free for at least one group
+    FULL = "full"  #: no free place: new requests join the waitlist
+    CLOSED = "closed"  #: past the cut-off, cancelled, finished or not published
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Places held and free on one course at one moment."""
+
+    total_places: int
+    partner_places: int
+    released: bool
+    staff_held: int
+    partner_held: int
+    bookable: bool  #: published and before the cut-off
+
+    @property
+    def held(self) -> int:
+        return self.staff_held + self.partner_held
+
+    @property
+    def free(self) -> int:
+        return max(0, self.total_places - self.held)
+
+    def free_for(self, group: Group) -> int:
+        """How many places someone in `group` could take now."""
+        if self.free == 0:
+            return 0
+        if self.released:
+            return self.free
+        if group == Group.STAFF:
+            limit = self.total_places - self.partner_places - self.staff_held
+        else:
+            limit = self.partner_places - self.partner_held
+        return max(0, min(self.free, limit))
+
+    @property
+    def staff_left(self) -> int:
+        return self.free_for(Group.STAFF)
+
+    @property
+    def partner_left(self) -> int:
+        return self.free_for(Group.PARTNER)
+
+    @property
+    def state(self) -> BookingState:
+        if not self.bookable:
+            return BookingState.CLOSED
+        if self.staff_left or self.partner_left:
+            return BookingState.OPEN
+        return BookingState.FULL
+
+    @property
+    def over_capacity(self) -> int:
+        """Places held beyond the total (coordinators can add walk-ins)."""
+        return max(0, self.held - self.total_places)
+
+
+def is_bookable(course: Course, now: datetime) -> bool:
+    """Open to requests from the public: published and before the booking cut-off."""
+    return course.status == CourseStatus.PUBLISHED and now < course.booking_closes_at
+
+
+def held_counts(course_ids: Iterable[int]) -> dict[int, dict[Group, int]]:
+    """Places held (confirmed or offered) per course and group, in one query."""
+    ids = list(course_ids)
+    counts: dict[int, dict[Group, int]] = {cid: {Group.STAFF: 0, Group.PARTNER: 0} for cid in ids}
+    if not ids:
+        return counts
+    rows = db.session.execute(
+        select(Booking.course_id, Person.group, func.count(Booking.id))
+        .join(Person, Person.id == Booking.person_id)
+        .where(Booking.course_id.in_(ids), Booking.status.in_(HOLDING))
+        .group_by(Booking.course_id, Person.group)
+    )
+    for course_id, group, number in rows:
+        counts[course_id][Group(group)] = number
+    return counts
+
+
+def availability(course: Course, now: datetime) -> Availability:
+    """Availability of one course (one query)."""
+    return availability_for([course], now)[course.id]
+
+
+def availability_for(courses: Iterable[Course], now: datetime) -> dict[int, Availability]:
+    """Availability of many courses at once (one query, whatever the number of courses)."""
+    courses = list(courses)
+    counts = held_counts(c.id for c in courses)
+    return {
+        c.id: Availability(
+            total_places=c.total_places,
+            partner_places=c.partner_places,
+            released=is_released(c, now),
+            staff_held=counts[c.id][Group.STAFF],
+            partner_held=counts[c.id][Group.PARTNER],
+            bookable=is_bookable(c, now),
+        )
+        for c in courses
+    }
+
+
+def waitlist_counts(course_ids: Iterable[int]) -> dict[int, int]:
+    """People waiting per course, in one query."""
+    ids = list(course_ids)
+    result = dict.fromkeys(ids, 0)
+    if ids:
+        rows = db.session.execute(
+            select(Booking.course_id, func.count(Booking.id))
+            .where(Booking.course_id.in_(ids), Booking.status == BookingStatus.WAITLISTED)
+            .group_by(Booking.course_id)
+        )
+        result.update(dict(rows.all()))
+    return result
