@@ -1,0 +1,1 @@
+"""Flask-WTF forms, one module per area: the shape of input, never database rules."""
