@@ -3,6 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 ASSETS := booking/static/govuk/govuk-frontend.min.css
+AXE := tests/browser/vendor/axe.min.js
 export FLASK_APP := wsgi
 
 .PHONY: run test test-browser bench lint install assets clean
@@ -18,6 +19,9 @@ install: $(BIN)/.installed
 $(ASSETS):
 	./scripts/fetch-govuk-frontend.sh
 
+$(AXE):
+	./scripts/fetch-axe.sh
+
 assets: $(ASSETS)
 
 run: install assets
@@ -25,7 +29,7 @@ run: install assets
 	$(BIN)/flask seed-demo --if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: install assets
+test: install assets $(AXE)
 	VENV=$(VENV) ./scripts/test.sh
 
 bench: install assets

@@ -1,19 +1,32 @@
 #!/usr/bin/env bash
-# Fetch the GOV.UK Frontend release that govuk-frontend-jinja 4.1.0 targets, and lay out
-# its compiled CSS, JavaScript, fonts and images under booking/static/govuk/ (served at /assets).
+# Build the GOV.UK Frontend styles and script this service serves at /assets.
+#
+# govuk-frontend-jinja 4.1.0 targets govuk-frontend 6.3.0. A council service must not use
+# the GOV.UK brand (the crown, the GDS Transport font), so the Sass is compiled here with
+# Arial instead of the default font, following the GOV.UK Frontend guidance for services
+# outside GOV.UK. Output: booking/static/govuk/ (ignored by git).
 set -euo pipefail
 VERSION="${GOVUK_FRONTEND_VERSION:-6.3.0}"
+SASS_VERSION="${SASS_VERSION:-1.83.4}"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 dest="$here/booking/static/govuk"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-npm pack --silent "govuk-frontend@$VERSION" >/dev/null
-tar xzf "govuk-frontend-$VERSION.tgz"
+npm install --silent --no-save --no-audit --no-fund --no-package-lock \
+  "govuk-frontend@$VERSION" "sass@$SASS_VERSION" >/dev/null
+cat > app.scss <<'SCSS'
+@use "govuk-frontend/dist/govuk" with (
+  $govuk-font-family: (arial, sans-serif),
+  $govuk-include-default-font-face: false,
+  $govuk-assets-path: "/assets/"
+);
+SCSS
 rm -rf "$dest.tmp" && mkdir -p "$dest.tmp"
-cp package/dist/govuk/govuk-frontend.min.css package/dist/govuk/govuk-frontend.min.js "$dest.tmp/"
-cp -R package/dist/govuk/assets/. "$dest.tmp/"
-cp package/LICENSE.txt "$dest.tmp/" 2>/dev/null || true
+npx --no-install sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps \
+  app.scss "$dest.tmp/govuk-frontend.min.css"
+cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js "$dest.tmp/"
+cp node_modules/govuk-frontend/LICENSE.txt "$dest.tmp/" 2>/dev/null || true
 echo "$VERSION" > "$dest.tmp/VERSION"
 rm -rf "$dest" && mv "$dest.tmp" "$dest"
-echo "GOV.UK Frontend $VERSION is in booking/static/govuk"
+echo "GOV.UK Frontend $VERSION (Arial, no GOV.UK brand) is in booking/static/govuk"
