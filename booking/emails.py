@@ -156,7 +156,7 @@ def course_changed(
             _booking_message(
                 "course_changed",
                 booking,
-                subject=f"Your course has changed: {_course_name(course)}",
+                subject=f"Your course has changed: {_course_and_date(course)}",
                 context={"what_changed": what_changed},
                 now=now,
             )
@@ -168,7 +168,7 @@ def course_changed(
         "course_changed",
         course,
         told,
-        subject=f"Copy: course changed: {_course_name(course)}",
+        subject=f"Copy: course changed: {_course_and_date(course)}",
         now=now,
     )
     return messages
@@ -185,7 +185,7 @@ def course_cancelled(
             _booking_message(
                 "course_cancelled",
                 booking,
-                subject=f"Your course is cancelled: {_course_name(course)}",
+                subject=f"Your course is cancelled: {_course_and_date(course)}",
                 context={"reason": course.cancelled_reason},
                 now=now,
             )
@@ -196,7 +196,7 @@ def course_cancelled(
         "course_cancelled",
         course,
         told,
-        subject=f"Copy: course cancelled: {_course_name(course)}",
+        subject=f"Copy: course cancelled: {_course_and_date(course)}",
         now=now,
     )
     return messages
@@ -278,7 +278,10 @@ def _course_name(course: Course) -> str:
 
 
 def _course_title(booking: Booking) -> str:
-    course = booking.course
+    return _course_and_date(booking.course)
+
+
+def _course_and_date(course: Course) -> str:
     return f"{_course_name(course)}, {course.first_day.date.day} {course.first_day.date:%B %Y}"
 
 
@@ -473,13 +476,17 @@ def booking_calendar(booking: Booking, *, now: datetime | None = None) -> bytes:
 
 def _mailbox_copy(original: OutboxMessage, booking: Booking, *, now: datetime) -> OutboxMessage:
     """A separate copy of a message to one person, sent to the training mailbox."""
+    # The person's own links must not sit in a shared mailbox: point them at the
+    # coordinators' area instead.
+    personal_link = re.compile(re.escape(_manage_url(booking)) + r"[^\s\"'<>]*")
+    coordinators = f"{_site_url()}/coordinator"
     context = {
         "person": booking.person,
         "booking": booking,
         "course": booking.course,
-        "original_text": original.text_body,
+        "original_text": personal_link.sub(coordinators, original.text_body),
         # Already rendered by our own autoescaping templates, so safe to include as it is.
-        "original_html": Markup(original.html_body),  # noqa: S704
+        "original_html": Markup(personal_link.sub(coordinators, original.html_body)),  # noqa: S704
     }
     text, html = render(MAILBOX_COPY, **context)
     return queue(
@@ -500,7 +507,7 @@ def _mailbox_summary(
     if not bookings:
         return None
     text, html = render(
-        "mailbox_summary", kind=kind, course=course, bookings=bookings, days=course.days
+        "mailbox_summary", change=kind, course=course, bookings=bookings, days=course.days
     )
     return queue(
         MAILBOX_COPY,
