@@ -216,7 +216,8 @@ class SmtpConnection:
 
 
 def _connection_reason(exc: BaseException) -> str:
-    if isinstance(exc, TimeoutError | socket.timeout):
+    if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
+        # smtplib turns a read timeout into "disconnected"; the cause says what happened.
         return "The mail server did not answer in time."
     if isinstance(exc, ConnectionRefusedError):
         return "The mail server refused the connection."

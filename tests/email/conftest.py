@@ -146,9 +146,28 @@ MAILBOX = "SignsOfSafety@cumbria.gov.uk"
 SENDER = "Signs of Safety training <no-reply@cumbria.gov.uk>"
 
 
+def _add_test_routes(app):
+    """A page that queues mail the way a booking page does (for the after-request tests)."""
+    from booking import clock, emails
+    from booking.models import Booking
+    from booking.services.db import transactional
+
+    @transactional
+    def remind(booking_id: int):
+        emails.reminder(_db.session.get(Booking, booking_id), now=clock.now(), days_before=7)
+
+    def queue_mail(booking_id: int):
+        remind(booking_id)
+        return "Queued"
+
+    app.add_url_rule("/test-only/queue-mail/<int:booking_id>", view_func=queue_mail)
+    app.add_url_rule("/test-only/nothing", view_func=lambda: "Nothing queued")
+    return app
+
+
 @pytest.fixture(scope="session")
 def _mail_app(make_app, _smtp_server):
-    return make_app(
+    app = make_app(
         MAIL_SUPPRESS_SEND=False,
         MAIL_SERVER="127.0.0.1",
         MAIL_PORT=_smtp_server.port,
@@ -157,6 +176,7 @@ def _mail_app(make_app, _smtp_server):
         TRAINING_MAILBOX=MAILBOX,
         SITE_URL="https://training.example.org",
     )
+    return _add_test_routes(app)
 
 
 @pytest.fixture
@@ -167,3 +187,25 @@ def mail_app(app, _mail_app, smtp):
     with _mail_app.app_context():
         yield _mail_app
         _db.session.remove()
+
+
+@pytest.fixture
+def sign_in_coordinator(app, client):
+    """Sign a coordinator in on the test client.
+
+    Overrides the shared fixture, which leaves out the session identifier that Flask-Login's
+    "strong" session protection checks (without it the sign-in is dropped at once).
+    """
+    from flask_login.utils import _create_identifier
+
+    def sign_in(user, the_client=None):
+        the_client = the_client or client
+        with app.test_request_context(environ_base=the_client.environ_base):
+            identifier = _create_identifier()
+        with the_client.session_transaction() as sess:
+            sess["_user_id"] = user.get_id()
+            sess["_fresh"] = True
+            sess["_id"] = identifier
+        return the_client
+
+    return sign_in
