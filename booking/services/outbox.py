@@ -100,6 +100,10 @@ class RetryPolicy:
 
 DEFAULT_POLICY = RetryPolicy()
 
+#: Messages the server accepted are recorded as sent in groups this size (one commit each).
+#: Only a sender that dies mid-batch can leave up to this many to be sent again.
+RECORD_SENT_EVERY = 20
+
 
 @dataclass
 class SendSummary:
@@ -145,6 +149,7 @@ def send_due(
         return summary
     waiting: Iterator[Outgoing] = iter(batch)
     current: Outgoing | None = None
+    accepted: list[int] = []  # sent but not yet recorded as sent
     try:
         with transport.connect() as connection:
             for current in waiting:
@@ -163,16 +168,21 @@ def send_due(
                     )
                     _count_outcome(summary, status, reason)
                 else:
-                    sent, current = current, None
-                    _mark_sent(sent, worker_id=worker_id, now=now)
+                    accepted.append(current.id)
                     summary.sent += 1
                 current = None
+                if len(accepted) >= RECORD_SENT_EVERY:
+                    _mark_sent(accepted, worker_id=worker_id, now=now)
+                    accepted = []
     except Exception as exc:  # noqa: BLE001 - the server is down or went away: try later
         reason = exc.reason if isinstance(exc, DeliveryError) else _describe(exc)
         unsent = ([current] if current is not None else []) + list(waiting)
         for message in unsent:
             status = _try_later(message, worker_id=worker_id, now=now, reason=reason, policy=policy)
             _count_outcome(summary, status, reason)
+    finally:
+        if accepted:
+            _mark_sent(accepted, worker_id=worker_id, now=now)
     return summary
 
 
@@ -266,10 +276,14 @@ def _mine(message: Outgoing, worker_id: str):
 
 
 @transactional
-def _mark_sent(message: Outgoing, *, worker_id: str, now: datetime) -> None:
+def _mark_sent(ids: list[int], *, worker_id: str, now: datetime) -> None:
     db.session.execute(
         update(OutboxMessage)
-        .where(_mine(message, worker_id))
+        .where(
+            OutboxMessage.id.in_(ids),
+            OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.claimed_by == worker_id,
+        )
         .values(status=OutboxStatus.SENT, sent_at=now, last_error="")
         .execution_options(synchronize_session=False)
     )
