@@ -63,32 +63,31 @@ def confirm_your_email(
 
 def place_confirmed(booking: Booking, *, now: datetime) -> OutboxMessage:
     """Tell someone they have a place; send a calendar invitation for each day."""
-    message = _booking_message(
-        "place_confirmed", booking, subject=f"You have a place: {_course_title(booking)}", now=now
+    return _tell(
+        "place_confirmed",
+        booking,
+        subject=f"You have a place: {_course_title(booking)}",
+        calendar=invites.REQUEST,
+        now=now,
     )
-    _send_invitations(booking, method=invites.REQUEST, now=now)
-    _mailbox_copy(message, booking, now=now)
-    return message
 
 
 def waitlisted(booking: Booking, *, now: datetime, position: int | None = None) -> OutboxMessage:
     """Tell someone they are on the waitlist, and where; cancel any invitations they had."""
-    message = _booking_message(
+    return _tell(
         "waitlisted",
         booking,
         subject=f"You are on the waitlist: {_course_title(booking)}",
         context={"position": position or _waitlist_position(booking)},
+        calendar=invites.CANCEL,
         now=now,
     )
-    _cancel_invitations_if_sent(booking, now=now)
-    _mailbox_copy(message, booking, now=now)
-    return message
 
 
 def place_offered(booking: Booking, *, now: datetime) -> OutboxMessage:
     """Offer a free place to someone on the waitlist, with links to accept or decline."""
     manage_url = _manage_url(booking)
-    message = _booking_message(
+    return _tell(
         "place_offered",
         booking,
         subject=f"A place is free for you: {_course_title(booking)}",
@@ -99,34 +98,28 @@ def place_offered(booking: Booking, *, now: datetime) -> OutboxMessage:
         },
         now=now,
     )
-    _mailbox_copy(message, booking, now=now)
-    return message
 
 
 def offer_ended(booking: Booking, *, now: datetime) -> OutboxMessage:
     """Tell someone the place offered to them is no longer held (they declined or did not answer)."""
-    message = _booking_message(
+    return _tell(
         "offer_ended",
         booking,
         subject=f"The place we offered you has ended: {_course_title(booking)}",
         context={"declined": booking.status == BookingStatus.DECLINED},
         now=now,
     )
-    _mailbox_copy(message, booking, now=now)
-    return message
 
 
 def booking_cancelled(booking: Booking, *, now: datetime) -> OutboxMessage:
     """Tell someone their booking is cancelled; cancel the calendar entries."""
-    message = _booking_message(
+    return _tell(
         "booking_cancelled",
         booking,
         subject=f"Your booking is cancelled: {_course_title(booking)}",
+        calendar=invites.CANCEL,
         now=now,
     )
-    _cancel_invitations_if_sent(booking, now=now)
-    _mailbox_copy(message, booking, now=now)
-    return message
 
 
 def booking_moved(old: Booking, new: Booking, *, now: datetime) -> OutboxMessage:
@@ -149,25 +142,23 @@ def course_changed(
     course: Course, bookings: Iterable[Booking], *, now: datetime, what_changed: str = ""
 ) -> list[OutboxMessage]:
     """Tell everyone on a course its date, time or venue changed; update their calendars."""
-    messages = []
-    told = []
-    for booking in bookings:
-        messages.append(
-            _booking_message(
-                "course_changed",
-                booking,
-                subject=f"Your course has changed: {_course_and_date(course)}",
-                context={"what_changed": what_changed},
-                now=now,
-            )
+    bookings = list(bookings)
+    messages = [
+        _tell(
+            "course_changed",
+            booking,
+            subject=f"Your course has changed: {_course_and_date(course)}",
+            context={"what_changed": what_changed},
+            calendar=invites.REQUEST if booking.status == BookingStatus.CONFIRMED else None,
+            copy_to_mailbox=False,
+            now=now,
         )
-        if booking.status == BookingStatus.CONFIRMED:
-            _send_invitations(booking, method=invites.REQUEST, now=now)
-        told.append(booking)
+        for booking in bookings
+    ]
     _mailbox_summary(
         "course_changed",
         course,
-        told,
+        bookings,
         subject=f"Copy: course changed: {_course_and_date(course)}",
         now=now,
     )
@@ -178,24 +169,23 @@ def course_cancelled(
     course: Course, bookings: Iterable[Booking], *, now: datetime
 ) -> list[OutboxMessage]:
     """Tell everyone on a cancelled course (places, offers and waits); cancel calendar entries."""
-    messages = []
-    told = []
-    for booking in bookings:
-        messages.append(
-            _booking_message(
-                "course_cancelled",
-                booking,
-                subject=f"Your course is cancelled: {_course_and_date(course)}",
-                context={"reason": course.cancelled_reason},
-                now=now,
-            )
+    bookings = list(bookings)
+    messages = [
+        _tell(
+            "course_cancelled",
+            booking,
+            subject=f"Your course is cancelled: {_course_and_date(course)}",
+            context={"reason": course.cancelled_reason},
+            calendar=invites.CANCEL,
+            copy_to_mailbox=False,
+            now=now,
         )
-        _cancel_invitations_if_sent(booking, now=now)
-        told.append(booking)
+        for booking in bookings
+    ]
     _mailbox_summary(
         "course_cancelled",
         course,
-        told,
+        bookings,
         subject=f"Copy: course cancelled: {_course_and_date(course)}",
         now=now,
     )
@@ -299,6 +289,28 @@ def _booking_context(booking: Booking) -> dict:
         "venue": course.venue,
         "manage_url": _manage_url(booking),
     }
+
+
+def _tell(
+    kind: str,
+    booking: Booking,
+    *,
+    subject: str,
+    now: datetime,
+    context: dict | None = None,
+    calendar: str | None = None,
+    copy_to_mailbox: bool = True,
+) -> OutboxMessage:
+    """The message to the person, then their calendar invitations or cancellations (REQUEST
+    always; CANCEL only if they ever had invitations), then the copy for the mailbox."""
+    message = _booking_message(kind, booking, subject=subject, context=context, now=now)
+    if calendar == invites.REQUEST:
+        _send_invitations(booking, method=invites.REQUEST, now=now)
+    elif calendar == invites.CANCEL:
+        _cancel_invitations_if_sent(booking, now=now)
+    if copy_to_mailbox:
+        _mailbox_copy(message, booking, now=now)
+    return message
 
 
 def _booking_message(

@@ -45,8 +45,8 @@ def _queue_reminders() -> None:
     try:
         result = queue_due_reminders(now=clock.now())
     except Exception as exc:  # noqa: BLE001 - reminders must not stop mail going out
+        # Only the kind of error: its text may quote database values such as addresses.
         click.echo(f"Could not queue reminders this time ({type(exc).__name__}).", err=True)
-        current_app.logger.exception("Queueing reminders failed")
         return
     if result.reminders or result.after_course:
         click.echo(str(result))
@@ -88,8 +88,7 @@ def worker_command(interval: float, limit: int, max_loops: int | None) -> None:
         nonlocal stopping
         stopping = True
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     worker_id = mailer.worker_name()
     suppressed = current_app.extensions["mail"].suppress
     click.echo(f"Outbox worker {worker_id} started.")
@@ -102,7 +101,6 @@ def worker_command(interval: float, limit: int, max_loops: int | None) -> None:
                 summary = _one_pass(limit, worker_id)
             except Exception as exc:  # noqa: BLE001 - a database blip must not end the worker
                 click.echo(f"This pass failed ({type(exc).__name__}); trying again.", err=True)
-                current_app.logger.exception("Outbox pass failed")
             else:
                 if summary.claimed:
                     click.echo(str(summary).capitalize() + ".")
@@ -113,6 +111,8 @@ def worker_command(interval: float, limit: int, max_loops: int | None) -> None:
             and (max_loops is None or loops < max_loops)
         ):
             time.sleep(min(0.2, interval))
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)
     click.echo("Outbox worker stopped.")
 
 

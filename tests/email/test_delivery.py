@@ -37,6 +37,11 @@ def _plain(received):
     return [r for r in received if not r.calendar_parts()]
 
 
+def _sequence_by_uid(received) -> dict[str, int]:
+    events = [r.invitation()[1].events[0] for r in _invitations(received)]
+    return {str(event["UID"]): event["SEQUENCE"] for event in events}
+
+
 def test_a_confirmation_reaches_the_person_with_one_invitation_per_day(mail_app, make, smtp):
     booking = _confirmed(make)
     committed(emails.place_confirmed, booking, now=NOW)
@@ -113,10 +118,7 @@ def test_a_change_sends_the_same_uids_with_a_higher_sequence(mail_app, make, smt
     booking = _confirmed(make)
     committed(emails.place_confirmed, booking, now=NOW)
     send_all()
-    before = {
-        str(cal.events[0]["UID"]): cal.events[0]["SEQUENCE"]
-        for _, cal in (r.invitation() for r in _invitations(smtp.received))
-    }
+    before = _sequence_by_uid(smtp.received)
     smtp.handler.reset()
 
     course = booking.course
@@ -142,10 +144,7 @@ def test_a_cancellation_cancels_the_original_uids(mail_app, make, smtp):
     booking = _confirmed(make)
     committed(emails.place_confirmed, booking, now=NOW)
     send_all()
-    originals = {
-        str(cal.events[0]["UID"]): cal.events[0]["SEQUENCE"]
-        for _, cal in (r.invitation() for r in _invitations(smtp.received))
-    }
+    originals = _sequence_by_uid(smtp.received)
     smtp.handler.reset()
 
     booking.status = BookingStatus.CANCELLED

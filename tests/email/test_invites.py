@@ -111,3 +111,12 @@ def test_download_for_a_cancelled_booking_shows_the_days_cancelled(make):
     booking = _booking(make, status=BookingStatus.CANCELLED)
     calendar = Calendar.from_ical(invites.booking_calendar(booking, organiser=MAILBOX, now=NOW))
     assert {e["STATUS"] for e in calendar.events} == {"CANCELLED"}
+
+
+def test_the_booking_page_download_uses_the_configured_mailbox(app, make):
+    from booking import emails
+
+    booking = _booking(make)
+    calendar = Calendar.from_ical(emails.booking_calendar(booking, now=NOW))
+    assert len(calendar.events) == 2
+    assert str(calendar.events[0]["ORGANIZER"]) == f"mailto:{app.config['TRAINING_MAILBOX']}"
