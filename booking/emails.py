@@ -33,6 +33,7 @@ from sqlalchemy import select
 from . import invites
 from .extensions import db
 from .models import Booking, BookingStatus, Course, CourseDay, OutboxMessage
+from .web import long_date
 
 #: Message kinds that carry calendar invitations; their presence means "invites were sent".
 INVITE = "calendar_invite"
@@ -199,7 +200,7 @@ def reminder(
     return _booking_message(
         "reminder",
         booking,
-        subject=f"Reminder: your training starts on {_long_date(booking.course.first_day.date)}",
+        subject=f"Reminder: your training starts on {long_date(booking.course.first_day.date)}",
         context={"days_before": days_before},
         now=now,
         dedupe_key=dedupe_key,
@@ -250,6 +251,8 @@ def _manage_url(booking: Booking) -> str:
     Until services/links.py lands this signs [booking id, link key] itself; the bookings
     area must read it with the same serializer and salt ("manage-booking").
     """
+    if booking.id is None:
+        db.session.flush()
     serializer = URLSafeSerializer(current_app.config["SECRET_KEY"], salt="manage-booking")
     token = serializer.dumps([booking.id, booking.link_key])
     return f"{_site_url()}/b/{token}"
@@ -273,10 +276,6 @@ def _course_title(booking: Booking) -> str:
 
 def _course_and_date(course: Course) -> str:
     return f"{_course_name(course)}, {course.first_day.date.day} {course.first_day.date:%B %Y}"
-
-
-def _long_date(value) -> str:
-    return f"{value:%A} {value.day} {value:%B %Y}"
 
 
 def _booking_context(booking: Booking) -> dict:
@@ -322,8 +321,6 @@ def _booking_message(
     context: dict | None = None,
     dedupe_key: str | None = None,
 ) -> OutboxMessage:
-    if booking.id is None:
-        db.session.flush()
     return _person_message(
         kind,
         to=booking.person.email,
@@ -446,7 +443,7 @@ def _send_invitations(booking: Booking, *, method: str, now: datetime) -> list[O
 
 
 def _invite_subject(booking: Booking, day: CourseDay, method: str) -> str:
-    when = _long_date(day.date)
+    when = long_date(day.date)
     name = _course_name(booking.course)
     if method == invites.CANCEL:
         return f"Calendar entry cancelled: {name}, day {day.day_number}, {when}"
