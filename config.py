@@ -59,6 +59,15 @@ class Config:
     MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
     #: Send queued mail straight after the request that queued it (best effort).
     OUTBOX_SEND_AFTER_REQUEST = _env_bool("OUTBOX_SEND_AFTER_REQUEST", True)
+    #: At most this many messages are sent straight after one request; the worker does the rest.
+    OUTBOX_AFTER_REQUEST_LIMIT = _env_int("OUTBOX_AFTER_REQUEST_LIMIT", 20)
+    #: Tries before a message is marked failed for a coordinator to retry.
+    OUTBOX_MAX_ATTEMPTS = _env_int("OUTBOX_MAX_ATTEMPTS", 10)
+    #: Wait after the first failure; it doubles after each one, up to the maximum.
+    OUTBOX_FIRST_RETRY_SECONDS = _env_int("OUTBOX_FIRST_RETRY_SECONDS", 60)
+    OUTBOX_MAX_RETRY_SECONDS = _env_int("OUTBOX_MAX_RETRY_SECONDS", 3600)
+    #: A message left "sending" this long belongs to a sender that stopped: send it again.
+    OUTBOX_STALE_SECONDS = _env_int("OUTBOX_STALE_SECONDS", 600)
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)

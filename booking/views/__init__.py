@@ -4,7 +4,18 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import account, auth, bookings, coordinator, courses, mailbox, pages, registers, reports
+    from . import (
+        account,
+        auth,
+        bookings,
+        coordinator,
+        courses,
+        mailbox,
+        outbox,
+        pages,
+        registers,
+        reports,
+    )
 
     for module in (
         account,
@@ -13,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
         coordinator,
         courses,
         mailbox,
+        outbox,
         pages,
         registers,
         reports,

@@ -1,0 +1,543 @@
+"""Every email the service sends: rendered from templates and written to the outbox.
+
+Services call these functions inside their own transaction, so a message exists exactly
+when the change that caused it commits. Nothing here talks to a mail server: the outbox
+sender (services/outbox.py with the SMTP adapter in mailer.py) does that later.
+
+This is an adapter, not a service: it reads settings (SITE_URL, TRAINING_MAILBOX, the
+secret key) from the current app and renders Jinja templates in `templates/email/`.
+
+Calendar invitations: each course day is its own message carrying one invitation
+(Outlook acts on one invitation per message and only its first event). The confirmation
+itself carries no invitation, because Outlook deletes a meeting request from the inbox once
+it is accepted, and the confirmation holds the link to manage the booking. Every time
+invitations are built for a booking its `invite_sequence` goes up by one here (the single
+place invitations are made), so services need not bump it.
+
+The training mailbox gets a separate copy of every confirmation, change and cancellation
+(one summary message for changes that reach everyone on a course).
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from flask import current_app, has_request_context, render_template
+from itsdangerous import URLSafeSerializer
+from markupsafe import Markup
+from sqlalchemy import select
+
+from . import invites
+from .extensions import db
+from .models import Booking, BookingStatus, Course, CourseDay, OutboxMessage
+from .web import long_date
+
+#: Message kinds that carry calendar invitations; their presence means "invites were sent".
+INVITE = "calendar_invite"
+INVITE_CANCELLED = "calendar_cancel"
+MAILBOX_COPY = "mailbox_copy"
+
+#: Set on flask.g when a request queued mail, so the best-effort sender knows to run.
+QUEUED_FLAG = "outbox_queued"
+
+_BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+\n")
+
+
+# --- The entry points services call -------------------------------------------------------
+
+
+def confirm_your_email(
+    email: str, course: Course, token: str, *, now: datetime, expires_at: datetime | None = None
+) -> OutboxMessage:
+    """Ask someone to follow a link to prove their address before their request is booked."""
+    return _person_message(
+        "confirm_your_email",
+        to=email,
+        subject=f"Confirm your email address to book {_course_name(course)}",
+        context={"course": course, "confirm_url": _confirm_url(token), "expires_at": expires_at},
+        now=now,
+    )
+
+
+def place_confirmed(booking: Booking, *, now: datetime) -> OutboxMessage:
+    """Tell someone they have a place; send a calendar invitation for each day."""
+    return _tell(
+        "place_confirmed",
+        booking,
+        subject=f"You have a place: {_course_title(booking)}",
+        calendar=invites.REQUEST,
+        now=now,
+    )
+
+
+def waitlisted(booking: Booking, *, now: datetime, position: int | None = None) -> OutboxMessage:
+    """Tell someone they are on the waitlist, and where; cancel any invitations they had."""
+    return _tell(
+        "waitlisted",
+        booking,
+        subject=f"You are on the waitlist: {_course_title(booking)}",
+        context={"position": position or _waitlist_position(booking)},
+        calendar=invites.CANCEL,
+        now=now,
+    )
+
+
+def place_offered(booking: Booking, *, now: datetime) -> OutboxMessage:
+    """Offer a free place to someone on the waitlist, with links to accept or decline."""
+    manage_url = _manage_url(booking)
+    return _tell(
+        "place_offered",
+        booking,
+        subject=f"A place is free for you: {_course_title(booking)}",
+        context={
+            "accept_url": f"{manage_url}?answer=accept",
+            "decline_url": f"{manage_url}?answer=decline",
+            "offer_expires_at": booking.offer_expires_at,
+        },
+        now=now,
+    )
+
+
+def offer_ended(booking: Booking, *, now: datetime) -> OutboxMessage:
+    """Tell someone the place offered to them is no longer held (they declined or did not answer)."""
+    return _tell(
+        "offer_ended",
+        booking,
+        subject=f"The place we offered you has ended: {_course_title(booking)}",
+        context={"declined": booking.status == BookingStatus.DECLINED},
+        now=now,
+    )
+
+
+def booking_cancelled(booking: Booking, *, now: datetime) -> OutboxMessage:
+    """Tell someone their booking is cancelled; cancel the calendar entries."""
+    return _tell(
+        "booking_cancelled",
+        booking,
+        subject=f"Your booking is cancelled: {_course_title(booking)}",
+        calendar=invites.CANCEL,
+        now=now,
+    )
+
+
+def booking_moved(old: Booking, new: Booking, *, now: datetime) -> OutboxMessage:
+    """Tell someone their place moved to another date: cancel the old days, invite to the new."""
+    message = _booking_message(
+        "booking_moved",
+        new,
+        subject=f"Your place has moved to {new.course.first_day.date:%-d %B %Y}",
+        context={"old_course": old.course, "old_days": old.course.days},
+        now=now,
+    )
+    _cancel_invitations_if_sent(old, now=now)
+    if new.status == BookingStatus.CONFIRMED:
+        _send_invitations(new, method=invites.REQUEST, now=now)
+    _mailbox_copy(message, new, now=now)
+    return message
+
+
+def course_changed(
+    course: Course, bookings: Iterable[Booking], *, now: datetime, what_changed: str = ""
+) -> list[OutboxMessage]:
+    """Tell everyone on a course its date, time or venue changed; update their calendars."""
+    bookings = list(bookings)
+    messages = [
+        _tell(
+            "course_changed",
+            booking,
+            subject=f"Your course has changed: {_course_and_date(course)}",
+            context={"what_changed": what_changed},
+            calendar=invites.REQUEST if booking.status == BookingStatus.CONFIRMED else None,
+            copy_to_mailbox=False,
+            now=now,
+        )
+        for booking in bookings
+    ]
+    _mailbox_summary(
+        "course_changed",
+        course,
+        bookings,
+        subject=f"Copy: course changed: {_course_and_date(course)}",
+        now=now,
+    )
+    return messages
+
+
+def course_cancelled(
+    course: Course, bookings: Iterable[Booking], *, now: datetime
+) -> list[OutboxMessage]:
+    """Tell everyone on a cancelled course (places, offers and waits); cancel calendar entries."""
+    bookings = list(bookings)
+    messages = [
+        _tell(
+            "course_cancelled",
+            booking,
+            subject=f"Your course is cancelled: {_course_and_date(course)}",
+            context={"reason": course.cancelled_reason},
+            calendar=invites.CANCEL,
+            copy_to_mailbox=False,
+            now=now,
+        )
+        for booking in bookings
+    ]
+    _mailbox_summary(
+        "course_cancelled",
+        course,
+        bookings,
+        subject=f"Copy: course cancelled: {_course_and_date(course)}",
+        now=now,
+    )
+    return messages
+
+
+def reminder(
+    booking: Booking, *, now: datetime, days_before: int, dedupe_key: str | None = None
+) -> OutboxMessage:
+    """Remind someone with a place of the venue, times and what to bring."""
+    return _booking_message(
+        "reminder",
+        booking,
+        subject=f"Reminder: your training starts on {long_date(booking.course.first_day.date)}",
+        context={"days_before": days_before},
+        now=now,
+        dedupe_key=dedupe_key,
+    )
+
+
+def course_completed(
+    booking: Booking, *, now: datetime, dedupe_key: str | None = None
+) -> OutboxMessage:
+    """Thank someone after day 2 and confirm their training is complete."""
+    return _booking_message(
+        "course_completed",
+        booking,
+        subject=f"Thank you for coming: {_course_name(booking.course)}",
+        now=now,
+        dedupe_key=dedupe_key,
+    )
+
+
+def course_not_completed(
+    booking: Booking,
+    *,
+    now: datetime,
+    missed_days: Sequence[int],
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
+    """After day 2, tell someone who missed a day what happens next."""
+    return _booking_message(
+        "course_not_completed",
+        booking,
+        subject=f"What happens next: {_course_name(booking.course)}",
+        context={"missed_days": list(missed_days)},
+        now=now,
+        dedupe_key=dedupe_key,
+    )
+
+
+# --- Links ---------------------------------------------------------------------------------
+
+
+def _site_url() -> str:
+    return current_app.config["SITE_URL"].rstrip("/")
+
+
+def _manage_url(booking: Booking) -> str:
+    """The link in every email that lets the person see and change their booking.
+
+    Until services/links.py lands this signs [booking id, link key] itself; the bookings
+    area must read it with the same serializer and salt ("manage-booking").
+    """
+    if booking.id is None:
+        db.session.flush()
+    serializer = URLSafeSerializer(current_app.config["SECRET_KEY"], salt="manage-booking")
+    token = serializer.dumps([booking.id, booking.link_key])
+    return f"{_site_url()}/b/{token}"
+
+
+def _confirm_url(token: str) -> str:
+    """The link that proves someone's address and books the place they asked for."""
+    return f"{_site_url()}/confirm/{token}"
+
+
+# --- Building messages ---------------------------------------------------------------------
+
+
+def _course_name(course: Course) -> str:
+    return course.course_type.name
+
+
+def _course_title(booking: Booking) -> str:
+    return _course_and_date(booking.course)
+
+
+def _course_and_date(course: Course) -> str:
+    return f"{_course_name(course)}, {course.first_day.date.day} {course.first_day.date:%B %Y}"
+
+
+def _booking_context(booking: Booking) -> dict:
+    course = booking.course
+    return {
+        "booking": booking,
+        "person": booking.person,
+        "course": course,
+        "days": course.days,
+        "venue": course.venue,
+        "manage_url": _manage_url(booking),
+    }
+
+
+def _tell(
+    kind: str,
+    booking: Booking,
+    *,
+    subject: str,
+    now: datetime,
+    context: dict | None = None,
+    calendar: str | None = None,
+    copy_to_mailbox: bool = True,
+) -> OutboxMessage:
+    """The message to the person, then their calendar invitations or cancellations (REQUEST
+    always; CANCEL only if they ever had invitations), then the copy for the mailbox."""
+    message = _booking_message(kind, booking, subject=subject, context=context, now=now)
+    if calendar == invites.REQUEST:
+        _send_invitations(booking, method=invites.REQUEST, now=now)
+    elif calendar == invites.CANCEL:
+        _cancel_invitations_if_sent(booking, now=now)
+    if copy_to_mailbox:
+        _mailbox_copy(message, booking, now=now)
+    return message
+
+
+def _booking_message(
+    kind: str,
+    booking: Booking,
+    *,
+    subject: str,
+    now: datetime,
+    context: dict | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
+    return _person_message(
+        kind,
+        to=booking.person.email,
+        subject=subject,
+        context={**_booking_context(booking), **(context or {})},
+        now=now,
+        booking=booking,
+        dedupe_key=dedupe_key,
+    )
+
+
+def _person_message(
+    kind: str,
+    *,
+    to: str,
+    subject: str,
+    context: dict,
+    now: datetime,
+    booking: Booking | None = None,
+    dedupe_key: str | None = None,
+    attachments: list[dict] | None = None,
+) -> OutboxMessage:
+    text, html = render(kind, **context)
+    return queue(
+        kind,
+        to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        now=now,
+        booking_id=booking.id if booking else None,
+        dedupe_key=dedupe_key,
+        attachments=attachments,
+    )
+
+
+def render(kind: str, **context) -> tuple[str, str]:
+    """Render `templates/email/<kind>.txt` and `.html` (the HTML autoescaped)."""
+    context.setdefault("training_mailbox", current_app.config["TRAINING_MAILBOX"])
+    context.setdefault("site_url", _site_url())
+    text = _BLANK_LINES.sub("\n\n", render_template(f"email/{kind}.txt", **context)).strip() + "\n"
+    html = render_template(f"email/{kind}.html", **context)
+    return text, html
+
+
+def queue(
+    kind: str,
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    now: datetime,
+    booking_id: int | None = None,
+    dedupe_key: str | None = None,
+    attachments: list[dict] | None = None,
+) -> OutboxMessage:
+    """Write one message to the outbox in the caller's transaction."""
+    message = OutboxMessage(
+        kind=kind,
+        dedupe_key=dedupe_key,
+        to_address=to,
+        reply_to=current_app.config["TRAINING_MAILBOX"],
+        subject=subject,
+        text_body=text,
+        html_body=html,
+        attachments=attachments or [],
+        booking_id=booking_id,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    db.session.add(message)
+    if has_request_context():
+        from flask import g
+
+        setattr(g, QUEUED_FLAG, True)
+    return message
+
+
+# --- Calendar invitations ------------------------------------------------------------------
+
+
+def _organiser() -> tuple[str, str]:
+    return current_app.config["TRAINING_MAILBOX"], current_app.config["SERVICE_NAME"]
+
+
+def _send_invitations(booking: Booking, *, method: str, now: datetime) -> list[OutboxMessage]:
+    """One message per course day, each carrying one invitation (or cancellation)."""
+    booking.invite_sequence = (booking.invite_sequence or 0) + 1
+    organiser, organiser_name = _organiser()
+    kind = INVITE if method == invites.REQUEST else INVITE_CANCELLED
+    messages = []
+    for day in booking.course.days:
+        data = invites.day_invitation(
+            booking,
+            day,
+            method=method,
+            sequence=booking.invite_sequence,
+            organiser=organiser,
+            organiser_name=organiser_name,
+            now=now,
+        )
+        attachment = {
+            "filename": f"day-{day.day_number}.ics",
+            "content_type": f"text/calendar; method={method}; charset=UTF-8",
+            "data": base64.b64encode(data).decode("ascii"),
+        }
+        messages.append(
+            _person_message(
+                kind,
+                to=booking.person.email,
+                subject=_invite_subject(booking, day, method),
+                context={**_booking_context(booking), "day": day},
+                now=now,
+                booking=booking,
+                attachments=[attachment],
+            )
+        )
+    return messages
+
+
+def _invite_subject(booking: Booking, day: CourseDay, method: str) -> str:
+    when = long_date(day.date)
+    name = _course_name(booking.course)
+    if method == invites.CANCEL:
+        return f"Calendar entry cancelled: {name}, day {day.day_number}, {when}"
+    return f"Calendar invitation: {name}, day {day.day_number}, {when}"
+
+
+def _invites_were_sent(booking: Booking) -> bool:
+    if booking.id is None:
+        return False
+    return (
+        db.session.scalar(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.booking_id == booking.id, OutboxMessage.kind == INVITE)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _cancel_invitations_if_sent(booking: Booking, *, now: datetime) -> list[OutboxMessage]:
+    """Remove the days from the person's calendar, if we ever put them there."""
+    if not _invites_were_sent(booking):
+        return []
+    return _send_invitations(booking, method=invites.CANCEL, now=now)
+
+
+def booking_calendar(booking: Booking, *, now: datetime | None = None) -> bytes:
+    """Both days of a booking as an `.ics` file for the booking page (same UIDs as invites)."""
+    from .clock import now as clock_now
+
+    organiser, organiser_name = _organiser()
+    return invites.booking_calendar(
+        booking, organiser=organiser, organiser_name=organiser_name, now=now or clock_now()
+    )
+
+
+# --- Copies for the training mailbox -------------------------------------------------------
+
+
+def _mailbox_copy(original: OutboxMessage, booking: Booking, *, now: datetime) -> OutboxMessage:
+    """A separate copy of a message to one person, sent to the training mailbox."""
+    # The person's own links must not sit in a shared mailbox: point them at the
+    # coordinators' area instead.
+    personal_link = re.compile(re.escape(_manage_url(booking)) + r"[^\s\"'<>]*")
+    coordinators = f"{_site_url()}/coordinator"
+    context = {
+        "person": booking.person,
+        "booking": booking,
+        "course": booking.course,
+        "original_text": personal_link.sub(coordinators, original.text_body),
+        # Already rendered by our own autoescaping templates, so safe to include as it is.
+        "original_html": Markup(personal_link.sub(coordinators, original.html_body)),  # noqa: S704
+    }
+    text, html = render(MAILBOX_COPY, **context)
+    return queue(
+        MAILBOX_COPY,
+        to=current_app.config["TRAINING_MAILBOX"],
+        subject=f"Copy: {original.subject}",
+        text=text,
+        html=html,
+        now=now,
+        booking_id=booking.id,
+    )
+
+
+def _mailbox_summary(
+    kind: str, course: Course, bookings: list[Booking], *, subject: str, now: datetime
+) -> OutboxMessage | None:
+    """One message to the mailbox listing everyone told about a change to a whole course."""
+    if not bookings:
+        return None
+    text, html = render(
+        "mailbox_summary", change=kind, course=course, bookings=bookings, days=course.days
+    )
+    return queue(
+        MAILBOX_COPY,
+        to=current_app.config["TRAINING_MAILBOX"],
+        subject=subject,
+        text=text,
+        html=html,
+        now=now,
+    )
+
+
+def _waitlist_position(booking: Booking) -> int:
+    """Where someone is on the waitlist, counting those who asked earlier."""
+    from sqlalchemy import func
+
+    earlier = db.session.scalar(
+        select(func.count(Booking.id)).where(
+            Booking.course_id == booking.course_id,
+            Booking.status == BookingStatus.WAITLISTED,
+            Booking.id != booking.id,
+            Booking.requested_at <= booking.requested_at,
+        )
+    )
+    return (earlier or 0) + 1

@@ -1,0 +1,359 @@
+"""Delivering the outbox: claim due messages, send them, retry failures with growing delays.
+
+Rows are claimed in a short transaction (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: the
+transaction starts with BEGIN IMMEDIATE, which serialises claims), marked `sending`, and
+committed. Sending happens outside any transaction, over one connection per batch, and each
+message is marked `sent` as soon as the server accepts it. So several senders at once never
+send the same message twice in normal operation; a sender that dies leaves rows in `sending`,
+which are claimed again once they are older than `RetryPolicy.stale_after`.
+
+The mail transport is passed in (see booking/mailer.py for the SMTP one), so this module has
+no web or mail-library code and tests can drive it with any transport.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import func, or_, select, update
+
+from ..extensions import db
+from ..models import OutboxMessage, OutboxStatus, User
+from . import audit
+from .db import transactional
+from .errors import NotAllowed, NotFound
+
+# --- What a transport must do --------------------------------------------------------------
+
+
+class DeliveryError(Exception):
+    """A message could not be sent. `reason` is safe to store and show (no personal data)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class PermanentFailure(DeliveryError):
+    """The server refused this message for good (an unknown address, say): do not retry."""
+
+
+class TemporaryFailure(DeliveryError):
+    """This message failed but may go later; the connection is still usable."""
+
+
+class ConnectionFailure(DeliveryError):
+    """The server cannot be reached or dropped the connection: stop this batch."""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A claimed message, copied out of the database so it can be sent outside a transaction."""
+
+    id: int
+    kind: str
+    to_address: str
+    reply_to: str
+    subject: str
+    text_body: str
+    html_body: str
+    attachments: list
+    created_at: datetime
+    attempts: int
+
+
+class Connection(Protocol):
+    def send(self, message: Outgoing) -> None:
+        """Send one message, or raise a DeliveryError subclass."""
+
+
+class Transport(Protocol):
+    def connect(self) -> AbstractContextManager[Connection]:
+        """Open one connection for a batch; raise ConnectionFailure if the server is down."""
+
+
+# --- Retry rules ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long to keep trying.
+
+    With the defaults a message is tried 10 times over about 5 hours (1, 2, 4 ... minutes,
+    never more than an hour apart) before it is marked failed for a coordinator to retry.
+    """
+
+    max_attempts: int = 10
+    first_delay: timedelta = timedelta(minutes=1)
+    max_delay: timedelta = timedelta(hours=1)
+    #: A row left in `sending` this long belongs to a sender that died: claim it again.
+    stale_after: timedelta = timedelta(minutes=10)
+
+    def delay_after(self, attempts: int) -> timedelta:
+        """The wait before the next try, after `attempts` tries so far."""
+        return min(self.first_delay * (2 ** max(0, attempts - 1)), self.max_delay)
+
+
+DEFAULT_POLICY = RetryPolicy()
+
+#: Messages the server accepted are recorded as sent in groups this size (one commit each).
+#: Only a sender that dies mid-batch can leave up to this many to be sent again.
+RECORD_SENT_EVERY = 20
+
+
+@dataclass
+class SendSummary:
+    """What one pass of the sender did."""
+
+    claimed: int = 0
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    #: Reasons for failures this pass (no addresses or other personal data).
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, other: SendSummary) -> None:
+        self.claimed += other.claimed
+        self.sent += other.sent
+        self.retrying += other.retrying
+        self.failed += other.failed
+        self.problems.extend(other.problems)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.sent} sent, {self.retrying} to try again later, "
+            f"{self.failed} failed (out of {self.claimed} taken from the outbox)"
+        )
+
+
+# --- Sending -------------------------------------------------------------------------------
+
+
+def send_due(
+    *,
+    now: datetime,
+    worker_id: str,
+    transport: Transport,
+    limit: int = 100,
+    policy: RetryPolicy = DEFAULT_POLICY,
+) -> SendSummary:
+    """Claim up to `limit` due messages, send them over one connection, record the outcome."""
+    summary = SendSummary()
+    batch = claim_due(now=now, worker_id=worker_id, limit=limit, policy=policy)
+    summary.claimed = len(batch)
+    if not batch:
+        return summary
+    waiting: Iterator[Outgoing] = iter(batch)
+    current: Outgoing | None = None
+    accepted: list[int] = []  # sent but not yet recorded as sent
+    try:
+        with transport.connect() as connection:
+            for current in waiting:
+                try:
+                    connection.send(current)
+                except ConnectionFailure:
+                    raise
+                except PermanentFailure as exc:
+                    _give_up(current, worker_id=worker_id, now=now, reason=exc.reason)
+                    summary.failed += 1
+                    summary.problems.append(exc.reason)
+                except Exception as exc:  # noqa: BLE001 - one bad message must not stop the rest
+                    reason = exc.reason if isinstance(exc, DeliveryError) else _describe(exc)
+                    status = _try_later(
+                        current, worker_id=worker_id, now=now, reason=reason, policy=policy
+                    )
+                    _count_outcome(summary, status, reason)
+                else:
+                    accepted.append(current.id)
+                    summary.sent += 1
+                current = None
+                if len(accepted) >= RECORD_SENT_EVERY:
+                    _mark_sent(accepted, worker_id=worker_id, now=now)
+                    accepted = []
+    except Exception as exc:  # noqa: BLE001 - the server is down or went away: try later
+        reason = exc.reason if isinstance(exc, DeliveryError) else _describe(exc)
+        unsent = ([current] if current is not None else []) + list(waiting)
+        for message in unsent:
+            status = _try_later(message, worker_id=worker_id, now=now, reason=reason, policy=policy)
+            _count_outcome(summary, status, reason)
+    finally:
+        if accepted:
+            _mark_sent(accepted, worker_id=worker_id, now=now)
+    return summary
+
+
+def _count_outcome(summary: SendSummary, status: OutboxStatus, reason: str) -> None:
+    if status == OutboxStatus.FAILED:
+        summary.failed += 1
+    else:
+        summary.retrying += 1
+    summary.problems.append(reason)
+
+
+def _describe(exc: BaseException) -> str:
+    """A short description of an unexpected error, without its text (it may hold an address)."""
+    return f"Unexpected error while sending ({type(exc).__name__})."
+
+
+def _due_condition(now: datetime, policy: RetryPolicy):
+    return or_(
+        (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.next_attempt_at <= now),
+        (OutboxMessage.status == OutboxStatus.SENDING)
+        & (OutboxMessage.claimed_at < now - policy.stale_after),
+    )
+
+
+@transactional
+def claim_due(
+    *, now: datetime, worker_id: str, limit: int = 100, policy: RetryPolicy = DEFAULT_POLICY
+) -> list[Outgoing]:
+    """Mark up to `limit` due messages as being sent by `worker_id`, and return them."""
+    # A row left mid-send too often is most likely what kills the sender: stop trying it.
+    db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.claimed_at < now - policy.stale_after,
+            OutboxMessage.attempts >= policy.max_attempts,
+        )
+        .values(
+            status=OutboxStatus.FAILED,
+            last_error="The sender stopped while sending this message, too many times.",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    ids = list(
+        db.session.scalars(
+            select(OutboxMessage.id)
+            .where(_due_condition(now, policy))
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    if not ids:
+        return []
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids))
+        .values(
+            status=OutboxStatus.SENDING,
+            claimed_at=now,
+            claimed_by=worker_id,
+            attempts=OutboxMessage.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    rows = db.session.execute(
+        select(
+            OutboxMessage.id,
+            OutboxMessage.kind,
+            OutboxMessage.to_address,
+            OutboxMessage.reply_to,
+            OutboxMessage.subject,
+            OutboxMessage.text_body,
+            OutboxMessage.html_body,
+            OutboxMessage.attachments,
+            OutboxMessage.created_at,
+            OutboxMessage.attempts,
+        )
+        .where(OutboxMessage.id.in_(ids))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+    )
+    return [Outgoing(*row) for row in rows]
+
+
+def _mine(message: Outgoing, worker_id: str):
+    return (
+        (OutboxMessage.id == message.id)
+        & (OutboxMessage.status == OutboxStatus.SENDING)
+        & (OutboxMessage.claimed_by == worker_id)
+    )
+
+
+@transactional
+def _mark_sent(ids: list[int], *, worker_id: str, now: datetime) -> None:
+    db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(ids),
+            OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.claimed_by == worker_id,
+        )
+        .values(status=OutboxStatus.SENT, sent_at=now, last_error="")
+        .execution_options(synchronize_session=False)
+    )
+
+
+@transactional
+def _try_later(
+    message: Outgoing, *, worker_id: str, now: datetime, reason: str, policy: RetryPolicy
+) -> OutboxStatus:
+    if message.attempts >= policy.max_attempts:
+        status, next_attempt = OutboxStatus.FAILED, now
+    else:
+        status, next_attempt = OutboxStatus.PENDING, now + policy.delay_after(message.attempts)
+    db.session.execute(
+        update(OutboxMessage)
+        .where(_mine(message, worker_id))
+        .values(status=status, next_attempt_at=next_attempt, last_error=reason[:500])
+        .execution_options(synchronize_session=False)
+    )
+    return status
+
+
+@transactional
+def _give_up(message: Outgoing, *, worker_id: str, now: datetime, reason: str) -> None:
+    db.session.execute(
+        update(OutboxMessage)
+        .where(_mine(message, worker_id))
+        .values(status=OutboxStatus.FAILED, next_attempt_at=now, last_error=reason[:500])
+        .execution_options(synchronize_session=False)
+    )
+
+
+# --- Coordinators --------------------------------------------------------------------------
+
+
+@transactional
+def retry_failed(message_id: int, *, actor: User | str, now: datetime) -> OutboxMessage:
+    """Put a failed message back in the queue to be sent straight away, with fresh tries."""
+    message = db.session.get(OutboxMessage, message_id, with_for_update=True)
+    if message is None:
+        raise NotFound("We could not find that message.")
+    if message.status != OutboxStatus.FAILED:
+        raise NotAllowed("That message is not waiting to be sent again.")
+    message.status = OutboxStatus.PENDING
+    message.attempts = 0
+    message.next_attempt_at = now
+    message.claimed_at = None
+    message.claimed_by = ""
+    audit.record("outbox.retried", message, actor=actor, now=now, kind=message.kind)
+    return message
+
+
+def failed_messages(limit: int = 200) -> list[OutboxMessage]:
+    """Messages that gave up, newest first, for the coordinators' page."""
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.FAILED)
+            .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def status_counts() -> dict[OutboxStatus, int]:
+    """How many messages are in each state."""
+    counts = dict.fromkeys(OutboxStatus, 0)
+    rows = db.session.execute(
+        select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(OutboxMessage.status)
+    )
+    for status, number in rows:
+        counts[OutboxStatus(status)] = number
+    return counts

@@ -1,0 +1,168 @@
+"""Reminders before a course and the message after it, each queued exactly once.
+
+Run by every pass of `flask outbox send` and `flask outbox worker` (and on its own by
+`flask outbox reminders`). Each message has a dedupe key, unique in the outbox table, so
+running twice, or two schedulers at once, never queues a second copy.
+
+- A week before day 1 (7 days before it starts), to people who had their place by then.
+- A day before day 1 (24 hours before it starts), to people who had their place by then.
+- After the last day, once the register has a mark for each day: a thank-you that confirms
+  completion, or, if a day was missed, what happens next. Only for courses that ended in
+  the last 30 days, so turning this on never mails people about old courses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from .. import emails
+from ..extensions import db
+from ..models import (
+    AttendanceMark,
+    Booking,
+    BookingStatus,
+    Course,
+    CourseDay,
+    CourseStatus,
+    Mark,
+    OutboxMessage,
+)
+from .db import transactional
+
+LONDON = ZoneInfo("Europe/London")
+REMINDER_DAYS = (7, 1)
+AFTER_COURSE_WINDOW = timedelta(days=30)
+
+
+@dataclass
+class ReminderSummary:
+    reminders: int = 0
+    after_course: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.reminders} reminders and {self.after_course} after-course messages queued"
+
+
+def _starts(day: CourseDay) -> datetime:
+    return datetime.combine(day.date, day.starts_at, tzinfo=LONDON)
+
+
+def _ends(day: CourseDay) -> datetime:
+    return datetime.combine(day.date, day.ends_at, tzinfo=LONDON)
+
+
+@transactional
+def queue_due_reminders(*, now: datetime) -> ReminderSummary:
+    """Queue every reminder and after-course message that is due and not yet queued."""
+    summary = ReminderSummary()
+    for booking in _confirmed_bookings_starting_within(now, timedelta(days=max(REMINDER_DAYS))):
+        starts = _starts(booking.course.first_day)
+        had_place_at = booking.confirmed_at or booking.created_at
+        # The nearest reminder only: someone booked 3 days ahead gets the 1-day one alone.
+        for days in sorted(REMINDER_DAYS):
+            moment = starts - timedelta(days=days)
+            if moment <= now < starts:
+                if had_place_at <= moment:
+                    key = (
+                        f"reminder-{days}d-booking-{booking.id}-v{booking.course.schedule_version}"
+                    )
+                    build = partial(
+                        emails.reminder, booking, now=now, days_before=days, dedupe_key=key
+                    )
+                    if _queue_once(key, build):
+                        summary.reminders += 1
+                break
+    for booking in _confirmed_bookings_ended_recently(now):
+        attended = _attended_days(booking)
+        if attended is None:
+            continue  # the register is not complete yet
+        key = f"after-course-booking-{booking.id}"
+        missed = [number for number, present in attended.items() if not present]
+        if missed:
+            build = partial(
+                emails.course_not_completed, booking, now=now, missed_days=missed, dedupe_key=key
+            )
+        else:
+            build = partial(emails.course_completed, booking, now=now, dedupe_key=key)
+        if _queue_once(key, build):
+            summary.after_course += 1
+    return summary
+
+
+def _queue_once(key: str, build: Callable[[], OutboxMessage]) -> bool:
+    """Queue a message unless one with this dedupe key exists (even if queued concurrently)."""
+    exists = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key))
+    if exists is not None:
+        return False
+    try:
+        with db.session.begin_nested():
+            build()
+            db.session.flush()
+    except IntegrityError:
+        return False  # another scheduler queued it a moment ago
+    return True
+
+
+def _confirmed_bookings_starting_within(now: datetime, window: timedelta) -> list[Booking]:
+    first = (now - timedelta(days=1)).date()
+    last = (now + window + timedelta(days=1)).date()
+    bookings = db.session.scalars(
+        select(Booking)
+        .join(Course, Course.id == Booking.course_id)
+        .join(CourseDay, (CourseDay.course_id == Course.id) & (CourseDay.day_number == 1))
+        .where(
+            Booking.status == BookingStatus.CONFIRMED,
+            Course.status == CourseStatus.PUBLISHED,
+            CourseDay.date.between(first, last),
+        )
+        .options(selectinload(Booking.course).selectinload(Course.days))
+        .order_by(Booking.id)
+    )
+    return [b for b in bookings if now < _starts(b.course.first_day) <= now + window]
+
+
+def _confirmed_bookings_ended_recently(now: datetime) -> list[Booking]:
+    first = (now - AFTER_COURSE_WINDOW - timedelta(days=1)).date()
+    last = (now + timedelta(days=1)).date()
+    last_days = (
+        select(CourseDay.course_id)
+        .where(CourseDay.date.between(first, last))
+        .group_by(CourseDay.course_id)
+    )
+    bookings = db.session.scalars(
+        select(Booking)
+        .join(Course, Course.id == Booking.course_id)
+        .where(
+            Booking.status == BookingStatus.CONFIRMED,
+            Course.status.in_((CourseStatus.PUBLISHED, CourseStatus.FINISHED)),
+            Course.id.in_(last_days),
+        )
+        .options(
+            selectinload(Booking.course).selectinload(Course.days),
+            selectinload(Booking.marks),
+        )
+        .order_by(Booking.id)
+    )
+    return [b for b in bookings if now - AFTER_COURSE_WINDOW <= _ends(b.course.last_day) <= now]
+
+
+def _attended_days(booking: Booking) -> dict[int, bool] | None:
+    """Day number -> attended, or None while any day has no mark yet."""
+    marks: dict[int, AttendanceMark] = {m.course_day_id: m for m in booking.marks}
+    result = {}
+    for day in booking.course.days:
+        mark = marks.get(day.id)
+        if mark is None:
+            return None
+        result[day.day_number] = mark.mark in (Mark.PRESENT, Mark.LATE) or (
+            mark.mark == Mark.LEFT_EARLY and mark.counts_as_attended
+        )
+    return result

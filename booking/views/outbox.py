@@ -1,0 +1,45 @@
+"""Coordinators' page of messages that could not be sent, and sending mail after a request.
+
+The after-request hook is registered here (`after_app_request`) so the whole outbox area
+lives in one place; it only runs when OUTBOX_SEND_AFTER_REQUEST is on and the request
+queued mail, and it sends after the response has gone (`call_on_close`).
+"""
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
+from flask_login import current_user
+
+from .. import clock, emails, mailer
+from ..auth import coordinator_required
+from ..extensions import db
+from ..models import OutboxMessage
+from ..services import outbox
+from ..services.errors import BookingError
+
+bp = Blueprint("outbox", __name__, url_prefix="/coordinator/outbox")
+
+
+@bp.get("")
+@coordinator_required
+def failed():
+    return render_template("outbox/failed.html", messages=outbox.failed_messages())
+
+
+@bp.post("/<int:message_id>/retry")
+@coordinator_required
+def retry(message_id: int):
+    message = db.get_or_404(OutboxMessage, message_id)
+    try:
+        outbox.retry_failed(message.id, actor=current_user, now=clock.now())
+    except BookingError as error:
+        flash(error.message)
+    else:
+        flash("The message will be sent again in the next few minutes.", "success")
+    return redirect(url_for("outbox.failed"))
+
+
+@bp.after_app_request
+def send_queued_mail(response):
+    if current_app.config.get("OUTBOX_SEND_AFTER_REQUEST") and g.get(emails.QUEUED_FLAG):
+        app = current_app._get_current_object()
+        response.call_on_close(lambda: mailer.send_after_response(app))
+    return response

@@ -1,0 +1,84 @@
+"""Mail queued by a request goes straight after the response, and never harms the request."""
+
+from __future__ import annotations
+
+import socket
+import time
+from datetime import timedelta
+
+import pytest
+
+from booking.models import BookingStatus
+
+from .helpers import NOW, rows, statuses
+
+
+@pytest.fixture
+def web(mail_app, clock):
+    mail_app.config["CLOCK_OVERRIDE"] = NOW
+    mail_app.config["OUTBOX_SEND_AFTER_REQUEST"] = True
+    return mail_app.test_client()
+
+
+def _booking(make):
+    return make.booking(make.course(), status=BookingStatus.CONFIRMED)
+
+
+def test_mail_is_sent_right_after_the_request_that_queued_it(web, make, smtp):
+    booking = _booking(make)
+    response = web.get(f"/test-only/queue-mail/{booking.id}")
+    assert response.status_code == 200
+    response.close()
+    assert len(smtp.to(booking.person.email)) == 1
+    assert statuses() == {"sent": 1}
+
+
+def test_nothing_is_sent_when_the_setting_is_off(web, mail_app, make, smtp):
+    mail_app.config["OUTBOX_SEND_AFTER_REQUEST"] = False
+    booking = _booking(make)
+    web.get(f"/test-only/queue-mail/{booking.id}").close()
+    assert not smtp.received
+    assert statuses() == {"pending": 1}
+
+
+def test_a_request_that_queued_nothing_does_not_touch_the_mail_server(web, make, smtp):
+    smtp.stop()
+    response = web.get("/test-only/nothing")
+    assert response.status_code == 200
+    response.close()
+
+
+def test_a_mail_server_that_is_down_does_not_break_the_request(web, make, smtp):
+    booking = _booking(make)
+    smtp.stop()
+    response = web.get(f"/test-only/queue-mail/{booking.id}")
+    assert response.status_code == 200
+    assert response.text == "Queued"
+    response.close()
+    [row] = rows()
+    assert row.status.value == "pending" and row.attempts == 1
+    assert row.next_attempt_at == NOW + timedelta(minutes=1)
+
+
+def test_a_mail_server_that_never_answers_does_not_hang_the_request(web, mail_app, make):
+    booking = _booking(make)
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(5)  # accepts connections but never says hello
+    port = mail_app.extensions["mail"].port
+    mail_app.extensions["mail"].port = silent.getsockname()[1]
+    mail_app.config["MAIL_TIMEOUT"] = 1
+    try:
+        started = time.monotonic()
+        response = web.get(f"/test-only/queue-mail/{booking.id}")
+        response.close()
+        elapsed = time.monotonic() - started
+    finally:
+        mail_app.extensions["mail"].port = port
+        mail_app.config["MAIL_TIMEOUT"] = 2
+        silent.close()
+    assert response.status_code == 200
+    assert elapsed < 5
+    [row] = rows()
+    assert row.status.value == "pending"
+    assert row.last_error == "The mail server did not answer in time."

@@ -1,0 +1,80 @@
+"""Every email template, and every email it makes, is free of jargon and abbreviations."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from booking import emails
+from booking.extensions import db
+from booking.models import BookingStatus
+
+from .helpers import NOW, rows
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "email"
+
+#: Abbreviations are matched as whole words with their case; phrases in any case.
+ABBREVIATIONS = ["SoS", "LA", "LADO", "CP", "CIN", "LSCB", "CSCP", "MASH", "TAC", "CPP", "LAC"]
+PHRASES = ["service user", "service users"]
+
+
+def jargon_in(text: str) -> list[str]:
+    found = [word for word in ABBREVIATIONS if re.search(rf"(?<![\w-]){word}(?![\w-])", text)]
+    found += [p for p in PHRASES if re.search(rf"\b{p}\b", text, re.IGNORECASE)]
+    return found
+
+
+def test_the_jargon_check_itself_catches_what_it_should():
+    assert jargon_in("Speak to the LADO") == ["LADO"]
+    assert jargon_in("our Service User forum") == ["service user"]
+    assert jargon_in("Kendal LA9 4DL, a CPD day, the SoSs") == []
+
+
+@pytest.mark.parametrize("path", sorted(TEMPLATES.glob("*.*")), ids=lambda p: p.name)
+def test_no_email_template_uses_jargon(path):
+    assert jargon_in(path.read_text()) == []
+
+
+def test_every_message_has_a_text_and_an_html_template():
+    kinds = {p.stem for p in TEMPLATES.glob("*.*") if not p.stem.startswith("_")}
+    for kind in kinds:
+        assert (TEMPLATES / f"{kind}.txt").exists(), kind
+        assert (TEMPLATES / f"{kind}.html").exists(), kind
+
+
+def test_no_email_we_send_uses_jargon(app, make):
+    course = make.course()
+    person = make.person(full_name="Jo Example")
+    booking = make.booking(course, person, status=BookingStatus.CONFIRMED)
+    offered = make.booking(
+        make.course(),
+        status=BookingStatus.OFFERED,
+        offer_expires_at=datetime(2026, 1, 7, 17, tzinfo=UTC),
+    )
+    emails.confirm_your_email("new@nhs.net", course, "token", now=NOW, expires_at=NOW)
+    emails.place_confirmed(booking, now=NOW)
+    emails.waitlisted(booking, now=NOW)
+    emails.place_offered(offered, now=NOW)
+    emails.offer_ended(offered, now=NOW)
+    emails.booking_cancelled(booking, now=NOW)
+    emails.reminder(booking, now=NOW, days_before=7)
+    emails.course_completed(booking, now=NOW)
+    emails.course_not_completed(booking, now=NOW, missed_days=[1, 2])
+    booking.status = BookingStatus.MOVED
+    db.session.commit()
+    new = make.booking(make.course(), person, status=BookingStatus.CONFIRMED)
+    emails.booking_moved(booking, new, now=NOW)
+    emails.course_changed(course, [booking], now=NOW, what_changed="Day 2 now starts at 10am.")
+    emails.course_cancelled(course, [booking], now=NOW)
+    db.session.commit()
+
+    sent = rows()
+    kinds = {row.kind for row in sent}
+    templates = {p.stem for p in TEMPLATES.glob("*.txt") if not p.stem.startswith("_")}
+    assert kinds == templates - {"mailbox_summary"} | {"mailbox_copy"}
+    for row in sent:
+        for text in (row.subject, row.text_body, row.html_body):
+            assert jargon_in(text) == [], (row.kind, text)
