@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Flask, render_template, send_from_directory
+from flask import Flask, abort, render_template, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -44,6 +44,13 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def navigation():
         return {"navigation_items": _navigation_items}
+
+    @app.before_request
+    def refuse_nul_characters():
+        """No person types a NUL character, and PostgreSQL cannot store one: say 400."""
+        for values in (request.args, request.form):
+            if any("\x00" in value for _key, value in values.items(multi=True)):
+                abort(400)
 
     @app.errorhandler(TryAgain)
     def busy(error: TryAgain):

@@ -46,7 +46,7 @@ class DayMonthYearField(Field):
             raise ValueError(f"The year of {label.lower()} must have 4 numbers, for example 2026")
         try:
             self.data = date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ValueError(f"{label} must be a real date, for example 27 3 2026") from None
 
     def pre_validate(self, form):
