@@ -29,7 +29,9 @@ class CourseForm(FlaskForm):
         validators=[DataRequired("Choose a venue")],
     )
     day1_date = DayMonthYearField(
-        "Day 1", description="For example, 27 3 2026", required_message="Enter the date of day 1"
+        "Date of day 1",
+        description="For example, 27 3 2026",
+        required_message="Enter the date of day 1",
     )
     day1_starts_at = ClockTimeField(
         "Day 1 starts at",
@@ -42,7 +44,9 @@ class CourseForm(FlaskForm):
         required_message="Enter the time day 1 ends",
     )
     day2_date = DayMonthYearField(
-        "Day 2", description="For example, 28 3 2026", required_message="Enter the date of day 2"
+        "Date of day 2",
+        description="For example, 28 3 2026",
+        required_message="Enter the date of day 2",
     )
     day2_starts_at = ClockTimeField(
         "Day 2 starts at",

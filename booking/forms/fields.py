@@ -43,7 +43,7 @@ class DayMonthYearField(Field):
             raise ValueError(f"{label} must be a real date, using numbers, for example 27 3 2026")
         day, month, year = (int(part) for part in parts)
         if len(parts[2]) != 4:
-            raise ValueError(f"The year of {label.lower()} must have 4 numbers, for example 2026")
+            raise ValueError(f"{label} must have a year with 4 numbers, for example 2026")
         try:
             self.data = date(year, month, day)
         except (ValueError, OverflowError):
