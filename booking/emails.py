@@ -40,25 +40,35 @@ def _queue(kind: str, booking: Booking, subject: str, body: str, now: datetime) 
     )
 
 
+def _tell(kind: str, subject: str, opening: str, closing: str, course, bookings, now) -> None:
+    summary = _course_summary(course)
+    for booking in bookings:
+        name = booking.person.full_name or "there"
+        body = f"Hello {name},\n\n{opening}\n\n{summary}\n\n{closing}"
+        _queue(kind, booking, subject, body, now)
+
+
 def course_changed(course: Course, holders: Iterable[Booking], *, now: datetime) -> None:
     """Tell everyone holding a place that the dates, times or venue have changed."""
-    summary = _course_summary(course)
-    for booking in holders:
-        body = (
-            f"Hello {booking.person.full_name or ''},\n\n"
-            "The details of your training have changed. Here are the new details:\n\n"
-            f"{summary}\n\nYour place is still booked."
-        )
-        _queue("course_changed", booking, "Your training course has changed", body, now)
+    _tell(
+        "course_changed",
+        "Your training course has changed",
+        "The details of your training have changed. Here are the new details:",
+        "Your place is still booked.",
+        course,
+        holders,
+        now,
+    )
 
 
 def course_cancelled(course: Course, bookings: Iterable[Booking], *, now: datetime) -> None:
     """Tell everyone who had a place, an offer or a wait that the course is cancelled."""
-    summary = _course_summary(course)
-    for booking in bookings:
-        body = (
-            f"Hello {booking.person.full_name or ''},\n\n"
-            "We are sorry: this training course has been cancelled.\n\n"
-            f"{summary}\n\nYou can book another date on the training calendar."
-        )
-        _queue("course_cancelled", booking, "Your training course is cancelled", body, now)
+    _tell(
+        "course_cancelled",
+        "Your training course is cancelled",
+        "We are sorry: this training course has been cancelled.",
+        "You can book another date on the training calendar.",
+        course,
+        bookings,
+        now,
+    )

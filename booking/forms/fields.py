@@ -13,15 +13,26 @@ _TIME = re.compile(r"([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(am|pm|a\.m\.|p\.m\.)?", 
 _DIGITS = re.compile(r"[0-9]+")
 
 
-class DayMonthYearField(Field):
-    """A GOV.UK date input (day, month, year boxes) that turns any input into a date or an
-    error. Missing or extra parts are an error, not a crash (GovDateInput needs three)."""
-
-    widget = GovDateInput()
+class _PlainRequired:
+    """`required_message` shown when nothing was typed, unless a clearer error is already
+    there (WTForms' DataRequired would replace that error with its own)."""
 
     def __init__(self, label=None, validators=None, *, required_message: str | None = None, **kw):
         super().__init__(label, validators, **kw)
         self.required_message = required_message
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+        if self.data is None and self.required_message:
+            raise StopValidation(self.required_message)
+
+
+class DayMonthYearField(_PlainRequired, Field):
+    """A GOV.UK date input (day, month, year boxes) that turns any input into a date or an
+    error. Missing or extra parts are an error, not a crash (GovDateInput needs three)."""
+
+    widget = GovDateInput()
 
     def _value(self):
         return self.data.strftime("%d %m %Y") if self.data else ""
@@ -49,22 +60,11 @@ class DayMonthYearField(Field):
         except (ValueError, OverflowError):
             raise ValueError(f"{label} must be a real date, for example 27 3 2026") from None
 
-    def pre_validate(self, form):
-        if self.process_errors:
-            raise StopValidation()
-        if self.data is None and self.required_message:
-            raise StopValidation(self.required_message)
 
-
-class ClockTimeField(StringField):
+class ClockTimeField(_PlainRequired, StringField):
     """A time of day typed as 9:30, 09:30, 9.30am or 2pm."""
 
     widget = GovTextInput()
-
-    def __init__(self, label=None, validators=None, *, required_message: str | None = None, **kw):
-        super().__init__(label, validators, **kw)
-        self.required_message = required_message
-        self.time: time | None = None
 
     def _value(self):
         if self.raw_data:
@@ -89,22 +89,15 @@ class ClockTimeField(StringField):
             raise ValueError(f"{self.label.text} must be a real time, for example 14:00")
         self.data = time(hour, minute)
 
-    def pre_validate(self, form):
-        if self.process_errors:
-            raise StopValidation()
-        if self.data is None and self.required_message:
-            raise StopValidation(self.required_message)
 
-
-class WholeNumberField(StringField):
+class WholeNumberField(_PlainRequired, StringField):
     """A whole number typed in a text box (GOV.UK advises against type=number)."""
 
     widget = GovTextInput()
 
-    def __init__(self, label=None, validators=None, *, required_message: str | None = None, **kw):
+    def __init__(self, label=None, validators=None, **kw):
         kw.setdefault("render_kw", {"inputmode": "numeric", "spellcheck": "false"})
         super().__init__(label, validators, **kw)
-        self.required_message = required_message
 
     def _value(self):
         if self.raw_data:
@@ -119,12 +112,6 @@ class WholeNumberField(StringField):
         if not _DIGITS.fullmatch(text) or len(text) > 6:
             raise ValueError(f"{self.label.text} must be a whole number, like 20")
         self.data = int(text)
-
-    def pre_validate(self, form):
-        if self.process_errors:
-            raise StopValidation()
-        if self.data is None and self.required_message:
-            raise StopValidation(self.required_message)
 
 
 def add_problems(form, problems) -> None:

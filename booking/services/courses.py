@@ -407,13 +407,13 @@ def duplicate_course(course: Course, *, weeks_later: int, actor: Actor, now: dat
         notes=course.notes,
         course_type=course.course_type,
     )
-    problems = _problems(details, now=now)
-    if problems:
+    if course.venue.is_archived:
         raise Problems(
-            [
-                ("weeks_later", f"{message}. Choose a later date or change it after copying")
-                for _field, message in problems
-            ][:1]
+            [("weeks_later", "This course's venue is archived. Restore the venue first")]
+        )
+    if details.days[0].date < today_in_london(now):
+        raise Problems(
+            [("weeks_later", "That would put day 1 in the past. Enter a larger number of weeks")]
         )
     copy = create_course(details, actor=actor, now=now)
     audit.record("course.duplicated", copy, actor=actor, now=now, copied_from=course.id)

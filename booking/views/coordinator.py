@@ -168,7 +168,8 @@ def cancel(course_id: int):
             ended = cancel_course(
                 course, actor=current_user, now=clock.now(), reason=form.reason.data
             )
-            flash(f"The course is cancelled. {len(ended)} people have been told.", "success")
+            told = "1 person has" if len(ended) == 1 else f"{len(ended)} people have"
+            flash(f"The course is cancelled. {told} been told by email.", "success")
             return redirect(url_for("coordinator.course", course_id=course.id))
         except BookingError as error:
             add_problems(form, [("reason", error.message)])

@@ -367,3 +367,9 @@ def test_archived_venues_can_be_restored(make):
         service.archive_venue(venue, actor="test", now=NOW)
     service.restore_venue(venue, actor="test", now=NOW)
     assert venue in service.venues()
+
+
+def test_a_course_at_an_archived_venue_is_not_copied(make):
+    course = make.course(venue_obj=make.venue("Penrith", is_archived=True))
+    with pytest.raises(Problems, match="venue is archived"):
+        service.duplicate_course(course, weeks_later=4, actor="test", now=NOW)
