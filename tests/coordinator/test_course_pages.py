@@ -8,7 +8,7 @@ from datetime import date, time
 import pytest
 from sqlalchemy import func, select
 
-from booking.models import BookingStatus, Course, CourseStatus, OutboxMessage
+from booking.models import AuditEvent, BookingStatus, Course, CourseStatus, OutboxMessage
 
 
 def count_courses(db) -> int:
@@ -39,7 +39,7 @@ def test_the_course_list_shows_upcoming_courses_with_places_and_waits(signed_in,
     assert "Kendal" in past and "Carlisle" not in past
 
 
-def test_a_new_course_is_saved_as_a_draft(signed_in, make, course_form, db):
+def test_a_new_course_is_saved_as_a_draft(signed_in, make, course_form, db, coordinator):
     venue = make.venue("Carlisle")
     response = signed_in.post("/coordinator/courses/new", data=course_form(venue.id))
     assert response.status_code == 302
@@ -52,6 +52,8 @@ def test_a_new_course_is_saved_as_a_draft(signed_in, make, course_form, db):
     ]
     assert (course.total_places, course.partner_places, course.trainers) == (20, 4, "Ruth Steel")
     assert course.release_on == date(2026, 2, 16)
+    event = db.session.scalars(select(AuditEvent)).one()
+    assert (event.action, event.user_id) == ("course.created", coordinator.id)
 
 
 @pytest.mark.parametrize(
