@@ -169,10 +169,6 @@ def venues(*, include_archived: bool = False) -> list[Venue]:
     return list(db.session.scalars(stmt))
 
 
-def course_types() -> list[CourseType]:
-    return list(db.session.scalars(select(CourseType).order_by(CourseType.name)))
-
-
 def holders(course: Course) -> list[Booking]:
     """Bookings holding a place (confirmed or offered) on the course."""
     return list(
