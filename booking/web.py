@@ -6,8 +6,9 @@ from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Flask, render_template, send_from_directory
+from flask import Flask, abort, render_template, request, send_from_directory
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from .services.errors import TryAgain
 
@@ -15,7 +16,20 @@ LONDON = ZoneInfo("Europe/London")
 GOVUK_DIR = Path(__file__).resolve().parent / "static" / "govuk"
 
 
+class RowIdConverter(IntegerConverter):
+    """`<id:name>` in a route: a whole number a database id can be, else the URL is a 404.
+
+    Plain `<int:...>` lets through numbers too big for the database, which fail (SQLite)
+    instead of being "not found".
+    """
+
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["id"] = RowIdConverter
+
     @app.route("/assets/<path:filename>")
     def govuk_assets(filename: str):
         return send_from_directory(GOVUK_DIR, filename, max_age=86400)
@@ -30,6 +44,13 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def navigation():
         return {"navigation_items": _navigation_items}
+
+    @app.before_request
+    def refuse_nul_characters():
+        """No person types a NUL character, and PostgreSQL cannot store one: say 400."""
+        for values in (request.args, request.form):
+            if any("\x00" in value for _key, value in values.items(multi=True)):
+                abort(400)
 
     @app.errorhandler(TryAgain)
     def busy(error: TryAgain):

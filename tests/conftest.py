@@ -12,6 +12,8 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -119,8 +121,18 @@ def db(app):
     return _db
 
 
+class _Client(FlaskClient):
+    """Requests reuse the test's app context, so forget who Flask-Login last loaded
+    (kept on `g`): otherwise an anonymous request early in a test hides a later sign-in."""
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = _Client
     return app.test_client()
 
 
@@ -166,11 +178,17 @@ def make(db):
 def sign_in_coordinator(client):
     """Sign a coordinator account in on the test client (password and second factor done)."""
 
+    from flask_login.utils import _create_identifier
+
     def sign_in(user, the_client=None):
         the_client = the_client or client
+        # Flask-Login's "strong" session protection wants the identifier of the browser.
+        with the_client.application.test_request_context(environ_base=the_client.environ_base):
+            identifier = _create_identifier()
         with the_client.session_transaction() as sess:
             sess["_user_id"] = user.get_id()
             sess["_fresh"] = True
+            sess["_id"] = identifier
         return the_client
 
     return sign_in

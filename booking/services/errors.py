@@ -47,3 +47,11 @@ class ValidationError(BookingError):
 
 class TryAgain(BookingError):
     default_message = "Lots of people are booking right now. Please try again in a moment."
+
+
+class Problems(ValidationError):
+    """Several problems with what was typed, shown together: a list of (field, message)."""
+
+    def __init__(self, problems: list[tuple[str | None, str]]):
+        super().__init__(problems[0][1], problems[0][0])
+        self.problems = problems

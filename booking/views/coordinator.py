@@ -1,13 +1,238 @@
-"""The coordinators' area: running the programme."""
+"""The coordinators' area: running the programme (courses and venues)."""
 
-from flask import Blueprint, render_template
+from __future__ import annotations
 
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from .. import clock
 from ..auth import coordinator_required
+from ..extensions import db
+from ..forms.courses import (
+    CancelCourseForm,
+    ConfirmForm,
+    CourseForm,
+    DuplicateCourseForm,
+    VenueForm,
+)
+from ..forms.fields import add_problems
+from ..models import Course, Venue
+from ..services import courses as course_service
+from ..services.allocation import availability, availability_for, is_released, waitlist_counts
+from ..services.bookings import cancel_course
+from ..services.errors import BookingError, Problems
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
+
+
+def _course_form(course: Course | None = None) -> CourseForm:
+    form = CourseForm()
+    choices = course_service.venues()
+    if course is not None and course.venue.is_archived:
+        choices.append(course.venue)
+    form.set_venues(choices)
+    return form
+
+
+def _venues_by_id() -> dict[int, Venue]:
+    return {v.id: v for v in course_service.venues(include_archived=True)}
+
+
+def _act(action, message: str, course: Course):
+    """Run a one-button action on a course; say what happened on the course's page."""
+    if ConfirmForm().validate_on_submit():
+        try:
+            action(course, actor=current_user, now=clock.now())
+            flash(message, "success")
+        except BookingError as error:
+            flash(error.message, "error")
+    return redirect(url_for("coordinator.course", course_id=course.id))
 
 
 @bp.get("")
 @coordinator_required
 def dashboard():
-    return render_template("coordinator/dashboard.html")
+    return redirect(url_for("coordinator.courses"))
+
+
+@bp.get("/courses")
+@coordinator_required
+def courses():
+    now = clock.now()
+    past = request.args.get("show") == "past"
+    listed = course_service.coordinator_courses(now, past=past)
+    return render_template(
+        "coordinator/courses.html",
+        courses=listed,
+        past=past,
+        places=availability_for(listed, now),
+        waiting=waitlist_counts(c.id for c in listed),
+    )
+
+
+@bp.route("/courses/new", methods=["GET", "POST"])
+@coordinator_required
+def new_course():
+    form = _course_form()
+    if form.validate_on_submit():
+        try:
+            course = course_service.create_course(
+                form.details(_venues_by_id()), actor=current_user, now=clock.now()
+            )
+            flash("Course saved as a draft. Check it, then publish it.", "success")
+            return redirect(url_for("coordinator.course", course_id=course.id))
+        except Problems as problems:
+            add_problems(form, problems.problems)
+    return render_template("coordinator/course_form.html", form=form, course=None)
+
+
+@bp.get("/courses/<id:course_id>")
+@coordinator_required
+def course(course_id: int):
+    course = db.get_or_404(Course, course_id)
+    now = clock.now()
+    return render_template(
+        "coordinator/course.html",
+        course=course,
+        places=availability(course, now),
+        waiting=waitlist_counts([course.id])[course.id],
+        last_day_to_book=course_service.last_day_to_book(course),
+        released=is_released(course, now),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/courses/<id:course_id>/edit", methods=["GET", "POST"])
+@coordinator_required
+def edit_course(course_id: int):
+    course = db.get_or_404(Course, course_id)
+    form = _course_form(course)
+    try:
+        course_service.check_can_change(course)
+        if request.method == "GET":
+            form.fill_from(course)
+        elif form.validate_on_submit():
+            course_service.update_course(
+                course, form.details(_venues_by_id()), actor=current_user, now=clock.now()
+            )
+            flash("Course saved.", "success")
+            return redirect(url_for("coordinator.course", course_id=course.id))
+    except Problems as problems:
+        add_problems(form, problems.problems)
+    except BookingError as error:
+        flash(error.message, "error")
+        return redirect(url_for("coordinator.course", course_id=course.id))
+    return render_template("coordinator/course_form.html", form=form, course=course)
+
+
+@bp.post("/courses/<id:course_id>/publish")
+@coordinator_required
+def publish_course(course_id: int):
+    course = db.get_or_404(Course, course_id)
+    return _act(course_service.publish_course, "The course is published on the calendar.", course)
+
+
+@bp.post("/courses/<id:course_id>/release")
+@coordinator_required
+def release_places(course_id: int):
+    course = db.get_or_404(Course, course_id)
+    return _act(
+        course_service.release_places_now, "Unfilled places are now open to everyone.", course
+    )
+
+
+@bp.route("/courses/<id:course_id>/duplicate", methods=["GET", "POST"])
+@coordinator_required
+def duplicate_course(course_id: int):
+    course = db.get_or_404(Course, course_id)
+    form = DuplicateCourseForm()
+    if form.validate_on_submit():
+        try:
+            copy = course_service.duplicate_course(
+                course, weeks_later=form.weeks_later.data, actor=current_user, now=clock.now()
+            )
+            flash("A draft copy is saved. Check the details, then publish it.", "success")
+            return redirect(url_for("coordinator.edit_course", course_id=copy.id))
+        except Problems as problems:
+            add_problems(form, problems.problems)
+    return render_template("coordinator/duplicate.html", form=form, course=course)
+
+
+@bp.route("/courses/<id:course_id>/cancel", methods=["GET", "POST"])
+@coordinator_required
+def cancel(course_id: int):
+    course = db.get_or_404(Course, course_id)
+    form = CancelCourseForm()
+    if form.validate_on_submit():
+        try:
+            ended = cancel_course(
+                course, actor=current_user, now=clock.now(), reason=form.reason.data
+            )
+            told = "1 person has" if len(ended) == 1 else f"{len(ended)} people have"
+            flash(f"The course is cancelled. {told} been told by email.", "success")
+            return redirect(url_for("coordinator.course", course_id=course.id))
+        except BookingError as error:
+            add_problems(form, [("reason", error.message)])
+    return render_template("coordinator/cancel.html", form=form, course=course)
+
+
+@bp.get("/venues")
+@coordinator_required
+def venues():
+    return render_template(
+        "coordinator/venues.html",
+        venues=course_service.venues(include_archived=True),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/venues/new", methods=["GET", "POST"])
+@coordinator_required
+def new_venue():
+    form = VenueForm()
+    if form.validate_on_submit():
+        try:
+            course_service.create_venue(form.details(), actor=current_user, now=clock.now())
+            flash("Venue added.", "success")
+            return redirect(url_for("coordinator.venues"))
+        except Problems as problems:
+            add_problems(form, problems.problems)
+    return render_template("coordinator/venue_form.html", form=form, venue=None)
+
+
+@bp.route("/venues/<id:venue_id>/edit", methods=["GET", "POST"])
+@coordinator_required
+def edit_venue(venue_id: int):
+    venue = db.get_or_404(Venue, venue_id)
+    form = VenueForm(obj=venue)
+    if form.validate_on_submit():
+        try:
+            course_service.update_venue(venue, form.details(), actor=current_user, now=clock.now())
+            flash("Venue saved.", "success")
+            return redirect(url_for("coordinator.venues"))
+        except Problems as problems:
+            add_problems(form, problems.problems)
+    return render_template("coordinator/venue_form.html", form=form, venue=venue)
+
+
+@bp.post("/venues/<id:venue_id>/archive")
+@coordinator_required
+def archive_venue(venue_id: int):
+    return _venue_action(venue_id, course_service.archive_venue, "Venue archived.")
+
+
+@bp.post("/venues/<id:venue_id>/restore")
+@coordinator_required
+def restore_venue(venue_id: int):
+    return _venue_action(venue_id, course_service.restore_venue, "Venue restored.")
+
+
+def _venue_action(venue_id: int, action, message: str):
+    venue = db.get_or_404(Venue, venue_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            action(venue, actor=current_user, now=clock.now())
+            flash(message, "success")
+        except BookingError as error:
+            flash(error.message, "error")
+    return redirect(url_for("coordinator.venues"))

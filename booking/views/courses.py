@@ -1,6 +1,18 @@
-"""The public course calendar (no sign-in needed)."""
+"""The public course calendar, course pages and the calendar feed (no sign-in needed)."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from __future__ import annotations
+
+from itertools import groupby
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from flask_login import current_user
+
+from .. import clock, ical
+from ..extensions import db
+from ..models import Course, CourseStatus
+from ..services import courses as course_service
+from ..services.allocation import availability, availability_for
 
 bp = Blueprint("courses", __name__)
 
@@ -12,4 +24,46 @@ def home():
 
 @bp.get("/courses")
 def calendar():
-    return render_template("courses/calendar.html", months=[])
+    now = clock.now()
+    courses = course_service.calendar_courses(now)
+    months = [
+        (month, list(group))
+        for month, group in groupby(courses, key=lambda c: c.first_day.date.replace(day=1))
+    ]
+    return render_template(
+        "courses/calendar.html", months=months, places=availability_for(courses, now)
+    )
+
+
+@bp.get("/courses/<id:course_id>")
+def course(course_id: int):
+    course = db.get_or_404(Course, course_id)
+    if course.status == CourseStatus.DRAFT and not current_user.is_authenticated:
+        abort(404)
+    now = clock.now()
+    return render_template(
+        "courses/course.html",
+        course=course,
+        places=availability(course, now),
+        last_day_to_book=course_service.last_day_to_book(course),
+    )
+
+
+@bp.get("/courses.ics")
+def feed():
+    now = clock.now()
+    site = current_app.config["SITE_URL"]
+    body = ical.courses_feed(
+        course_service.calendar_courses(now),
+        domain=urlsplit(site).hostname or "localhost",
+        now=now,
+        course_url=lambda c: site + url_for("courses.course", course_id=c.id),
+    )
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={
+            "Content-Disposition": 'inline; filename="signs-of-safety-courses.ics"',
+            "Cache-Control": "public, max-age=900",
+        },
+    )

@@ -1,0 +1,519 @@
+"""Running the programme: creating, changing, publishing and duplicating courses, and venues.
+
+Times a person types are Europe/London wall-clock times. Two dates are worked out for a
+course unless the coordinator gives them:
+
+* Release date: 14 days before day 1. From the start of that day (London time) unfilled
+  places are open to everyone (see services/allocation.py).
+* Booking cut-off: the end of the day (11:59pm, London time) two working days before day 1.
+  Working days are Monday to Friday; bank holidays are not counted out. A course starting
+  on Monday 2 March closes at 11:59pm on Thursday 26 February. After the cut-off only a
+  coordinator can add people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import selectinload
+
+from .. import emails
+from ..extensions import db
+from ..models import HOLDING, Booking, Course, CourseDay, CourseStatus, CourseType, User, Venue
+from . import audit
+from .allocation import held_counts, is_released
+from .db import lock_course, transactional
+from .errors import NotAllowed, Problems
+
+LONDON = ZoneInfo("Europe/London")
+
+INTRODUCTORY_NAME = "Signs of Safety Two Day Introductory Training"
+INTRODUCTORY_SLUG = "introductory"
+RELEASE_DAYS_BEFORE = 14
+CUTOFF_WORKING_DAYS_BEFORE = 2
+#: The latest a booking can close on its last day (London time).
+CUTOFF_TIME = time(23, 59)
+MAX_PLACES = 500
+#: How far ahead a course can be set up; stops typing slips like 2206 being saved.
+MAX_YEARS_AHEAD = 3
+
+Actor = User | str
+
+
+# --- Working out dates -------------------------------------------------------------------
+
+
+def today_in_london(now: datetime) -> date:
+    return now.astimezone(LONDON).date()
+
+
+def default_release_on(first_day: date) -> date:
+    """Unfilled places open to everyone 14 days before day 1."""
+    return first_day - timedelta(days=RELEASE_DAYS_BEFORE)
+
+
+def working_days_before(day: date, count: int) -> date:
+    """The date `count` working days (Monday to Friday) before `day`."""
+    current = day
+    while count:
+        current -= timedelta(days=1)
+        if current.weekday() < 5:
+            count -= 1
+    return current
+
+
+def default_booking_closes_on(first_day: date) -> date:
+    """The last day people can book: two working days before day 1."""
+    return working_days_before(first_day, CUTOFF_WORKING_DAYS_BEFORE)
+
+
+def closing_moment(last_day_to_book: date) -> datetime:
+    """Booking closes at 11:59pm London time on the given day (stored in UTC)."""
+    return datetime.combine(last_day_to_book, CUTOFF_TIME, tzinfo=LONDON).astimezone(UTC)
+
+
+def last_day_to_book(course: Course) -> date:
+    """The London date on which booking closes (for showing and for editing)."""
+    return course.booking_closes_at.astimezone(LONDON).date()
+
+
+# --- What a coordinator types --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayDetails:
+    date: date
+    starts_at: time
+    ends_at: time
+
+
+@dataclass
+class CourseDetails:
+    """Everything a coordinator sets on a course. Empty optional dates mean "the default"."""
+
+    venue: Venue | None
+    total_places: int
+    partner_places: int
+    days: Sequence[DayDetails]
+    release_on: date | None = None
+    booking_closes_on: date | None = None
+    trainers: str = ""
+    notes: str = ""
+    course_type: CourseType | None = None
+
+
+@dataclass
+class VenueDetails:
+    name: str
+    address: str
+    town: str
+    postcode: str = ""
+    accessibility_notes: str = ""
+    parking_notes: str = ""
+
+
+# --- Reading -------------------------------------------------------------------------------
+
+
+def _with_details(stmt):
+    return stmt.options(
+        selectinload(Course.days), selectinload(Course.venue), selectinload(Course.course_type)
+    )
+
+
+def _first_day_date():
+    return (
+        select(CourseDay.date)
+        .where(CourseDay.course_id == Course.id, CourseDay.day_number == 1)
+        .correlate(Course)
+        .scalar_subquery()
+    )
+
+
+def _not_over(today: date):
+    """Courses with a day today or later."""
+    return exists().where(CourseDay.course_id == Course.id, CourseDay.date >= today)
+
+
+def calendar_courses(now: datetime) -> list[Course]:
+    """Published and cancelled courses that are not over, soonest first (three queries)."""
+    today = today_in_london(now)
+    stmt = (
+        select(Course)
+        .where(
+            Course.status.in_([CourseStatus.PUBLISHED, CourseStatus.CANCELLED]),
+            _not_over(today),
+        )
+        .order_by(_first_day_date(), Course.id)
+    )
+    return list(db.session.scalars(_with_details(stmt)))
+
+
+def coordinator_courses(now: datetime, *, past: bool = False) -> list[Course]:
+    """Every course that is not over (or, with past=True, that is), for coordinators."""
+    today = today_in_london(now)
+    condition = ~_not_over(today) if past else _not_over(today)
+    order = _first_day_date().desc() if past else _first_day_date()
+    stmt = select(Course).where(condition).order_by(order, Course.id)
+    return list(db.session.scalars(_with_details(stmt)))
+
+
+def venues(*, include_archived: bool = False) -> list[Venue]:
+    stmt = select(Venue).order_by(Venue.town, Venue.name)
+    if not include_archived:
+        stmt = stmt.where(Venue.is_archived.is_(False))
+    return list(db.session.scalars(stmt))
+
+
+def holders(course: Course) -> list[Booking]:
+    """Bookings holding a place (confirmed or offered) on the course."""
+    return list(
+        db.session.scalars(
+            select(Booking)
+            .options(selectinload(Booking.person))
+            .where(Booking.course_id == course.id, Booking.status.in_(HOLDING))
+            .order_by(Booking.id)
+        )
+    )
+
+
+# --- Checking ------------------------------------------------------------------------------
+
+
+def _day_problems(
+    details: CourseDetails, *, today: date, before: list[DayDetails] | None
+) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    latest = date(today.year + MAX_YEARS_AHEAD, today.month, min(today.day, 28))
+    for number, day in enumerate(details.days, start=1):
+        unchanged = before is not None and len(before) >= number and before[number - 1] == day
+        if not unchanged and day.date < today:
+            problems.append((f"day{number}_date", f"Day {number} cannot be in the past"))
+        elif not unchanged and day.date > latest:
+            problems.append(
+                (
+                    f"day{number}_date",
+                    f"Day {number} must be within the next {MAX_YEARS_AHEAD} years",
+                )
+            )
+        if day.ends_at <= day.starts_at:
+            problems.append((f"day{number}_ends_at", f"Day {number} must end after it starts"))
+    if len(details.days) == 2 and details.days[1].date <= details.days[0].date:
+        problems.append(("day2_date", "Day 2 must be after day 1"))
+    return problems
+
+
+def _problems(
+    details: CourseDetails, *, now: datetime, course: Course | None = None
+) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    if details.venue is None:
+        problems.append(("venue_id", "Choose a venue"))
+    elif details.venue.is_archived and (course is None or course.venue_id != details.venue.id):
+        problems.append(("venue_id", "That venue is archived. Choose another venue"))
+    if not 1 <= details.total_places <= MAX_PLACES:
+        problems.append(("total_places", f"Total places must be between 1 and {MAX_PLACES}"))
+    elif not 0 <= details.partner_places <= details.total_places:
+        problems.append(
+            (
+                "partner_places",
+                "Places for partner agencies must be between 0 and the total number of places "
+                f"({details.total_places})",
+            )
+        )
+    if course is not None:
+        taken = sum(held_counts([course.id])[course.id].values())
+        if details.total_places < taken:
+            problems.append(
+                (
+                    "total_places",
+                    f"{taken} places are already taken, so total places cannot be fewer than {taken}",
+                )
+            )
+    before = _current_days(course) if course is not None else None
+    problems += _day_problems(details, today=today_in_london(now), before=before)
+    if not problems:
+        first = details.days[0].date
+        if details.release_on is not None and details.release_on > first:
+            problems.append(
+                ("release_on", "The date places open to everyone must be on or before day 1")
+            )
+        if details.booking_closes_on is not None and details.booking_closes_on >= first:
+            problems.append(("booking_closes_on", "Booking must close before day 1"))
+    return problems
+
+
+def _check(details: CourseDetails, *, now: datetime, course: Course | None = None) -> None:
+    if len(details.days) != 2:
+        raise Problems([("day1_date", "A course has two days")])
+    problems = _problems(details, now=now, course=course)
+    if problems:
+        raise Problems(problems)
+
+
+def _current_days(course: Course) -> list[DayDetails]:
+    return [DayDetails(d.date, d.starts_at, d.ends_at) for d in course.days]
+
+
+def check_can_change(course: Course) -> None:
+    """Raise NotAllowed if the course is cancelled or finished (so cannot be edited)."""
+    _refuse_if_over(course, "changed")
+
+
+def _refuse_if_over(course: Course, doing: str) -> None:
+    if course.status == CourseStatus.CANCELLED:
+        raise NotAllowed(f"This course is cancelled, so it cannot be {doing}.")
+    if course.status == CourseStatus.FINISHED:
+        raise NotAllowed(f"This course has finished, so it cannot be {doing}.")
+
+
+# --- Courses -------------------------------------------------------------------------------
+
+
+@transactional
+def default_course_type() -> CourseType:
+    """The introductory course type, made the first time it is needed."""
+    found = db.session.scalar(select(CourseType).where(CourseType.slug == INTRODUCTORY_SLUG))
+    if found is None:
+        found = CourseType(
+            name=INTRODUCTORY_NAME,
+            slug=INTRODUCTORY_SLUG,
+            description=(
+                "Two days that introduce the Signs of Safety approach to working with "
+                "children and families: what we are worried about, what is working well "
+                "and what needs to happen."
+            ),
+            what_to_bring="A pen and a notebook. Lunch is provided; tell us about any dietary needs.",
+        )
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def _apply(course: Course, details: CourseDetails) -> None:
+    first = details.days[0].date
+    course.venue = details.venue
+    course.total_places = details.total_places
+    course.partner_places = details.partner_places
+    course.release_on = details.release_on or default_release_on(first)
+    course.booking_closes_at = closing_moment(
+        details.booking_closes_on or default_booking_closes_on(first)
+    )
+    course.trainers = details.trainers.strip()
+    course.notes = details.notes.strip()
+    existing = {d.day_number: d for d in course.days}
+    for number, day in enumerate(details.days, start=1):
+        row = existing.get(number)
+        if row is None:
+            course.days.append(
+                CourseDay(
+                    day_number=number, date=day.date, starts_at=day.starts_at, ends_at=day.ends_at
+                )
+            )
+        else:
+            row.date, row.starts_at, row.ends_at = day.date, day.starts_at, day.ends_at
+
+
+@transactional
+def create_course(details: CourseDetails, *, actor: Actor, now: datetime) -> Course:
+    """Save a new course as a draft (nobody sees it until it is published)."""
+    _check(details, now=now)
+    course = Course(
+        course_type=details.course_type or default_course_type(),
+        status=CourseStatus.DRAFT,
+        created_at=now,
+        updated_at=now,
+    )
+    _apply(course, details)
+    db.session.add(course)
+    db.session.flush()
+    audit.record("course.created", course, actor=actor, now=now)
+    return course
+
+
+@transactional
+def update_course(course: Course, details: CourseDetails, *, actor: Actor, now: datetime) -> Course:
+    """Change a course. If a published course's dates, times or venue change, everyone
+    holding a place is told and calendar entries are updated (schedule_version goes up)."""
+    course = lock_course(course.id)
+    _refuse_if_over(course, "changed")
+    _check(details, now=now, course=course)
+    before = (course.venue_id, _current_days(course))
+    _apply(course, details)
+    course.updated_at = now
+    db.session.flush()
+    schedule_changed = before != (course.venue_id, _current_days(course))
+    if schedule_changed and course.status == CourseStatus.PUBLISHED:
+        _schedule_changed(course, actor=actor, now=now)
+    audit.record("course.updated", course, actor=actor, now=now, schedule_changed=schedule_changed)
+    return course
+
+
+def _schedule_changed(course: Course, *, actor: Actor, now: datetime) -> None:
+    course.schedule_version += 1
+    people = holders(course)
+    emails.course_changed(course, people, now=now)
+    audit.record(
+        "course.schedule_changed",
+        course,
+        actor=actor,
+        now=now,
+        schedule_version=course.schedule_version,
+        people_told=len(people),
+    )
+
+
+@transactional
+def publish_course(course: Course, *, actor: Actor, now: datetime) -> Course:
+    """Show a draft course on the calendar and open it for booking."""
+    course = lock_course(course.id)
+    if course.status == CourseStatus.PUBLISHED:
+        raise NotAllowed("This course is already published.")
+    _refuse_if_over(course, "published")
+    if course.first_day.date < today_in_london(now):
+        raise NotAllowed("Day 1 of this course is in the past. Change the dates before publishing.")
+    if course.booking_closes_at <= now:
+        raise NotAllowed(
+            "Booking for this course would already be closed. "
+            "Change the last day to book before publishing."
+        )
+    course.status = CourseStatus.PUBLISHED
+    course.updated_at = now
+    audit.record("course.published", course, actor=actor, now=now)
+    return course
+
+
+@transactional
+def duplicate_course(course: Course, *, weeks_later: int, actor: Actor, now: datetime) -> Course:
+    """The next date in the programme: a draft copy with the same venue, places, times and
+    trainers, its days `weeks_later` weeks after this course's days."""
+    if not 1 <= weeks_later <= 52:
+        raise Problems([("weeks_later", "Enter a number of weeks between 1 and 52")])
+    shift = timedelta(weeks=weeks_later)
+    details = CourseDetails(
+        venue=course.venue,
+        total_places=course.total_places,
+        partner_places=course.partner_places,
+        days=[DayDetails(d.date + shift, d.starts_at, d.ends_at) for d in course.days],
+        trainers=course.trainers,
+        notes=course.notes,
+        course_type=course.course_type,
+    )
+    if course.venue.is_archived:
+        raise Problems(
+            [("weeks_later", "This course's venue is archived. Restore the venue first")]
+        )
+    if details.days[0].date < today_in_london(now):
+        raise Problems(
+            [("weeks_later", "That would put day 1 in the past. Enter a larger number of weeks")]
+        )
+    copy = create_course(details, actor=actor, now=now)
+    audit.record("course.duplicated", copy, actor=actor, now=now, copied_from=course.id)
+    return copy
+
+
+@transactional
+def release_places_now(course: Course, *, actor: Actor, now: datetime) -> Course:
+    """Open every unfilled place to both groups now, before the release date."""
+    course = lock_course(course.id)
+    if course.status != CourseStatus.PUBLISHED:
+        raise NotAllowed("Only a published course can have its places released.")
+    if is_released(course, now):
+        raise NotAllowed("Places on this course are already open to everyone.")
+    course.released_early_at = now
+    audit.record("course.released_early", course, actor=actor, now=now)
+    return course
+
+
+# --- Venues --------------------------------------------------------------------------------
+
+_VENUE_LIMITS = {"name": 200, "town": 100, "postcode": 10}
+
+
+def _clean_venue(details: VenueDetails) -> VenueDetails:
+    cleaned = VenueDetails(
+        name=" ".join(details.name.split()),
+        address="\n".join(line.strip() for line in details.address.splitlines() if line.strip()),
+        town=" ".join(details.town.split()),
+        postcode=" ".join(details.postcode.upper().split()),
+        accessibility_notes=details.accessibility_notes.strip(),
+        parking_notes=details.parking_notes.strip(),
+    )
+    problems = []
+    for name, label in (
+        ("name", "the venue's name"),
+        ("address", "the address"),
+        ("town", "the town"),
+    ):
+        if not getattr(cleaned, name):
+            problems.append((name, f"Enter {label}"))
+    for name, limit in _VENUE_LIMITS.items():
+        if len(getattr(cleaned, name)) > limit:
+            problems.append((name, f"{name.capitalize()} must be {limit} characters or fewer"))
+    if problems:
+        raise Problems(problems)
+    return cleaned
+
+
+_VENUE_FIELDS = ("name", "address", "town", "postcode", "accessibility_notes", "parking_notes")
+_LOCATION_FIELDS = ("name", "address", "town", "postcode")
+
+
+@transactional
+def create_venue(details: VenueDetails, *, actor: Actor, now: datetime) -> Venue:
+    """Add a venue courses can be held at."""
+    cleaned = _clean_venue(details)
+    venue = Venue(**{name: getattr(cleaned, name) for name in _VENUE_FIELDS})
+    db.session.add(venue)
+    db.session.flush()
+    audit.record("venue.created", venue, actor=actor, now=now)
+    return venue
+
+
+@transactional
+def update_venue(venue: Venue, details: VenueDetails, *, actor: Actor, now: datetime) -> Venue:
+    """Change a venue. If its name or address changes, people holding places on upcoming
+    courses there are told, as for any change of venue."""
+    cleaned = _clean_venue(details)
+    moved = any(getattr(venue, n) != getattr(cleaned, n) for n in _LOCATION_FIELDS)
+    for name in _VENUE_FIELDS:
+        setattr(venue, name, getattr(cleaned, name))
+    db.session.flush()
+    if moved:
+        upcoming = db.session.scalars(
+            _with_details(
+                select(Course).where(
+                    Course.venue_id == venue.id,
+                    Course.status == CourseStatus.PUBLISHED,
+                    _not_over(today_in_london(now)),
+                )
+            )
+        )
+        for course in upcoming:
+            _schedule_changed(course, actor=actor, now=now)
+    audit.record("venue.updated", venue, actor=actor, now=now, address_changed=moved)
+    return venue
+
+
+@transactional
+def archive_venue(venue: Venue, *, actor: Actor, now: datetime) -> Venue:
+    """Stop offering a venue for new courses (courses already there keep it)."""
+    if venue.is_archived:
+        raise NotAllowed("This venue is already archived.")
+    venue.is_archived = True
+    audit.record("venue.archived", venue, actor=actor, now=now)
+    return venue
+
+
+@transactional
+def restore_venue(venue: Venue, *, actor: Actor, now: datetime) -> Venue:
+    """Offer an archived venue for new courses again."""
+    if not venue.is_archived:
+        raise NotAllowed("This venue is not archived.")
+    venue.is_archived = False
+    audit.record("venue.restored", venue, actor=actor, now=now)
+    return venue
