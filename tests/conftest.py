@@ -167,10 +167,16 @@ def sign_in_coordinator(client):
     """Sign a coordinator account in on the test client (password and second factor done)."""
 
     def sign_in(user, the_client=None):
+        from flask_login.utils import _create_identifier
+
         the_client = the_client or client
+        # Session protection is "strong": the session must carry the client's identifier.
+        with the_client.application.test_request_context(environ_base=the_client.environ_base):
+            identifier = _create_identifier()
         with the_client.session_transaction() as sess:
             sess["_user_id"] = user.get_id()
             sess["_fresh"] = True
+            sess["_id"] = identifier
         return the_client
 
     return sign_in
