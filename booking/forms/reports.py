@@ -20,6 +20,19 @@ class GovDateTextInput(GovTextInput):
     input_type = "date"
 
 
+class DayMonthYearField(DateField):
+    """A GOV.UK date in three boxes; a post missing some boxes is an error, never a crash."""
+
+    def process(self, formdata, data=None, extra_filters=None):
+        super().process(formdata, data, extra_filters)
+        if self.raw_data is not None and len(self.raw_data) != 3:
+            self.raw_data = [*self.raw_data, "", "", ""][:3]
+            self.data = None
+            self.process_errors = ["Enter the day, month and year."]
+        elif self.process_errors:
+            self.process_errors = ["Enter a real date, for example 27 3 2021."]
+
+
 class PeriodForm(FlaskForm):
     """From and to dates for a report; read from the address, so no CSRF token."""
 
@@ -48,7 +61,7 @@ class SearchForm(FlaskForm):
 
 class CompletedElsewhereForm(FlaskForm):
     course_type = SelectField("Training", widget=GovSelect(), coerce=int)
-    completed_on = DateField(
+    completed_on = DayMonthYearField(
         "Date they completed it",
         widget=GovDateInput(),
         format="%d %m %Y",

@@ -280,7 +280,8 @@ def record_completion_elsewhere(
 
 # ---------------------------------------------------------------- importing past completions
 
-MAX_IMPORT_BYTES = 1_000_000
+#: Small enough that the signed copy the preview page carries stays within form limits.
+MAX_IMPORT_BYTES = 500_000
 MAX_IMPORT_ROWS = 5_000
 COLUMNS = {
     "email": {"email", "email address", "e-mail", "e-mail address"},
@@ -345,7 +346,9 @@ def preview_import(data: bytes, course_type: CourseType, *, now: datetime) -> Im
     if not data.strip():
         raise ValidationError("The file is empty.", field="file")
     if len(data) > MAX_IMPORT_BYTES:
-        raise ValidationError("The file is too big. Split it into files under 1 MB.", field="file")
+        raise ValidationError(
+            "The file is too big. Split it into files under 500 KB.", field="file"
+        )
     reader = csv.reader(io.StringIO(_decode(data), newline=""))
     try:
         header = next(reader)

@@ -227,6 +227,12 @@ class CourseAttendance:
     walk_ins: int = 0
 
     @property
+    def label(self) -> str:
+        """A short name for charts: "2 March 2026, Kendal"."""
+        first = self.course.first_day.date
+        return f"{first.day} {first:%B %Y}, {self.course.venue.town}"
+
+    @property
     def completion_rate(self) -> int | None:
         """Completed as a whole percentage of places, or None with no places."""
         return round(100 * self.completed / self.places) if self.places else None
