@@ -44,6 +44,13 @@ from .db import transactional
 from .errors import NotAllowed, ValidationError
 
 
+def group_for(email: str, council_domains: list[str]) -> Group:
+    """Council staff if the address is on a council domain (or a subdomain of one)."""
+    domain = email.rsplit("@", 1)[-1].lower()
+    staff = any(domain == d or domain.endswith("." + d) for d in council_domains)
+    return Group.STAFF if staff else Group.PARTNER
+
+
 def counts(mark: AttendanceMark | None) -> bool:
     """Whether a day's mark counts towards completing the training."""
     return mark is not None and mark.mark != Mark.ABSENT and mark.counts_as_attended
@@ -502,14 +509,13 @@ def confirm_import(
     for row in preview.rows:
         person = people.get(row.email)
         if person is None:
-            domain = row.email.rsplit("@", 1)[1]
             person = Person(
                 email=row.email,
                 full_name=row.full_name,
                 job_title=row.job_title,
                 team=row.team,
                 organisation=row.organisation,
-                group=Group.STAFF if domain in council_domains else Group.PARTNER,
+                group=group_for(row.email, council_domains),
                 created_at=now,
             )
             db.session.add(person)

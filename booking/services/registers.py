@@ -34,13 +34,6 @@ from .errors import NotAllowed, ValidationError
 
 LONDON = ZoneInfo("Europe/London")
 
-#: How each mark reads on the register, the history and in exports.
-MARK_WORDS = {
-    Mark.PRESENT: "Present",
-    Mark.LATE: "Late",
-    Mark.LEFT_EARLY: "Left early",
-    Mark.ABSENT: "Absent",
-}
 #: Stored in AttendanceChange for "left early" when the coordinator says the day does not count.
 LEFT_EARLY_UNCOUNTED = "left_early_uncounted"
 
@@ -62,7 +55,7 @@ def describe_history_value(value: str) -> str:
         return "Left early (the day does not count)"
     if value == Mark.LEFT_EARLY.value:
         return "Left early (the day counts)"
-    return MARK_WORDS[Mark(value)]
+    return records.MARK_WORDS[Mark(value)]
 
 
 def london_date(moment: datetime):
@@ -225,14 +218,13 @@ def _find_or_create_person(
         return person
     if not details.full_name.strip():
         raise ValidationError("Enter their full name.", field="full_name")
-    domain = email.rsplit("@", 1)[1]
     person = Person(
         email=email,
         full_name=details.full_name.strip(),
         job_title=details.job_title.strip(),
         team=details.team.strip(),
         organisation=details.organisation.strip(),
-        group=Group.STAFF if domain in council_domains else Group.PARTNER,
+        group=records.group_for(email, council_domains),
         created_at=now,
     )
     db.session.add(person)

@@ -49,7 +49,7 @@ def test_saving_a_mark_redirects_back_to_the_person_and_shows_it_saved(
     )
     page = coordinator_client.get(response.location).get_data(as_text=True)
     assert "Saved</strong>" in page
-    assert "Saved as <strong>late</strong>" in page
+    assert "Marked <strong>late</strong>" in page
     assert db.session.scalar(select(AttendanceMark.mark)) == Mark.LATE
 
 
@@ -108,7 +108,7 @@ def test_a_walk_in_is_added_from_the_form_and_shown_on_the_register(
     assert response.status_code == 302
     page = coordinator_client.get(response.location).get_data(as_text=True)
     assert "Wendy Walker is added and marked present" in page
-    assert "Saved as <strong>present</strong>" in page
+    assert "Marked <strong>present</strong>" in page
 
 
 def test_a_walk_in_on_a_full_course_asks_for_a_reason(

@@ -110,3 +110,8 @@ def test_a_walk_in_needs_an_email_address_and_a_name(make, course, day1, coordin
         add(course, day1, walk_in(email="not an address"), coordinator)
     with pytest.raises(ValidationError, match="full name"):
         add(course, day1, walk_in(name=" "), coordinator)
+
+
+def test_an_address_on_a_council_subdomain_is_staff(make, course, day1, coordinator):
+    booking = add(course, day1, walk_in(email="sam@schools.cumbria.gov.uk"), coordinator)
+    assert booking.person.group == Group.STAFF
