@@ -49,28 +49,33 @@ def index():
     return render_template("reports/index.html")
 
 
+def _period_report(name: str, read, to_csv, **extra):
+    """A report over a period: the page (with `extra` figures from its rows) or its CSV."""
+    form, start, end = _period(name)
+    rows = read(start, end)
+    if request.endpoint.endswith("_csv"):
+        filename = f"{name.replace('_', '-')}-{start}-to-{end}.csv"
+        return csv_download(to_csv(rows), filename)
+    figures = {key: make(rows) for key, make in extra.items()}
+    return render_template(
+        f"reports/{name}.html", form=form, rows=rows, start=start, end=end, **figures
+    )
+
+
 @bp.get("/attendance")
 @bp.get("/attendance.csv", endpoint="attendance_csv")
 @coordinator_required
 def attendance():
-    form, start, end = _period("attendance")
-    rows = reports.attendance_by_course(start, end)
-    if request.endpoint.endswith("_csv"):
-        return csv_download(exports.attendance_csv(rows), f"attendance-{start}-to-{end}.csv")
-    return render_template("reports/attendance.html", form=form, rows=rows, start=start, end=end)
+    return _period_report("attendance", reports.attendance_by_course, exports.attendance_csv)
 
 
 @bp.get("/completions")
 @bp.get("/completions.csv", endpoint="completions_csv")
 @coordinator_required
 def completions():
-    form, start, end = _period("completions")
-    rows = reports.completions_by_organisation(start, end)
-    if request.endpoint.endswith("_csv"):
-        return csv_download(exports.completions_csv(rows), f"completions-{start}-to-{end}.csv")
-    return render_template(
-        "reports/completions.html", form=form, rows=rows, start=start, end=end,
-        organisations=reports.organisation_totals(rows),
+    return _period_report(
+        "completions", reports.completions_by_organisation, exports.completions_csv,
+        organisations=reports.organisation_totals,
     )  # fmt: skip
 
 
@@ -78,11 +83,7 @@ def completions():
 @bp.get("/no-shows.csv", endpoint="no_shows_csv")
 @coordinator_required
 def no_shows():
-    form, start, end = _period("no_shows")
-    rows = reports.no_shows(start, end)
-    if request.endpoint.endswith("_csv"):
-        return csv_download(exports.no_shows_csv(rows), f"no-shows-{start}-to-{end}.csv")
-    return render_template("reports/no_shows.html", form=form, rows=rows, start=start, end=end)
+    return _period_report("no_shows", reports.no_shows, exports.no_shows_csv)
 
 
 @bp.get("/waiting")
