@@ -7,6 +7,7 @@ wins, and every save that changes the mark leaves an `AttendanceChange` row behi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -237,7 +238,7 @@ def _find_or_create_person(
 def add_walk_in(
     course: Course,
     day: CourseDay,
-    details: WalkIn,
+    details: WalkIn | Mapping[str, str],
     *,
     actor: User | str,
     now: datetime,
@@ -250,6 +251,8 @@ def add_walk_in(
     its number of places (shown on the register and the dashboard).
     """
     reason = (reason or "").strip()
+    if not isinstance(details, WalkIn):
+        details = WalkIn(**{k: v or "" for k, v in details.items() if k in WalkIn.__match_args__})
     course = lock_course(course.id)
     if course is None or day.course_id != course.id:
         raise NotAllowed("That day is not part of this course.")

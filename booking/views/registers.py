@@ -117,7 +117,7 @@ def walk_in(day_id: int):
                 )
             )
     return render_template("registers/walk_in.html", day=day, course=day.course, form=form,
-                           error_list=error_list), 400 if error_list else 200  # fmt: skip
+                           error_list=error_list), 400 if error_list or form.errors else 200  # fmt: skip
 
 
 @bp.get("/days/<int:day_id>/sign-in-sheet")

@@ -142,7 +142,7 @@ def completed_elsewhere(person_id: int):
             return redirect(url_for(".person", person_id=person.id))
     return render_template(
         "reports/completed_elsewhere.html", form=form, person=person, error_list=error_list
-    ), 400 if error_list else 200
+    ), 400 if error_list or form.errors else 200
 
 
 def _signer() -> URLSafeSerializer:

@@ -28,3 +28,13 @@ def day1(course):
 @pytest.fixture
 def day2(course):
     return course.days[1]
+
+
+@pytest.fixture
+def coordinator_client(sign_in_coordinator, coordinator):
+    return sign_in_coordinator(coordinator)
+
+
+@pytest.fixture
+def on_day_1(clock):
+    return clock.set(DAY_1_MORNING)

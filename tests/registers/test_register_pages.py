@@ -8,16 +8,6 @@ from booking.models import AttendanceMark, AuditEvent, BookingStatus, Mark
 from .conftest import DAY_1_MORNING, WEEK_AFTER
 
 
-@pytest.fixture
-def coordinator_client(sign_in_coordinator, coordinator):
-    return sign_in_coordinator(coordinator)
-
-
-@pytest.fixture
-def on_day_1(clock):
-    return clock.set(DAY_1_MORNING)
-
-
 def test_the_register_lists_each_person_with_their_details_and_a_form(
     coordinator_client, make, course, day1, on_day_1
 ):

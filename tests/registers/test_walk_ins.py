@@ -115,3 +115,17 @@ def test_a_walk_in_needs_an_email_address_and_a_name(make, course, day1, coordin
 def test_an_address_on_a_council_subdomain_is_staff(make, course, day1, coordinator):
     booking = add(course, day1, walk_in(email="sam@schools.cumbria.gov.uk"), coordinator)
     assert booking.person.group == Group.STAFF
+
+
+def test_walk_in_details_can_be_given_as_a_plain_mapping(make, course, day1, coordinator):
+    details = {"email": "map@nhs.net", "full_name": "Map Person", "organisation": None}
+    booking = add(course, day1, details, coordinator)
+    assert (booking.person.full_name, booking.person.organisation) == ("Map Person", "")
+
+
+def test_the_walk_in_form_checks_the_email_address(coordinator_client, day1, on_day_1):
+    response = coordinator_client.post(
+        f"/coordinator/registers/days/{day1.id}/walk-in", data={"email": "nope"}
+    )
+    assert response.status_code == 400
+    assert "Enter an email address, like name@example.com" in response.get_data(as_text=True)

@@ -126,7 +126,7 @@ def test_recording_training_elsewhere_from_the_record_page(coordinator_client, p
         ]
     )
     response = coordinator_client.post(url, data=form)
-    assert response.status_code == 200  # the form again, with the error
+    assert response.status_code == 400  # the form again, with the error
     assert "Say how you know they completed it" in response.get_data(as_text=True)
     form.add("reason", "Certificate seen")
     response = coordinator_client.post(url, data=form)
@@ -142,14 +142,14 @@ def test_a_date_with_missing_boxes_is_an_error_not_a_crash(coordinator_client, p
         f"/coordinator/reports/people/{will.id}/completed-elsewhere",
         data={"course_type": str(programme.a.course_type_id), "reason": "Told us"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter the date they completed the training" in response.get_data(as_text=True)
     response = coordinator_client.post(
         f"/coordinator/reports/people/{will.id}/completed-elsewhere",
         data={"course_type": str(programme.a.course_type_id), "reason": "Told us",
               "completed_on": "4"},
     )  # fmt: skip
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter the day, month and year" in response.get_data(as_text=True)
 
 
