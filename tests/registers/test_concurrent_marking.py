@@ -34,7 +34,7 @@ def test_two_coordinators_marking_at_once_lose_no_marks(app, db, make, course, d
                 user = _db.session.get(User, user_id)
                 day = _db.session.get(CourseDay, day_id)
                 barrier.wait(timeout=10)
-                for booking_id in [*booking_ids, shared]:
+                for booking_id in [shared, *booking_ids]:  # the same person first, at once
                     booking = _db.session.get(Booking, booking_id)
                     registers.mark(booking, day, mark, actor=user, now=DAY_1_MORNING)
                 _db.session.remove()
