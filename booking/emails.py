@@ -225,14 +225,15 @@ def course_not_completed(
     *,
     now: datetime,
     missed_days: Sequence[int],
+    next_courses: Sequence[Course] = (),
     dedupe_key: str | None = None,
 ) -> OutboxMessage:
-    """After day 2, tell someone who missed a day what happens next."""
+    """After day 2, tell someone who missed a day what happens next, with the next dates."""
     return _booking_message(
         "course_not_completed",
         booking,
         subject=f"What happens next: {_course_name(booking.course)}",
-        context={"missed_days": list(missed_days)},
+        context={"missed_days": list(missed_days), "next_courses": list(next_courses)},
         now=now,
         dedupe_key=dedupe_key,
     )

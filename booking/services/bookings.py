@@ -47,3 +47,70 @@ def cancel_course(
     )
     emails.course_cancelled(course, affected, now=now)
     return affected
+
+
+# Added by the registers work (issue 5) for walk-ins; to be reconciled with `coordinator_add`.
+@transactional
+def add_walk_in_booking(
+    course: Course,
+    person,
+    *,
+    actor: User | str,
+    now: datetime,
+    over_capacity: bool,
+    reason: str,
+) -> Booking:
+    """Give a walk-in a confirmed place (beyond the number of places if `over_capacity`).
+
+    The caller has locked the course and decided whether a place is free. A live booking the
+    person already has on this course (waiting or offered) becomes the place.
+    """
+    from ..models import HOLDING
+
+    existing = db.session.scalars(
+        select(Booking).where(
+            Booking.person_id == person.id,
+            Booking.course_type_id == course.course_type_id,
+            Booking.status.in_(ACTIVE),
+        )
+    ).all()
+    elsewhere = [b for b in existing if b.course_id != course.id and b.status in HOLDING]
+    if elsewhere:
+        raise NotAllowed(
+            f"{person.full_name or person.email} already has a place on another date. "
+            "Move or cancel that booking first."
+        )
+    for wait in existing:
+        if wait.course_id != course.id:  # waiting for another date: they have a place now
+            wait.status = BookingStatus.WITHDRAWN
+            wait.ended_at = now
+            wait.reason = "They got a place on another date."
+    booking = next((b for b in existing if b.course_id == course.id), None)
+    if booking is None:
+        import secrets
+
+        booking = Booking(
+            course=course,
+            course_type_id=course.course_type_id,
+            person=person,
+            requested_at=now,
+            link_key=secrets.token_hex(16),
+            created_at=now,
+        )
+        db.session.add(booking)
+    booking.status = BookingStatus.CONFIRMED
+    booking.confirmed_at = now
+    booking.offer_expires_at = None
+    booking.over_capacity = over_capacity
+    booking.reason = reason.strip()
+    db.session.flush()
+    audit.record(
+        "booking.walk_in_added",
+        booking,
+        actor=actor,
+        now=now,
+        reason=reason,
+        course_id=course.id,
+        over_capacity=over_capacity,
+    )
+    return booking

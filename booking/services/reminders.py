@@ -32,9 +32,9 @@ from ..models import (
     Course,
     CourseDay,
     CourseStatus,
-    Mark,
     OutboxMessage,
 )
+from . import records
 from .db import transactional
 
 LONDON = ZoneInfo("Europe/London")
@@ -87,14 +87,39 @@ def queue_due_reminders(*, now: datetime) -> ReminderSummary:
         key = f"after-course-booking-{booking.id}"
         missed = [number for number, present in attended.items() if not present]
         if missed:
+            if records.completion_for(booking.person, booking.course.course_type) is not None:
+                continue  # trained some other way: nothing to tell them
             build = partial(
-                emails.course_not_completed, booking, now=now, missed_days=missed, dedupe_key=key
+                emails.course_not_completed,
+                booking,
+                now=now,
+                missed_days=missed,
+                next_courses=_next_dates(booking.course, now),
+                dedupe_key=key,
             )
         else:
             build = partial(emails.course_completed, booking, now=now, dedupe_key=key)
         if _queue_once(key, build):
             summary.after_course += 1
     return summary
+
+
+def _next_dates(course: Course, now: datetime, limit: int = 5) -> list[Course]:
+    """Published courses of the same type whose first day is still to come, soonest first."""
+    return list(
+        db.session.scalars(
+            select(Course)
+            .join(CourseDay, (CourseDay.course_id == Course.id) & (CourseDay.day_number == 1))
+            .where(
+                Course.course_type_id == course.course_type_id,
+                Course.status == CourseStatus.PUBLISHED,
+                CourseDay.date > now.astimezone(LONDON).date(),
+            )
+            .options(selectinload(Course.days), selectinload(Course.venue))
+            .order_by(CourseDay.date)
+            .limit(limit)
+        )
+    )
 
 
 def _queue_once(key: str, build: Callable[[], OutboxMessage]) -> bool:
@@ -162,7 +187,5 @@ def _attended_days(booking: Booking) -> dict[int, bool] | None:
         mark = marks.get(day.id)
         if mark is None:
             return None
-        result[day.day_number] = mark.mark in (Mark.PRESENT, Mark.LATE) or (
-            mark.mark == Mark.LEFT_EARLY and mark.counts_as_attended
-        )
+        result[day.day_number] = records.counts(mark)
     return result

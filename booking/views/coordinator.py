@@ -18,6 +18,7 @@ from ..forms.courses import (
 from ..forms.fields import add_problems
 from ..models import Course, Venue
 from ..services import courses as course_service
+from ..services import reports
 from ..services.allocation import availability, availability_for, is_released, waitlist_counts
 from ..services.bookings import cancel_course
 from ..services.errors import BookingError, Problems
@@ -52,7 +53,11 @@ def _act(action, message: str, course: Course):
 @bp.get("")
 @coordinator_required
 def dashboard():
-    return redirect(url_for("coordinator.courses"))
+    return render_template(
+        "coordinator/dashboard.html",
+        board=reports.dashboard(clock.now()),
+        at_risk_days=reports.AT_RISK_DAYS,
+    )
 
 
 @bp.get("/courses")

@@ -1,5 +1,196 @@
-"""Routes for the reports area."""
+"""Reports, training records and importing past completions (coordinators only)."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeSerializer
+from wtforms import SelectChoice
+
+from .. import clock
+from ..auth import coordinator_required
+from ..extensions import db
+from ..forms.reports import (
+    CompletedElsewhereForm,
+    ImportConfirmForm,
+    ImportUploadForm,
+    PeriodForm,
+    SearchForm,
+)
+from ..models import CourseType, Person
+from ..services import exports, records, reports
+from ..services.errors import BookingError
+from .registers import csv_download
 
 bp = Blueprint("reports", __name__, url_prefix="/coordinator/reports")
+
+#: Default length of each report's period, in months back from today.
+DEFAULT_MONTHS = {"attendance": 3, "completions": 12, "no_shows": 3}
+
+
+def _period(report: str):
+    """The report's period from the address (?start=&end=), or its default; and the form."""
+    form = PeriodForm(request.args)
+    start, end = reports.default_period(clock.now(), months=DEFAULT_MONTHS[report])
+    if request.args and form.validate():
+        start, end = form.start.data or start, form.end.data or end
+    form.start.data, form.end.data = form.start.data or start, form.end.data or end
+    return form, start, end
+
+
+def _course_type_choices() -> list[SelectChoice]:
+    types = db.session.scalars(db.select(CourseType).order_by(CourseType.name))
+    return [SelectChoice(str(t.id), t.name) for t in types]
+
+
+@bp.get("")
+@coordinator_required
+def index():
+    return render_template("reports/index.html")
+
+
+def _period_report(name: str, read, to_csv, **extra):
+    """A report over a period: the page (with `extra` figures from its rows) or its CSV."""
+    form, start, end = _period(name)
+    rows = read(start, end)
+    if request.endpoint.endswith("_csv"):
+        filename = f"{name.replace('_', '-')}-{start}-to-{end}.csv"
+        return csv_download(to_csv(rows), filename)
+    figures = {key: make(rows) for key, make in extra.items()}
+    return render_template(
+        f"reports/{name}.html", form=form, rows=rows, start=start, end=end, **figures
+    )
+
+
+@bp.get("/attendance")
+@bp.get("/attendance.csv", endpoint="attendance_csv")
+@coordinator_required
+def attendance():
+    return _period_report("attendance", reports.attendance_by_course, exports.attendance_csv)
+
+
+@bp.get("/completions")
+@bp.get("/completions.csv", endpoint="completions_csv")
+@coordinator_required
+def completions():
+    return _period_report(
+        "completions", reports.completions_by_organisation, exports.completions_csv,
+        organisations=reports.organisation_totals,
+    )  # fmt: skip
+
+
+@bp.get("/no-shows")
+@bp.get("/no-shows.csv", endpoint="no_shows_csv")
+@coordinator_required
+def no_shows():
+    return _period_report("no_shows", reports.no_shows, exports.no_shows_csv)
+
+
+@bp.get("/waiting")
+@bp.get("/waiting.csv", endpoint="waiting_csv")
+@coordinator_required
+def waiting():
+    rows = reports.waiting_without_a_date(clock.now())
+    if request.endpoint.endswith("_csv"):
+        return csv_download(exports.waiting_csv(rows), "waiting-without-a-date.csv")
+    return render_template("reports/waiting.html", rows=rows)
+
+
+@bp.get("/people")
+@coordinator_required
+def people():
+    form = SearchForm(request.args)
+    query = (form.q.data or "") if form.validate() else ""
+    return render_template(
+        "reports/people.html", form=form, query=query, people=records.search_people(query)
+    )
+
+
+@bp.get("/people/<int:person_id>")
+@bp.get("/people/<int:person_id>/record.csv", endpoint="person_csv")
+@coordinator_required
+def person(person_id: int):
+    record = records.person_record(db.get_or_404(Person, person_id))
+    if request.endpoint.endswith("_csv"):
+        return csv_download(exports.person_record_csv(record), f"training-record-{person_id}.csv")
+    return render_template(
+        "reports/person.html", record=record, person=record.person,
+        source_words=records.SOURCE_WORDS,
+    )  # fmt: skip
+
+
+@bp.route("/people/<int:person_id>/completed-elsewhere", methods=["GET", "POST"])
+@coordinator_required
+def completed_elsewhere(person_id: int):
+    person = db.get_or_404(Person, person_id)
+    form = CompletedElsewhereForm()
+    form.course_type.choices = _course_type_choices()
+    error_list = []
+    if form.validate_on_submit():
+        course_type = db.get_or_404(CourseType, form.course_type.data)
+        try:
+            records.record_completion_elsewhere(
+                person, course_type, form.completed_on.data, actor=current_user,
+                now=clock.now(), reason=form.reason.data,
+            )  # fmt: skip
+        except BookingError as error:
+            error_list = [
+                {"text": error.message, "href": f"#{getattr(error, 'field', None) or 'reason'}"}
+            ]
+        else:
+            flash("The training is recorded.", "success")
+            return redirect(url_for(".person", person_id=person.id))
+    return render_template(
+        "reports/completed_elsewhere.html", form=form, person=person, error_list=error_list
+    ), 400 if error_list or form.errors else 200
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="completions-import")
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@coordinator_required
+def import_completions():
+    """Step 1: upload a CSV; the reply is the preview (nothing saved yet)."""
+    form = ImportUploadForm()
+    form.course_type.choices = _course_type_choices()
+    if not form.validate_on_submit():
+        return render_template("reports/import.html", form=form), 400 if form.errors else 200
+    course_type = db.get_or_404(CourseType, form.course_type.data)
+    data = form.file.data.read()
+    try:
+        preview = records.preview_import(data, course_type, now=clock.now())
+    except BookingError as error:
+        return render_template("reports/import.html", form=form,
+                               error_list=[{"text": error.message, "href": "#file"}]), 400  # fmt: skip
+    payload = _signer().dumps(
+        {"type": course_type.id, "csv": data.decode("latin-1"), "digest": preview.digest,
+         "reason": form.reason.data}
+    )  # fmt: skip
+    confirm = ImportConfirmForm(payload=payload)
+    return render_template("reports/import_preview.html", preview=preview, confirm=confirm,
+                           course_type=course_type)  # fmt: skip
+
+
+@bp.post("/import/confirm")
+@coordinator_required
+def confirm_import():
+    """Step 2: save exactly what the preview showed, from the signed copy the page carried."""
+    form = ImportConfirmForm()
+    try:
+        payload = _signer().loads(form.payload.data or "")
+    except BadSignature:
+        abort(400)
+    course_type = db.get_or_404(CourseType, payload["type"])
+    try:
+        created = records.confirm_import(
+            payload["csv"].encode("latin-1"), course_type, expected_digest=payload["digest"],
+            actor=current_user, now=clock.now(), reason=payload["reason"],
+            council_domains=current_app.config["COUNCIL_EMAIL_DOMAINS"],
+        )  # fmt: skip
+    except BookingError as error:
+        flash(error.message)
+        return redirect(url_for(".import_completions"))
+    flash(f"{len(created)} past completions saved.", "success")
+    return redirect(url_for(".index"))

@@ -1,0 +1,340 @@
+"""Registers for each course day: marks, walk-ins, corrections and their history.
+
+Each mark is its own small transaction, so a tablet that loses its connection half way
+through a register loses nothing already saved. For one person on one day the last save
+wins, and every save that changes the mark leaves an `AttendanceChange` row behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import contains_eager, joinedload
+
+from ..extensions import db
+from ..models import (
+    AttendanceChange,
+    AttendanceMark,
+    Booking,
+    BookingStatus,
+    Course,
+    CourseDay,
+    CourseStatus,
+    Group,
+    Mark,
+    Person,
+    User,
+)
+from . import allocation, audit, bookings, records
+from .db import lock_course, transactional
+from .errors import NotAllowed, ValidationError
+
+LONDON = ZoneInfo("Europe/London")
+
+#: Stored in AttendanceChange for "left early" when the coordinator says the day does not count.
+LEFT_EARLY_UNCOUNTED = "left_early_uncounted"
+
+
+def history_value(mark: Mark | None, counts_as_attended: bool = True) -> str:
+    """The short value kept in the history for a mark ("" for no mark yet)."""
+    if mark is None:
+        return ""
+    if mark == Mark.LEFT_EARLY and not counts_as_attended:
+        return LEFT_EARLY_UNCOUNTED
+    return mark.value
+
+
+def describe_history_value(value: str) -> str:
+    """Plain words for a history value."""
+    if not value:
+        return "Not marked"
+    if value == LEFT_EARLY_UNCOUNTED:
+        return "Left early (the day does not count)"
+    if value == Mark.LEFT_EARLY.value:
+        return "Left early (the day counts)"
+    return records.MARK_WORDS[Mark(value)]
+
+
+def london_date(moment: datetime):
+    return moment.astimezone(LONDON).date()
+
+
+def is_after_the_day(day: CourseDay, now: datetime) -> bool:
+    """True once the course day is over (from midnight after it, London time)."""
+    return london_date(now) > day.date
+
+
+@dataclass(frozen=True)
+class RegisterLine:
+    """One person on one day's register."""
+
+    booking: Booking
+    mark: AttendanceMark | None
+
+    @property
+    def person(self) -> Person:
+        return self.booking.person
+
+    @property
+    def is_partner(self) -> bool:
+        return self.booking.person.group == Group.PARTNER
+
+    @property
+    def has_support_needs(self) -> bool:
+        return bool(self.booking.support_needs) and self.booking.support_needs_deleted_at is None
+
+
+def register_for(day: CourseDay) -> list[RegisterLine]:
+    """Everyone holding a place on the day's course (and anyone already marked), by name."""
+    rows = db.session.execute(
+        select(Booking, AttendanceMark)
+        .join(Person, Person.id == Booking.person_id)
+        .outerjoin(
+            AttendanceMark,
+            and_(
+                AttendanceMark.booking_id == Booking.id,
+                AttendanceMark.course_day_id == day.id,
+            ),
+        )
+        .options(contains_eager(Booking.person))
+        .where(
+            Booking.course_id == day.course_id,
+            or_(Booking.status == BookingStatus.CONFIRMED, AttendanceMark.id.is_not(None)),
+        )
+        .order_by(Person.full_name, Person.email)
+    ).all()
+    return [RegisterLine(booking=b, mark=m) for b, m in rows]
+
+
+def _lock_booking(booking_id: int) -> Booking | None:
+    """Re-read a booking and hold its row until the transaction ends (one writer per person)."""
+    stmt = (
+        select(Booking)
+        .where(Booking.id == booking_id)
+        .execution_options(populate_existing=True)
+        .with_for_update()
+    )
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
+@transactional
+def mark(
+    booking: Booking,
+    day: CourseDay,
+    mark: Mark,
+    *,
+    actor: User | str,
+    now: datetime,
+    counts_as_attended: bool = True,
+    reason: str = "",
+) -> AttendanceMark:
+    """Save one person's mark for one day.
+
+    Saving the same mark again changes nothing. A change is kept in the history; changing a
+    mark once the day is over is a correction and needs a reason. The training record is
+    worked out again afterwards (see `records.update_outcome`).
+    """
+    mark = Mark(mark)
+    reason = (reason or "").strip()
+    booking = _lock_booking(booking.id)
+    if booking is None or day.course_id != booking.course_id:
+        raise NotAllowed("That person is not on this course.")
+    if london_date(now) < day.date:
+        raise NotAllowed("You can only take the register on the day or afterwards.")
+    if booking.course.status == CourseStatus.CANCELLED:
+        raise NotAllowed("This course was cancelled, so there is no register to take.")
+    if mark != Mark.LEFT_EARLY:  # only "left early" is the coordinator's call
+        counts_as_attended = mark != Mark.ABSENT
+    existing = db.session.scalars(
+        select(AttendanceMark).where(
+            AttendanceMark.booking_id == booking.id, AttendanceMark.course_day_id == day.id
+        )
+    ).one_or_none()
+    if existing is None and booking.status != BookingStatus.CONFIRMED:
+        raise NotAllowed("That person does not have a place on this course any more.")
+    old_value = history_value(existing.mark, existing.counts_as_attended) if existing else ""
+    new_value = history_value(mark, counts_as_attended)
+    if old_value == new_value:
+        return existing
+    if existing is not None and is_after_the_day(day, now) and not reason:
+        raise ValidationError(
+            "Say why you are changing the mark after the day.", field=f"reason-{booking.id}"
+        )
+    user_id = actor.id if isinstance(actor, User) else None
+    if existing is None:
+        existing = AttendanceMark(booking_id=booking.id, course_day_id=day.id)
+        db.session.add(existing)
+    existing.mark = mark
+    existing.counts_as_attended = counts_as_attended
+    existing.marked_by_id = user_id
+    existing.marked_at = now
+    db.session.add(
+        AttendanceChange(
+            booking_id=booking.id,
+            course_day_id=day.id,
+            old_mark=old_value,
+            new_mark=new_value,
+            reason=reason,
+            changed_by_id=user_id,
+            changed_at=now,
+        )
+    )
+    db.session.flush()
+    audit.record(
+        "attendance.corrected" if old_value and is_after_the_day(day, now) else "attendance.marked",
+        booking,
+        actor=actor,
+        now=now,
+        reason=reason,
+        day=day.day_number,
+        previous=old_value,
+        mark=new_value,
+    )
+    records.update_outcome(booking, actor=actor, now=now)
+    return existing
+
+
+@dataclass(frozen=True)
+class WalkIn:
+    email: str
+    full_name: str
+    job_title: str = ""
+    team: str = ""
+    organisation: str = ""
+
+
+def _find_or_create_person(
+    details: WalkIn, *, actor: User | str, council_domains: list[str], now: datetime
+) -> Person:
+    """Find someone by email address, or add them. (The bookings work brings the shared one.)"""
+    email = details.email.strip().lower()
+    if "@" not in email or email.startswith("@") or email.endswith("@"):
+        raise ValidationError("Enter an email address, like name@example.com.", field="email")
+    person = db.session.scalars(select(Person).where(Person.email == email)).one_or_none()
+    if person is not None:
+        return person
+    if not details.full_name.strip():
+        raise ValidationError("Enter their full name.", field="full_name")
+    person = Person(
+        email=email,
+        full_name=details.full_name.strip(),
+        job_title=details.job_title.strip(),
+        team=details.team.strip(),
+        organisation=details.organisation.strip(),
+        group=records.group_for(email, council_domains),
+        created_at=now,
+    )
+    db.session.add(person)
+    db.session.flush()
+    audit.record("person.added", person, actor=actor, now=now, how="walk-in")
+    return person
+
+
+@transactional
+def add_walk_in(
+    course: Course,
+    day: CourseDay,
+    details: WalkIn | Mapping[str, str],
+    *,
+    actor: User | str,
+    now: datetime,
+    reason: str = "",
+    council_domains: list[str],
+) -> Booking:
+    """Add someone who arrived without a place, and mark them present.
+
+    If a place is free they take it. If not, a reason is needed and the course goes over
+    its number of places (shown on the register and the dashboard).
+    """
+    reason = (reason or "").strip()
+    if not isinstance(details, WalkIn):
+        details = WalkIn(**{k: v or "" for k, v in details.items() if k in WalkIn.__match_args__})
+    course = lock_course(course.id)
+    if course is None or day.course_id != course.id:
+        raise NotAllowed("That day is not part of this course.")
+    if course.status == CourseStatus.CANCELLED:
+        raise NotAllowed("This course was cancelled, so no one can be added to it.")
+    if london_date(now) < day.date:
+        raise NotAllowed("You can add walk-ins on the day of the course.")
+    if is_after_the_day(day, now) and not reason:
+        raise ValidationError("Say why you are adding someone after the day.", field="reason")
+    person = _find_or_create_person(details, actor=actor, council_domains=council_domains, now=now)
+    already = db.session.scalars(
+        select(Booking).where(
+            Booking.person_id == person.id,
+            Booking.course_id == course.id,
+            Booking.status == BookingStatus.CONFIRMED,
+        )
+    ).one_or_none()
+    if already is not None:
+        booking = already
+    else:
+        free = allocation.availability(course, now).free_for(person.group)
+        if not free and not reason:
+            raise ValidationError(
+                "There are no free places. Say why you are adding them anyway.", field="reason"
+            )
+        booking = bookings.add_walk_in_booking(
+            course, person, actor=actor, now=now, over_capacity=not free, reason=reason
+        )
+    mark(booking, day, Mark.PRESENT, actor=actor, now=now, reason=reason or "Walk-in")
+    return booking
+
+
+@transactional
+def view_support_needs(booking: Booking, *, actor: User | str, now: datetime) -> str:
+    """Return a booking's support needs, recording who looked (never what they said)."""
+    audit.record("support_needs.viewed", booking, actor=actor, now=now)
+    if booking.support_needs_deleted_at is not None:
+        return ""
+    return booking.support_needs
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    change: AttendanceChange
+    person: Person
+    changed_by: User | None
+
+    @property
+    def old_words(self) -> str:
+        return describe_history_value(self.change.old_mark)
+
+    @property
+    def new_words(self) -> str:
+        return describe_history_value(self.change.new_mark)
+
+
+def history_for_day(day: CourseDay) -> list[HistoryEntry]:
+    """Every mark saved for one day, newest first, with who saved it."""
+    rows = db.session.execute(
+        select(AttendanceChange, Person, User)
+        .join(Booking, Booking.id == AttendanceChange.booking_id)
+        .join(Person, Person.id == Booking.person_id)
+        .outerjoin(User, User.id == AttendanceChange.changed_by_id)
+        .where(AttendanceChange.course_day_id == day.id)
+        .order_by(AttendanceChange.changed_at.desc(), AttendanceChange.id.desc())
+    ).all()
+    return [HistoryEntry(change=c, person=p, changed_by=u) for c, p, u in rows]
+
+
+def course_days_around(now: datetime, *, days_before: int = 30, days_after: int = 60):
+    """Course days from a month ago to two months ahead, for the list of registers."""
+    from datetime import timedelta
+
+    today = london_date(now)
+    return db.session.scalars(
+        select(CourseDay)
+        .join(Course, Course.id == CourseDay.course_id)
+        .options(joinedload(CourseDay.course).joinedload(Course.venue))
+        .where(
+            CourseDay.date >= today - timedelta(days=days_before),
+            CourseDay.date <= today + timedelta(days=days_after),
+            Course.status.in_((CourseStatus.PUBLISHED, CourseStatus.FINISHED)),
+        )
+        .order_by(CourseDay.date, CourseDay.course_id, CourseDay.day_number)
+    ).all()

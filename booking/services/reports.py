@@ -1,0 +1,407 @@
+"""Figures for the coordinators' dashboard and reports.
+
+Every function here reads a fixed number of queries whatever the number of courses or
+people, so pages stay quick as the programme grows.
+
+A course is "at risk" when it is published, starts within `AT_RISK_DAYS` days and fewer
+than half of its places are held (confirmed or offered).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
+
+from ..extensions import db
+from ..models import (
+    HOLDING,
+    AttendanceMark,
+    AuditEvent,
+    Booking,
+    BookingStatus,
+    CompletionSource,
+    Course,
+    CourseDay,
+    CourseStatus,
+    Mark,
+    Person,
+    TrainingCompletion,
+)
+from . import allocation
+from .allocation import LONDON, Availability
+from .records import counts
+
+AT_RISK_DAYS = 21
+AT_RISK_SHARE = 0.5
+DASHBOARD_COURSES = 100
+RECENT_CHANGES = 15
+
+
+def today_in_london(now: datetime) -> date:
+    return now.astimezone(LONDON).date()
+
+
+def _courses_between(start: date | None, end: date | None, statuses) -> list[Course]:
+    """Courses whose first day falls in [start, end], in date order, days and venue loaded."""
+    first_day = aliased(CourseDay)
+    stmt = (
+        select(Course)
+        .join(first_day, and_(first_day.course_id == Course.id, first_day.day_number == 1))
+        .options(
+            selectinload(Course.days), joinedload(Course.venue), joinedload(Course.course_type)
+        )
+        .where(Course.status.in_(statuses))
+        .order_by(first_day.date, Course.id)
+    )
+    if start is not None:
+        stmt = stmt.where(first_day.date >= start)
+    if end is not None:
+        stmt = stmt.where(first_day.date <= end)
+    return list(db.session.scalars(stmt).unique())
+
+
+# ---------------------------------------------------------------- dashboard
+
+
+@dataclass(frozen=True)
+class CourseFigures:
+    course: Course
+    availability: Availability
+    waiting: int
+    offers: int
+    at_risk: bool
+
+    @property
+    def staff_allocation(self) -> int:
+        return self.course.total_places - self.course.partner_places
+
+
+@dataclass(frozen=True)
+class OpenOffer:
+    booking: Booking
+    person: Person
+    course: Course
+
+
+@dataclass(frozen=True)
+class Change:
+    event: AuditEvent
+    person: Person | None
+
+    @property
+    def words(self) -> str:
+        return describe_action(self.event.action)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    courses: list[CourseFigures]
+    offers: list[OpenOffer]
+    recent: list[Change]
+
+    @property
+    def at_risk(self) -> list[CourseFigures]:
+        return [c for c in self.courses if c.at_risk]
+
+    @property
+    def waiting(self) -> int:
+        return sum(c.waiting for c in self.courses)
+
+
+def is_at_risk(course: Course, held: int, today: date) -> bool:
+    """Published, starting within AT_RISK_DAYS days, and less than half full."""
+    days_to_go = (course.first_day.date - today).days
+    return (
+        course.status == CourseStatus.PUBLISHED
+        and 0 <= days_to_go <= AT_RISK_DAYS
+        and held < course.total_places * AT_RISK_SHARE
+    )
+
+
+def dashboard(now: datetime) -> Dashboard:
+    """Upcoming courses with their figures, open offers and recent changes (six queries)."""
+    today = today_in_london(now)
+    last_day = aliased(CourseDay)
+    courses = list(
+        db.session.scalars(
+            select(Course)
+            .join(last_day, last_day.course_id == Course.id)
+            .where(Course.status == CourseStatus.PUBLISHED)
+            .group_by(Course.id)
+            .having(func.max(last_day.date) >= today)
+            .order_by(func.min(last_day.date), Course.id)
+            .limit(DASHBOARD_COURSES)
+            .options(
+                selectinload(Course.days),
+                joinedload(Course.venue),
+                joinedload(Course.course_type),
+            )
+        ).unique()
+    )
+    ids = [c.id for c in courses]
+    places = allocation.availability_for(courses, now)
+    waiting = allocation.waitlist_counts(ids)
+    offers = _open_offers(ids)
+    offer_counts: dict[int, int] = defaultdict(int)
+    for offer in offers:
+        offer_counts[offer.course.id] += 1
+    figures = [
+        CourseFigures(
+            course=c,
+            availability=places[c.id],
+            waiting=waiting[c.id],
+            offers=offer_counts[c.id],
+            at_risk=is_at_risk(c, places[c.id].held, today),
+        )
+        for c in courses
+    ]
+    return Dashboard(courses=figures, offers=offers, recent=recent_changes())
+
+
+def _open_offers(course_ids: list[int]) -> list[OpenOffer]:
+    if not course_ids:
+        return []
+    rows = db.session.scalars(
+        select(Booking)
+        .join(Person, Person.id == Booking.person_id)
+        .options(contains_eager(Booking.person), joinedload(Booking.course))
+        .where(Booking.course_id.in_(course_ids), Booking.status == BookingStatus.OFFERED)
+        .order_by(Booking.offer_expires_at, Booking.id)
+    ).all()
+    return [OpenOffer(booking=b, person=b.person, course=b.course) for b in rows]
+
+
+ACTION_WORDS = {
+    "attendance.marked": "Register marked",
+    "attendance.corrected": "Register corrected",
+    "booking.walk_in_added": "Walk-in added",
+    "booking.cancelled": "Booking cancelled",
+    "course.cancelled": "Course cancelled",
+    "person.added": "Person added",
+    "training.completed": "Training completed",
+    "training.completion_undone": "Completion taken off after a correction",
+    "training.recorded_elsewhere": "Training recorded from elsewhere",
+    "training.imported": "Past completions imported",
+}
+
+
+def describe_action(action: str) -> str:
+    """Plain words for an audit action such as "booking.cancelled"."""
+    if action in ACTION_WORDS:
+        return ACTION_WORDS[action]
+    thing, _, what = action.partition(".")
+    return f"{thing.replace('_', ' ').capitalize()} {what.replace('_', ' ')}".strip()
+
+
+def recent_changes(limit: int = RECENT_CHANGES) -> list[Change]:
+    """The latest changes from the audit trail (not views of support needs), in one query."""
+    rows = db.session.execute(
+        select(AuditEvent, Person)
+        .outerjoin(
+            Booking,
+            and_(AuditEvent.object_type == "booking", AuditEvent.object_id == Booking.id),
+        )
+        .outerjoin(Person, Person.id == Booking.person_id)
+        .where(AuditEvent.action != "support_needs.viewed")
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    ).all()
+    return [Change(event=e, person=p) for e, p in rows]
+
+
+# ---------------------------------------------------------------- reports
+
+
+@dataclass(frozen=True)
+class CourseAttendance:
+    course: Course
+    places: int  #: people who held a place at the end
+    attended: list[int]  #: per day: present, late, or left early that counts
+    completed: int
+    not_completed: int
+    no_shows: int
+    walk_ins: int = 0
+
+    @property
+    def label(self) -> str:
+        """A short name for charts: "2 March 2026, Kendal"."""
+        first = self.course.first_day.date
+        return f"{first.day} {first:%B %Y}, {self.course.venue.town}"
+
+    @property
+    def completion_rate(self) -> int | None:
+        """Completed as a whole percentage of places, or None with no places."""
+        return round(100 * self.completed / self.places) if self.places else None
+
+
+def attendance_by_course(start: date, end: date) -> list[CourseAttendance]:
+    """Attendance and completion for each course starting in [start, end] (three queries)."""
+    courses = _courses_between(start, end, (CourseStatus.PUBLISHED, CourseStatus.FINISHED))
+    ids = [c.id for c in courses]
+    if not ids:
+        return []
+    rows = db.session.execute(
+        select(Booking.id, Booking.course_id, Booking.over_capacity, AttendanceMark)
+        .outerjoin(AttendanceMark, AttendanceMark.booking_id == Booking.id)
+        .where(Booking.course_id.in_(ids), Booking.status == BookingStatus.CONFIRMED)
+    ).all()
+    marks: dict[int, dict[int, AttendanceMark]] = defaultdict(dict)
+    booked: dict[int, set[int]] = defaultdict(set)
+    walk_ins: dict[int, set[int]] = defaultdict(set)
+    for booking_id, course_id, over, mark in rows:
+        booked[course_id].add(booking_id)
+        if over:
+            walk_ins[course_id].add(booking_id)
+        if mark is not None:
+            marks[booking_id][mark.course_day_id] = mark
+    result = []
+    for course in courses:
+        day_ids = [d.id for d in course.days]
+        attended = [0] * len(day_ids)
+        completed = not_completed = no_shows = 0
+        for booking_id in booked[course.id]:
+            day_marks = [marks[booking_id].get(d) for d in day_ids]
+            for i, m in enumerate(day_marks):
+                attended[i] += counts(m)
+            if day_marks and day_marks[0] is not None and day_marks[0].mark == Mark.ABSENT:
+                no_shows += 1
+            if all(m is not None for m in day_marks):
+                if all(counts(m) for m in day_marks):
+                    completed += 1
+                else:
+                    not_completed += 1
+        result.append(
+            CourseAttendance(
+                course=course,
+                places=len(booked[course.id]),
+                attended=attended,
+                completed=completed,
+                not_completed=not_completed,
+                no_shows=no_shows,
+                walk_ins=len(walk_ins[course.id]),
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class CompletionGroup:
+    organisation: str
+    team: str
+    from_courses: int
+    recorded_otherwise: int
+
+    @property
+    def total(self) -> int:
+        return self.from_courses + self.recorded_otherwise
+
+
+NOT_GIVEN = "Not given"
+
+
+def completions_by_organisation(start: date, end: date) -> list[CompletionGroup]:
+    """Completions dated in [start, end], by organisation and team (one query)."""
+    rows = db.session.execute(
+        select(
+            Person.organisation,
+            Person.team,
+            TrainingCompletion.source,
+            func.count(TrainingCompletion.id),
+        )
+        .join(Person, Person.id == TrainingCompletion.person_id)
+        .where(TrainingCompletion.completed_on.between(start, end))
+        .group_by(Person.organisation, Person.team, TrainingCompletion.source)
+    ).all()
+    totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for organisation, team, source, number in rows:
+        key = ((organisation or "").strip() or NOT_GIVEN, (team or "").strip() or NOT_GIVEN)
+        totals[key][0 if CompletionSource(source) == CompletionSource.COURSE else 1] += number
+    return sorted(
+        (CompletionGroup(org, team, a, b) for (org, team), (a, b) in totals.items()),
+        key=lambda g: (g.organisation.lower(), g.team.lower()),
+    )
+
+
+def organisation_totals(groups: list[CompletionGroup]) -> list[tuple[str, int]]:
+    """Completions per organisation, from the per-team rows (for the chart)."""
+    totals: dict[str, int] = defaultdict(int)
+    for g in groups:
+        totals[g.organisation] += g.total
+    return sorted(totals.items(), key=lambda item: (-item[1], item[0].lower()))
+
+
+@dataclass(frozen=True)
+class NoShow:
+    booking: Booking
+    person: Person
+    course: Course
+    day: CourseDay
+
+
+def no_shows(start: date, end: date) -> list[NoShow]:
+    """People who kept their place but were marked absent on day 1 in [start, end] (one query)."""
+    rows = db.session.execute(
+        select(Booking, Person, Course, CourseDay)
+        .join(Person, Person.id == Booking.person_id)
+        .join(Course, Course.id == Booking.course_id)
+        .join(AttendanceMark, AttendanceMark.booking_id == Booking.id)
+        .join(
+            CourseDay,
+            and_(CourseDay.id == AttendanceMark.course_day_id, CourseDay.day_number == 1),
+        )
+        .options(joinedload(Course.venue))
+        .where(
+            Booking.status == BookingStatus.CONFIRMED,
+            AttendanceMark.mark == Mark.ABSENT,
+            CourseDay.date.between(start, end),
+        )
+        .order_by(CourseDay.date, Person.full_name)
+    ).all()
+    return [NoShow(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    booking: Booking
+    person: Person
+    course: Course
+    days_waiting: int
+
+
+def waiting_without_a_date(now: datetime) -> list[Waiting]:
+    """People on a waiting list who hold no place on any date and are not yet trained."""
+    other = aliased(Booking)
+    rows = db.session.execute(
+        select(Booking, Person, Course)
+        .join(Person, Person.id == Booking.person_id)
+        .join(Course, Course.id == Booking.course_id)
+        .options(selectinload(Course.days), joinedload(Course.venue))
+        .where(
+            Booking.status == BookingStatus.WAITLISTED,
+            ~exists().where(
+                other.person_id == Booking.person_id,
+                other.course_type_id == Booking.course_type_id,
+                other.status.in_(HOLDING),
+            ),
+            ~exists().where(
+                TrainingCompletion.person_id == Booking.person_id,
+                TrainingCompletion.course_type_id == Booking.course_type_id,
+            ),
+        )
+        .order_by(Booking.requested_at, Booking.id)
+    ).all()
+    today = today_in_london(now)
+    return [
+        Waiting(b, p, c, (today - b.requested_at.astimezone(LONDON).date()).days)
+        for b, p, c in rows
+    ]
+
+
+def default_period(now: datetime, *, months: int) -> tuple[date, date]:
+    """From about `months` months ago to today."""
+    today = today_in_london(now)
+    return today - timedelta(days=round(months * 30.44)), today

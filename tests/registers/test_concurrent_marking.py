@@ -1,0 +1,67 @@
+"""Two coordinators marking the same register at once lose neither's marks.
+
+Each runs in its own thread with its own application context, session and database
+connection. For the same person on the same day the last save wins, and the history keeps
+both saves in order.
+"""
+
+import threading
+
+from sqlalchemy import select
+
+from booking.extensions import db as _db
+from booking.models import AttendanceChange, AttendanceMark, Booking, CourseDay, Mark, User
+from booking.services import registers
+
+from .conftest import DAY_1_MORNING
+
+
+def test_two_coordinators_marking_at_once_lose_no_marks(app, db, make, course, day1):
+    first_coordinator = make.coordinator().id
+    second_coordinator = make.coordinator().id
+    first_half = [make.booking(course).id for _ in range(3)]
+    second_half = [make.booking(course).id for _ in range(3)]
+    shared = make.booking(course).id
+    day_id = day1.id
+    db.session.commit()  # no read transaction left open: it would pin an old snapshot on SQLite
+
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def take_register(user_id, booking_ids, mark):
+        try:
+            with app.app_context():
+                user = _db.session.get(User, user_id)
+                day = _db.session.get(CourseDay, day_id)
+                barrier.wait(timeout=10)
+                for booking_id in [shared, *booking_ids]:  # the same person first, at once
+                    booking = _db.session.get(Booking, booking_id)
+                    registers.mark(booking, day, mark, actor=user, now=DAY_1_MORNING)
+                _db.session.remove()
+        except BaseException as exc:  # reported below, in the main thread
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=take_register, args=(first_coordinator, first_half, Mark.PRESENT)),
+        threading.Thread(target=take_register, args=(second_coordinator, second_half, Mark.LATE)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+
+    db.session.expire_all()
+    marks = {m.booking_id: m for m in db.session.scalars(select(AttendanceMark))}
+    assert {b: marks[b].mark for b in first_half} == dict.fromkeys(first_half, Mark.PRESENT)
+    assert {b: marks[b].mark for b in second_half} == dict.fromkeys(second_half, Mark.LATE)
+
+    history = db.session.scalars(
+        select(AttendanceChange)
+        .where(AttendanceChange.booking_id == shared)
+        .order_by(AttendanceChange.id)
+    ).all()
+    assert [h.old_mark for h in history] == ["", history[0].new_mark]
+    assert {h.new_mark for h in history} == {"present", "late"}
+    assert marks[shared].mark.value == history[-1].new_mark  # the last save wins
+    assert marks[shared].marked_by_id == history[-1].changed_by_id
