@@ -4,7 +4,18 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import account, auth, bookings, coordinator, courses, mailbox, pages, registers, reports
+    from . import (
+        account,
+        auth,
+        bookings,
+        coordinator,
+        courses,
+        mailbox,
+        pages,
+        privacy,
+        registers,
+        reports,
+    )
 
     for module in (
         account,
@@ -16,5 +27,6 @@ def register_blueprints(app: Flask) -> None:
         pages,
         registers,
         reports,
+        privacy,
     ):
         app.register_blueprint(module.bp)
