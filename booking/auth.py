@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import wraps
 
-from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from . import clock
@@ -103,6 +103,9 @@ def end_session() -> None:
 
 def _enforce_coordinator_session():
     """Sign a coordinator out once their session has been idle, or open, for too long."""
+    # Look the user up afresh for every request, even when a test keeps one app context
+    # (and so one `g`) open across several requests from different browsers.
+    g.pop("_login_user", None)
     if request.endpoint in _UNCHECKED_ENDPOINTS or not current_user.is_authenticated:
         return None
     info = session.get(COORDINATOR_SESSION_KEY) or {}

@@ -8,6 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 
@@ -82,8 +83,8 @@ class NewAccountForm(FlaskForm):
         "What can they do?",
         widget=GovRadioInput(),
         choices=[
-            ("coordinator", "Coordinator: runs courses and sees bookings"),
-            ("administrator", "Administrator: also manages coordinators' accounts"),
+            SelectChoice("coordinator", "Coordinator: runs courses and sees bookings"),
+            SelectChoice("administrator", "Administrator: also manages coordinators' accounts"),
         ],
         default="coordinator",
         validators=[DataRequired("Choose what they can do")],

@@ -121,7 +121,7 @@ def coordinator_sign_in():
             error = {"text": "The email address or password is not right", "href": "#email"}
             return render_template("auth/coordinator_sign_in.html", form=form, error_list=[error])
         auth.start_pending_sign_in(user, clock.now())
-        session["next"] = _safe_next(request.args.get("next"))
+        session["after_sign_in"] = _safe_next(request.args.get("next"))
         if user.totp_confirmed_at is None:
             return redirect(url_for("auth.set_up_app"))
         return redirect(url_for("auth.coordinator_code"))
@@ -142,7 +142,7 @@ def coordinator_code():
             return render_template(
                 "auth/coordinator_code.html", form=form, error_list=_errors(error, "code")
             )
-        next_page = session.get("next")
+        next_page = session.get("after_sign_in")
         auth.start_coordinator_session(user, clock.now())
         return redirect(next_page or url_for("coordinator.dashboard"))
     return render_template("auth/coordinator_code.html", form=form)
