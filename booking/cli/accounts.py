@@ -1,5 +1,7 @@
 """`flask create-coordinator`: make the first accounts (administrators add the rest online)."""
 
+import sys
+
 import click
 from flask import Flask
 
@@ -26,7 +28,7 @@ def register(app: Flask) -> None:
 def create_coordinator(email: str, full_name: str, administrator: bool, password_stdin: bool):
     """Create a coordinator's account. They set up an authenticator app when they first sign in."""
     if password_stdin:
-        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     role = Role.ADMINISTRATOR if administrator else Role.COORDINATOR
