@@ -123,6 +123,7 @@ def coordinator_sign_in():
         auth.start_pending_sign_in(user, clock.now())
         session["after_sign_in"] = _safe_next(request.args.get("next"))
         if user.totp_confirmed_at is None:
+            accounts.begin_second_factor_setup(user)  # here, so that no GET changes anything
             return redirect(url_for("auth.set_up_app"))
         return redirect(url_for("auth.coordinator_code"))
     return render_template("auth/coordinator_sign_in.html", form=form)
@@ -152,12 +153,11 @@ def coordinator_code():
 @limit_sign_in
 def set_up_app():
     user = auth.pending_user(clock.now())
-    if user is None or user.totp_confirmed_at is not None:
+    if user is None or user.totp_confirmed_at is not None or not user.totp_secret:
         return redirect(url_for("auth.coordinator_sign_in"))
-    secret = accounts.begin_second_factor_setup(user)
     uri = accounts.authenticator_uri(user, current_app.config["SERVICE_NAME"])
     form = CodeForm()
-    context = {"form": form, "secret": secret, "qr_svg": accounts.qr_code_svg(uri)}
+    context = {"form": form, "secret": user.totp_secret, "qr_svg": accounts.qr_code_svg(uri)}
     if form.validate_on_submit():
         try:
             codes = accounts.confirm_second_factor(user, form.code.data, now=clock.now())

@@ -33,25 +33,27 @@ def find_person():
     return render_template("privacy/find.html", form=form)
 
 
-@bp.get("/privacy/people/<int:person_id>")
-@coordinator_required
-def person(person_id: int):
+def _export(person_id: int, form: str) -> tuple[Person, dict]:
+    """Everything held about the person; showing it is recorded, as it holds support needs."""
     person = db.get_or_404(Person, person_id)
     data = privacy.export_person(person)
     privacy.record_export(
-        person, actor=current_user._get_current_object(), now=clock.now(), form="page"
+        person, actor=current_user._get_current_object(), now=clock.now(), form=form
     )
+    return person, data
+
+
+@bp.get("/privacy/people/<int:person_id>")
+@coordinator_required
+def person(person_id: int):
+    person, data = _export(person_id, "page")
     return render_template("privacy/person.html", person=person, data=data)
 
 
 @bp.get("/privacy/people/<int:person_id>/export.json")
 @coordinator_required
 def export_json(person_id: int):
-    person = db.get_or_404(Person, person_id)
-    data = privacy.export_person(person)
-    privacy.record_export(
-        person, actor=current_user._get_current_object(), now=clock.now(), form="JSON file"
-    )
+    person, data = _export(person_id, "JSON file")
     return Response(
         json.dumps(data, indent=2, ensure_ascii=False),
         mimetype="application/json",

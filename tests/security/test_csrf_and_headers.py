@@ -99,25 +99,24 @@ def test_static_files_may_be_cached(client):
         assert "no-store" not in response.headers.get("Cache-Control", "")
 
 
-def test_production_sends_hsts(database_url, app):
-    prod = create_app(
+@pytest.fixture
+def production_client(database_url, app):
+    production = create_app(
         "production",
         SECRET_KEY="x" * 40,
         SQLALCHEMY_DATABASE_URI=database_url,
         RATELIMIT_ENABLED=False,
     )
-    response = prod.test_client().get("/courses", base_url="https://localhost")
+    return production.test_client()
+
+
+def test_production_sends_hsts(production_client):
+    response = production_client.get("/courses", base_url="https://localhost")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
-def test_production_session_cookie_is_secure_httponly_lax_and_host_prefixed(database_url, app):
-    prod = create_app(
-        "production",
-        SECRET_KEY="x" * 40,
-        SQLALCHEMY_DATABASE_URI=database_url,
-        RATELIMIT_ENABLED=False,
-    )
-    response = prod.test_client().get("/sign-in", base_url="https://localhost")
+def test_production_session_cookie_is_secure_httponly_lax_and_host_prefixed(production_client):
+    response = production_client.get("/sign-in", base_url="https://localhost")
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("__Host-session=")
     for flag in ("Secure", "HttpOnly", "SameSite=Lax", "Path=/"):
