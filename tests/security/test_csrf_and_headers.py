@@ -122,3 +122,14 @@ def test_production_session_cookie_is_secure_httponly_lax_and_host_prefixed(prod
     for flag in ("Secure", "HttpOnly", "SameSite=Lax", "Path=/"):
         assert flag in cookie
     assert "Domain=" not in cookie
+
+
+def test_the_sign_out_button_on_every_page_carries_its_token(
+    csrf_client, make, sign_in_coordinator
+):
+    sign_in_coordinator(make.coordinator(), csrf_client)
+    page = csrf_client.get("/coordinator")
+    form = re.search(rb'action="/sign-out".*?value="([^"]+)"', page.data, re.S)
+    response = csrf_client.post("/sign-out", data={"csrf_token": form.group(1).decode()})
+    assert response.status_code == 302
+    assert csrf_client.get("/coordinator").status_code == 302
