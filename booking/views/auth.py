@@ -95,6 +95,7 @@ def use_attendee_link(token: str):
 
 
 @bp.post("/sign-out")
+@bp.post("/coordinator/sign-out", endpoint="coordinator_sign_out")  # the coordinator layout's
 def sign_out():
     form = ButtonForm()
     if not form.validate_on_submit():

@@ -82,3 +82,25 @@ def test_changing_the_password_needs_the_current_one(client, make, sign_in_coord
     assert done.headers["Location"] == "/coordinator/account"
     assert client.get("/coordinator/account").status_code == 200  # still signed in here
     assert accounts.authenticate(user.email, "a brand new password") is not None
+
+
+def test_create_coordinator_in_the_demo_datas_words_makes_an_administrator(make, clock):
+    user = accounts.create_coordinator(
+        "demo@cumbria.gov.uk",
+        password="a long enough password",
+        administrator=True,
+        actor="demo data",
+        now=clock.now,
+    )
+    assert user.role == Role.ADMINISTRATOR
+
+
+def test_a_huge_password_is_refused_quickly_not_hashed_whole(make):
+    user = make.coordinator(password="a long enough password")
+    assert accounts.authenticate(user.email, "x" * 1_000_000) is None
+
+
+def test_the_coordinator_layouts_sign_out_address_also_signs_out(client, make, sign_in_coordinator):
+    sign_in_coordinator(make.coordinator())
+    assert client.post("/coordinator/sign-out").status_code == 302
+    assert client.get("/coordinator").status_code == 302

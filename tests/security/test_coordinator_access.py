@@ -11,8 +11,8 @@ import pytest
 from booking import create_app
 from booking.models import Role
 
-#: Under /coordinator but open to everyone: the first step of signing in.
-PUBLIC = {"auth.coordinator_sign_in"}
+#: Under /coordinator but open to everyone: the first step of signing in, and signing out.
+PUBLIC = {"auth.coordinator_sign_in", "auth.coordinator_sign_out"}
 #: Later steps of signing in: they send anyone without a correct password back to the start.
 SIGN_IN_STEPS = {"auth.coordinator_code", "auth.set_up_app"}
 
