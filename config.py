@@ -72,6 +72,19 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    #: Limits in Flask-Limiter's words ("10 per hour;30 per day"); see booking/security.py.
+    #: Council offices share one internet address, so limits per address are generous and
+    #: the tight limits count per email address or account.
+    RATELIMIT_BOOKING_PER_ADDRESS = os.environ.get("RATELIMIT_BOOKING_PER_ADDRESS", "60 per hour")
+    RATELIMIT_BOOKING_PER_EMAIL = os.environ.get("RATELIMIT_BOOKING_PER_EMAIL", "10 per hour")
+    RATELIMIT_LINKS_PER_ADDRESS = os.environ.get("RATELIMIT_LINKS_PER_ADDRESS", "30 per hour")
+    RATELIMIT_LINKS_PER_EMAIL = os.environ.get("RATELIMIT_LINKS_PER_EMAIL", "5 per hour")
+    RATELIMIT_SIGN_IN_PER_ADDRESS = os.environ.get("RATELIMIT_SIGN_IN_PER_ADDRESS", "30 per hour")
+    RATELIMIT_SIGN_IN_PER_ACCOUNT = os.environ.get("RATELIMIT_SIGN_IN_PER_ACCOUNT", "10 per hour")
+    #: How many proxies in front of the app set X-Forwarded-For (1 behind one load balancer).
+    PROXY_FIX_X_FOR = _env_int("PROXY_FIX_X_FOR", 0)
+    #: Seconds browsers must use HTTPS only (sent in production only; 0 turns it off).
+    HSTS_MAX_AGE = 0
 
     WTF_CSRF_TIME_LIMIT = None  # the session's own lifetime limits the token
     SESSION_COOKIE_HTTPONLY = True
@@ -124,6 +137,9 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     SITE_URL = "http://localhost"
     SERVER_NAME = None
+    #: Off so tests that move the clock by days stay signed in; tests/security turns them on.
+    COORDINATOR_IDLE_TIMEOUT = None
+    COORDINATOR_ABSOLUTE_TIMEOUT = None
 
 
 class ProductionConfig(Config):
@@ -134,6 +150,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_NAME = "__Host-session"
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    HSTS_MAX_AGE = 31536000
 
 
 CONFIGS = {

@@ -1,19 +1,35 @@
 """Who is signed in, and the checks views use to let them in.
 
-Coordinators and administrators are `User` rows; Flask-Login's id carries the account's
-session version so bumping it ends every session at once. Attendees who signed in with an
-emailed link are remembered as a person id in the session (see views/auth.py).
+Coordinators and administrators are `User` rows. They are signed in (Flask-Login) only once
+both the password and the second factor are done; in between, the session holds a short-lived
+"pending" marker. Flask-Login's id carries the account's session version, so bumping it
+(sign-out, disabling) ends every session at once. Coordinator sessions also end after a spell
+of inactivity and after an absolute limit (COORDINATOR_IDLE_TIMEOUT, COORDINATOR_ABSOLUTE_TIMEOUT;
+None turns one off).
+
+Attendees who signed in with an emailed link are remembered as a person id and that person's
+session version.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from functools import wraps
 
-from flask import Flask, abort, redirect, request, session, url_for
-from flask_login import current_user
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
 
+from . import clock
 from .extensions import db, login_manager
 from .models import Person, User
+
+COORDINATOR_SESSION_KEY = "coordinator"
+PENDING_SESSION_KEY = "pending_sign_in"
+ATTENDEE_SESSION_KEY = "attendee"
+#: How long someone has between a correct password and typing their code.
+PENDING_LIFETIME = timedelta(minutes=10)
+
+_UNCHECKED_ENDPOINTS = {"static", "govuk_assets"}
 
 
 def init_app(app: Flask) -> None:
@@ -21,6 +37,9 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Please sign in to see that page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
+
+    app.before_request(_enforce_coordinator_session)
+    app.jinja_env.globals["current_attendee"] = current_attendee
 
 
 @login_manager.user_loader
@@ -35,6 +54,76 @@ def load_user(user_id: str) -> User | None:
     if user is None or user.session_version != int(version) or not user.is_enabled:
         return None
     return user
+
+
+# --- Coordinators ---------------------------------------------------------------------------
+
+
+def coordinator_session_values(now: datetime) -> dict:
+    """What the session holds for a coordinator who has done both steps of signing in."""
+    stamp = int(now.timestamp())
+    return {COORDINATOR_SESSION_KEY: {"second_factor": True, "started": stamp, "seen": stamp}}
+
+
+def start_pending_sign_in(user: User, now: datetime) -> None:
+    """The password was right: remember who is signing in until they give their code."""
+    session.clear()  # a new session at every sign-in step
+    session[PENDING_SESSION_KEY] = {
+        "id": user.id,
+        "v": user.session_version,
+        "at": int(now.timestamp()),
+    }
+
+
+def pending_user(now: datetime) -> User | None:
+    """The account whose password was given in this session, if recent enough."""
+    data = session.get(PENDING_SESSION_KEY)
+    if not data:
+        return None
+    user = db.session.get(User, data.get("id"))
+    too_old = now.timestamp() - data.get("at", 0) > PENDING_LIFETIME.total_seconds()
+    if user is None or not user.is_enabled or user.session_version != data.get("v") or too_old:
+        session.pop(PENDING_SESSION_KEY, None)
+        return None
+    return user
+
+
+def start_coordinator_session(user: User, now: datetime) -> None:
+    """Both steps done: a fresh session that signs the coordinator in."""
+    session.clear()
+    login_user(user, fresh=True)
+    session.update(coordinator_session_values(now))
+
+
+def end_session() -> None:
+    """Forget whoever is signed in on this browser (coordinator or attendee)."""
+    logout_user()
+    session.clear()
+
+
+def _enforce_coordinator_session():
+    """Sign a coordinator out once their session has been idle, or open, for too long."""
+    # Look the user up afresh for every request, even when a test keeps one app context
+    # (and so one `g`) open across several requests from different browsers.
+    g.pop("_login_user", None)
+    if request.endpoint in _UNCHECKED_ENDPOINTS or not current_user.is_authenticated:
+        return None
+    info = session.get(COORDINATOR_SESSION_KEY) or {}
+    now = int(clock.now().timestamp())
+    idle = current_app.config.get("COORDINATOR_IDLE_TIMEOUT")
+    absolute = current_app.config.get("COORDINATOR_ABSOLUTE_TIMEOUT")
+    if not info.get("second_factor"):
+        end_session()
+        return None
+    if (idle and now - info.get("seen", 0) > idle.total_seconds()) or (
+        absolute and now - info.get("started", 0) > absolute.total_seconds()
+    ):
+        end_session()
+        flash("You were signed out to keep people's details safe. Please sign in again.")
+        return None
+    info["seen"] = now
+    session[COORDINATOR_SESSION_KEY] = info
+    return None
 
 
 def coordinator_required(view):
@@ -62,7 +151,7 @@ def administrator_required(view):
     return wrapped
 
 
-ATTENDEE_SESSION_KEY = "attendee"
+# --- Attendees ------------------------------------------------------------------------------
 
 
 def current_attendee() -> Person | None:
@@ -81,3 +170,15 @@ def sign_in_attendee(person: Person) -> None:
     session.clear()  # a new session at every sign-in
     session[ATTENDEE_SESSION_KEY] = {"id": person.id, "v": person.session_version}
     session.permanent = True
+
+
+def attendee_required(view):
+    """Let in attendees signed in with an emailed link; send anyone else to ask for one."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_attendee() is None:
+            return redirect(url_for("auth.attendee_sign_in"))
+        return view(*args, **kwargs)
+
+    return wrapped

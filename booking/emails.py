@@ -49,6 +49,14 @@ _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+\n")
 # --- The entry points services call -------------------------------------------------------
 
 
+def sign_in_link(email: str, url: str, *, now: datetime) -> OutboxMessage:
+    """The link that signs an attendee in to "My bookings" (works once, for 15 minutes)."""
+    text, html = render("sign_in_link", url=url, minutes=15)
+    return queue(
+        "sign_in_link", to=email, subject="Your link to sign in", text=text, html=html, now=now
+    )
+
+
 def confirm_your_email(
     email: str, course: Course, token: str, *, now: datetime, expires_at: datetime | None = None
 ) -> OutboxMessage:

@@ -178,17 +178,19 @@ def make(db):
 def sign_in_coordinator(client):
     """Sign a coordinator account in on the test client (password and second factor done)."""
 
-    from flask_login.utils import _create_identifier
+    from booking.auth import coordinator_session_values
+    from booking.clock import now
 
     def sign_in(user, the_client=None):
         the_client = the_client or client
-        # Flask-Login's "strong" session protection wants the identifier of the browser.
         with the_client.application.test_request_context(environ_base=the_client.environ_base):
-            identifier = _create_identifier()
+            identifier = the_client.application.login_manager._session_identifier_generator()
         with the_client.session_transaction() as sess:
+            sess.clear()
             sess["_user_id"] = user.get_id()
             sess["_fresh"] = True
             sess["_id"] = identifier
+            sess.update(coordinator_session_values(now()))
         return the_client
 
     return sign_in

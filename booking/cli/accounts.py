@@ -1,6 +1,4 @@
-"""`flask create-coordinator EMAIL`: make an account for someone on the training team."""
-
-from __future__ import annotations
+"""`flask create-coordinator`: make the first accounts (administrators add the rest online)."""
 
 import sys
 
@@ -8,8 +6,9 @@ import click
 from flask import Flask
 
 from .. import clock
+from ..models import Role
 from ..services import accounts
-from ..services.errors import BookingError, Problems
+from ..services.errors import BookingError
 
 
 def register(app: Flask) -> None:
@@ -19,35 +18,32 @@ def register(app: Flask) -> None:
 
 @click.command("create-coordinator")
 @click.argument("email")
-@click.option("--name", default="", help="The person's full name.")
-@click.option("--administrator", is_flag=True, help="Can also manage other coordinators' accounts.")
+@click.option("--name", "full_name", default="", help="Their full name.")
+@click.option("--administrator", is_flag=True, help="Can also manage coordinators' accounts.")
 @click.option(
     "--password-stdin",
     is_flag=True,
     help="Read the password from the first line of standard input (for scripts).",
 )
-def create_coordinator(email: str, name: str, administrator: bool, password_stdin: bool) -> None:
-    """Create a coordinator's account. You are asked for the password twice (it is not shown)."""
+def create_coordinator(email: str, full_name: str, administrator: bool, password_stdin: bool):
+    """Create a coordinator's account. They set up an authenticator app when they first sign in."""
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = click.prompt(
-            "Password", hide_input=True, confirmation_prompt="Type the password again"
-        )
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    role = Role.ADMINISTRATOR if administrator else Role.COORDINATOR
     try:
-        user = accounts.create_coordinator(
+        user = accounts.create_account(
             email,
-            password=password,
-            full_name=name,
-            administrator=administrator,
+            password,
+            full_name=full_name,
+            role=role,
             actor="command line",
             now=clock.now(),
         )
-    except Problems as problems:
-        raise click.ClickException(
-            "; ".join(message for _field, message in problems.problems)
-        ) from None
     except BookingError as error:
-        raise click.ClickException(error.message) from None
-    kind = "an administrator" if administrator else "a coordinator"
-    click.echo(f"{user.email} can now sign in as {kind}.")
+        raise click.ClickException(error.message) from error
+    kind = "administrator" if administrator else "coordinator"
+    click.echo(
+        f"Created the {kind} account for {user.email}. They set up their app at first sign-in."
+    )

@@ -1,63 +1,226 @@
-"""Coordinator accounts: creating them and checking a password.
+"""Coordinator and administrator accounts: passwords, the second factor and recovery codes.
 
-The second factor, rate limits and session rules are added on top of `authenticate` by
-the sign-in work (issue 6); this module only knows about email addresses and passwords.
+A password alone never signs anyone in: after `authenticate` the person gives a code from
+their authenticator app (set up on first sign-in) or one of ten one-time recovery codes.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
+import secrets
 from datetime import datetime
 
-from email_validator import EmailNotValidError, validate_email
+import pyotp
+import segno
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from ..models import Role, User
+from ..models import RecoveryCode, Role, User
 from . import audit
 from .db import transactional
-from .errors import Problems
+from .errors import NotAllowed, ValidationError
 
-MIN_PASSWORD_LENGTH = 12
+PASSWORD_MIN_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
-
-#: Checked against when no account has the email address, so a wrong address takes as
-#: long as a wrong password and the two cannot be told apart by timing.
-_NO_SUCH_ACCOUNT_HASH = generate_password_hash("no account has this address")
+RECOVERY_CODE_COUNT = 10
+#: Letters and digits that cannot be mistaken for one another.
+_RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+_EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: Checked against when no account has the address, so both answers take as long.
+_NO_SUCH_ACCOUNT_HASH = generate_password_hash(secrets.token_urlsafe(16))
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    return (email or "").strip().lower()
+
+
+def find_account(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The enabled account with this email address and password, or None.
-
-    Takes the same time and gives the same answer whether or not the address exists.
-    """
-    if len(password) > MAX_PASSWORD_LENGTH:
-        password = password[:MAX_PASSWORD_LENGTH]
-    user = db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
-    stored = user.password_hash if user is not None else _NO_SUCH_ACCOUNT_HASH
-    password_ok = check_password_hash(stored, password)
+    """The enabled account with this email and password, else None (the same for any reason)."""
+    user = find_account(email)
+    password = (password or "")[:MAX_PASSWORD_LENGTH]  # hashing megabytes would be a denial
+    password_ok = check_password_hash(
+        user.password_hash if user else _NO_SUCH_ACCOUNT_HASH, password
+    )
     if user is None or not password_ok or not user.is_enabled:
         return None
     return user
 
 
-def check_new_password(password: str) -> None:
-    """Raise Problems if the password is too short or too long."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise Problems(
-            [("password", f"The password must be at least {MIN_PASSWORD_LENGTH} characters long")]
+def check_password_strength(password: str) -> None:
+    if len(password or "") < PASSWORD_MIN_LENGTH:
+        raise ValidationError(
+            f"Password must be {PASSWORD_MIN_LENGTH} characters or more.", field="password"
         )
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise Problems(
-            [("password", f"The password must be {MAX_PASSWORD_LENGTH} characters or fewer")]
-        )
+
+
+# --- The authenticator app ----------------------------------------------------------------
 
 
 @transactional
+def begin_second_factor_setup(user: User) -> str:
+    """Give the account an authenticator secret (kept until confirmed) and return it."""
+    user = _lock_user(user.id)
+    if user.totp_confirmed_at is not None:
+        raise NotAllowed("The authenticator app is already set up for this account.")
+    if not user.totp_secret:
+        user.totp_secret = pyotp.random_base32()
+    return user.totp_secret
+
+
+def authenticator_uri(user: User, issuer: str) -> str:
+    """The otpauth:// address an authenticator app reads from the QR code."""
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=issuer)
+
+
+def qr_code_svg(uri: str) -> str:
+    """An inline SVG QR code (drawn here, so no outside service ever sees the secret)."""
+    return segno.make(uri, error="m").svg_inline(
+        scale=5, title="QR code for your authenticator app", svgclass="app-qr-code"
+    )
+
+
+@transactional
+def confirm_second_factor(user: User, code: str, *, now: datetime) -> list[str]:
+    """Check the first code from a newly set-up app; return ten recovery codes, shown once."""
+    user = _lock_user(user.id)
+    if user.totp_confirmed_at is not None or not user.totp_secret:
+        raise NotAllowed("Please start setting up your authenticator app again.")
+    if not _accept_app_code(user, code, now):
+        raise ValidationError(_WRONG_CODE, field="code")
+    user.totp_confirmed_at = now
+    codes = _replace_recovery_codes(user)
+    audit.record("account.second_factor_set_up", user, actor=user, now=now)
+    return codes
+
+
+_WRONG_CODE = "That code did not work. Check the app and type the 6 numbers it shows now."
+
+
+@transactional
+def verify_second_factor(user: User, code: str, *, now: datetime) -> str:
+    """Accept a code from the app (once per 30 seconds) or an unused recovery code.
+
+    Returns "app" or "recovery code"; raises ValidationError for anything else.
+    """
+    user = _lock_user(user.id)
+    if user.totp_confirmed_at is None:
+        raise NotAllowed("Please set up your authenticator app first.")
+    cleaned = re.sub(r"[\s-]", "", code or "").lower()
+    if cleaned.isdigit() and _accept_app_code(user, cleaned, now):
+        how = "app"
+    elif _use_recovery_code(user, cleaned, now):
+        how = "recovery code"
+    else:
+        raise ValidationError(_WRONG_CODE, field="code")
+    user.last_signed_in_at = now
+    audit.record("account.signed_in", user, actor=user, now=now, second_factor=how)
+    return how
+
+
+def _accept_app_code(user: User, code: str, now: datetime) -> bool:
+    """Accept this time step's code or a neighbour's (clock drift), never a step used before."""
+    code = re.sub(r"\s", "", code or "")
+    totp = pyotp.TOTP(user.totp_secret)
+    current = int(now.timestamp()) // totp.interval
+    accepted = None
+    for step in (current - 1, current, current + 1):
+        if step > user.totp_last_step and hmac.compare_digest(totp.generate_otp(step), code):
+            accepted = step
+    if accepted is None:
+        return False
+    user.totp_last_step = accepted
+    return True
+
+
+# --- Recovery codes ---------------------------------------------------------------------
+
+
+def _hash_recovery_code(code: str) -> str:
+    return "sha256$" + hashlib.sha256(code.encode()).hexdigest()
+
+
+def _new_recovery_code() -> str:
+    raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def _replace_recovery_codes(user: User) -> list[str]:
+    user.recovery_codes.clear()
+    codes = [_new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
+    user.recovery_codes.extend(RecoveryCode(code_hash=_hash_recovery_code(c)) for c in codes)
+    return codes
+
+
+def _use_recovery_code(user: User, cleaned: str, now: datetime) -> bool:
+    if len(cleaned) != 12:
+        return False
+    wanted = _hash_recovery_code(f"{cleaned[:4]}-{cleaned[4:8]}-{cleaned[8:]}")
+    for stored in user.recovery_codes:
+        if stored.used_at is None and hmac.compare_digest(stored.code_hash, wanted):
+            stored.used_at = now
+            return True
+    return False
+
+
+def recovery_codes_left(user: User) -> int:
+    return sum(1 for code in user.recovery_codes if code.used_at is None)
+
+
+@transactional
+def new_recovery_codes(user: User, *, now: datetime) -> list[str]:
+    """Replace every recovery code with ten new ones (the old ones stop working)."""
+    user = _lock_user(user.id)
+    codes = _replace_recovery_codes(user)
+    audit.record("account.recovery_codes_replaced", user, actor=user, now=now)
+    return codes
+
+
+# --- Managing accounts ---------------------------------------------------------------------
+
+
+def generate_password() -> str:
+    """A strong first password for an administrator to pass on (about 100 bits)."""
+    words = [secrets.token_urlsafe(6) for _ in range(3)]
+    return "-".join(words)
+
+
+@transactional
+def create_account(
+    email: str,
+    password: str,
+    *,
+    full_name: str = "",
+    role: Role = Role.COORDINATOR,
+    actor: User | str,
+    now: datetime,
+) -> User:
+    """Create a coordinator or administrator account; they set up their app on first sign-in."""
+    email = normalise_email(email)
+    if not _EMAIL_SHAPE.match(email):
+        raise ValidationError("Enter an email address like name@cumbria.gov.uk.", field="email")
+    if find_account(email) is not None:
+        raise ValidationError("There is already an account with that email address.", "email")
+    check_password_strength(password)
+    user = User(
+        email=email,
+        full_name=(full_name or "").strip(),
+        password_hash=generate_password_hash(password),
+        role=role,
+        created_at=now,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("account.created", user, actor=actor, now=now, role=str(role))
+    return user
+
+
 def create_coordinator(
     email: str,
     *,
@@ -67,26 +230,73 @@ def create_coordinator(
     actor: User | str,
     now: datetime,
 ) -> User:
-    """Make a coordinator's (or administrator's) account with a hashed password."""
-    try:
-        address = validate_email(email.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
-        raise Problems(
-            [("email", f"{email.strip() or 'That'} is not a valid email address")]
-        ) from None
-    if db.session.scalar(select(User.id).where(func.lower(User.email) == address)) is not None:
-        raise Problems([("email", f"There is already an account for {address}")])
-    check_new_password(password)
-    if len(full_name) > 200:
-        raise Problems([("full_name", "The name must be 200 characters or fewer")])
-    user = User(
-        email=address,
-        full_name=full_name.strip(),
-        password_hash=generate_password_hash(password),
-        role=Role.ADMINISTRATOR if administrator else Role.COORDINATOR,
-        created_at=now,
-    )
-    db.session.add(user)
-    db.session.flush()
-    audit.record("account.created", user, actor=actor, now=now, role=user.role.value)
+    """The same as `create_account`, in the words the demo data and older callers use."""
+    role = Role.ADMINISTRATOR if administrator else Role.COORDINATOR
+    return create_account(email, password, full_name=full_name, role=role, actor=actor, now=now)
+
+
+@transactional
+def set_password(user: User, password: str, *, actor: User | str, now: datetime) -> User:
+    """Change an account's password; every other session of the account ends."""
+    check_password_strength(password)
+    user = _lock_user(user.id)
+    user.password_hash = generate_password_hash(password)
+    user.session_version += 1
+    audit.record("account.password_changed", user, actor=actor, now=now)
     return user
+
+
+@transactional
+def disable_account(user: User, *, actor: User | str, now: datetime, reason: str = "") -> User:
+    """Stop an account signing in; its sessions end at once."""
+    if isinstance(actor, User) and actor.id == user.id:
+        raise NotAllowed("You cannot turn off your own account.")
+    user = _lock_user(user.id)
+    user.is_enabled = False
+    user.session_version += 1
+    audit.record("account.disabled", user, actor=actor, now=now, reason=reason)
+    return user
+
+
+@transactional
+def enable_account(user: User, *, actor: User | str, now: datetime) -> User:
+    user = _lock_user(user.id)
+    user.is_enabled = True
+    audit.record("account.enabled", user, actor=actor, now=now)
+    return user
+
+
+@transactional
+def reset_second_factor(user: User, *, actor: User | str, now: datetime) -> User:
+    """For a lost phone: the account sets up its app again at next sign-in."""
+    user = _lock_user(user.id)
+    user.totp_secret = ""
+    user.totp_confirmed_at = None
+    user.totp_last_step = 0
+    user.recovery_codes.clear()
+    user.session_version += 1
+    audit.record("account.second_factor_reset", user, actor=actor, now=now)
+    return user
+
+
+@transactional
+def end_sessions(user: User, *, now: datetime) -> User:
+    """Signing out: every session of this account, on any device, ends."""
+    user = _lock_user(user.id)
+    user.session_version += 1
+    audit.record("account.signed_out", user, actor=user, now=now)
+    return user
+
+
+def list_accounts() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.is_enabled.desc(), User.email)))
+
+
+def _lock_user(user_id: int) -> User:
+    stmt = (
+        select(User)
+        .where(User.id == user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return db.session.execute(stmt).scalar_one()

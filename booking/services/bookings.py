@@ -114,3 +114,28 @@ def add_walk_in_booking(
         over_capacity=over_capacity,
     )
     return booking
+
+
+@transactional
+def update_support_needs(
+    booking: Booking, text: str, *, actor: User | str, now: datetime
+) -> Booking:
+    """Replace what someone told us about support they need (empty clears it).
+
+    Only live bookings on courses that have not ended; the text never goes into the audit trail.
+    """
+    from .allocation import LONDON
+    from .errors import ValidationError
+
+    booking = db.session.get(Booking, booking.id, with_for_update=True, populate_existing=True)
+    if booking is None:
+        raise NotFound("We could not find that booking.")
+    if booking.status not in ACTIVE or booking.course.last_day.date < now.astimezone(LONDON).date():
+        raise NotAllowed("You can only change support needs for a course you are booked on.")
+    text = (text or "").strip()
+    if len(text) > 2000:
+        raise ValidationError("Support needs must be 2000 characters or fewer.", "support_needs")
+    booking.support_needs = text
+    booking.support_needs_deleted_at = None
+    audit.record("booking.support_needs_changed", booking, actor=actor, now=now, given=bool(text))
+    return booking

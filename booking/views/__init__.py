@@ -13,6 +13,7 @@ def register_blueprints(app: Flask) -> None:
         mailbox,
         outbox,
         pages,
+        privacy,
         registers,
         reports,
     )
@@ -28,5 +29,6 @@ def register_blueprints(app: Flask) -> None:
         pages,
         registers,
         reports,
+        privacy,
     ):
         app.register_blueprint(module.bp)

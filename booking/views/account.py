@@ -1,10 +1,84 @@
-"""'My bookings' for attendees signed in with an emailed link."""
+"""'My bookings' for attendees signed in with an emailed link.
 
-from flask import Blueprint, render_template
+Every booking is loaded through the signed-in person: someone else's booking id is a 404.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from sqlalchemy import select
+
+from .. import clock
+from ..auth import attendee_required, current_attendee
+from ..extensions import db
+from ..forms.account import SupportNeedsForm
+from ..models import ACTIVE, Booking, BookingStatus
+from ..services import bookings
+from ..services.errors import BookingError
 
 bp = Blueprint("account", __name__, url_prefix="/my-bookings")
 
+#: A booking's status in plain words, as the person reads it.
+STATUS_WORDS = {
+    BookingStatus.CONFIRMED: "You have a place",
+    BookingStatus.OFFERED: "A place is being kept for you: please say if you want it",
+    BookingStatus.WAITLISTED: "You are on the waiting list",
+    BookingStatus.CANCELLED: "Cancelled",
+    BookingStatus.DECLINED: "You said no to a place",
+    BookingStatus.EXPIRED: "The place we kept for you has been offered to someone else",
+    BookingStatus.WITHDRAWN: "Taken off the waiting list because you have a place on another date",
+    BookingStatus.MOVED: "Moved to another date",
+}
+
+
+def manage_url(booking: Booking) -> str | None:
+    """Where the person cancels or changes the date: the booking's own page, once it exists.
+
+    The booking work builds that page (/b/<token>) and its token; until the branches meet
+    there is none, and the page offers the training mailbox instead. When merging, this
+    returns url_for("bookings.manage", token=<the booking's token>).
+    """
+    return None
+
+
+def _own_booking(booking_id: int) -> Booking:
+    booking = db.session.get(Booking, booking_id)
+    person = current_attendee()
+    if booking is None or person is None or booking.person_id != person.id:
+        abort(404)
+    return booking
+
 
 @bp.get("")
+@attendee_required
 def index():
-    return render_template("account/index.html")
+    person = current_attendee()
+    rows = db.session.scalars(
+        select(Booking).where(Booking.person_id == person.id).order_by(Booking.requested_at.desc())
+    ).all()
+    return render_template(
+        "account/index.html",
+        person=person,
+        bookings=rows,
+        active=ACTIVE,
+        status_words=STATUS_WORDS,
+        manage_url=manage_url,
+    )
+
+
+@bp.route("/<int:booking_id>/support-needs", methods=["GET", "POST"])
+@attendee_required
+def support_needs(booking_id: int):
+    booking = _own_booking(booking_id)
+    form = SupportNeedsForm()
+    if form.validate_on_submit():
+        try:
+            bookings.update_support_needs(
+                booking, form.support_needs.data, actor="the person, signed in", now=clock.now()
+            )
+        except BookingError as error:
+            flash(error.message)
+            return redirect(url_for("account.index"))
+        flash("We have saved what you told us about support you need.", "success")
+        return redirect(url_for("account.index"))
+    return render_template("account/support_needs.html", form=form, booking=booking)

@@ -1,53 +1,272 @@
-"""Signing in and out: emailed links for attendees, password and code for coordinators.
-
-This first version checks a coordinator's password only; the second factor, rate limits
-and session timeouts are added on top (issue 6).
-"""
+"""Signing in and out (emailed links for attendees; password and a code for coordinators),
+and administrators managing coordinators' accounts."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import login_user, logout_user
-
-from ..forms.auth import CoordinatorSignInForm
-from ..forms.fields import add_problems
-from ..services import accounts
+from .. import auth, clock
+from ..extensions import db
+from ..forms.auth import (
+    ButtonForm,
+    ChangePasswordForm,
+    CodeForm,
+    EmailLinkForm,
+    NewAccountForm,
+    PasswordSignInForm,
+    UseLinkForm,
+)
+from ..models import Role, User
+from ..security import limit_link_request, limit_sign_in
+from ..services import accounts, signin
+from ..services.errors import BookingError, LinkInvalid, ValidationError
 
 bp = Blueprint("auth", __name__)
 
-WRONG_DETAILS = "Enter a correct email address and password"
+
+def _errors(error: BookingError, default_field: str) -> list[dict]:
+    field = getattr(error, "field", None) or default_field
+    return [{"text": error.message, "href": f"#{field}"}]
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site (never another site) may be returned to after sign-in."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target.rstrip("?")
+    """Only a path on this site (never another site) may be where sign-in leads."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+# --- Attendees: emailed links --------------------------------------------------------------
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limit_link_request
+def attendee_sign_in():
+    form = EmailLinkForm()
+    if form.validate_on_submit():
+        site = current_app.config["SITE_URL"]
+        signin.request_sign_in_link(
+            form.email.data,
+            link_for=lambda token: site + url_for("auth.attendee_link", token=token),
+            now=clock.now(),
+        )
+        return redirect(url_for("auth.check_your_email"))
+    return render_template("auth/attendee_sign_in.html", form=form)
+
+
+@bp.get("/sign-in/check-your-email")
+def check_your_email():
+    return render_template("auth/check_your_email.html")
+
+
+@bp.get("/sign-in/<token>")
+def attendee_link(token: str):
+    """Opening the link only shows a button: email scanners that open links use nothing up."""
+    try:
+        signin.check_sign_in_link(token, now=clock.now())
+    except LinkInvalid:
+        return render_template("auth/link_not_working.html"), 404
+    return render_template("auth/use_link.html", form=UseLinkForm())
+
+
+@bp.post("/sign-in/<token>")
+@limit_sign_in
+def use_attendee_link(token: str):
+    form = UseLinkForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        person = signin.use_sign_in_link(token, now=clock.now())
+    except LinkInvalid:
+        return render_template("auth/link_not_working.html"), 404
+    auth.sign_in_attendee(person)
+    return redirect(url_for("account.index"))
+
+
+@bp.post("/sign-out")
+@bp.post("/coordinator/sign-out", endpoint="coordinator_sign_out")  # the coordinator layout's
+def sign_out():
+    form = ButtonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user._get_current_object(), now=clock.now())
+    elif (person := auth.current_attendee()) is not None:
+        signin.end_person_sessions(person, now=clock.now())
+    auth.end_session()
+    flash("You have signed out.")
+    return redirect(url_for("courses.calendar"))
+
+
+# --- Coordinators: password, then a code ---------------------------------------------------
 
 
 @bp.route("/coordinator/sign-in", methods=["GET", "POST"])
+@limit_sign_in
 def coordinator_sign_in():
-    form = CoordinatorSignInForm()
+    form = PasswordSignInForm()
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            session.clear()
-            login_user(user)
-            return redirect(
-                _safe_next(request.args.get("next")) or url_for("coordinator.dashboard")
-            )
-        add_problems(form, [("email", WRONG_DETAILS)])
+        if user is None:
+            error = {"text": "The email address or password is not right", "href": "#email"}
+            return render_template("auth/coordinator_sign_in.html", form=form, error_list=[error])
+        auth.start_pending_sign_in(user, clock.now())
+        session["after_sign_in"] = _safe_next(request.args.get("next"))
+        if user.totp_confirmed_at is None:
+            accounts.begin_second_factor_setup(user)  # here, so that no GET changes anything
+            return redirect(url_for("auth.set_up_app"))
+        return redirect(url_for("auth.coordinator_code"))
     return render_template("auth/coordinator_sign_in.html", form=form)
 
 
-@bp.post("/coordinator/sign-out")
-def coordinator_sign_out():
-    logout_user()
-    session.clear()
-    flash("You have signed out.", "success")
-    return redirect(url_for("courses.calendar"))
+@bp.route("/coordinator/sign-in/code", methods=["GET", "POST"])
+@limit_sign_in
+def coordinator_code():
+    user = auth.pending_user(clock.now())
+    if user is None or user.totp_confirmed_at is None:
+        return redirect(url_for("auth.coordinator_sign_in"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            accounts.verify_second_factor(user, form.code.data, now=clock.now())
+        except BookingError as error:
+            return render_template(
+                "auth/coordinator_code.html", form=form, error_list=_errors(error, "code")
+            )
+        next_page = session.get("after_sign_in")
+        auth.start_coordinator_session(user, clock.now())
+        return redirect(next_page or url_for("coordinator.dashboard"))
+    return render_template("auth/coordinator_code.html", form=form)
+
+
+@bp.route("/coordinator/sign-in/set-up-app", methods=["GET", "POST"])
+@limit_sign_in
+def set_up_app():
+    user = auth.pending_user(clock.now())
+    if user is None or user.totp_confirmed_at is not None or not user.totp_secret:
+        return redirect(url_for("auth.coordinator_sign_in"))
+    uri = accounts.authenticator_uri(user, current_app.config["SERVICE_NAME"])
+    form = CodeForm()
+    context = {"form": form, "secret": user.totp_secret, "qr_svg": accounts.qr_code_svg(uri)}
+    if form.validate_on_submit():
+        try:
+            codes = accounts.confirm_second_factor(user, form.code.data, now=clock.now())
+        except BookingError as error:
+            return render_template(
+                "auth/set_up_app.html", error_list=_errors(error, "code"), **context
+            )
+        auth.start_coordinator_session(user, clock.now())
+        return render_template("auth/recovery_codes.html", codes=codes, first_time=True)
+    return render_template("auth/set_up_app.html", **context)
+
+
+# --- A coordinator's own account ----------------------------------------------------------
+
+
+@bp.get("/coordinator/account")
+@auth.coordinator_required
+def my_account():
+    return render_template(
+        "auth/my_account.html",
+        codes_left=accounts.recovery_codes_left(current_user),
+        form=ButtonForm(),
+    )
+
+
+@bp.post("/coordinator/account/recovery-codes")
+@auth.coordinator_required
+def new_recovery_codes():
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    codes = accounts.new_recovery_codes(current_user._get_current_object(), now=clock.now())
+    return render_template("auth/recovery_codes.html", codes=codes, first_time=False)
+
+
+@bp.route("/coordinator/account/password", methods=["GET", "POST"])
+@auth.coordinator_required
+@limit_sign_in
+def change_password():
+    form = ChangePasswordForm()
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        if accounts.authenticate(user.email, form.current_password.data) is None:
+            error = {"text": "Your current password is not right", "href": "#current_password"}
+            return render_template("auth/change_password.html", form=form, error_list=[error])
+        try:
+            accounts.set_password(user, form.new_password.data, actor=user, now=clock.now())
+        except ValidationError as error:
+            return render_template(
+                "auth/change_password.html", form=form, error_list=_errors(error, "new_password")
+            )
+        auth.start_coordinator_session(user, clock.now())  # other sessions have ended
+        flash("Your password has been changed.", "success")
+        return redirect(url_for("auth.my_account"))
+    return render_template("auth/change_password.html", form=form)
+
+
+# --- Administrators: coordinators' accounts -------------------------------------------------
+
+
+@bp.get("/coordinator/accounts")
+@auth.administrator_required
+def accounts_list():
+    return render_template(
+        "auth/accounts.html", users=accounts.list_accounts(), button=ButtonForm()
+    )
+
+
+@bp.route("/coordinator/accounts/new", methods=["GET", "POST"])
+@auth.administrator_required
+def new_account():
+    form = NewAccountForm()
+    if form.validate_on_submit():
+        password = accounts.generate_password()
+        try:
+            user = accounts.create_account(
+                form.email.data,
+                password,
+                full_name=form.full_name.data,
+                role=Role(form.role.data),
+                actor=current_user._get_current_object(),
+                now=clock.now(),
+            )
+        except ValidationError as error:
+            return render_template(
+                "auth/new_account.html", form=form, error_list=_errors(error, "email")
+            )
+        return render_template("auth/account_created.html", user=user, password=password)
+    return render_template("auth/new_account.html", form=form)
+
+
+_ACCOUNT_ACTIONS = {
+    "disable": (accounts.disable_account, "{} can no longer sign in."),
+    "enable": (accounts.enable_account, "{} can sign in again."),
+    "reset-app": (accounts.reset_second_factor, "{} will set up their app at next sign-in."),
+}
+
+
+@bp.post("/coordinator/accounts/<int:user_id>/<any(disable, enable, 'reset-app'):action>")
+@auth.administrator_required
+def change_account(user_id: int, action: str):
+    user = db.get_or_404(User, user_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    change, message = _ACCOUNT_ACTIONS[action]
+    try:
+        change(user, actor=current_user._get_current_object(), now=clock.now())
+    except BookingError as error:
+        flash(error.message)
+        return redirect(url_for("auth.accounts_list"))
+    flash(message.format(user.full_name or user.email), "success")
+    return redirect(url_for("auth.accounts_list"))

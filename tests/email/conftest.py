@@ -187,25 +187,3 @@ def mail_app(app, _mail_app, smtp):
     with _mail_app.app_context():
         yield _mail_app
         _db.session.remove()
-
-
-@pytest.fixture
-def sign_in_coordinator(app, client):
-    """Sign a coordinator in on the test client.
-
-    Overrides the shared fixture, which leaves out the session identifier that Flask-Login's
-    "strong" session protection checks (without it the sign-in is dropped at once).
-    """
-    from flask_login.utils import _create_identifier
-
-    def sign_in(user, the_client=None):
-        the_client = the_client or client
-        with app.test_request_context(environ_base=the_client.environ_base):
-            identifier = _create_identifier()
-        with the_client.session_transaction() as sess:
-            sess["_user_id"] = user.get_id()
-            sess["_fresh"] = True
-            sess["_id"] = identifier
-        return the_client
-
-    return sign_in

@@ -69,6 +69,7 @@ def test_no_email_we_send_uses_jargon(app, make):
     emails.booking_moved(booking, new, now=NOW)
     emails.course_changed(course, [booking], now=NOW, what_changed="Day 2 now starts at 10am.")
     emails.course_cancelled(course, [booking], now=NOW)
+    emails.sign_in_link("jo@nhs.net", "http://localhost/sign-in/token", now=NOW)
     db.session.commit()
 
     sent = rows()

@@ -1,0 +1,139 @@
+"""Protection against abuse: rate limits, security headers, caching rules and CSRF failures.
+
+Rate limits are decorators other views import and put under their route decorator:
+
+    from ..security import limit_booking
+
+    @bp.post("/courses/<int:course_id>/book")
+    @limit_booking
+    def book(course_id): ...
+
+Each one counts twice: per internet address (generous, because a council office shares one)
+and per email address or account (tight). The numbers are settings (RATELIMIT_* in config.py).
+A limit reached shows the plain "Please wait a moment" page with status 429.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Flask, current_app, render_template, request, session
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .extensions import limiter
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ]
+)
+
+#: Endpoints whose responses may be cached: files that hold no personal data.
+CACHEABLE_ENDPOINTS = {"static", "govuk_assets"}
+
+
+# --- Rate limits -------------------------------------------------------------------------
+
+
+def _limits_off() -> bool:
+    # Flask-Limiter keeps one switch for every app in the process; read this app's own setting
+    # so an app built with limits off (the test suite's) is never limited by another's.
+    return not current_app.config.get("RATELIMIT_ENABLED", True)
+
+
+def _address_key() -> str:
+    return "address:" + (get_remote_address() or "unknown")
+
+
+def _email_key() -> str:
+    """The email address typed into the form, hashed so the limit store holds no addresses."""
+    email = (request.form.get("email") or "").strip().lower()
+    if not email:
+        return _address_key()
+    return "email:" + hashlib.sha256(email.encode()).hexdigest()
+
+
+def _account_key() -> str:
+    """The account part-way through signing in (second factor), else the email typed."""
+    pending = session.get("pending_sign_in")
+    if pending and pending.get("id"):
+        return f"account:{pending['id']}"
+    return _email_key()
+
+
+def _limit(setting: str, key_func, scope: str):
+    return limiter.limit(
+        lambda: current_app.config[setting],
+        key_func=key_func,
+        methods=["POST"],
+        exempt_when=_limits_off,
+        scope=scope,
+    )
+
+
+def _both(*limits):
+    def decorate(view):
+        for limit in reversed(limits):
+            view = limit(view)
+        return view
+
+    return decorate
+
+
+#: Booking a place (POST /courses/<id>/book): per address and per email address typed.
+limit_booking = _both(
+    _limit("RATELIMIT_BOOKING_PER_ADDRESS", _address_key, "booking-address"),
+    _limit("RATELIMIT_BOOKING_PER_EMAIL", _email_key, "booking-email"),
+)
+#: Asking for an emailed link (sign-in link, confirmation link, cancel link).
+limit_link_request = _both(
+    _limit("RATELIMIT_LINKS_PER_ADDRESS", _address_key, "links-address"),
+    _limit("RATELIMIT_LINKS_PER_EMAIL", _email_key, "links-email"),
+)
+#: Signing in: a coordinator's password or code, or an attendee following their link.
+limit_sign_in = _both(
+    _limit("RATELIMIT_SIGN_IN_PER_ADDRESS", _address_key, "sign-in-address"),
+    _limit("RATELIMIT_SIGN_IN_PER_ACCOUNT", _account_key, "sign-in-account"),
+)
+
+
+# --- Headers, caching, CSRF ----------------------------------------------------------------
+
+
+def init_app(app: Flask) -> None:
+    """Wire headers, caching rules, the CSRF failure page and proxy handling into `app`."""
+    if app.config.get("PROXY_FIX_X_FOR"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "no-referrer")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config.get("HSTS_MAX_AGE"):
+            headers.setdefault(
+                "Strict-Transport-Security",
+                f"max-age={app.config['HSTS_MAX_AGE']}; includeSubDomains",
+            )
+        if request.endpoint not in CACHEABLE_ENDPOINTS and not response.cache_control.public:
+            # Pages may show personal data (and carry the session): never keep a copy.
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError):
+        return render_template("errors/form_expired.html"), 400
