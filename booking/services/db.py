@@ -96,7 +96,7 @@ def transactional(fn: Callable[P, R]) -> Callable[P, R]:
             depth_token = _depth.set(1)
             immediate_token = _sqlite_immediate.set(True)
             try:
-                if is_sqlite() and db.session.in_transaction() and not _has_pending_changes():
+                if is_sqlite() and db.session().in_transaction() and not _has_pending_changes():
                     # A read-only transaction cannot be upgraded safely: start a write one.
                     db.session.rollback()
                 result = fn(*args, **kwargs)

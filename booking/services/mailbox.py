@@ -173,14 +173,14 @@ def _record_and_act(
         subject=parsed.subject,
         body_text=_stored_text(parsed.new_text),
         outcome=InboundOutcome.TRIAGE,
-        understanding=record,
+        understanding={},
     )
     db.session.add(inbound)
     db.session.flush()  # claims the fingerprint now: a racing copy fails here, before any reply
 
     outcome = _decide(inbound, parsed, record, now=now, config=config)
     inbound.outcome = outcome
-    inbound.understanding = dict(record)  # a new object, so the JSON change is saved
+    inbound.understanding = record
     return inbound
 
 
@@ -558,6 +558,14 @@ def triage_messages(limit: int = 200) -> list[InboundMessage]:
             .limit(limit)
         )
     )
+
+
+def guessed_courses(message: InboundMessage) -> list[Course]:
+    """The courses the system matched for a message (any that still exist)."""
+    ids = [i for i in (message.understanding or {}).get("course_ids") or [] if isinstance(i, int)]
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Course).where(Course.id.in_(ids)).order_by(Course.id)))
 
 
 def courses_to_offer(now: datetime) -> list[Course]:
