@@ -239,6 +239,14 @@ class _Headers:
             values.append(self._decode(key, raw_value))
         return values
 
+    def get_all_raw(self, name: str) -> list[str]:
+        """Values as they arrived (encoded words not decoded), unfolded."""
+        return [
+            re.sub(r"\r?\n[ \t]", " ", str(value))
+            for key, value in _raw_items(self.msg)
+            if key.lower() == name
+        ]
+
     def get(self, name: str) -> str:
         values = self.get_all(name)
         return values[0] if values else ""
@@ -286,15 +294,29 @@ def normalise_message_id(value: str) -> str:
 
 
 def _sender(headers: _Headers, problems: list[str]) -> tuple[str, str]:
-    raw_from = headers.get_all("from")
+    # Split the raw header into addresses first and decode the name after (RFC 2047 order),
+    # so an encoded line break or comma in a name can never change the address.
+    raw_from = headers.get_all_raw("from")
     if not raw_from:
         problems.append("The message has no From address.")
         return "", ""
+    # Encoded words may hide ":" or "," that getaddresses would take as structure.
+    words: list[str] = []
+
+    def hide(match: re.Match) -> str:
+        words.append(match.group(0))
+        return f"encodedword{len(words) - 1}x"
+
+    hidden = [_ENCODED_WORD.sub(hide, value) for value in raw_from]
     try:
-        pairs = getaddresses(raw_from)
+        pairs = getaddresses(hidden)
     except Exception:
         pairs = []
-    pairs = [(name, addr) for name, addr in pairs if addr]
+    pairs = [
+        (re.sub(r"encodedword(\d+)x", lambda m: words[int(m.group(1))], name), addr)
+        for name, addr in pairs
+        if addr
+    ]
     if not pairs:
         problems.append("The From address could not be read.")
         return "", ""
@@ -309,7 +331,17 @@ def _sender(headers: _Headers, problems: list[str]) -> tuple[str, str]:
         sender = ""
     if len(sender) > 320:
         sender = ""
-    return sender, one_line(name, limit=200)
+    return sender, one_line(_decode_words(name), limit=200)
+
+
+_ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
+
+
+def _decode_words(value: str) -> str:
+    try:
+        return str(make_header(decode_header(value)))
+    except Exception:
+        return value
 
 
 def _date(value: str) -> datetime | None:
