@@ -68,6 +68,7 @@ def poll(settings: ImapSettings, handle: Callable[[bytes, int], str]) -> PollRes
     result = PollResult()
     try:
         _sign_in(imap, settings)
+        can_move = _can_move(imap)
         use_folder = _ensure_folder(imap, settings.processed_folder)
         result.marked_by = "folder" if use_folder else "keyword"
         _check(imap.select(_quote(settings.folder)), "select the mailbox folder")
@@ -78,10 +79,10 @@ def poll(settings: ImapSettings, handle: Callable[[bytes, int], str]) -> PollRes
             if raw is None:
                 continue
             result.outcomes.append(handle(raw, size))
-            _mark_handled(imap, uid, settings.processed_folder if use_folder else "")
+            _mark_handled(imap, uid, settings.processed_folder if use_folder else "", can_move)
             result.handled += 1
-        if use_folder:
-            _expunge(imap)
+        if use_folder and not can_move:
+            imap.expunge()
     except imaplib.IMAP4.error as exc:
         raise MailboxUnavailable(f"The mail server refused a command: {exc}") from exc
     finally:
@@ -163,23 +164,27 @@ def _fetch(imap: imaplib.IMAP4, uid: bytes, max_bytes: int) -> tuple[bytes | Non
     return None, size
 
 
-def _mark_handled(imap: imaplib.IMAP4, uid: bytes, folder: str) -> None:
+def _can_move(imap: imaplib.IMAP4) -> bool:
+    """Servers list more capabilities once signed in; ask again rather than trust the greeting."""
+    status, data = imap.capability()
+    words = (
+        b" ".join(d for d in data if isinstance(d, bytes)).upper().split() if status == "OK" else []
+    )
+    return b"MOVE" in words or "MOVE" in imap.capabilities
+
+
+def _mark_handled(imap: imaplib.IMAP4, uid: bytes, folder: str, can_move: bool) -> None:
     _check(
         imap.uid("STORE", uid, "+FLAGS.SILENT", f"(\\Seen {HANDLED_KEYWORD})"),
         "mark a message as handled",
     )
     if not folder:
         return
-    if "MOVE" in imap.capabilities:
+    if can_move:
         _check(imap.uid("MOVE", uid, _quote(folder)), "move a message")
         return
     _check(imap.uid("COPY", uid, _quote(folder)), "copy a message")
     _check(imap.uid("STORE", uid, "+FLAGS.SILENT", "(\\Deleted)"), "remove a moved message")
-
-
-def _expunge(imap: imaplib.IMAP4) -> None:
-    if "MOVE" not in imap.capabilities:
-        imap.expunge()
 
 
 def _log_out(imap: imaplib.IMAP4) -> None:

@@ -54,3 +54,60 @@ def link_from(outbox: OutboxMessage) -> tuple[str, EmailLink]:
         select(EmailLink).where(EmailLink.token_hash == hashlib.sha256(token.encode()).hexdigest())
     ).one()
     return url, link
+
+
+@pytest.fixture
+def dovecot():
+    """A real Dovecot on 127.0.0.1 (own config, certificate and maildir), stopped afterwards."""
+    from .imap_server import Dovecot, dovecot_binary
+
+    if dovecot_binary() is None:
+        pytest.skip(
+            "Dovecot is not installed (apt-get install -y dovecot-imapd); "
+            "the IMAP poll tests need a real server"
+        )
+    server = Dovecot().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def imap_app(app, dovecot):
+    """The app pointed at the test Dovecot over TLS, trusting its self-signed certificate."""
+    from .imap_server import PASSWORD, USER
+
+    saved = dict(app.config)
+    app.config.update(
+        MAILBOX_IMAP_HOST="127.0.0.1",
+        MAILBOX_IMAP_PORT=dovecot.imaps_port,
+        MAILBOX_IMAP_USER=USER,
+        MAILBOX_IMAP_PASSWORD=PASSWORD,
+        MAILBOX_IMAP_OAUTH2_TOKEN="",
+        MAILBOX_IMAP_CA_FILE=dovecot.ca_file,
+        MAILBOX_IMAP_STARTTLS=False,
+        MAILBOX_MAX_MESSAGE_BYTES=20_000,
+    )
+    yield app
+    app.config.clear()
+    app.config.update(saved)
+
+
+@pytest.fixture
+def sign_in_coordinator(client):
+    """Like the shared fixture, but also stores Flask-Login's session identifier, which
+    `session_protection = "strong"` checks (without it the session is dropped)."""
+    from booking.extensions import login_manager
+
+    def sign_in(user, the_client=None):
+        the_client = the_client or client
+        with the_client.application.test_request_context(environ_base=the_client.environ_base):
+            identifier = login_manager._session_identifier_generator()
+        with the_client.session_transaction() as sess:
+            sess["_user_id"] = user.get_id()
+            sess["_fresh"] = True
+            sess["_id"] = identifier
+        return the_client
+
+    return sign_in
