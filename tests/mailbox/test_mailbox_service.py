@@ -6,6 +6,7 @@ import threading
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from booking.extensions import db
@@ -228,3 +229,26 @@ def test_names_are_taken_from_the_from_header_in_the_usual_order():
     assert person_name('"Jo Bloggs"', "jo@x") == "Jo Bloggs"
     assert person_name("jo@x.org", "jo@x.org") == ""
     assert person_name("", "jo@x") == ""
+
+
+def test_dmarc_pass_books_at_once_through_the_booking_rules(courses, config, clock):
+    rules = pytest.importorskip(
+        "booking.services.bookings",
+        reason="the booking rules are not on this branch yet",
+        exc_type=ImportError,
+    )
+    if not hasattr(rules, "book_place"):
+        pytest.skip("bookings.book_place arrives with the booking rules (bookings branch)")
+    trusted = replace(config, trusted_authserv_id="mx.cumbria.gov.uk")
+
+    message = ingest(message_bytes("outlook_request.eml"), now=clock(), config=trusted).message
+
+    assert message.outcome == InboundOutcome.BOOKED
+    person = db.session.scalars(select(Person)).one()
+    assert (person.email, person.full_name, person.group.value) == (
+        "jo.bloggs@cumberland.gov.uk",
+        "Jo Bloggs",
+        "staff",
+    )
+    assert message.booking_id is not None
+    assert _count(EmailLink) == 0
