@@ -46,6 +46,7 @@ class ImapSettings:
 class PollResult:
     found: int = 0
     handled: int = 0
+    skipped: int = 0  #: left for a later poll because `handle` raised SkipMessage
     marked_by: str = ""  #: "folder" or "keyword"
     outcomes: list[str] = field(default_factory=list)
 
@@ -54,10 +55,16 @@ class MailboxUnavailable(Exception):
     """The IMAP server could not be reached or refused us."""
 
 
+class SkipMessage(Exception):
+    """Raised by `handle` to leave one message for a later poll and carry on with the rest
+    (so one message that trips a fault cannot hold up every message behind it)."""
+
+
 def poll(settings: ImapSettings, handle: Callable[[bytes, int], str]) -> PollResult:
     """Hand each unhandled message to `handle(raw, size)` and mark it handled.
 
-    `handle` returns a short word describing what happened (kept in the result).
+    `handle` returns a short word describing what happened (kept in the result). If it
+    raises SkipMessage the message is left as it was; any other exception stops the poll.
     """
     if not settings.host:
         raise MailboxUnavailable("MAILBOX_IMAP_HOST is not set.")
@@ -72,14 +79,21 @@ def poll(settings: ImapSettings, handle: Callable[[bytes, int], str]) -> PollRes
         use_folder = _ensure_folder(imap, settings.processed_folder)
         result.marked_by = "folder" if use_folder else "keyword"
         _check(imap.select(_quote(settings.folder)), "select the mailbox folder")
+        keyword = HANDLED_KEYWORD if _keywords_allowed(imap) else ""
         uids = _unhandled(imap)[: settings.batch_size]
         result.found = len(uids)
         for uid in uids:
             raw, size = _fetch(imap, uid, settings.max_message_bytes)
             if raw is None:
                 continue
-            result.outcomes.append(handle(raw, size))
-            _mark_handled(imap, uid, settings.processed_folder if use_folder else "", can_move)
+            try:
+                result.outcomes.append(handle(raw, size))
+            except SkipMessage:
+                result.outcomes.append("left for later")
+                result.skipped += 1
+                continue
+            folder = settings.processed_folder if use_folder else ""
+            _mark_handled(imap, uid, folder=folder, keyword=keyword, can_move=can_move)
             result.handled += 1
         if use_folder and not can_move:
             imap.expunge()
@@ -173,11 +187,17 @@ def _can_move(imap: imaplib.IMAP4) -> bool:
     return b"MOVE" in words or "MOVE" in imap.capabilities
 
 
-def _mark_handled(imap: imaplib.IMAP4, uid: bytes, folder: str, can_move: bool) -> None:
-    _check(
-        imap.uid("STORE", uid, "+FLAGS.SILENT", f"(\\Seen {HANDLED_KEYWORD})"),
-        "mark a message as handled",
-    )
+def _keywords_allowed(imap: imaplib.IMAP4) -> bool:
+    """Whether the selected folder keeps keywords of our own (PERMANENTFLAGS holds \\*)."""
+    _, data = imap.response("PERMANENTFLAGS")
+    return any(isinstance(item, bytes) and b"\\*" in item for item in data or [])
+
+
+def _mark_handled(
+    imap: imaplib.IMAP4, uid: bytes, *, folder: str, keyword: str, can_move: bool
+) -> None:
+    flags = f"(\\Seen {keyword})" if keyword else "(\\Seen)"
+    _check(imap.uid("STORE", uid, "+FLAGS.SILENT", flags), "mark a message as handled")
     if not folder:
         return
     if can_move:

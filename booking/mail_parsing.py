@@ -91,7 +91,7 @@ class ParsedMessage:
     #: How many attachments were left out (their contents are never kept).
     attachments_skipped: int = 0
     size: int = 0
-    #: Text that was left out as quoted or signature, for nothing but tests and debugging.
+    #: Text left out as quoted or signature (kept only for a forward, for the coordinator).
     removed_text: str = field(default="", repr=False)
 
     @property

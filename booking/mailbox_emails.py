@@ -1,8 +1,9 @@
 """Replies to messages that arrived at the training mailbox, queued in the outbox.
 
-These are the mailbox's entry points into email, kept in their own module so the main
-`booking/emails.py` (owned by the email work) is untouched; once that lands they can move
-to its end or call its queueing helper. Like every email entry point they render a
+These are the mailbox's entry points into email, kept in their own module because
+`booking/emails.py` (the email work) was not on this branch; after the merge they can move
+to the end of emails.py, with `_queue` replaced by `emails.render` + `emails.queue` and the
+templates extending `email/_layout.*`. Like every email entry point they render a
 template and add an `OutboxMessage` in the caller's transaction; only the outbox sender
 talks to SMTP.
 
@@ -19,9 +20,6 @@ from flask import current_app, render_template
 from .extensions import db
 from .mail_parsing import one_line
 from .models import Booking, Course, InboundMessage, OutboxMessage
-
-#: Every outbox kind this module writes starts with this.
-KIND_PREFIX = "mailbox_"
 
 SUBJECTS = {
     "mailbox_booking_link": "Please confirm your place on Signs of Safety training",

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ..clock import now
 from ..extensions import db
-from ..mail_fetching import ImapSettings, MailboxUnavailable, poll
+from ..mail_fetching import ImapSettings, MailboxUnavailable, SkipMessage, poll
 from ..services.errors import TryAgain
 from ..services.mailbox import IngestResult, MailboxConfig, ingest
 
@@ -92,7 +92,14 @@ def poll_command(starttls: bool) -> None:
     )
 
     def handle(raw: bytes, size: int) -> str:
-        result = ingest(raw, now=now(), config=config, size=size)
+        try:
+            result = ingest(raw, now=now(), config=config, size=size)
+        except (OperationalError, DBAPIError, TryAgain):
+            raise  # the database is down: stop, every message would fail the same way
+        except Exception as exc:
+            db.session.rollback()
+            current_app.logger.exception("Could not handle a message from the mailbox")
+            raise SkipMessage() from exc
         return "duplicate" if result.duplicate else result.message.outcome.value
 
     try:

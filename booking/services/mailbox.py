@@ -66,10 +66,11 @@ LINK_LIFETIME = timedelta(hours=24)
 #: Longest message text kept (the new text only; quoted messages are never stored).
 MAX_STORED_CHARS = 20_000
 
-#: Where each kind of emailed link lands. LEAD: align with the routes in links.py/bookings.
+#: Where each kind of emailed link lands. The confirm path is the website's own (see
+#: emails._confirm_url on main); LEAD: point the cancel path at the cancel-by-link route.
 LINK_PATHS = {
-    LinkPurpose.CONFIRM_BOOKING: "/bookings/confirm/{token}",
-    LinkPurpose.CANCEL_BY_EMAIL: "/bookings/cancel/{token}",
+    LinkPurpose.CONFIRM_BOOKING: "/confirm/{token}",
+    LinkPurpose.CANCEL_BY_EMAIL: "/cancel/{token}",
 }
 
 ACTOR_EMAIL = "the person, by email"
@@ -171,7 +172,7 @@ def _record_and_act(
         received_at=now,
         sender=parsed.sender,
         subject=parsed.subject,
-        body_text=_stored_text(parsed.new_text),
+        body_text=_stored_text(_text_to_keep(parsed)),
         outcome=InboundOutcome.TRIAGE,
         understanding={},
     )
@@ -525,6 +526,14 @@ def _active_bookings(email: str) -> list[Booking]:
 
 def _active_booking(email: str, course_ids: list[int]) -> Booking | None:
     return next((b for b in _active_bookings(email) if b.course_id in course_ids), None)
+
+
+def _text_to_keep(parsed: ParsedMessage) -> str:
+    """The sender's new text; for a forward, the forwarded message too, since a coordinator
+    needs it to act (it is never read for dates or intent)."""
+    if parsed.is_forward and parsed.removed_text:
+        return f"{parsed.new_text}\n\n[The forwarded message]\n{parsed.removed_text}"
+    return parsed.new_text
 
 
 def _stored_text(text: str) -> str:

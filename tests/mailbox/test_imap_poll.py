@@ -126,3 +126,33 @@ def test_when_the_database_is_down_messages_stay_new_for_the_next_poll(
     up = imap_app.test_cli_runner().invoke(args=["mailbox", "poll"])
     assert up.exit_code == 0, up.output
     assert db.session.scalar(select(func.count(InboundMessage.id))) == 1
+
+
+def test_a_message_that_cannot_be_handled_does_not_hold_up_the_rest(dovecot):
+    from booking.mail_fetching import ImapSettings, SkipMessage, poll
+
+    from .imap_server import PASSWORD, USER
+
+    dovecot.deliver(message_bytes("forward.eml"))
+    dovecot.deliver(message_bytes("apple_mail_request.eml"))
+    settings = ImapSettings(
+        host="127.0.0.1",
+        port=dovecot.imaps_port,
+        user=USER,
+        password=PASSWORD,
+        ca_file=dovecot.ca_file,
+    )
+    seen = []
+
+    def handle(raw: bytes, size: int) -> str:
+        if b"Fwd: Training" in raw:
+            raise SkipMessage()
+        seen.append(size)
+        return "handled"
+
+    result = poll(settings, handle)
+
+    assert (result.found, result.handled, result.skipped) == (2, 1, 1)
+    assert dovecot.count("INBOX", "UNSEEN") == 1
+    assert dovecot.count("Processed") == 1
+    assert poll(settings, handle).found == 1  # the skipped one is tried again next time

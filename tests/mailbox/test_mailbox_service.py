@@ -252,3 +252,14 @@ def test_dmarc_pass_books_at_once_through_the_booking_rules(courses, config, clo
     )
     assert message.booking_id is not None
     assert _count(EmailLink) == 0
+
+
+def test_a_forward_keeps_the_forwarded_text_for_the_coordinator_but_does_not_act_on_it(
+    courses, config, clock
+):
+    message = ingest(message_bytes("forward.eml"), now=clock(), config=config).message
+    assert message.outcome == InboundOutcome.TRIAGE
+    assert message.course_id is None
+    assert message.understanding["course_ids"] == []
+    assert message.body_text.startswith("Could you book Taylor onto this please?")
+    assert "I'd like to go on the 2 March course in Kendal." in message.body_text
