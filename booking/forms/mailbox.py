@@ -12,14 +12,15 @@ class BookFromMessageForm(FlaskForm):
     course_id = RadioField(
         "Which course?",
         widget=GovRadioInput(),
+        description="Courses that have not started yet, soonest first.",
         coerce=int,
         validators=[InputRequired(message="Choose a course")],
     )
-    submit = SubmitField("Book this person", widget=GovSubmitInput())
+    book = SubmitField("Book this person", widget=GovSubmitInput())
 
 
 class ReplyWithCalendarForm(FlaskForm):
-    submit = SubmitField("Reply with a link to the course calendar", widget=GovSubmitInput())
+    reply = SubmitField("Reply with a link to the course calendar", widget=GovSubmitInput())
 
 
 class CloseMessageForm(FlaskForm):
@@ -32,4 +33,4 @@ class CloseMessageForm(FlaskForm):
             Length(max=2000, message="Keep the note under 2,000 characters"),
         ],
     )
-    submit = SubmitField("Close this message", widget=GovSubmitInput())
+    close = SubmitField("Close this message", widget=GovSubmitInput())

@@ -130,3 +130,28 @@ def test_a_message_already_dealt_with_cannot_be_acted_on_again(client, coordinat
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Someone has already dealt with this message." in page
     assert [r.kind for r in outbox_rows()] == ["mailbox_acknowledgement"]
+
+
+def test_a_message_too_large_to_read_is_listed_and_can_be_closed(
+    client, coordinator, config, clock
+):
+    message = ingest(message_bytes("oversized.eml"), now=clock(), config=config).message
+    assert "My certificates" in client.get("/coordinator/mailbox").get_data(as_text=True)
+    page = client.get(f"/coordinator/mailbox/{message.id}").get_data(as_text=True)
+    assert "larger than the 20 KB we read" in page
+    assert "The message had no text we could read." in page
+    response = client.post(f"/coordinator/mailbox/{message.id}/close", data={"note": "Phoned."})
+    assert response.status_code == 302
+
+
+def test_with_csrf_protection_on_every_form_carries_a_token(app, client, coordinator, waiting):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        page = client.get(f"/coordinator/mailbox/{waiting.id}").get_data(as_text=True)
+        refused = client.post(f"/coordinator/mailbox/{waiting.id}/close", data={"note": "x"})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert page.count('name="csrf_token"') == 3
+    assert refused.status_code == 400
+    db.session.refresh(waiting)
+    assert waiting.outcome == InboundOutcome.TRIAGE
