@@ -174,13 +174,13 @@ def _record_and_act(
         subject=parsed.subject,
         body_text=_stored_text(_text_to_keep(parsed)),
         outcome=InboundOutcome.TRIAGE,
-        understanding={},
+        understanding={"name": record["name"]},  # the replies greet the sender by it
     )
     db.session.add(inbound)
     db.session.flush()  # claims the fingerprint now: a racing copy fails here, before any reply
 
-    outcome = _decide(inbound, parsed, record, now=now, config=config)
-    inbound.outcome = outcome
+    inbound.outcome = _decide(inbound, parsed, record, now=now, config=config)
+    # A new dict (not the one inserted), so SQLAlchemy sees the JSON column change.
     inbound.understanding = record
     return inbound
 

@@ -32,6 +32,7 @@ def test_an_emailed_request_gets_a_reply_whose_link_opens_that_request(runner, c
 
     [reply] = outbox_rows()
     assert reply.to_address == "alex.turner@nhs.net"
+    assert reply.text_body.startswith("Hello Alex Turner,")
     assert "Tuesday 14 April 2026" in reply.text_body
     assert "Barrow" in reply.text_body
     url, link = link_from(reply)
