@@ -113,6 +113,13 @@ class Config:
     MAILBOX_IMAP_OAUTH2_TOKEN = os.environ.get("MAILBOX_IMAP_OAUTH2_TOKEN", "")
     MAILBOX_TRUSTED_AUTHSERV_ID = os.environ.get("MAILBOX_TRUSTED_AUTHSERV_ID", "")
     MAILBOX_MAX_MESSAGE_BYTES = _env_int("MAILBOX_MAX_MESSAGE_BYTES", 5 * 1024 * 1024)
+    #: Connect with STARTTLS on a plain port instead of TLS from the start (port 993).
+    MAILBOX_IMAP_STARTTLS = _env_bool("MAILBOX_IMAP_STARTTLS", False)
+    #: A CA bundle to trust for the IMAP server instead of the system's; empty for the system's.
+    MAILBOX_IMAP_CA_FILE = os.environ.get("MAILBOX_IMAP_CA_FILE", "")
+    #: Replies to one sender are limited to this many an hour and a day (stops mail loops).
+    MAILBOX_REPLIES_PER_HOUR = _env_int("MAILBOX_REPLIES_PER_HOUR", 3)
+    MAILBOX_REPLIES_PER_DAY = _env_int("MAILBOX_REPLIES_PER_DAY", 10)
 
 
 class DevelopmentConfig(Config):

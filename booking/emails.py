@@ -366,6 +366,64 @@ def _person_message(
     )
 
 
+# --- Replies to messages that arrived at the training mailbox ------------------------------
+# Nothing from the incoming message's headers reaches an outgoing header: the recipient is
+# the checked From address the parser produced and every subject is fixed text.
+
+MAILBOX_SUBJECTS = {
+    "mailbox_booking_link": "Please confirm your place on Signs of Safety training",
+    "mailbox_cancel_link": "Please confirm you want to cancel your place",
+    "mailbox_acknowledgement": "We have your message",
+    "mailbox_calendar_link": "Dates for Signs of Safety training",
+}
+
+
+def mailbox_booking_link(inbound, link_url: str, course: Course, *, now: datetime) -> OutboxMessage:
+    """Reply naming the course we matched, with the one-time link that books it."""
+    return _mailbox_reply(
+        "mailbox_booking_link", inbound, now=now, link_url=link_url, course=course
+    )
+
+
+def mailbox_cancel_link(
+    inbound, link_url: str, booking: Booking, *, now: datetime
+) -> OutboxMessage:
+    """Reply naming the place we found, with a one-click link that cancels it."""
+    return _mailbox_reply(
+        "mailbox_cancel_link",
+        inbound,
+        now=now,
+        link_url=link_url,
+        course=booking.course,
+        booking_id=booking.id,
+    )
+
+
+def mailbox_acknowledgement(inbound, *, now: datetime) -> OutboxMessage:
+    """A short "we have your message, a person will reply" note."""
+    return _mailbox_reply("mailbox_acknowledgement", inbound, now=now)
+
+
+def mailbox_calendar_link(inbound, calendar_url: str, *, now: datetime) -> OutboxMessage:
+    """A coordinator's reply pointing the sender to the course calendar."""
+    return _mailbox_reply("mailbox_calendar_link", inbound, now=now, link_url=calendar_url)
+
+
+def _mailbox_reply(kind: str, inbound, *, now: datetime, booking_id: int | None = None, **context):
+    from .mail_parsing import one_line
+
+    text, html = render(kind, inbound=inbound, **context)
+    return queue(
+        kind,
+        to=one_line(inbound.sender, limit=320),
+        subject=MAILBOX_SUBJECTS[kind],
+        text=text,
+        html=html,
+        now=now,
+        booking_id=booking_id,
+    )
+
+
 def render(kind: str, **context) -> tuple[str, str]:
     """Render `templates/email/<kind>.txt` and `.html` (the HTML autoescaped)."""
     context.setdefault("training_mailbox", current_app.config["TRAINING_MAILBOX"])

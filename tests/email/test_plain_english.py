@@ -10,7 +10,7 @@ import pytest
 
 from booking import emails
 from booking.extensions import db
-from booking.models import BookingStatus
+from booking.models import BookingStatus, InboundMessage, InboundOutcome
 
 from .helpers import NOW, rows
 
@@ -70,6 +70,17 @@ def test_no_email_we_send_uses_jargon(app, make):
     emails.course_changed(course, [booking], now=NOW, what_changed="Day 2 now starts at 10am.")
     emails.course_cancelled(course, [booking], now=NOW)
     emails.sign_in_link("jo@nhs.net", "http://localhost/sign-in/token", now=NOW)
+    inbound = InboundMessage(
+        fingerprint="test-message",
+        sender="jo@nhs.net",
+        outcome=InboundOutcome.TRIAGE,
+        understanding={},
+    )
+    db.session.add(inbound)
+    emails.mailbox_booking_link(inbound, "http://localhost/confirm/token", course, now=NOW)
+    emails.mailbox_cancel_link(inbound, "http://localhost/cancel/token", booking, now=NOW)
+    emails.mailbox_acknowledgement(inbound, now=NOW)
+    emails.mailbox_calendar_link(inbound, "http://localhost/courses", now=NOW)
     db.session.commit()
 
     sent = rows()

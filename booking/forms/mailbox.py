@@ -1,0 +1,36 @@
+"""Forms for the coordinators' mailbox triage list."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
+from wtforms import RadioField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+
+class BookFromMessageForm(FlaskForm):
+    """Choose the course to book the sender onto (choices are set by the view)."""
+
+    course_id = RadioField(
+        "Which course?",
+        widget=GovRadioInput(),
+        description="Courses that have not started yet, soonest first.",
+        coerce=int,
+        validators=[InputRequired(message="Choose a course")],
+    )
+    book = SubmitField("Book this person", widget=GovSubmitInput())
+
+
+class ReplyWithCalendarForm(FlaskForm):
+    reply = SubmitField("Reply with a link to the course calendar", widget=GovSubmitInput())
+
+
+class CloseMessageForm(FlaskForm):
+    note = TextAreaField(
+        "Note",
+        widget=GovTextArea(),
+        description="Say what you did, for example ‘Phoned them and booked 3 March’.",
+        validators=[
+            InputRequired(message="Write a note saying what you did with this message"),
+            Length(max=2000, message="Keep the note under 2,000 characters"),
+        ],
+    )
+    close = SubmitField("Close this message", widget=GovSubmitInput())

@@ -1,0 +1,411 @@
+"""What a person asked for in an email: pure functions, no database.
+
+`understand(text, subject=..., courses=..., now=...)` finds whether they want a place or to
+cancel one, which of the candidate courses they named (by a date written any of the usual
+ways, or by town and month: "the Kendal one in March"), and any support needs they wrote.
+It says plainly what it guessed, and says when it is not sure: no course or two courses
+matched is never quietly turned into one.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+
+
+class Intent(enum.StrEnum):
+    BOOK = "book"
+    CANCEL = "cancel"
+    UNCLEAR = "unclear"
+
+
+@dataclass(frozen=True)
+class CourseSummary:
+    """What matching needs to know about one course."""
+
+    id: int
+    first_day: date
+    second_day: date
+    town: str = ""
+
+    @property
+    def days(self) -> tuple[date, date]:
+        return (self.first_day, self.second_day)
+
+
+@dataclass(frozen=True)
+class Understanding:
+    intent: Intent
+    #: Ids of the candidate courses the message names (empty, one, or several).
+    course_ids: tuple[int, ...]
+    #: The dates we read in the message, as we understood them.
+    dates: tuple[date, ...] = ()
+    towns: tuple[str, ...] = ()
+    months: tuple[int, ...] = ()
+    #: Sentences about support needs, copied from the message (personal data).
+    support_needs: str = ""
+    #: Plain-English notes of each guess made, for the coordinator.
+    guesses: tuple[str, ...] = ()
+    #: The message asks something we cannot answer automatically.
+    has_question: bool = False
+    #: Both a cancellation and a booking: usually "move me to another date".
+    mixed: bool = False
+
+    @property
+    def course_id(self) -> int | None:
+        """The one course matched, or None when there are none or several."""
+        return self.course_ids[0] if len(self.course_ids) == 1 else None
+
+    @property
+    def ambiguity(self) -> str:
+        """Why no single course was chosen, in plain words; empty if one was."""
+        if len(self.course_ids) == 1:
+            return ""
+        if not self.course_ids:
+            return "No course matched the message."
+        return f"{len(self.course_ids)} courses matched the message."
+
+    def as_record(self) -> dict:
+        """A JSON-safe summary for InboundMessage.understanding (no support needs text)."""
+        return {
+            "intent": self.intent.value,
+            "course_ids": list(self.course_ids),
+            "dates": [d.isoformat() for d in self.dates],
+            "towns": list(self.towns),
+            "months": list(self.months),
+            "guesses": list(self.guesses),
+            "has_question": self.has_question,
+            "mixed": self.mixed,
+            "support_needs_mentioned": bool(self.support_needs),
+            "ambiguity": self.ambiguity,
+        }
+
+
+@dataclass
+class _Found:
+    dates: list[tuple[date, str]] = field(default_factory=list)  # (date, as written)
+    guesses: list[str] = field(default_factory=list)
+
+
+# --- words ---------------------------------------------------------------------------------
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}  # fmt: skip
+FULL_MONTHS = [
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+]  # fmt: skip
+WEEKDAYS = {
+    "monday": 0, "mon": 0, "tuesday": 1, "tues": 1, "tue": 1, "wednesday": 2, "wed": 2,
+    "thursday": 3, "thurs": 3, "thur": 3, "thu": 3, "friday": 4, "fri": 4, "saturday": 5,
+    "sat": 5, "sunday": 6, "sun": 6,
+}  # fmt: skip
+
+DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_WEEKDAY = r"(?:(?P<weekday>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")\.?,?\s+)?"
+_ORD = r"(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?"
+
+_ISO = re.compile(r"\b(?P<year>20\d\d)-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b")
+_NUMERIC = re.compile(
+    r"(?<![\d/.:-])(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})"
+    r"(?:(?P=sep)(?P<year>\d{4}|\d{2}))?(?![\d/:]|\.\d)(?!\s*(?:am|pm)\b)",
+    re.I,
+)
+_DAY_MONTH = re.compile(
+    r"\b"
+    + _WEEKDAY
+    + r"(?:the\s+)?(?P<day>\d{1,2})"
+    + _ORD
+    + r"(?:\s+of)?\s+"
+    + _MONTH
+    + r"\b"
+    + _YEAR,
+    re.I,
+)
+_MONTH_DAY = re.compile(
+    r"\b" + _WEEKDAY + _MONTH + r"\s+(?:the\s+)?(?P<day>\d{1,2})" + _ORD + r"\b" + _YEAR, re.I
+)
+#: "3rd and 4th", "3-4", "3 & 4" just before a day-and-month date: the first day of a pair.
+_PAIR_BEFORE = re.compile(
+    r"\b(?P<day>\d{1,2})" + _ORD + r"\s*(?:-|–|to|and|&|/)\s*(?:the\s+)?$", re.I
+)
+#: A month named on its own: "in March", "the one in May", "next June".
+_MONTH_ALONE = re.compile(
+    r"\b(?:in|during|for|this|next|early|late|mid|mid-|of|the|on|course|training)\s+(?:early\s+|late\s+|mid\s+)?"
+    r"(?P<month>" + "|".join(FULL_MONTHS + ["sept"]) + r")\b",
+    re.I,
+)
+
+_CANCEL = re.compile(
+    r"\bcancel\w*\b|\bcan'?t\s+(?:come|attend|make\s+it|go|do)\b|\bcannot\s+(?:come|attend|make\s+it|go)\b"
+    r"|\bcan\s+not\s+(?:come|attend|make\s+it)\b|\bunable\s+to\s+(?:come|attend|make\s+it|go)\b"
+    r"|\bno\s+longer\s+(?:be\s+able\s+to\s+|able\s+to\s+)?(?:come|attend|make\s+it|go|need)\b"
+    r"|\bwon'?t\s+be\s+able\s+to\s+(?:come|attend|make\s+it|go)\b|\bwill\s+not\s+be\s+able\s+to\s+(?:come|attend|make\s+it)\b"
+    r"|\bnot\s+able\s+to\s+(?:come|attend|make\s+it)\b|\bwithdraw\w*\b|\btake\s+me\s+off\b"
+    r"|\bremove\s+me\b|\bgive\s+up\s+my\s+place\b|\bcan'?t\s+attend\b",
+    re.I,
+)
+_BOOK = re.compile(
+    r"\bbook\w*\b|\breserve\b|\bsign\s+(?:me|us|up)\b|\bregister\b|\benrol+\w*\b"
+    r"|\bput\s+(?:me|my\s+name)\s+(?:down|on)\b|\ba\s+(?:place|space|spot)\b"
+    r"|\b(?:like|love|want|wish|hoping|hope)\s+to\s+(?:attend|come|join|do|go)\b"
+    r"|\b(?:can|could|may)\s+i\s+(?:attend|come|join|do|go|have)\b"
+    r"|\binterested\s+in\s+(?:attending|coming|joining|doing)\b|\bplace\s+on\b|\bspace\s+on\b"
+    r"|\bcount\s+me\s+in\b|\badd\s+me\b",
+    re.I,
+)
+#: Asking to move: cancel one date and take another.
+_MOVE = re.compile(
+    r"\binstead\b|\banother\s+(?:date|course|day|one)\b|\bdifferent\s+(?:date|course|day|one)\b"
+    r"|\bmove\s+(?:me|my)\b|\bswap\b|\bchange\s+(?:my|the)\s+(?:date|booking|place)\b"
+    r"|\btransfer\b|\bre-?book\b|\blater\s+(?:date|course|one)\b|\bnext\s+(?:date|course|one)\b",
+    re.I,
+)
+#: Always worth a coordinator's attention: these words are about a person's needs.
+_SUPPORT_STRONG = re.compile(
+    r"wheel\s*chair|hearing|\bdeaf|\bbsl\b|sign\s+language|interpreter|dyslexi|dyspraxi"
+    r"|visual(?:ly)?\s+impair|partially\s+sighted|\bblind\b|large\s+print|mobility|accessib"
+    r"|adjustments?\b|dietary|\bdiet\b|vegetarian|\bvegan\b|gluten|coeliac|celiac|allerg"
+    r"|\bhalal\b|\bkosher\b|lactose|disab|neurodiver|autis|\badhd\b|epilep|diabet|pregnan"
+    r"|breast\s*feed|prayer|guide\s+dog|assistance\s+dog|hoist|\bramp\b|\blift\b|blue\s+badge"
+    r"|hearing\s+loop|induction\s+loop|\bcarer\b|medical\s+condition|medication|anxiety",
+    re.I,
+)
+#: Worth it only when the sentence is not simply asking to book or cancel.
+_SUPPORT_WEAK = re.compile(
+    r"\bi\s+(?:will\s+|would\s+|'ll\s+|’ll\s+|may\s+|might\s+)?(?:need|require)\b|\bsupport\b"
+    r"|\bi\s+(?:have|use)\s+a\b",
+    re.I,
+)
+
+
+# --- the entry point -----------------------------------------------------------------------
+
+
+def understand(
+    text: str,
+    *,
+    subject: str = "",
+    courses: Iterable[CourseSummary],
+    now: datetime | date,
+    subject_counts: bool = True,
+) -> Understanding:
+    """Read what the sender asked for. `now` fixes which year "3 October" means.
+
+    The subject is read too unless `subject_counts` is false (for a reply, the subject came
+    from an earlier message, so a date in it is not what this sender chose).
+    """
+    today = now.astimezone(LONDON).date() if isinstance(now, datetime) else now
+    courses = list(courses)
+    reading = f"{subject}\n{text}" if subject_counts and subject else text
+
+    found = _Found()
+    _find_dates(reading, today, found)
+    dates = list(dict.fromkeys(d for d, _ in found.dates))
+    towns = _find_towns(reading, courses)
+    months = [] if dates else _find_months(reading)
+    guesses = list(found.guesses)
+
+    if dates:
+        matched = [c.id for c in courses if any(d in c.days for d in dates)]
+        unmatched = [d for d in dates if not any(d in c.days for c in courses)]
+        for d in unmatched:
+            guesses.append(f"No course runs on {_long(d)}.")
+        if towns and len(matched) > 1:
+            narrowed = [c.id for c in courses if c.id in matched and c.town.lower() in towns]
+            if narrowed:
+                guesses.append("Used the town named to choose between courses on those dates.")
+                matched = narrowed
+    elif towns or months:
+        matched = [
+            c.id
+            for c in courses
+            if (not towns or c.town.lower() in towns)
+            and (not months or any(d.month in months for d in c.days))
+        ]
+        described = " and ".join(
+            part
+            for part in (
+                " or ".join(t.title() for t in towns),
+                " or ".join(FULL_MONTHS[m - 1].title() for m in months),
+            )
+            if part
+        )
+        guesses.append(f"Looked for courses by {described}, as no date was given.")
+    else:
+        matched = []
+
+    matched = list(dict.fromkeys(matched))
+    wants_cancel = bool(_CANCEL.search(text))
+    wants_book = bool(_BOOK.search(text)) or (
+        bool(subject_counts and _BOOK.search(subject)) and not wants_cancel
+    )
+    has_question = "?" in text
+    mixed = wants_cancel and bool(_MOVE.search(text))
+    if mixed:
+        intent = Intent.UNCLEAR
+        guesses.append("The message talks about both cancelling and booking.")
+    elif wants_cancel:
+        intent = Intent.CANCEL
+    elif wants_book:
+        intent = Intent.BOOK
+    elif matched and not has_question:
+        intent = Intent.BOOK
+        guesses.append("Read the message as a request for a place, as it names a course.")
+    else:
+        intent = Intent.UNCLEAR
+
+    return Understanding(
+        intent=intent,
+        course_ids=tuple(matched),
+        dates=tuple(dates),
+        towns=tuple(towns),
+        months=tuple(months),
+        support_needs=support_needs(text),
+        guesses=tuple(guesses),
+        has_question=has_question,
+        mixed=mixed,
+    )
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+
+def find_dates(text: str, *, now: datetime | date) -> list[date]:
+    """Every date written in `text`, day first, in the order written (for tests and views)."""
+    today = now.astimezone(LONDON).date() if isinstance(now, datetime) else now
+    found = _Found()
+    _find_dates(text, today, found)
+    return list(dict.fromkeys(d for d, _ in found.dates))
+
+
+def _find_dates(text: str, today: date, found: _Found) -> None:
+    taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in taken)
+
+    hits: list[tuple[int, date, str]] = []
+
+    def add(match: re.Match, day: int, month: int, year: int | None, weekday: str | None) -> None:
+        if not free(match.start(), match.end()):
+            return
+        taken.append((match.start(), match.end()))
+        resolved = _resolve(day, month, year, today, match.group(0).strip(), found)
+        if resolved is None:
+            return
+        if weekday:
+            expected = WEEKDAYS[weekday.lower()]
+            if resolved.weekday() != expected:
+                found.guesses.append(
+                    f"“{match.group(0).strip()}”: {_long(resolved)} is a "
+                    f"{resolved:%A}, not a {DAY_NAMES[expected]}."
+                )
+        hits.append((match.start(), resolved, match.group(0).strip()))
+        # "3rd and 4th October": the first number belongs to the same month.
+        before = text[max(0, match.start() - 20) : match.start()]
+        pair = _PAIR_BEFORE.search(before)
+        if pair and weekday is None:
+            first = _resolve(int(pair.group("day")), month, year, today, pair.group(0), found)
+            if first is not None and abs((resolved - first).days) <= 7:
+                hits.append((match.start() - 1, first, pair.group(0).strip()))
+
+    for match in _ISO.finditer(text):
+        add(
+            match,
+            int(match.group("day")),
+            int(match.group("month")),
+            int(match.group("year")),
+            None,
+        )
+    for pattern in (_DAY_MONTH, _MONTH_DAY):
+        for match in pattern.finditer(text):
+            month = MONTHS[match.group("month").lower().rstrip(".")]
+            year = int(match.group("year")) if match.group("year") else None
+            add(match, int(match.group("day")), month, year, match.group("weekday"))
+    for match in _NUMERIC.finditer(text):
+        year_text = match.group("year")
+        if match.group("sep") == "." and not year_text:
+            continue  # "9.30" is a time, not 9 March... or 30 September
+        year = None
+        if year_text:
+            year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+        add(match, int(match.group("day")), int(match.group("month")), year, None)
+
+    for _, resolved, written in sorted(hits, key=lambda hit: hit[0]):
+        found.dates.append((resolved, written))
+
+
+def _resolve(
+    day: int, month: int, year: int | None, today: date, written: str, found: _Found
+) -> date | None:
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    if year is not None:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            found.guesses.append(f"“{written}” is not a real date.")
+            return None
+    for candidate_year in (today.year, today.year + 1, today.year + 2):
+        try:
+            candidate = date(candidate_year, month, day)
+        except ValueError:
+            continue  # 29 February
+        if candidate >= today:
+            found.guesses.append(f"Read “{written}” as {_long(candidate)}.")
+            return candidate
+    found.guesses.append(f"“{written}” is not a real date.")
+    return None
+
+
+def _find_months(text: str) -> list[int]:
+    months = []
+    for match in _MONTH_ALONE.finditer(text):
+        name = match.group("month").lower()
+        months.append(MONTHS[name])
+    return list(dict.fromkeys(months))
+
+
+def _find_towns(text: str, courses: list[CourseSummary]) -> list[str]:
+    towns = {c.town.strip().lower() for c in courses if c.town and c.town.strip()}
+    lowered = text.lower()
+    return sorted(t for t in towns if re.search(r"\b" + re.escape(t) + r"\b", lowered))
+
+
+def _long(value: date) -> str:
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+# --- support needs -------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def support_needs(text: str, *, limit: int = 2000) -> str:
+    """The sentences in `text` that mention support needs, one per line, as written."""
+    kept: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        sentence = " ".join(sentence.split())
+        if not sentence:
+            continue
+        if _SUPPORT_STRONG.search(sentence) or (
+            _SUPPORT_WEAK.search(sentence)
+            and not _BOOK.search(sentence)
+            and not _CANCEL.search(sentence)
+        ):
+            kept.append(sentence)
+    return "\n".join(dict.fromkeys(kept))[:limit]

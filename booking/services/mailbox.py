@@ -1,0 +1,676 @@
+"""Messages that arrive at the training mailbox: record each once, then act on it.
+
+`ingest(raw, now=, config=)` is the one way in, whether the message came from the mail
+server's pipe (`flask mailbox ingest`) or from IMAP (`flask mailbox poll`). It reads the
+message (booking/mail_parsing.py), works out what the sender wants
+(booking/mail_understanding.py) and then:
+
+- automatic messages (out-of-office, calendar replies, bounces) are recorded and never
+  answered, so no mail loop can start;
+- a clear request for one bookable course gets a reply with the one-time confirm link the
+  website uses (a From address can be forged, so nothing is booked on it alone) — unless our
+  own mail server recorded a DMARC pass for the sender's domain and that is switched on;
+- a clear cancellation from someone holding a place gets a one-click cancel link;
+- anything else goes to the coordinators' triage list and the sender gets one short
+  "we have your message" reply.
+
+Replies are rate limited per sender. The same message delivered twice is recognised by its
+fingerprint (a unique column) and handled once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from .. import emails
+from ..extensions import db
+from ..mail_parsing import (
+    DEFAULT_MAX_BYTES,
+    REASON_WORDS,
+    MessageKind,
+    ParsedMessage,
+    dmarc_passed,
+    parse_message,
+)
+from ..mail_understanding import CourseSummary, Intent, Understanding, understand
+from ..models import (
+    ACTIVE,
+    Booking,
+    Course,
+    CourseDay,
+    CourseStatus,
+    EmailLink,
+    Group,
+    InboundMessage,
+    InboundOutcome,
+    LinkPurpose,
+    Person,
+    User,
+)
+from . import audit
+from .allocation import is_bookable
+from .db import transactional
+from .errors import NotAllowed, ValidationError
+
+LONDON = ZoneInfo("Europe/London")
+LINK_LIFETIME = timedelta(hours=24)
+#: Longest message text kept (the new text only; quoted messages are never stored).
+MAX_STORED_CHARS = 20_000
+
+#: Where each kind of emailed link lands. The confirm path is the website's own (see
+#: emails._confirm_url on main); LEAD: point the cancel path at the cancel-by-link route.
+LINK_PATHS = {
+    LinkPurpose.CONFIRM_BOOKING: "/confirm/{token}",
+    LinkPurpose.CANCEL_BY_EMAIL: "/cancel/{token}",
+}
+
+ACTOR_EMAIL = "the person, by email"
+ACTOR_EMAIL_DMARC = "the person, by email (their mail server's DMARC check passed)"
+
+#: Outcomes a coordinator still has to deal with.
+OPEN_OUTCOMES = (InboundOutcome.TRIAGE, InboundOutcome.REJECTED)
+
+
+@dataclass(frozen=True)
+class MailboxConfig:
+    """The settings the mailbox service needs, taken from the app's configuration."""
+
+    site_url: str
+    max_message_bytes: int = DEFAULT_MAX_BYTES
+    #: The authserv-id of our own mail server; empty turns the DMARC fast path off.
+    trusted_authserv_id: str = ""
+    #: This service's own addresses: mail from them is never answered.
+    own_addresses: tuple[str, ...] = ()
+    council_domains: tuple[str, ...] = ()
+    replies_per_sender_per_hour: int = 3
+    replies_per_sender_per_day: int = 10
+
+    @classmethod
+    def from_mapping(cls, config: Mapping) -> MailboxConfig:
+        """Build from a Flask config (or any mapping of the same names)."""
+        own = [
+            config.get("TRAINING_MAILBOX", ""),
+            parseaddr(config.get("MAIL_DEFAULT_SENDER") or "")[1],
+        ]
+        return cls(
+            site_url=str(config.get("SITE_URL", "")).rstrip("/"),
+            max_message_bytes=int(config.get("MAILBOX_MAX_MESSAGE_BYTES") or DEFAULT_MAX_BYTES),
+            trusted_authserv_id=str(config.get("MAILBOX_TRUSTED_AUTHSERV_ID") or "").strip(),
+            own_addresses=tuple(a.strip().lower() for a in own if a and a.strip()),
+            council_domains=tuple(d.lower() for d in config.get("COUNCIL_EMAIL_DOMAINS") or ()),
+            replies_per_sender_per_hour=int(config.get("MAILBOX_REPLIES_PER_HOUR") or 3),
+            replies_per_sender_per_day=int(config.get("MAILBOX_REPLIES_PER_DAY") or 10),
+        )
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    message: InboundMessage
+    #: True when this message had been handled before (the same fingerprint); nothing was done.
+    duplicate: bool = False
+
+
+# --- the way in ----------------------------------------------------------------------------
+
+
+def ingest(
+    raw: bytes, *, now: datetime, config: MailboxConfig, size: int | None = None
+) -> IngestResult:
+    """Record one raw message and act on it, once per fingerprint.
+
+    `size` is the full size when `raw` holds only the start of an oversized message.
+    Database errors propagate (the caller asks the mail server to try again later);
+    nothing in the message itself makes this raise.
+    """
+    parsed = parse_message(
+        raw, max_bytes=config.max_message_bytes, size=size, own_addresses=config.own_addresses
+    )
+    existing = _by_fingerprint(parsed.fingerprint)
+    if existing is not None:
+        return IngestResult(existing, duplicate=True)
+    try:
+        message = _record_and_act(parsed, now=now, config=config)
+    except IntegrityError:
+        # Another delivery of the same message won the race for the unique fingerprint.
+        existing = _by_fingerprint(parsed.fingerprint)
+        if existing is None:
+            raise
+        return IngestResult(existing, duplicate=True)
+    return IngestResult(message, duplicate=False)
+
+
+def _by_fingerprint(fingerprint: str) -> InboundMessage | None:
+    return db.session.scalars(
+        select(InboundMessage).where(InboundMessage.fingerprint == fingerprint)
+    ).first()
+
+
+@transactional
+def _record_and_act(
+    parsed: ParsedMessage, *, now: datetime, config: MailboxConfig
+) -> InboundMessage:
+    record: dict = {
+        "kind": parsed.kind.value,
+        "reason": parsed.reason,
+        "problems": list(parsed.problems),
+        "attachments_skipped": parsed.attachments_skipped,
+        "size": parsed.size,
+        "name": person_name(parsed.display_name, parsed.sender),
+        "actions": [],
+    }
+    inbound = InboundMessage(
+        fingerprint=parsed.fingerprint,
+        received_at=now,
+        sender=parsed.sender,
+        subject=parsed.subject,
+        body_text=_stored_text(_text_to_keep(parsed)),
+        outcome=InboundOutcome.TRIAGE,
+        understanding={"name": record["name"]},  # the replies greet the sender by it
+    )
+    db.session.add(inbound)
+    db.session.flush()  # claims the fingerprint now: a racing copy fails here, before any reply
+
+    inbound.outcome = _decide(inbound, parsed, record, now=now, config=config)
+    # A new dict (not the one inserted), so SQLAlchemy sees the JSON column change.
+    inbound.understanding = record
+    return inbound
+
+
+def _decide(
+    inbound: InboundMessage,
+    parsed: ParsedMessage,
+    record: dict,
+    *,
+    now: datetime,
+    config: MailboxConfig,
+) -> InboundOutcome:
+    if parsed.kind == MessageKind.TOO_LARGE:
+        record["actions"].append("Not read: the message is too large.")
+        return InboundOutcome.REJECTED
+    if parsed.kind == MessageKind.NOT_A_REQUEST:
+        words = REASON_WORDS.get(parsed.reason, "an automatic message")
+        record["actions"].append(f"Not answered: this is {words}.")
+        return InboundOutcome.IGNORED
+    if not parsed.sender:
+        record["actions"].append("Not answered: we could not read the sender's address.")
+        return InboundOutcome.TRIAGE
+
+    courses = _candidate_courses(now)
+    understanding = understand(
+        parsed.new_text,
+        subject=parsed.subject,
+        courses=[_summary(c) for c in courses],
+        now=now,
+        subject_counts=not (parsed.is_reply or parsed.is_forward),
+    )
+    record.update(understanding.as_record())
+    by_id = {c.id: c for c in courses}
+
+    if parsed.is_forward:
+        record["actions"].append("A forwarded message: left for a coordinator.")
+        return _triage(inbound, record, now=now, config=config)
+    if understanding.intent == Intent.BOOK and understanding.course_id is not None:
+        return _request(
+            inbound,
+            parsed,
+            understanding,
+            by_id[understanding.course_id],
+            record,
+            now=now,
+            config=config,
+        )
+    if understanding.intent == Intent.CANCEL:
+        return _cancel(inbound, parsed, understanding, record, now=now, config=config)
+    if understanding.intent == Intent.BOOK and understanding.ambiguity:
+        record["actions"].append(understanding.ambiguity)
+    return _triage(inbound, record, now=now, config=config)
+
+
+def _request(
+    inbound: InboundMessage,
+    parsed: ParsedMessage,
+    understanding: Understanding,
+    course: Course,
+    record: dict,
+    *,
+    now: datetime,
+    config: MailboxConfig,
+) -> InboundOutcome:
+    inbound.course_id = course.id
+    if not is_bookable(course, now):
+        record["actions"].append("The course matched is not taking bookings.")
+        return _triage(inbound, record, now=now, config=config)
+    if _active_booking(parsed.sender, [course.id]):
+        record["actions"].append("The sender already has a booking on this course.")
+        return _triage(inbound, record, now=now, config=config)
+
+    trusted = bool(config.trusted_authserv_id) and dmarc_passed(
+        parsed.authentication_results,
+        authserv_id=config.trusted_authserv_id,
+        domain=parsed.sender_domain,
+    )
+    record["dmarc_pass"] = trusted
+    if trusted:
+        booking = _book_now(
+            course,
+            email=parsed.sender,
+            name=record["name"],
+            support_needs=understanding.support_needs,
+            actor=ACTOR_EMAIL_DMARC,
+            now=now,
+            config=config,
+        )
+        if booking is not None:
+            inbound.booking_id = booking.id
+            record["actions"].append("Booked at once: the sender's mail server passed DMARC.")
+            return InboundOutcome.BOOKED
+
+    if not _may_reply(inbound, now=now, config=config):
+        record["actions"].append("No link sent: too many replies to this sender recently.")
+        return InboundOutcome.TRIAGE
+    _send_booking_link(
+        inbound,
+        course,
+        email=parsed.sender,
+        name=record["name"],
+        support_needs=understanding.support_needs,
+        now=now,
+        config=config,
+    )
+    record["actions"].append("Sent a link to confirm the place.")
+    return InboundOutcome.BOOKING_LINK_SENT
+
+
+def _cancel(
+    inbound: InboundMessage,
+    parsed: ParsedMessage,
+    understanding: Understanding,
+    record: dict,
+    *,
+    now: datetime,
+    config: MailboxConfig,
+) -> InboundOutcome:
+    held = _active_bookings(parsed.sender)
+    if understanding.dates or understanding.towns or understanding.months:
+        held = [b for b in held if b.course_id in understanding.course_ids]
+    if len(held) != 1:
+        record["actions"].append(
+            "Asked to cancel, but we found no place held by this address that matches."
+            if not held
+            else "Asked to cancel, and this address holds more than one place."
+        )
+        return _triage(inbound, record, now=now, config=config)
+    booking = held[0]
+    inbound.course_id = booking.course_id
+    inbound.booking_id = booking.id
+    if not _may_reply(inbound, now=now, config=config):
+        record["actions"].append("No link sent: too many replies to this sender recently.")
+        return InboundOutcome.TRIAGE
+    _send_cancel_link(inbound, booking, now=now, config=config)
+    record["actions"].append("Sent a link to confirm the cancellation.")
+    return InboundOutcome.CANCEL_LINK_SENT
+
+
+def _triage(
+    inbound: InboundMessage, record: dict, *, now: datetime, config: MailboxConfig
+) -> InboundOutcome:
+    """Leave it for a coordinator; tell the sender once that we have it."""
+    if _may_reply(inbound, now=now, config=config):
+        emails.mailbox_acknowledgement(inbound, now=now)
+        record["actions"].append("Sent a short reply saying we have the message.")
+    else:
+        record["actions"].append("No reply sent: too many replies to this sender recently.")
+    return InboundOutcome.TRIAGE
+
+
+def _may_reply(inbound: InboundMessage, *, now: datetime, config: MailboxConfig) -> bool:
+    """At most a few replies per sender per hour and per day; marks this one as replied."""
+    if inbound.acknowledged_at is not None:
+        return False  # one reply per message
+    replied = InboundMessage.acknowledged_at
+    base = select(func.count(InboundMessage.id)).where(
+        InboundMessage.sender == inbound.sender,
+        InboundMessage.id != inbound.id,
+        replied.is_not(None),
+    )
+    last_hour = db.session.scalar(base.where(replied > now - timedelta(hours=1)))
+    last_day = db.session.scalar(base.where(replied > now - timedelta(days=1)))
+    if (
+        last_hour >= config.replies_per_sender_per_hour
+        or last_day >= config.replies_per_sender_per_day
+    ):
+        return False
+    inbound.acknowledged_at = now
+    return True
+
+
+# --- seams to the booking rules --------------------------------------------------------------
+
+
+def _send_booking_link(
+    inbound: InboundMessage,
+    course: Course,
+    *,
+    email: str,
+    name: str,
+    support_needs: str,
+    now: datetime,
+    config: MailboxConfig,
+) -> EmailLink:
+    """Issue the one-time confirm link for `course` and reply with it.
+
+    LEAD: once services/bookings.py lands, issue the link with
+    `bookings.request_place(course, details, now=now, council_domains=config.council_domains)`
+    (same details dict) so the email route and the website share one confirm flow; keep the
+    reply below (it names the course and says why they got it) or use request_place's email
+    instead, not both.
+    """
+    details = {
+        "full_name": name,
+        "email": email,
+        "support_needs": support_needs,
+        "source": "email",
+        "inbound_message_id": inbound.id,
+    }
+    link, token = _issue_link(
+        LinkPurpose.CONFIRM_BOOKING, email, course_id=course.id, details=details, now=now
+    )
+    emails.mailbox_booking_link(inbound, link_url(config, link.purpose, token), course, now=now)
+    return link
+
+
+def _send_cancel_link(
+    inbound: InboundMessage, booking: Booking, *, now: datetime, config: MailboxConfig
+) -> EmailLink:
+    """Issue a one-click cancel link for `booking` and reply with it.
+
+    LEAD: the cancel-by-link flow (bookings branch) consumes `cancel_by_email` links: it
+    should look the link up by the token's hash, check it is unused and unexpired, and
+    cancel `link.booking_id` with actor "the person, by emailed link".
+    """
+    link, token = _issue_link(
+        LinkPurpose.CANCEL_BY_EMAIL,
+        booking.person.email,
+        course_id=booking.course_id,
+        booking_id=booking.id,
+        details={"source": "email", "inbound_message_id": inbound.id},
+        now=now,
+    )
+    emails.mailbox_cancel_link(inbound, link_url(config, link.purpose, token), booking, now=now)
+    return link
+
+
+def _book_now(
+    course: Course,
+    *,
+    email: str,
+    name: str,
+    support_needs: str,
+    actor: User | str,
+    now: datetime,
+    config: MailboxConfig,
+) -> Booking | None:
+    """Book at once (DMARC pass, or a coordinator's choice); None if that is not possible yet.
+
+    LEAD: the booking rules are not on this branch. Once `bookings.book_place` exists this
+    books through it (so places, waitlists and the confirmation email follow the website's
+    rules); remove the ImportError guard then. Until it lands, callers fall back to a link.
+    """
+    try:
+        from . import bookings as booking_rules
+    except ImportError:  # the bookings module needs booking/emails.py, not on this branch
+        return None
+    book_place = getattr(booking_rules, "book_place", None)
+    if book_place is None:
+        return None
+    person = _person_for(email, name, now=now, actor=actor, config=config)
+    return book_place(course, person, actor=actor, now=now, support_needs=support_needs)
+
+
+def _issue_link(
+    purpose: LinkPurpose,
+    email: str,
+    *,
+    now: datetime,
+    course_id: int | None = None,
+    booking_id: int | None = None,
+    details: dict | None = None,
+) -> tuple[EmailLink, str]:
+    """A new one-time link; only the token's hash is stored. LEAD: use links.py's issuer."""
+    token = secrets.token_urlsafe(32)
+    link = EmailLink(
+        purpose=purpose,
+        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        email=email,
+        course_id=course_id,
+        booking_id=booking_id,
+        details=details or {},
+        created_at=now,
+        expires_at=now + LINK_LIFETIME,
+    )
+    db.session.add(link)
+    db.session.flush()
+    return link, token
+
+
+def link_url(config: MailboxConfig, purpose: LinkPurpose, token: str) -> str:
+    """The full address of an emailed link."""
+    return config.site_url + LINK_PATHS[purpose].format(token=token)
+
+
+def _person_for(
+    email: str, name: str, *, now: datetime, actor: User | str, config: MailboxConfig
+) -> Person:
+    person = db.session.scalars(select(Person).where(Person.email == email)).first()
+    if person is not None:
+        return person
+    domain = email.rpartition("@")[2]
+    is_staff = any(domain == d or domain.endswith("." + d) for d in config.council_domains)
+    person = Person(email=email, full_name=name, group=Group.STAFF if is_staff else Group.PARTNER)
+    db.session.add(person)
+    db.session.flush()
+    audit.record("person.created", person, actor=actor, now=now, source="email")
+    return person
+
+
+# --- reading the database ------------------------------------------------------------------
+
+
+def _candidate_courses(now: datetime) -> list[Course]:
+    """Published courses that have not finished: what a message could be about."""
+    today = now.astimezone(LONDON).date()
+    last_day = (
+        select(CourseDay.course_id).where(CourseDay.date >= today).group_by(CourseDay.course_id)
+    )
+    return list(
+        db.session.scalars(
+            select(Course)
+            .where(Course.status == CourseStatus.PUBLISHED, Course.id.in_(last_day))
+            .order_by(Course.id)
+        )
+    )
+
+
+def _summary(course: Course) -> CourseSummary:
+    return CourseSummary(
+        id=course.id,
+        first_day=course.first_day.date,
+        second_day=course.last_day.date,
+        town=course.venue.town if course.venue else "",
+    )
+
+
+def _active_bookings(email: str) -> list[Booking]:
+    return list(
+        db.session.scalars(
+            select(Booking)
+            .join(Person, Person.id == Booking.person_id)
+            .where(Person.email == email, Booking.status.in_(ACTIVE))
+            .order_by(Booking.id)
+        )
+    )
+
+
+def _active_booking(email: str, course_ids: list[int]) -> Booking | None:
+    return next((b for b in _active_bookings(email) if b.course_id in course_ids), None)
+
+
+def _text_to_keep(parsed: ParsedMessage) -> str:
+    """The sender's new text; for a forward, the forwarded message too, since a coordinator
+    needs it to act (it is never read for dates or intent)."""
+    if parsed.is_forward and parsed.removed_text:
+        return f"{parsed.new_text}\n\n[The forwarded message]\n{parsed.removed_text}"
+    return parsed.new_text
+
+
+def _stored_text(text: str) -> str:
+    if len(text) <= MAX_STORED_CHARS:
+        return text
+    return text[:MAX_STORED_CHARS].rsplit("\n", 1)[0] + "\n[The rest of the message was not kept.]"
+
+
+def person_name(display_name: str, email: str) -> str:
+    """A name to greet someone by, from the From header: "Bloggs, Jo" becomes "Jo Bloggs"."""
+    name = display_name.strip().strip("'\"").strip()
+    if not name or "@" in name:
+        return ""
+    if name.count(",") == 1:
+        last, first = (part.strip() for part in name.split(","))
+        if last and first and " " not in last:
+            name = f"{first} {last}"
+    return name[:200]
+
+
+# --- the coordinators' triage list -----------------------------------------------------------
+
+
+def triage_messages(limit: int = 200) -> list[InboundMessage]:
+    """Messages waiting for a coordinator, oldest first."""
+    return list(
+        db.session.scalars(
+            select(InboundMessage)
+            .where(InboundMessage.outcome.in_(OPEN_OUTCOMES))
+            .order_by(InboundMessage.received_at, InboundMessage.id)
+            .limit(limit)
+        )
+    )
+
+
+def guessed_courses(message: InboundMessage) -> list[Course]:
+    """The courses the system matched for a message (any that still exist)."""
+    ids = [i for i in (message.understanding or {}).get("course_ids") or [] if isinstance(i, int)]
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Course).where(Course.id.in_(ids)).order_by(Course.id)))
+
+
+def courses_to_offer(now: datetime) -> list[Course]:
+    """Courses a coordinator can book someone onto from the triage list, soonest first."""
+    courses = _candidate_courses(now)
+    return sorted(courses, key=lambda c: (c.first_day.date, c.id))
+
+
+def _lock_open(message: InboundMessage) -> InboundMessage:
+    locked = db.session.scalars(
+        select(InboundMessage)
+        .where(InboundMessage.id == message.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    if locked.outcome not in OPEN_OUTCOMES:
+        raise NotAllowed("Someone has already dealt with this message.")
+    return locked
+
+
+@transactional
+def book_from_triage(
+    message: InboundMessage,
+    course: Course,
+    *,
+    actor: User,
+    now: datetime,
+    config: MailboxConfig,
+) -> InboundMessage:
+    """A coordinator books the sender onto `course` (or, until the booking rules land,
+    sends them the confirm link for it)."""
+    message = _lock_open(message)
+    if not message.sender:
+        raise NotAllowed("We do not have an email address for this sender.")
+    if course.status != CourseStatus.PUBLISHED:
+        raise ValidationError("Choose a course that is published.", field="course_id")
+    record = dict(message.understanding or {})
+    record.setdefault("actions", [])
+    name = record.get("name", "")
+    booking = _book_now(
+        course,
+        email=message.sender,
+        name=name,
+        support_needs="",  # the coordinator adds any needs from the message themselves
+        actor=actor,
+        now=now,
+        config=config,
+    )
+    message.course_id = course.id
+    if booking is not None:
+        message.booking_id = booking.id
+        message.outcome = InboundOutcome.BOOKED
+        record["actions"] = [*record["actions"], "A coordinator booked the place."]
+    else:
+        _send_booking_link(
+            message,
+            course,
+            email=message.sender,
+            name=name,
+            support_needs="",
+            now=now,
+            config=config,
+        )
+        message.acknowledged_at = now
+        message.outcome = InboundOutcome.BOOKING_LINK_SENT
+        record["actions"] = [*record["actions"], "A coordinator sent a link to confirm the place."]
+    message.closed_by_id = actor.id
+    message.understanding = record
+    audit.record("mailbox.booked_from_message", message, actor=actor, now=now, course_id=course.id)
+    return message
+
+
+@transactional
+def reply_with_calendar(
+    message: InboundMessage, *, calendar_url: str, actor: User, now: datetime
+) -> InboundMessage:
+    """A coordinator answers with a link to the course calendar; the message is closed."""
+    message = _lock_open(message)
+    if not message.sender:
+        raise NotAllowed("We do not have an email address for this sender.")
+    emails.mailbox_calendar_link(message, calendar_url, now=now)
+    message.acknowledged_at = now
+    return _close(message, "Replied with a link to the course calendar.", actor=actor, now=now)
+
+
+@transactional
+def close_message(
+    message: InboundMessage, note: str, *, actor: User, now: datetime
+) -> InboundMessage:
+    """A coordinator closes a message with a note saying what they did."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError("Write a note saying what you did with this message.", field="note")
+    message = _lock_open(message)
+    return _close(message, note[:2000], actor=actor, now=now)
+
+
+def _close(message: InboundMessage, note: str, *, actor: User, now: datetime) -> InboundMessage:
+    message.outcome = InboundOutcome.CLOSED
+    message.closed_note = note
+    message.closed_by_id = actor.id
+    audit.record("mailbox.message_closed", message, actor=actor, now=now)
+    return message
