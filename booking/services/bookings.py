@@ -878,19 +878,29 @@ def booking_summary(booking: Booking, *, now: datetime) -> BookingSummary:
     )
 
 
-def move_choices(booking: Booking, *, now: datetime) -> list[Course]:
-    """Other dates of the same training this person could move to now (by the figures shown)."""
-    candidates = db.session.scalars(
+def other_dates(booking: Booking, *, now: datetime | None = None) -> list[Course]:
+    """Published courses of the same training other than this booking's, soonest first.
+
+    With `now`, only those still taking bookings (before their cut-off).
+    """
+    query = (
         select(Course)
         .join(CourseDay, and_(CourseDay.course_id == Course.id, CourseDay.day_number == 1))
         .where(
             Course.course_type_id == booking.course_type_id,
             Course.id != booking.course_id,
             Course.status == CourseStatus.PUBLISHED,
-            Course.booking_closes_at > now,
         )
         .order_by(CourseDay.date, Course.id)
-    ).all()
+    )
+    if now is not None:
+        query = query.where(Course.booking_closes_at > now)
+    return list(db.session.scalars(query))
+
+
+def move_choices(booking: Booking, *, now: datetime) -> list[Course]:
+    """Other dates of the same training this person could move to now (by the figures shown)."""
+    candidates = other_dates(booking, now=now)
     figures = allocation.availability_for(candidates, now)
     group = booking.person.group
     return [course for course in candidates if figures[course.id].free_for(group) > 0]
