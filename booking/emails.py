@@ -12,7 +12,7 @@ from datetime import datetime
 from flask import current_app
 
 from .extensions import db
-from .models import Booking, Course, EmailLink, OutboxMessage
+from .models import Booking, Course, OutboxMessage
 
 
 def _site() -> str:
@@ -41,10 +41,12 @@ def _queue(kind: str, to: str, subject: str, body: str, *, now: datetime, bookin
     return message
 
 
-def confirm_your_email(link: EmailLink, token: str, course: Course, *, now: datetime):
+def confirm_your_email(
+    email: str, course: Course, token: str, *, now: datetime, expires_at: datetime | None = None
+):
     url = f"{_site()}/confirm/{token}"
     body = f"Follow this link to confirm your booking request:\n\n{url}\n"
-    return _queue("confirm_your_email", link.email, "Confirm your email address", body, now=now)
+    return _queue("confirm_your_email", email, "Confirm your email address", body, now=now)
 
 
 def place_confirmed(booking: Booking, *, now: datetime):
@@ -59,7 +61,7 @@ def place_confirmed(booking: Booking, *, now: datetime):
     )
 
 
-def waitlisted(booking: Booking, *, position: int, now: datetime):
+def waitlisted(booking: Booking, *, now: datetime, position: int | None = None):
     body = f"You are number {position} on the waitlist.\n\nManage: {_manage_url(booking)}\n"
     return _queue(
         "waitlisted",

@@ -192,7 +192,7 @@ def request_place(
         course=course,
         details=stored,
     )
-    emails.confirm_your_email(link, token, course, now=now)
+    emails.confirm_your_email(link.email, course, token, now=now, expires_at=link.expires_at)
     return link, token
 
 
@@ -512,6 +512,7 @@ def decline_offer(booking: Booking, *, actor: User | str, now: datetime) -> Book
         reason="They said no to the offer.",
     )
     audit.record("booking.offer_declined", booking, actor=actor, now=now)
+    emails.offer_ended(booking, now=now)
     _fill_locked(course, now)
     return booking
 
@@ -546,7 +547,6 @@ def cancel_booking(
         now=now,
         ended_at=now,
         reason=reason or "Cancelled by the person.",
-        invite_sequence=booking.invite_sequence + 1,
     )
     audit.record(
         "booking.cancelled", booking, actor=actor, now=now, reason=reason, course_id=course.id
@@ -620,7 +620,6 @@ def move_booking(
         now=now,
         ended_at=now,
         reason=reason or "Moved to another date by the person.",
-        invite_sequence=booking.invite_sequence + 1,
     )
     if already_there is not None:  # their wait on the new date becomes the place
         _transition(

@@ -29,7 +29,8 @@ from .db import transactional
 from .errors import LinkInvalid
 
 TOKEN_BYTES = 32
-_MANAGE_SALT = "booking-manage-link"
+#: Shared with booking/emails.py, which signs the same [booking id, link key] for its links.
+_MANAGE_SALT = "manage-booking"
 
 
 class LinkUsed(LinkInvalid):

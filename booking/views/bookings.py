@@ -10,6 +10,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
@@ -78,6 +79,7 @@ def _booking_or_404(token: str) -> Booking:
 def request_place(course_id: int):
     course = _public_course_or_404(course_id)
     now = clock.now()
+    bookings.refresh_course(course, now=now)  # so the figures shown are up to date
     form = BookingRequestForm(council_domains=_domains())
     error_list = None
     if form.validate_on_submit():
@@ -155,7 +157,10 @@ def manage(token: str):
     now = clock.now()
     bookings.refresh_course(booking.course, now=now)  # ends offers that ran out, offers places
     summary = bookings.booking_summary(booking, now=now)
-    return render_template("bookings/manage.html", s=summary, token=token, form=ButtonForm())
+    answer = request.args.get("answer")  # the offer email links here with ?answer=accept|decline
+    return render_template(
+        "bookings/manage.html", s=summary, token=token, form=ButtonForm(), answer=answer
+    )
 
 
 @bp.post("/b/<token>/accept")

@@ -141,6 +141,28 @@ def test_the_same_confirm_link_posted_at_once_books_once(db, make, worker_app):
     assert db.session.scalar(select(func.count(Person.id))) == 1
 
 
+def test_two_links_for_the_same_new_address_followed_at_once_make_one_person(db, make, worker_app):
+    course = make.course()
+    domains = ["cumberland.gov.uk"]
+    tokens = [
+        bookings.request_place(
+            course, {"email": "new@cumberland.gov.uk"}, now=NOW, council_domains=domains
+        )[1]
+        for _ in range(2)
+    ]
+    app = worker_app()
+
+    def confirm(token):
+        return lambda: bookings.confirm_request(token, now=NOW, council_domains=domains).id
+
+    outcome = run_at_once(app, [confirm(token) for token in tokens])
+
+    assert outcome.errors == []
+    assert len(set(outcome.results)) == 1
+    assert db.session.scalar(select(func.count(Person.id))) == 1
+    assert db.session.scalar(select(func.count(Booking.id))) == 1
+
+
 def test_fifty_cancellations_and_acceptances_at_once_keep_the_counts_right(db, make, worker_app):
     """25 people cancel and 25 people accept offers at the same moment.
 

@@ -229,6 +229,15 @@ def test_an_offer_shows_until_when_and_can_be_accepted(client, app, db, offered,
     assert db.session.get(Booking, first.id).status == BookingStatus.CONFIRMED
 
 
+def test_the_answer_links_in_the_offer_email_only_show_buttons(client, app, db, offered, clock):
+    first, _second = offered
+    for answer in ("accept", "decline"):
+        page = text(client.get(manage_path(app, first) + f"?answer={answer}"))
+        assert "Accept the place" in page and "Say no to the place" in page
+    db.session.expire_all()
+    assert db.session.get(Booking, first.id).status == BookingStatus.OFFERED
+
+
 def test_declining_an_offer_passes_it_to_the_next_person(client, app, db, offered, clock):
     first, second = offered
     response = client.post(manage_path(app, first) + "/decline", follow_redirects=True)
