@@ -13,12 +13,15 @@ group = AppGroup("bookings", help="Booking housekeeping.")
 @group.command("tick")
 def tick() -> None:
     """End offers that ran out and offer free places. Safe to run every few minutes."""
-    results = bookings.tick(now=clock.now())
-    ended = sum(len(result.expired) for result in results)
-    offered = sum(len(result.offered) for result in results)
+    summary = bookings.tick(now=clock.now())
     click.echo(
-        f"Offers that ran out: {ended}. Places offered: {offered}. Courses changed: {len(results)}."
+        f"Offers that ran out: {summary.expired}. Places offered: {summary.offered}. "
+        f"Courses changed: {len(summary.changed)}."
     )
+    if summary.busy_course_ids:
+        ids = ", ".join(str(course_id) for course_id in summary.busy_course_ids)
+        click.echo(f"The database was busy, so these courses wait for the next run: {ids}.")
+        raise SystemExit(1)
 
 
 def register(app: Flask) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, case, exists, or_, select, update
+from sqlalchemy import Select, String, and_, case, cast, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, contains_eager
 
@@ -47,6 +47,7 @@ from .errors import (
     CourseNotBookable,
     NotAllowed,
     NotFound,
+    TryAgain,
     ValidationError,
 )
 
@@ -338,7 +339,26 @@ def refresh_course(course: Course, *, now: datetime) -> FillResult | None:
     return fill_free_places(course, now=now)
 
 
-def tick(*, now: datetime) -> list[FillResult]:
+@dataclass
+class TickSummary:
+    """What one `flask bookings tick` pass did."""
+
+    changed: list[FillResult] = field(default_factory=list)
+    #: Courses skipped because the database stayed busy; the next pass picks them up.
+    busy_course_ids: list[int] = field(default_factory=list)
+    #: Booking requests never confirmed whose details were deleted.
+    forgotten_requests: int = 0
+
+    @property
+    def expired(self) -> int:
+        return sum(len(result.expired) for result in self.changed)
+
+    @property
+    def offered(self) -> int:
+        return sum(len(result.offered) for result in self.changed)
+
+
+def tick(*, now: datetime) -> TickSummary:
     """The `flask bookings tick` pass: refresh every course that may need it. Idempotent.
 
     Each course is its own transaction, so one busy course does not hold up the others.
@@ -359,15 +379,39 @@ def tick(*, now: datetime) -> list[FillResult]:
         .order_by(Course.id)
     ).all()
     db.session.rollback()  # end the read so each course below starts a fresh transaction
-    results = []
+    summary = TickSummary(forgotten_requests=forget_unconfirmed_requests(now=now))
     for course_id in course_ids:
         course = db.session.get(Course, course_id)
         if course is None:  # pragma: no cover - deleted meanwhile
             continue
-        result = refresh_course(course, now=now)
+        try:
+            result = refresh_course(course, now=now)
+        except TryAgain:
+            summary.busy_course_ids.append(course_id)
+            continue
         if result:
-            results.append(result)
-    return results
+            summary.changed.append(result)
+    return summary
+
+
+@transactional
+def forget_unconfirmed_requests(*, now: datetime) -> int:
+    """Delete what people typed (support needs included) into requests they never confirmed.
+
+    The link row stays, so following it still says "this link has expired".
+    """
+    result = db.session.execute(
+        update(EmailLink)
+        .where(
+            EmailLink.purpose == LinkPurpose.CONFIRM_BOOKING,
+            EmailLink.used_at.is_(None),
+            EmailLink.expires_at <= now,
+            cast(EmailLink.details, String) != "{}",
+        )
+        .values(details={})
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
 
 
 def _fill_locked(course: Course, now: datetime) -> FillResult:
@@ -835,6 +879,7 @@ class BookingSummary:
     position: int | None
     offer_ends_at: datetime | None
     completed_before: bool
+    released: bool  #: places are open to everyone (people already trained can be offered one)
     changes_closed: bool  #: past the cut-off: only the training team can change it now
     can_accept: bool
     can_decline: bool
@@ -868,6 +913,7 @@ def booking_summary(booking: Booking, *, now: datetime) -> BookingSummary:
         position=waitlist_position(booking),
         offer_ends_at=booking.offer_expires_at if offer_open else None,
         completed_before=has_completed(booking.person, booking.course_type_id),
+        released=allocation.is_released(course, now),
         changes_closed=closed,
         can_accept=offer_open,
         can_decline=offer_open,

@@ -134,6 +134,21 @@ def test_a_confirm_link_works_once_and_not_after_24_hours(db, make, clock):
     assert len(db.session.scalars(select(Booking)).all()) == 1
 
 
+def test_details_of_requests_never_confirmed_are_deleted_after_the_link_expires(db, make, clock):
+    course = make.course()
+    bookings.request_place(
+        course,
+        {"email": "jo@nhs.net", "support_needs": "Wheelchair user"},
+        now=clock(),
+        council_domains=COUNCIL,
+    )
+    assert bookings.tick(now=clock() + timedelta(hours=23)).forgotten_requests == 0
+    assert bookings.tick(now=clock() + timedelta(hours=24)).forgotten_requests == 1
+    db.session.expire_all()
+    assert db.session.scalar(select(EmailLink)).details == {}
+    assert bookings.tick(now=clock() + timedelta(hours=25)).forgotten_requests == 0
+
+
 def test_no_requests_for_a_course_that_is_not_published_or_has_closed(db, make, clock):
     draft = make.course(status=CourseStatus.DRAFT)
     with pytest.raises(CourseNotBookable):
@@ -374,12 +389,12 @@ def test_the_release_date_passing_offers_unused_partner_places_to_staff_waiting(
     book(make, small, clock())
     waiting = book(make, small, clock())
     assert figures(small, clock()) == (0, 1)
-    assert bookings.tick(now=clock()) == []
-    results = bookings.tick(now=RELEASED)
+    assert bookings.tick(now=clock()).changed == []
+    results = bookings.tick(now=RELEASED).changed
     assert [[b.id for b in r.offered] for r in results] == [[waiting.id]]
     assert fresh(db, waiting).status == OFFER
     assert figures(small, RELEASED) == (0, 0)
-    assert bookings.tick(now=RELEASED) == []  # running again does nothing more
+    assert bookings.tick(now=RELEASED).changed == []  # running again does nothing more
 
 
 def test_more_places_added_are_offered_on_the_next_refresh(db, make, clock, small):
@@ -486,8 +501,9 @@ def test_people_already_trained_only_wait_and_are_offered_once_places_are_releas
     assert figures(small, clock()) == (2, 1)
     assert bookings.booking_summary(booking, now=clock()).completed_before
     assert not bookings.fill_is_due(small, now=clock())
-    results = bookings.tick(now=RELEASED)
-    assert [b.id for r in results for b in r.offered] == [booking.id]
+    summary = bookings.tick(now=RELEASED)
+    assert [b.id for r in summary.changed for b in r.offered] == [booking.id]
+    assert summary.offered == 1 and summary.busy_course_ids == []
 
 
 # ---------------------------------------------------------------------------- rule 7
