@@ -212,6 +212,19 @@ class CoordinatorPriorityForm(FlaskForm):
         return int(text) if text else None
 
 
+class CoordinatorGroupForm(FlaskForm):
+    group = RadioField(
+        "Which group are they in?",
+        description="Their email address decides this unless you change it here.",
+        choices=[SelectChoice("staff", "Council staff"), SelectChoice("partner", "Partner agency")],
+        widget=GovRadioInput(),
+        validators=[InputRequired("Choose a group")],
+        invalid_choice_message="Choose one of the groups shown",
+    )
+    reason = _reason_field("Say why their group is changing")
+    submit = SubmitField("Change group", widget=GovSubmitInput())
+
+
 def choices(pairs) -> list[SelectChoice]:
     """Options for a radio or select field from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]

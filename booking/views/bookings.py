@@ -24,14 +24,15 @@ from ..forms.bookings import (
     ButtonForm,
     CoordinatorAddForm,
     CoordinatorCancelForm,
+    CoordinatorGroupForm,
     CoordinatorMoveForm,
     CoordinatorPriorityForm,
     CoordinatorPromoteForm,
     MoveForm,
     choices,
 )
-from ..models import Booking, Course, CourseStatus, LinkPurpose
-from ..services import allocation, bookings, links
+from ..models import Booking, Course, CourseStatus, Group, LinkPurpose
+from ..services import allocation, bookings, links, people
 from ..services.errors import BookingError, LinkInvalid
 
 bp = Blueprint("bookings", __name__)
@@ -295,6 +296,7 @@ def _booking_page(booking: Booking, failed=None, error_list=None, status=200):
         "promote": CoordinatorPromoteForm(prefix="promote"),
         "move": CoordinatorMoveForm(prefix="move"),
         "priority": CoordinatorPriorityForm(prefix="priority"),
+        "group": CoordinatorGroupForm(prefix="group", data={"group": booking.person.group.value}),
     }
     if failed is not None:
         forms[failed[0]] = failed[1]
@@ -321,10 +323,13 @@ _COORDINATOR_ACTIONS = {
     "promote": (CoordinatorPromoteForm, "They have a place now."),
     "move": (CoordinatorMoveForm, "The booking is moved."),
     "priority": (CoordinatorPriorityForm, "Their place in the queue is saved."),
+    "group": (CoordinatorGroupForm, "Their group is changed."),
 }
 
 
-@bp.post("/coordinator/bookings/<int:booking_id>/<any(cancel, promote, move, priority):action>")
+@bp.post(
+    "/coordinator/bookings/<int:booking_id>/<any(cancel, promote, move, priority, group):action>"
+)
 @coordinator_required
 def coordinator_action(booking_id: int, action: str):
     booking = db.get_or_404(Booking, booking_id)
@@ -352,6 +357,9 @@ def _run_coordinator_action(action: str, booking: Booking, form) -> Booking:
         return bookings.promote(booking, **common)
     if action == "priority":
         return bookings.set_queue_priority(booking, form.priority_value(), **common)
+    if action == "group":
+        people.correct_group(booking.person, Group(form.group.data), **common)
+        return booking
     to_course = db.get_or_404(Course, form.course_id.data)
     return bookings.move_booking(
         booking, to_course, allow_over_capacity=form.allow_over_capacity.data, **common

@@ -64,6 +64,7 @@ def full_course(make, clock):
         ("post", "/coordinator/bookings/{booking}/promote"),
         ("post", "/coordinator/bookings/{booking}/move"),
         ("post", "/coordinator/bookings/{booking}/priority"),
+        ("post", "/coordinator/bookings/{booking}/group"),
     ],
 )
 def test_coordinator_booking_pages_need_a_coordinator(client, db, full_course, method, url):
@@ -153,6 +154,27 @@ def test_a_bad_priority_is_shown_as_an_error(client, db, coordinator, full_cours
     assert response.status_code == 400
     assert "Enter a whole number from 0 to 9999" in text(response)
     assert db.session.get(Booking, partner.id).queue_priority is None
+
+
+def test_a_coordinator_corrects_a_group_and_the_freed_place_is_offered(
+    client, db, make, coordinator, clock
+):
+    course = make.course(total_places=2, partner_places=1)
+    council_worker = bookings.book_place(
+        course, make.person(Group.PARTNER, email="seconded@nhs.net"), actor="t", now=clock()
+    )
+    waiting_partner = bookings.book_place(
+        course, make.person(Group.PARTNER), actor="t", now=clock()
+    )
+    assert waiting_partner.status == BookingStatus.WAITLISTED
+    response = client.post(
+        f"/coordinator/bookings/{council_worker.id}/group",
+        data={"group-group": "staff", "group-reason": "Seconded to the council"},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Booking, council_worker.id).person.group == Group.STAFF
+    assert db.session.get(Booking, waiting_partner.id).status == BookingStatus.OFFERED
 
 
 def test_a_coordinator_cancels_and_the_place_is_offered(client, db, coordinator, full_course):
