@@ -442,10 +442,15 @@ def _fill_locked(course: Course, now: datetime) -> FillResult:
     if not allocation.is_bookable(course, now):
         return result  # no offers after the cut-off or on a course not taking bookings
     availability = allocation.availability(course, now)
-    if availability.free == 0:
+    groups = [group for group in Group if availability.free_for(group) > 0]
+    if not groups:
         return result
     waiting = (
-        db.session.scalars(ordered_waitlist(course).options(contains_eager(Booking.person)))
+        db.session.scalars(
+            ordered_waitlist(course)
+            .where(Person.group.in_(groups))  # only people a free place is open to
+            .options(contains_eager(Booking.person))
+        )
         .unique()
         .all()
     )

@@ -54,9 +54,7 @@ def _domains() -> list[str]:
 
 
 def _manage_url(booking: Booking) -> str:
-    return url_for(
-        "bookings.manage", token=links.manage_token(booking, current_app.config["SECRET_KEY"])
-    )
+    return url_for("bookings.manage", token=links.manage_token(booking, _secret()))
 
 
 def _public_course_or_404(course_id: int) -> Course:
@@ -67,7 +65,7 @@ def _public_course_or_404(course_id: int) -> Course:
 
 
 def _booking_or_404(token: str) -> Booking:
-    booking = links.booking_from_manage_token(token, current_app.config["SECRET_KEY"])
+    booking = links.booking_from_manage_token(token, _secret())
     if booking is None:
         abort(404)
     return booking
