@@ -120,6 +120,25 @@ def test_a_double_click_from_many_threads_makes_one_booking(db, make, worker_app
     assert db.session.scalar(select(func.count(Booking.id))) == 1
 
 
+def test_one_person_booking_many_dates_at_once_gets_one_place(db, make, worker_app):
+    """Each date has its own lock, so here the unique index on (person, course type) for
+    held places is what stops a second place; the loser is told to move instead."""
+    from datetime import date
+
+    from booking.services.errors import AlreadyBooked
+
+    courses = [make.course(day1=date(2026, 3, 2) + timedelta(weeks=i)) for i in range(8)]
+    person_id = make.person(Group.STAFF).id
+    app = worker_app()
+
+    outcome = run_at_once(app, [_book(course.id, person_id) for course in courses])
+
+    assert all(isinstance(error, AlreadyBooked) for error in outcome.errors), outcome.errors
+    held = db.session.scalars(select(Booking).where(Booking.person_id == person_id)).all()
+    assert [b.status for b in held] == [BookingStatus.CONFIRMED]
+    assert len(outcome.errors) == 7
+
+
 def test_the_same_confirm_link_posted_at_once_books_once(db, make, worker_app):
     from booking.services import links
 

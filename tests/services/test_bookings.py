@@ -260,9 +260,9 @@ def test_people_not_yet_trained_come_before_people_already_trained(db, make, clo
 def test_then_the_time_they_asked(db, make, clock, small):
     for _ in range(3):
         book(make, small, RELEASED)
+    # Made in this order, but the second asked a minute earlier: the time asked decides.
     later = book(make, small, RELEASED + timedelta(minutes=2))
-    earlier = book(make, small, RELEASED + timedelta(minutes=1))  # booked second, asked first?
-    # requested_at is when the booking was made: the one made at +1 minute is ahead.
+    earlier = book(make, small, RELEASED + timedelta(minutes=1))
     assert bookings.waitlist_position(earlier) == 1
     assert bookings.waitlist_position(later) == 2
 
