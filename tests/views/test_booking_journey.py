@@ -339,3 +339,13 @@ def test_looking_at_pages_never_changes_anything(client, app, db, make, clock):
     )
     assert before == after
     assert db.session.get(Booking, booking.id).status == BookingStatus.CONFIRMED
+
+
+def test_the_booking_page_says_when_the_course_was_cancelled(client, app, make, clock):
+    course = make.course()
+    booking = bookings.book_place(course, make.person(Group.STAFF), actor="test", now=clock())
+    bookings.cancel_course(course, actor=make.coordinator(), now=clock(), reason="Trainer ill")
+    page = text(client.get(manage_path(app, booking)))
+    assert "This booking is cancelled" in page
+    assert "This course has been cancelled" in page
+    assert "Trainer ill" not in page  # the coordinator's reason is for the record only
