@@ -803,6 +803,68 @@ def add_by_email(
 
 
 @transactional
+def add_walk_in_booking(
+    course: Course,
+    person: Person,
+    *,
+    actor: User | str,
+    now: datetime,
+    over_capacity: bool,
+    reason: str,
+) -> Booking:
+    """Give someone who turned up on the day a place (the registers' walk-ins).
+
+    The caller (services/registers.py) has decided whether a place is free and so whether
+    this goes `over_capacity`. A live booking the person already has on this course
+    (waiting or offered) becomes the place; their waits on other dates end (rule 6).
+    """
+    course = _lock(course.id)
+    held_elsewhere = db.session.scalars(
+        select(Booking).where(
+            Booking.person_id == person.id,
+            Booking.course_type_id == course.course_type_id,
+            Booking.course_id != course.id,
+            Booking.status.in_(HOLDING),
+        )
+    ).first()
+    if held_elsewhere is not None:
+        raise NotAllowed(
+            f"{person.full_name or person.email} already has a place on another date. "
+            "Move or cancel that booking first."
+        )
+    reason = (reason or "").strip()
+    booking = _active_on_course(person.id, course.id)
+    if booking is None:
+        booking = _new_booking(course, person, BookingStatus.CONFIRMED, now=now, support_needs="")
+        booking.over_capacity = over_capacity
+        booking.reason = reason
+        if not _insert(booking):
+            raise AlreadyBooked("This person was booked a moment ago. Refresh the page.")
+    elif booking.status != BookingStatus.CONFIRMED:
+        _transition(
+            booking,
+            BookingStatus.CONFIRMED,
+            allowed_from=(BookingStatus.WAITLISTED, BookingStatus.OFFERED),
+            now=now,
+            confirmed_at=now,
+            offer_expires_at=None,
+            over_capacity=over_capacity,
+            reason=reason,
+        )
+    audit.record(
+        "booking.walk_in_added",
+        booking,
+        actor=actor,
+        now=now,
+        reason=reason,
+        course_id=course.id,
+        over_capacity=over_capacity,
+    )
+    _withdraw_other_waits(booking, actor=actor, now=now)
+    return booking
+
+
+@transactional
 def promote(booking: Booking, *, actor: User, now: datetime, reason: str) -> Booking:
     """A coordinator gives someone waiting (or offered) a place now, even over the allocation."""
     reason = (reason or "").strip()

@@ -735,3 +735,34 @@ def test_places_left_agree_with_the_rules_through_a_whole_story(db, make, clock,
     steps.append(figures(small, RELEASED))
     assert fresh(db, w1).status == OFFER
     assert steps == [(1, 1), (1, 0), (0, 0), (0, 0), (0, 0), (0, 1), (0, 1), (1, 1)]
+
+
+def test_a_walk_in_takes_a_place_or_their_wait_and_their_other_waits_end(db, make, clock):
+    """The registers area books people who turn up on the day through this service."""
+    course = make.course(total_places=1, partner_places=0)
+    other = make.course(day1=date(2026, 4, 6), total_places=1, partner_places=0)
+    book(make, course, clock())
+    book(make, other, clock())
+    person = make.person(Group.STAFF)
+    here = bookings.book_place(course, person, actor="test", now=clock())
+    there = bookings.book_place(other, person, actor="test", now=clock())
+    coordinator = make.coordinator()
+    place = bookings.add_walk_in_booking(
+        course, person, actor=coordinator, now=clock(), over_capacity=True, reason="Walked in"
+    )
+    assert place.id == here.id
+    assert (place.status, place.over_capacity) == (S, True)
+    assert fresh(db, there).status == BookingStatus.WITHDRAWN
+    newcomer = bookings.add_walk_in_booking(
+        make.course(day1=date(2026, 5, 4)),
+        make.person(Group.PARTNER),
+        actor=coordinator,
+        now=clock(),
+        over_capacity=False,
+        reason="",
+    )
+    assert newcomer.status == S
+    with pytest.raises(NotAllowed, match="another date"):
+        bookings.add_walk_in_booking(
+            other, person, actor=coordinator, now=clock(), over_capacity=True, reason="x"
+        )
