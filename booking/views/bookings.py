@@ -37,6 +37,9 @@ from ..services.errors import BookingError, LinkInvalid
 
 bp = Blueprint("bookings", __name__)
 
+#: A whole number a database id can be; anything bigger is a 404, not a database error.
+ID = "int(min=1, max=2147483647)"
+
 CHECK_EMAIL_KEY = "booking_request_email"
 
 
@@ -74,7 +77,7 @@ def _booking_or_404(token: str) -> Booking:
 # ------------------------------------------------------------------------------- asking for a place
 
 
-@bp.route("/courses/<int:course_id>/book", methods=["GET", "POST"])
+@bp.route(f"/courses/<{ID}:course_id>/book", methods=["GET", "POST"])
 def request_place(course_id: int):
     course = _public_course_or_404(course_id)
     now = clock.now()
@@ -101,7 +104,7 @@ def request_place(course_id: int):
     )
 
 
-@bp.get("/courses/<int:course_id>/book/check-your-email")
+@bp.get(f"/courses/<{ID}:course_id>/book/check-your-email")
 def check_email(course_id: int):
     course = _public_course_or_404(course_id)
     return render_template(
@@ -234,7 +237,7 @@ def _course_label(course: Course) -> str:
 # ------------------------------------------------------------------------------- coordinators
 
 
-@bp.get("/coordinator/courses/<int:course_id>/bookings")
+@bp.get(f"/coordinator/courses/<{ID}:course_id>/bookings")
 @coordinator_required
 def coordinator_people(course_id: int):
     course = db.get_or_404(Course, course_id)
@@ -258,7 +261,7 @@ def _people_page(course: Course, add_form: CoordinatorAddForm, error_list=None, 
     )
 
 
-@bp.post("/coordinator/courses/<int:course_id>/bookings/add")
+@bp.post(f"/coordinator/courses/<{ID}:course_id>/bookings/add")
 @coordinator_required
 def coordinator_add(course_id: int):
     course = db.get_or_404(Course, course_id)
@@ -281,7 +284,7 @@ def coordinator_add(course_id: int):
     return redirect(url_for(".coordinator_people", course_id=course.id))
 
 
-@bp.get("/coordinator/bookings/<int:booking_id>")
+@bp.get(f"/coordinator/bookings/<{ID}:booking_id>")
 @coordinator_required
 def coordinator_booking(booking_id: int):
     booking = db.get_or_404(Booking, booking_id)
@@ -326,7 +329,7 @@ _COORDINATOR_ACTIONS = {
 
 
 @bp.post(
-    "/coordinator/bookings/<int:booking_id>/<any(cancel, promote, move, priority, group):action>"
+    f"/coordinator/bookings/<{ID}:booking_id>/<any(cancel, promote, move, priority, group):action>"
 )
 @coordinator_required
 def coordinator_action(booking_id: int, action: str):

@@ -109,6 +109,7 @@ def test_draft_and_unknown_courses_are_not_found(client, make, clock):
     draft = make.course(status=CourseStatus.DRAFT)
     assert client.get(f"/courses/{draft.id}/book").status_code == 404
     assert client.get("/courses/99999/book").status_code == 404
+    assert client.get("/courses/99999999999999999999/book").status_code == 404
 
 
 # ---------------------------------------------------------------------------- confirming

@@ -88,6 +88,7 @@ def test_unknown_courses_and_bookings_are_not_found(client, coordinator):
     assert client.get("/coordinator/courses/999/bookings").status_code == 404
     assert client.get("/coordinator/bookings/999").status_code == 404
     assert client.post("/coordinator/bookings/999/cancel").status_code == 404
+    assert client.get("/coordinator/bookings/99999999999999999999").status_code == 404
 
 
 def test_a_coordinator_adds_someone_with_a_reason(client, db, coordinator, make, clock):
