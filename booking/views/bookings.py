@@ -33,7 +33,7 @@ from ..forms.bookings import (
 )
 from ..models import Booking, Course, CourseStatus, Group, LinkPurpose
 from ..services import allocation, bookings, links, people
-from ..services.errors import BookingError, LinkInvalid
+from ..services.errors import BookingError, LinkInvalid, TryAgain
 
 bp = Blueprint("bookings", __name__)
 
@@ -89,6 +89,8 @@ def request_place(course_id: int):
             link, _token = bookings.request_place(
                 course, form.details(), now=now, council_domains=_domains()
             )
+        except TryAgain:
+            raise  # the plain 503 "please try again" page
         except BookingError as error:
             error_list = [{"text": error.message, "href": "#email"}]
         else:
@@ -144,6 +146,8 @@ def confirm(token: str):
         return render_template("bookings/link_expired.html", course=course), 410
     except LinkInvalid:
         abort(404)
+    except TryAgain:
+        raise  # the plain 503 "please try again" page
     except BookingError as error:
         return render_template("bookings/problem.html", message=error.message), 409
     flash("Thank you. Your email address is confirmed.", "success")
@@ -192,6 +196,8 @@ def _act(token: str, action, success: str):
         abort(400)
     try:
         action(booking, actor=bookings.BY_EMAILED_LINK, now=clock.now())
+    except TryAgain:
+        raise  # the plain 503 "please try again" page
     except BookingError as error:
         flash(error.message)
     else:
@@ -211,6 +217,8 @@ def move(token: str):
         to_course = db.get_or_404(Course, form.course_id.data)
         try:
             new = bookings.move_booking(booking, to_course, actor=bookings.BY_EMAILED_LINK, now=now)
+        except TryAgain:
+            raise  # the plain 503 "please try again" page
         except BookingError as error:
             error_list = [{"text": error.message, "href": "#course_id"}]
         else:
@@ -278,6 +286,8 @@ def coordinator_add(course_id: int):
             council_domains=_domains(),
             allow_over_capacity=form.allow_over_capacity.data,
         )
+    except TryAgain:
+        raise  # the plain 503 "please try again" page
     except BookingError as error:
         return _people_page(course, form, [{"text": error.message, "href": "#email"}], 400)
     flash(f"{booking.person.full_name or booking.person.email} is added.", "success")
@@ -342,6 +352,8 @@ def coordinator_action(booking_id: int, action: str):
         return _booking_page(booking, (action, form), status=400)
     try:
         result = _run_coordinator_action(action, booking, form)
+    except TryAgain:
+        raise  # the plain 503 "please try again" page
     except BookingError as error:
         field = getattr(error, "field", None) or "reason"
         errors = [{"text": error.message, "href": f"#{action}-{field}"}]
