@@ -100,7 +100,9 @@ def _apply(person: Person, details: Mapping[str, str]) -> None:
 
 
 @transactional
-def correct_group(person: Person, group: Group, *, actor: User | str, now: datetime, reason: str):
+def correct_group(
+    person: Person, group: Group, *, actor: User | str, now: datetime, reason: str
+) -> Person:
     """A coordinator puts someone in the other group (say, a council worker on an NHS address).
 
     Places already held are kept. Places this frees for the other group are offered at once.
