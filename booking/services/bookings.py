@@ -184,6 +184,8 @@ def request_place(
     if "@" not in email:
         raise ValidationError("Enter an email address in the correct format.", field="email")
     stored = {key: str(details.get(key) or "").strip() for key in REQUEST_FIELDS}
+    # Other facts a caller adds (the mailbox: "source", "inbound_message_id") are kept too.
+    stored.update({k: v for k, v in details.items() if k not in stored and v is not None})
     stored["email"] = email
     link, token = links.issue_link(
         LinkPurpose.CONFIRM_BOOKING,
@@ -603,6 +605,45 @@ def cancel_booking(
     emails.booking_cancelled(booking, now=now)
     if was_holding:
         _fill_locked(course, now)
+    return booking
+
+
+@transactional
+def cancel_by_link(raw_token: str, *, now: datetime) -> Booking:
+    """Follow a one-click cancel link (sent in reply to "please cancel my place" by email).
+
+    Raises `links.LinkUsed` / `links.LinkExpired` / `LinkInvalid` like the confirm link, and
+    the same errors as `cancel_booking` (for example after the cut-off).
+    """
+    link = links.consume_link(LinkPurpose.CANCEL_BY_EMAIL, raw_token, now=now)
+    booking = db.session.get(Booking, link.booking_id) if link.booking_id else None
+    if booking is None:
+        raise NotFound("We could not find that booking.")
+    link.result_booking_id = booking.id
+    return cancel_booking(booking, actor=BY_EMAILED_LINK, now=now)
+
+
+@transactional
+def update_support_needs(
+    booking: Booking, text: str, *, actor: User | str, now: datetime
+) -> Booking:
+    """Replace what someone told us about support they need (empty clears it).
+
+    Only live bookings on courses that have not ended; the text never goes into the audit
+    trail. (Written by the security work for "My bookings"; kept here with the other rules.)
+    """
+    booking = _reload(booking)
+    course = booking.course
+    if (
+        booking.status not in ACTIVE
+        or course.last_day.date < now.astimezone(allocation.LONDON).date()
+    ):
+        raise NotAllowed("You can only change support needs for a course you are booked on.")
+    text = (text or "").strip()
+    if len(text) > 2000:
+        raise ValidationError("Support needs must be 2000 characters or fewer.", "support_needs")
+    _set(booking, support_needs=text, support_needs_deleted_at=None, updated_at=now)
+    audit.record("booking.support_needs_changed", booking, actor=actor, now=now, given=bool(text))
     return booking
 
 

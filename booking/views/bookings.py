@@ -154,6 +154,39 @@ def confirm(token: str):
     return redirect(_manage_url(booking))
 
 
+@bp.get("/cancel/<token>")
+def cancel_link_page(token: str):
+    """The one-click cancel link sent in reply to an email: opening it only shows a button."""
+    link = links.peek_link(LinkPurpose.CANCEL_BY_EMAIL, token)
+    if link is None or link.booking_id is None:
+        abort(404)
+    booking = db.session.get(Booking, link.booking_id)
+    state = links.link_state(link, now=clock.now())
+    if state == links.LinkState.USED:
+        return redirect(_manage_url(booking))
+    if state == links.LinkState.EXPIRED:
+        return render_template("bookings/cancel_link_expired.html", booking=booking), 410
+    return render_template("bookings/cancel.html", booking=booking, token=None, form=ButtonForm())
+
+
+@bp.post("/cancel/<token>")
+def cancel_by_link(token: str):
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        booking = bookings.cancel_by_link(token, now=clock.now())
+    except (links.LinkUsed, links.LinkExpired):
+        return redirect(url_for(".cancel_link_page", token=token))
+    except LinkInvalid:
+        abort(404)
+    except TryAgain:
+        raise  # the plain 503 "please try again" page
+    except BookingError as error:
+        return render_template("bookings/problem.html", message=error.message), 409
+    flash("Your booking is cancelled.", "success")
+    return redirect(_manage_url(booking))
+
+
 # ------------------------------------------------------------------------------- the booking page
 
 

@@ -766,3 +766,21 @@ def test_a_walk_in_takes_a_place_or_their_wait_and_their_other_waits_end(db, mak
         bookings.add_walk_in_booking(
             other, person, actor=coordinator, now=clock(), over_capacity=True, reason="x"
         )
+
+
+def test_support_needs_can_be_changed_while_the_booking_is_live_and_are_never_audited(
+    db, make, clock
+):
+    course = make.course()
+    booking = book(make, course, clock())
+    changed = bookings.update_support_needs(booking, " Hearing loop ", actor="test", now=clock())
+    assert changed.support_needs == "Hearing loop"
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "booking.support_needs_changed")
+    )
+    assert "Hearing loop" not in str(event.details) and event.details == {"given": True}
+    with pytest.raises(ValidationError):
+        bookings.update_support_needs(booking, "x" * 2001, actor="test", now=clock())
+    bookings.cancel_booking(booking, actor="test", now=clock())
+    with pytest.raises(NotAllowed):
+        bookings.update_support_needs(fresh(db, booking), "", actor="test", now=clock())

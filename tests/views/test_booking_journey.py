@@ -350,3 +350,46 @@ def test_the_booking_page_says_when_the_course_was_cancelled(client, app, make, 
     assert "This booking is cancelled" in page
     assert "This course has been cancelled" in page
     assert "Trainer ill" not in page  # the coordinator's reason is for the record only
+
+
+def test_a_cancel_link_sent_by_email_asks_first_then_cancels_once(client, app, db, make, clock):
+    """The mailbox replies to "please cancel my place" with a one-click cancel link."""
+    from booking.models import LinkPurpose
+
+    course = make.course()
+    booking = bookings.book_place(course, make.person(Group.STAFF), actor="test", now=clock())
+    _link, token = links.issue_link(
+        LinkPurpose.CANCEL_BY_EMAIL,
+        booking.person.email,
+        now=clock(),
+        ttl=timedelta(hours=24),
+        course=course,
+        booking=booking,
+    )
+    page = client.get(f"/cancel/{token}")
+    assert "Are you sure you want to cancel your booking?" in text(page)
+    assert db.session.get(Booking, booking.id).status == BookingStatus.CONFIRMED
+    done = client.post(f"/cancel/{token}", follow_redirects=True)
+    assert "This booking is cancelled" in text(done)
+    again = client.post(f"/cancel/{token}", follow_redirects=True)
+    assert "This booking is cancelled" in text(again)
+    assert client.get("/cancel/made-up").status_code == 404
+
+
+def test_an_expired_cancel_link_changes_nothing(client, app, db, make, clock):
+    from booking.models import LinkPurpose
+
+    course = make.course()
+    booking = bookings.book_place(course, make.person(Group.STAFF), actor="test", now=clock())
+    _link, token = links.issue_link(
+        LinkPurpose.CANCEL_BY_EMAIL,
+        booking.person.email,
+        now=clock(),
+        ttl=timedelta(hours=24),
+        booking=booking,
+    )
+    clock.advance(hours=25)
+    assert client.get(f"/cancel/{token}").status_code == 410
+    assert "This link has expired" in text(client.post(f"/cancel/{token}", follow_redirects=True))
+    db.session.expire_all()
+    assert db.session.get(Booking, booking.id).status == BookingStatus.CONFIRMED

@@ -17,21 +17,20 @@ def text(response) -> str:
 
 
 @pytest.fixture
-def coordinator(app, client, make):
-    """A signed-in coordinator.
+def coordinator(app, client, make, sign_in_coordinator):
+    """A signed-in coordinator, through the shared fixture.
 
-    The shared `sign_in_coordinator` fixture leaves out Flask-Login's session identifier,
-    which "strong" session protection then treats as a stolen session; this sets it too.
+    Flask-Login's "strong" session protection also needs its session identifier; the
+    shared fixture on this branch leaves it out (fixed on main), so it is added if missing.
     """
     from flask_login.utils import _create_identifier
 
     user = make.coordinator()
+    sign_in_coordinator(user)
     with app.test_request_context(environ_base=client.environ_base):
         identifier = _create_identifier()
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-        session["_id"] = identifier
+        session.setdefault("_id", identifier)
     return user
 
 
