@@ -26,7 +26,6 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from flask import current_app, has_request_context, render_template
-from itsdangerous import URLSafeSerializer
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -255,16 +254,12 @@ def _site_url() -> str:
 
 
 def _manage_url(booking: Booking) -> str:
-    """The link in every email that lets the person see and change their booking.
+    """The link in every email that lets the person see and change their booking."""
+    from .services.links import manage_token
 
-    Until services/links.py lands this signs [booking id, link key] itself; the bookings
-    area must read it with the same serializer and salt ("manage-booking").
-    """
     if booking.id is None:
         db.session.flush()
-    serializer = URLSafeSerializer(current_app.config["SECRET_KEY"], salt="manage-booking")
-    token = serializer.dumps([booking.id, booking.link_key])
-    return f"{_site_url()}/b/{token}"
+    return f"{_site_url()}/b/{manage_token(booking, current_app.config['SECRET_KEY'])}"
 
 
 def _confirm_url(token: str) -> str:
@@ -596,15 +591,7 @@ def _mailbox_summary(
 
 
 def _waitlist_position(booking: Booking) -> int:
-    """Where someone is on the waitlist, counting those who asked earlier."""
-    from sqlalchemy import func
+    """Where someone is on the waitlist, in the booking rules' own order."""
+    from .services.bookings import waitlist_position
 
-    earlier = db.session.scalar(
-        select(func.count(Booking.id)).where(
-            Booking.course_id == booking.course_id,
-            Booking.status == BookingStatus.WAITLISTED,
-            Booking.id != booking.id,
-            Booking.requested_at <= booking.requested_at,
-        )
-    )
-    return (earlier or 0) + 1
+    return waitlist_position(booking) or 1

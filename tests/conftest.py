@@ -22,6 +22,7 @@ from booking.extensions import db as _db
 from booking.services.db import lock_settings
 
 from . import factories
+from .support.smtp_server import SmtpServer
 
 TEST_DB = os.environ.get("TEST_DB", "sqlite")
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -194,3 +195,75 @@ def sign_in_coordinator(client):
         return the_client
 
     return sign_in
+
+
+# --- A real SMTP server on loopback, and an app that sends to it ---------------------------
+
+
+@pytest.fixture(scope="session")
+def _smtp_server():
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.handler.release.set()
+    server.stop()
+
+
+@pytest.fixture
+def smtp(_smtp_server):
+    """The loopback SMTP server, emptied and running at the start of each test."""
+    server = _smtp_server
+    server.handler.reset()
+    if server.controller is None:
+        server.start()
+    yield server
+    server.handler.release.set()
+    if server.controller is None:
+        server.start()
+
+
+MAILBOX = "SignsOfSafety@cumbria.gov.uk"
+SENDER = "Signs of Safety training <no-reply@cumbria.gov.uk>"
+
+
+def _add_test_routes(app):
+    """A page that queues mail the way a booking page does (for the after-request tests)."""
+    from booking import clock, emails
+    from booking.models import Booking
+    from booking.services.db import transactional
+
+    @transactional
+    def remind(booking_id: int):
+        emails.reminder(_db.session.get(Booking, booking_id), now=clock.now(), days_before=7)
+
+    def queue_mail(booking_id: int):
+        remind(booking_id)
+        return "Queued"
+
+    app.add_url_rule("/test-only/queue-mail/<int:booking_id>", view_func=queue_mail)
+    app.add_url_rule("/test-only/nothing", view_func=lambda: "Nothing queued")
+    return app
+
+
+@pytest.fixture(scope="session")
+def _mail_app(make_app, _smtp_server):
+    app = make_app(
+        MAIL_SUPPRESS_SEND=False,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=_smtp_server.port,
+        MAIL_TIMEOUT=2,
+        MAIL_DEFAULT_SENDER=SENDER,
+        TRAINING_MAILBOX=MAILBOX,
+        SITE_URL="https://training.example.org",
+    )
+    return _add_test_routes(app)
+
+
+@pytest.fixture
+def mail_app(app, _mail_app, smtp):
+    """An app that really sends to the loopback server; its context is pushed for the test."""
+    _mail_app.config["CLOCK_OVERRIDE"] = None
+    _mail_app.config["OUTBOX_SEND_AFTER_REQUEST"] = False
+    with _mail_app.app_context():
+        yield _mail_app
+        _db.session.remove()

@@ -1,7 +1,29 @@
-"""Commands for the bookings area."""
+"""Commands for the bookings area: `flask bookings tick`."""
 
+import click
 from flask import Flask
+from flask.cli import AppGroup
+
+from .. import clock
+from ..services import bookings
+
+group = AppGroup("bookings", help="Booking housekeeping.")
+
+
+@group.command("tick")
+def tick() -> None:
+    """End offers that ran out and offer free places. Safe to run every few minutes."""
+    summary = bookings.tick(now=clock.now())
+    click.echo(
+        f"Offers that ran out: {summary.expired}. Places offered: {summary.offered}. "
+        f"Courses changed: {len(summary.changed)}."
+    )
+    if summary.busy_course_ids:
+        ids = ", ".join(str(course_id) for course_id in summary.busy_course_ids)
+        click.echo(f"The database was busy, so these courses wait for the next run: {ids}.")
+        raise SystemExit(1)
 
 
 def register(app: Flask) -> None:
     """Add this area's commands to the flask command line."""
+    app.cli.add_command(group)

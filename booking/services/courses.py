@@ -24,7 +24,7 @@ from sqlalchemy.orm import selectinload
 from .. import emails
 from ..extensions import db
 from ..models import HOLDING, Booking, Course, CourseDay, CourseStatus, CourseType, User, Venue
-from . import audit
+from . import audit, bookings
 from .allocation import held_counts, is_released
 from .db import lock_course, transactional
 from .errors import NotAllowed, Problems
@@ -350,6 +350,7 @@ def update_course(course: Course, details: CourseDetails, *, actor: Actor, now: 
     if schedule_changed and course.status == CourseStatus.PUBLISHED:
         _schedule_changed(course, actor=actor, now=now)
     audit.record("course.updated", course, actor=actor, now=now, schedule_changed=schedule_changed)
+    bookings.fill_free_places(course, now=now)  # more places, or a moved date, may free some
     return course
 
 
@@ -426,6 +427,7 @@ def release_places_now(course: Course, *, actor: Actor, now: datetime) -> Course
         raise NotAllowed("Places on this course are already open to everyone.")
     course.released_early_at = now
     audit.record("course.released_early", course, actor=actor, now=now)
+    bookings.fill_free_places(course, now=now)  # partners' places now open to staff and back
     return course
 
 

@@ -136,10 +136,17 @@ def lock_course(course_id: int):
     stmt = select(Course).where(Course.id == course_id).execution_options(populate_existing=True)
     if lock_settings.enabled:
         stmt = stmt.with_for_update()
-    course = db.session.execute(stmt).scalar_one_or_none()
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
+def pause_for_tests() -> None:
+    """Wait between counting places and writing, only when a test asks for it.
+
+    Booking decisions call this after they count and before they write, so the control
+    test can widen the gap in which, without the lock, two requests see the same free place.
+    """
     if lock_settings.pause_seconds:
         time.sleep(lock_settings.pause_seconds)
-    return course
 
 
 def lock_courses(course_ids: list[int]) -> dict:

@@ -20,8 +20,6 @@ fingerprint (a unique column) and handled once.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -49,14 +47,13 @@ from ..models import (
     CourseDay,
     CourseStatus,
     EmailLink,
-    Group,
     InboundMessage,
     InboundOutcome,
     LinkPurpose,
     Person,
     User,
 )
-from . import audit
+from . import audit, bookings, links, people
 from .allocation import is_bookable
 from .db import transactional
 from .errors import NotAllowed, ValidationError
@@ -66,8 +63,7 @@ LINK_LIFETIME = timedelta(hours=24)
 #: Longest message text kept (the new text only; quoted messages are never stored).
 MAX_STORED_CHARS = 20_000
 
-#: Where each kind of emailed link lands. The confirm path is the website's own (see
-#: emails._confirm_url on main); LEAD: point the cancel path at the cancel-by-link route.
+#: Where each kind of emailed link lands (the website's own confirm and cancel pages).
 LINK_PATHS = {
     LinkPurpose.CONFIRM_BOOKING: "/confirm/{token}",
     LinkPurpose.CANCEL_BY_EMAIL: "/cancel/{token}",
@@ -368,11 +364,8 @@ def _send_booking_link(
 ) -> EmailLink:
     """Issue the one-time confirm link for `course` and reply with it.
 
-    LEAD: once services/bookings.py lands, issue the link with
-    `bookings.request_place(course, details, now=now, council_domains=config.council_domains)`
-    (same details dict) so the email route and the website share one confirm flow; keep the
-    reply below (it names the course and says why they got it) or use request_place's email
-    instead, not both.
+    The link is the website's own confirm link (same issuer, same /confirm page and rules);
+    the reply that carries it names the course and says why they got it.
     """
     details = {
         "full_name": name,
@@ -382,7 +375,7 @@ def _send_booking_link(
         "inbound_message_id": inbound.id,
     }
     link, token = _issue_link(
-        LinkPurpose.CONFIRM_BOOKING, email, course_id=course.id, details=details, now=now
+        LinkPurpose.CONFIRM_BOOKING, email, course=course, details=details, now=now
     )
     emails.mailbox_booking_link(inbound, link_url(config, link.purpose, token), course, now=now)
     return link
@@ -393,15 +386,13 @@ def _send_cancel_link(
 ) -> EmailLink:
     """Issue a one-click cancel link for `booking` and reply with it.
 
-    LEAD: the cancel-by-link flow (bookings branch) consumes `cancel_by_email` links: it
-    should look the link up by the token's hash, check it is unused and unexpired, and
-    cancel `link.booking_id` with actor "the person, by emailed link".
+    `/cancel/<token>` shows a button; pressing it runs `bookings.cancel_by_link`.
     """
     link, token = _issue_link(
         LinkPurpose.CANCEL_BY_EMAIL,
         booking.person.email,
-        course_id=booking.course_id,
-        booking_id=booking.id,
+        course=booking.course,
+        booking=booking,
         details={"source": "email", "inbound_message_id": inbound.id},
         now=now,
     )
@@ -419,21 +410,9 @@ def _book_now(
     now: datetime,
     config: MailboxConfig,
 ) -> Booking | None:
-    """Book at once (DMARC pass, or a coordinator's choice); None if that is not possible yet.
-
-    LEAD: the booking rules are not on this branch. Once `bookings.book_place` exists this
-    books through it (so places, waitlists and the confirmation email follow the website's
-    rules); remove the ImportError guard then. Until it lands, callers fall back to a link.
-    """
-    try:
-        from . import bookings as booking_rules
-    except ImportError:  # the bookings module needs booking/emails.py, not on this branch
-        return None
-    book_place = getattr(booking_rules, "book_place", None)
-    if book_place is None:
-        return None
+    """Book at once through the website's rules (DMARC pass, or a coordinator's choice)."""
     person = _person_for(email, name, now=now, actor=actor, config=config)
-    return book_place(course, person, actor=actor, now=now, support_needs=support_needs)
+    return bookings.book_place(course, person, actor=actor, now=now, support_needs=support_needs)
 
 
 def _issue_link(
@@ -441,25 +420,14 @@ def _issue_link(
     email: str,
     *,
     now: datetime,
-    course_id: int | None = None,
-    booking_id: int | None = None,
+    course: Course | None = None,
+    booking: Booking | None = None,
     details: dict | None = None,
 ) -> tuple[EmailLink, str]:
-    """A new one-time link; only the token's hash is stored. LEAD: use links.py's issuer."""
-    token = secrets.token_urlsafe(32)
-    link = EmailLink(
-        purpose=purpose,
-        token_hash=hashlib.sha256(token.encode()).hexdigest(),
-        email=email,
-        course_id=course_id,
-        booking_id=booking_id,
-        details=details or {},
-        created_at=now,
-        expires_at=now + LINK_LIFETIME,
+    """A new one-time link from the shared issuer (only the token's hash is stored)."""
+    return links.issue_link(
+        purpose, email, now=now, ttl=LINK_LIFETIME, course=course, booking=booking, details=details
     )
-    db.session.add(link)
-    db.session.flush()
-    return link, token
 
 
 def link_url(config: MailboxConfig, purpose: LinkPurpose, token: str) -> str:
@@ -470,16 +438,14 @@ def link_url(config: MailboxConfig, purpose: LinkPurpose, token: str) -> str:
 def _person_for(
     email: str, name: str, *, now: datetime, actor: User | str, config: MailboxConfig
 ) -> Person:
-    person = db.session.scalars(select(Person).where(Person.email == email)).first()
-    if person is not None:
-        return person
-    domain = email.rpartition("@")[2]
-    is_staff = any(domain == d or domain.endswith("." + d) for d in config.council_domains)
-    person = Person(email=email, full_name=name, group=Group.STAFF if is_staff else Group.PARTNER)
-    db.session.add(person)
-    db.session.flush()
-    audit.record("person.created", person, actor=actor, now=now, source="email")
-    return person
+    """The sender's person record; a new one takes only the name from their email."""
+    return people.find_person(email) or people.find_or_create_person(
+        email,
+        council_domains=config.council_domains,
+        now=now,
+        details={"full_name": name},
+        actor=actor,
+    )
 
 
 # --- reading the database ------------------------------------------------------------------

@@ -31,7 +31,6 @@ from ..models import (
     CompletionSource,
     Course,
     CourseType,
-    Group,
     Mark,
     Person,
     TrainingCompletion,
@@ -41,13 +40,7 @@ from . import audit
 from .allocation import LONDON
 from .db import transactional
 from .errors import NotAllowed, ValidationError
-
-
-def group_for(email: str, council_domains: list[str]) -> Group:
-    """Council staff if the address is on a council domain (or a subdomain of one)."""
-    domain = email.rsplit("@", 1)[-1].lower()
-    staff = any(domain == d or domain.endswith("." + d) for d in council_domains)
-    return Group.STAFF if staff else Group.PARTNER
+from .people import classify_email
 
 
 def counts(mark: AttendanceMark | None) -> bool:
@@ -513,7 +506,7 @@ def confirm_import(
                 job_title=row.job_title,
                 team=row.team,
                 organisation=row.organisation,
-                group=group_for(row.email, council_domains),
+                group=classify_email(row.email, council_domains),
                 created_at=now,
             )
             db.session.add(person)

@@ -29,7 +29,7 @@ from ..models import (
     Person,
     User,
 )
-from . import allocation, audit, bookings, records
+from . import allocation, audit, bookings, people, records
 from .db import lock_course, transactional
 from .errors import NotAllowed, ValidationError
 
@@ -210,28 +210,24 @@ class WalkIn:
 def _find_or_create_person(
     details: WalkIn, *, actor: User | str, council_domains: list[str], now: datetime
 ) -> Person:
-    """Find someone by email address, or add them. (The bookings work brings the shared one.)"""
-    email = details.email.strip().lower()
-    if "@" not in email or email.startswith("@") or email.endswith("@"):
-        raise ValidationError("Enter an email address, like name@example.com.", field="email")
-    person = db.session.scalars(select(Person).where(Person.email == email)).one_or_none()
-    if person is not None:
-        return person
+    """Find someone by email address, or add them (a new person needs a name)."""
+    existing = people.find_person(details.email)
+    if existing is not None:
+        return existing
     if not details.full_name.strip():
         raise ValidationError("Enter their full name.", field="full_name")
-    person = Person(
-        email=email,
-        full_name=details.full_name.strip(),
-        job_title=details.job_title.strip(),
-        team=details.team.strip(),
-        organisation=details.organisation.strip(),
-        group=records.group_for(email, council_domains),
-        created_at=now,
+    return people.find_or_create_person(
+        details.email,
+        council_domains=council_domains,
+        now=now,
+        details={
+            "full_name": details.full_name,
+            "job_title": details.job_title,
+            "team": details.team,
+            "organisation": details.organisation,
+        },
+        actor=actor,
     )
-    db.session.add(person)
-    db.session.flush()
-    audit.record("person.added", person, actor=actor, now=now, how="walk-in")
-    return person
 
 
 @transactional

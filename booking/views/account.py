@@ -5,7 +5,7 @@ Every booking is loaded through the signed-in person: someone else's booking id 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from .. import clock
@@ -13,7 +13,7 @@ from ..auth import attendee_required, current_attendee
 from ..extensions import db
 from ..forms.account import SupportNeedsForm
 from ..models import ACTIVE, Booking, BookingStatus
-from ..services import bookings
+from ..services import bookings, links
 from ..services.errors import BookingError
 
 bp = Blueprint("account", __name__, url_prefix="/my-bookings")
@@ -31,14 +31,11 @@ STATUS_WORDS = {
 }
 
 
-def manage_url(booking: Booking) -> str | None:
-    """Where the person cancels or changes the date: the booking's own page, once it exists.
-
-    The booking work builds that page (/b/<token>) and its token; until the branches meet
-    there is none, and the page offers the training mailbox instead. When merging, this
-    returns url_for("bookings.manage", token=<the booking's token>).
-    """
-    return None
+def manage_url(booking: Booking) -> str:
+    """The booking's own page, where the person cancels, moves or answers an offer."""
+    return url_for(
+        "bookings.manage", token=links.manage_token(booking, current_app.config["SECRET_KEY"])
+    )
 
 
 def _own_booking(booking_id: int) -> Booking:

@@ -1,5 +1,412 @@
-"""Routes for the bookings area."""
+"""Booking a place, confirming the address, the booking page behind every email, and the
+coordinators' booking actions. Routes only: every rule is in services/bookings.py."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+
+from .. import clock
+from ..auth import coordinator_required
+from ..extensions import db
+from ..forms.bookings import (
+    BookingRequestForm,
+    ButtonForm,
+    CoordinatorAddForm,
+    CoordinatorCancelForm,
+    CoordinatorGroupForm,
+    CoordinatorMoveForm,
+    CoordinatorPriorityForm,
+    CoordinatorPromoteForm,
+    MoveForm,
+    choices,
+)
+from ..models import Booking, Course, CourseStatus, Group, LinkPurpose
+from ..services import allocation, bookings, links, people
+from ..services.errors import BookingError, LinkInvalid, TryAgain
 
 bp = Blueprint("bookings", __name__)
+
+#: A whole number a database id can be; anything bigger is a 404, not a database error.
+ID = "int(min=1, max=2147483647)"
+
+CHECK_EMAIL_KEY = "booking_request_email"
+
+
+@bp.context_processor
+def _helpers():
+    return {"manage_token_for": lambda booking: links.manage_token(booking, _secret())}
+
+
+def _secret() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
+def _domains() -> list[str]:
+    return current_app.config["COUNCIL_EMAIL_DOMAINS"]
+
+
+def _manage_url(booking: Booking) -> str:
+    return url_for("bookings.manage", token=links.manage_token(booking, _secret()))
+
+
+def _public_course_or_404(course_id: int) -> Course:
+    course = db.get_or_404(Course, course_id)
+    if course.status == CourseStatus.DRAFT:
+        abort(404)
+    return course
+
+
+def _booking_or_404(token: str) -> Booking:
+    booking = links.booking_from_manage_token(token, _secret())
+    if booking is None:
+        abort(404)
+    return booking
+
+
+# ------------------------------------------------------------------------------- asking for a place
+
+
+@bp.route(f"/courses/<{ID}:course_id>/book", methods=["GET", "POST"])
+def request_place(course_id: int):
+    course = _public_course_or_404(course_id)
+    now = clock.now()
+    bookings.refresh_course(course, now=now)  # so the figures shown are up to date
+    form = BookingRequestForm(council_domains=_domains())
+    error_list = None
+    if form.validate_on_submit():
+        try:
+            link, _token = bookings.request_place(
+                course, form.details(), now=now, council_domains=_domains()
+            )
+        except TryAgain:
+            raise  # the plain 503 "please try again" page
+        except BookingError as error:
+            error_list = [{"text": error.message, "href": "#email"}]
+        else:
+            session[CHECK_EMAIL_KEY] = link.email
+            return redirect(url_for(".check_email", course_id=course.id))
+    return render_template(
+        "bookings/request.html",
+        course=course,
+        form=form,
+        error_list=error_list,
+        open=allocation.is_bookable(course, now),
+        availability=allocation.availability(course, now),
+    )
+
+
+@bp.get(f"/courses/<{ID}:course_id>/book/check-your-email")
+def check_email(course_id: int):
+    course = _public_course_or_404(course_id)
+    return render_template(
+        "bookings/check_email.html", course=course, email=session.get(CHECK_EMAIL_KEY)
+    )
+
+
+# ------------------------------------------------------------------------------- the emailed link
+
+
+@bp.get("/confirm/<token>")
+def confirm_page(token: str):
+    """Opening the link only shows a button, so mail scanners that open links book nothing."""
+    link = links.peek_link(LinkPurpose.CONFIRM_BOOKING, token)
+    if link is None:
+        abort(404)
+    state = links.link_state(link, now=clock.now())
+    if state == links.LinkState.USED and link.result_booking_id:
+        return redirect(_manage_url(db.session.get(Booking, link.result_booking_id)))
+    course = db.session.get(Course, link.course_id)
+    if state != links.LinkState.USABLE:
+        return render_template("bookings/link_expired.html", course=course), 410
+    return render_template("bookings/confirm.html", course=course, form=ButtonForm())
+
+
+@bp.post("/confirm/<token>")
+def confirm(token: str):
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        booking = bookings.confirm_request(token, now=clock.now(), council_domains=_domains())
+    except links.LinkUsed:
+        return redirect(url_for(".confirm_page", token=token))
+    except links.LinkExpired:
+        link = links.peek_link(LinkPurpose.CONFIRM_BOOKING, token)
+        course = db.session.get(Course, link.course_id) if link else None
+        return render_template("bookings/link_expired.html", course=course), 410
+    except LinkInvalid:
+        abort(404)
+    except TryAgain:
+        raise  # the plain 503 "please try again" page
+    except BookingError as error:
+        return render_template("bookings/problem.html", message=error.message), 409
+    flash("Thank you. Your email address is confirmed.", "success")
+    return redirect(_manage_url(booking))
+
+
+@bp.get("/cancel/<token>")
+def cancel_link_page(token: str):
+    """The one-click cancel link sent in reply to an email: opening it only shows a button."""
+    link = links.peek_link(LinkPurpose.CANCEL_BY_EMAIL, token)
+    if link is None or link.booking_id is None:
+        abort(404)
+    booking = db.session.get(Booking, link.booking_id)
+    state = links.link_state(link, now=clock.now())
+    if state == links.LinkState.USED:
+        return redirect(_manage_url(booking))
+    if state == links.LinkState.EXPIRED:
+        return render_template("bookings/cancel_link_expired.html", booking=booking), 410
+    return render_template("bookings/cancel.html", booking=booking, token=None, form=ButtonForm())
+
+
+@bp.post("/cancel/<token>")
+def cancel_by_link(token: str):
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        booking = bookings.cancel_by_link(token, now=clock.now())
+    except (links.LinkUsed, links.LinkExpired):
+        return redirect(url_for(".cancel_link_page", token=token))
+    except LinkInvalid:
+        abort(404)
+    except TryAgain:
+        raise  # the plain 503 "please try again" page
+    except BookingError as error:
+        return render_template("bookings/problem.html", message=error.message), 409
+    flash("Your booking is cancelled.", "success")
+    return redirect(_manage_url(booking))
+
+
+# ------------------------------------------------------------------------------- the booking page
+
+
+@bp.get("/b/<token>")
+def manage(token: str):
+    booking = _booking_or_404(token)
+    now = clock.now()
+    bookings.refresh_course(booking.course, now=now)  # ends offers that ran out, offers places
+    summary = bookings.booking_summary(booking, now=now)
+    answer = request.args.get("answer")  # the offer email links here with ?answer=accept|decline
+    return render_template(
+        "bookings/manage.html", s=summary, token=token, form=ButtonForm(), answer=answer
+    )
+
+
+@bp.post("/b/<token>/accept")
+def accept(token: str):
+    return _act(token, bookings.accept_offer, "You have a place. We have emailed you the details.")
+
+
+@bp.post("/b/<token>/decline")
+def decline(token: str):
+    return _act(
+        token, bookings.decline_offer, "You have said no to the place. Thank you for telling us."
+    )
+
+
+@bp.route("/b/<token>/cancel", methods=["GET", "POST"])
+def cancel(token: str):
+    booking = _booking_or_404(token)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        return _act(token, bookings.cancel_booking, "Your booking is cancelled.")
+    return render_template("bookings/cancel.html", booking=booking, token=token, form=form)
+
+
+def _act(token: str, action, success: str):
+    booking = _booking_or_404(token)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        action(booking, actor=bookings.BY_EMAILED_LINK, now=clock.now())
+    except TryAgain:
+        raise  # the plain 503 "please try again" page
+    except BookingError as error:
+        flash(error.message)
+    else:
+        flash(success, "success")
+    return redirect(url_for(".manage", token=token))
+
+
+@bp.route("/b/<token>/move", methods=["GET", "POST"])
+def move(token: str):
+    booking = _booking_or_404(token)
+    now = clock.now()
+    form = MoveForm()
+    options = bookings.move_choices(booking, now=now)
+    form.course_id.choices = choices((c.id, _course_label(c)) for c in options)
+    error_list = None
+    if form.validate_on_submit():
+        to_course = db.get_or_404(Course, form.course_id.data)
+        try:
+            new = bookings.move_booking(booking, to_course, actor=bookings.BY_EMAILED_LINK, now=now)
+        except TryAgain:
+            raise  # the plain 503 "please try again" page
+        except BookingError as error:
+            error_list = [{"text": error.message, "href": "#course_id"}]
+        else:
+            flash(
+                "Your place has moved to the new date. We have emailed you the details.", "success"
+            )
+            return redirect(_manage_url(new))
+    return render_template(
+        "bookings/move.html",
+        booking=booking,
+        token=token,
+        form=form,
+        options=options,
+        error_list=error_list,
+    )
+
+
+def _course_label(course: Course) -> str:
+    from ..web import long_date
+
+    return f"{long_date(course.first_day.date)} and {long_date(course.last_day.date)}, {course.venue.town}"
+
+
+# ------------------------------------------------------------------------------- coordinators
+
+
+@bp.get(f"/coordinator/courses/<{ID}:course_id>/bookings")
+@coordinator_required
+def coordinator_people(course_id: int):
+    course = db.get_or_404(Course, course_id)
+    return _people_page(course, CoordinatorAddForm())
+
+
+def _people_page(course: Course, add_form: CoordinatorAddForm, error_list=None, status=200):
+    now = clock.now()
+    return (
+        render_template(
+            "bookings/coordinator_people.html",
+            course=course,
+            people=bookings.course_people(course),
+            positions=bookings.waitlist_positions(course),
+            availability=allocation.availability(course, now),
+            form=add_form,
+            error_list=error_list,
+            now=now,
+        ),
+        status,
+    )
+
+
+@bp.post(f"/coordinator/courses/<{ID}:course_id>/bookings/add")
+@coordinator_required
+def coordinator_add(course_id: int):
+    course = db.get_or_404(Course, course_id)
+    form = CoordinatorAddForm()
+    if not form.validate_on_submit():
+        return _people_page(course, form, status=400)
+    try:
+        booking = bookings.add_by_email(
+            course,
+            form.details(),
+            actor=current_user,
+            now=clock.now(),
+            reason=form.reason.data,
+            council_domains=_domains(),
+            allow_over_capacity=form.allow_over_capacity.data,
+        )
+    except TryAgain:
+        raise  # the plain 503 "please try again" page
+    except BookingError as error:
+        return _people_page(course, form, [{"text": error.message, "href": "#email"}], 400)
+    flash(f"{booking.person.full_name or booking.person.email} is added.", "success")
+    return redirect(url_for(".coordinator_people", course_id=course.id))
+
+
+@bp.get(f"/coordinator/bookings/<{ID}:booking_id>")
+@coordinator_required
+def coordinator_booking(booking_id: int):
+    booking = db.get_or_404(Booking, booking_id)
+    return _booking_page(booking)
+
+
+def _booking_page(booking: Booking, failed=None, error_list=None, status=200):
+    forms = {
+        "cancel": CoordinatorCancelForm(prefix="cancel"),
+        "promote": CoordinatorPromoteForm(prefix="promote"),
+        "move": CoordinatorMoveForm(prefix="move"),
+        "priority": CoordinatorPriorityForm(prefix="priority"),
+        "group": CoordinatorGroupForm(prefix="group", data={"group": booking.person.group.value}),
+    }
+    if failed is not None:
+        forms[failed[0]] = failed[1]
+    forms["move"].course_id.choices = _move_targets(booking)
+    return (
+        render_template(
+            "bookings/coordinator_booking.html",
+            booking=booking,
+            forms=forms,
+            form=failed[1] if failed else None,
+            error_list=error_list,
+            position=bookings.waitlist_position(booking),
+        ),
+        status,
+    )
+
+
+def _move_targets(booking: Booking):
+    return choices((c.id, _course_label(c)) for c in bookings.other_dates(booking))
+
+
+_COORDINATOR_ACTIONS = {
+    "cancel": (CoordinatorCancelForm, "The booking is cancelled."),
+    "promote": (CoordinatorPromoteForm, "They have a place now."),
+    "move": (CoordinatorMoveForm, "The booking is moved."),
+    "priority": (CoordinatorPriorityForm, "Their place in the queue is saved."),
+    "group": (CoordinatorGroupForm, "Their group is changed."),
+}
+
+
+@bp.post(
+    f"/coordinator/bookings/<{ID}:booking_id>/<any(cancel, promote, move, priority, group):action>"
+)
+@coordinator_required
+def coordinator_action(booking_id: int, action: str):
+    booking = db.get_or_404(Booking, booking_id)
+    form_class, success = _COORDINATOR_ACTIONS[action]
+    form = form_class(prefix=action)
+    if action == "move":
+        form.course_id.choices = _move_targets(booking)
+    if not form.validate_on_submit():
+        return _booking_page(booking, (action, form), status=400)
+    try:
+        result = _run_coordinator_action(action, booking, form)
+    except TryAgain:
+        raise  # the plain 503 "please try again" page
+    except BookingError as error:
+        field = getattr(error, "field", None) or "reason"
+        errors = [{"text": error.message, "href": f"#{action}-{field}"}]
+        return _booking_page(booking, (action, form), errors, status=400)
+    flash(success, "success")
+    return redirect(url_for(".coordinator_booking", booking_id=result.id))
+
+
+def _run_coordinator_action(action: str, booking: Booking, form) -> Booking:
+    common = {"actor": current_user, "now": clock.now(), "reason": form.reason.data}
+    if action == "cancel":
+        return bookings.cancel_booking(booking, **common)
+    if action == "promote":
+        return bookings.promote(booking, **common)
+    if action == "priority":
+        return bookings.set_queue_priority(booking, form.priority_value(), **common)
+    if action == "group":
+        people.correct_group(booking.person, Group(form.group.data), **common)
+        return booking
+    to_course = db.get_or_404(Course, form.course_id.data)
+    return bookings.move_booking(
+        booking, to_course, allow_over_capacity=form.allow_over_capacity.data, **common
+    )

@@ -11,6 +11,7 @@ from flask_login import current_user
 from .. import clock, ical
 from ..extensions import db
 from ..models import Course, CourseStatus
+from ..services import bookings
 from ..services import courses as course_service
 from ..services.allocation import availability, availability_for
 
@@ -41,6 +42,7 @@ def course(course_id: int):
     if course.status == CourseStatus.DRAFT and not current_user.is_authenticated:
         abort(404)
     now = clock.now()
+    bookings.refresh_course(course, now=now)  # offers that ran out pass on before we count
     return render_template(
         "courses/course.html",
         course=course,

@@ -16,8 +16,6 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.support.smtp_server import SMTPServer
-
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "tests" / "browser" / "vendor" / "axe.min.js"
@@ -58,20 +56,13 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"Browser screenshots ({count}) are in {SCREENSHOTS}")
 
 
-@pytest.fixture(scope="session")
-def smtp_server():
-    server = SMTPServer().start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture
-def live_app(make_app, smtp_server, app):
+def live_app(make_app, smtp, app):
     """A second app object on the same test database, as a real deployment would have."""
     live = make_app(
         MAIL_SUPPRESS_SEND=False,
         MAIL_SERVER="127.0.0.1",
-        MAIL_PORT=smtp_server.port,
+        MAIL_PORT=smtp.port,
         OUTBOX_SEND_AFTER_REQUEST=True,
         WTF_CSRF_ENABLED=True,
         RATELIMIT_ENABLED=False,

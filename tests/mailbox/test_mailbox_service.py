@@ -6,7 +6,6 @@ import threading
 from dataclasses import replace
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from booking.extensions import db
@@ -232,13 +231,6 @@ def test_names_are_taken_from_the_from_header_in_the_usual_order():
 
 
 def test_dmarc_pass_books_at_once_through_the_booking_rules(courses, config, clock):
-    rules = pytest.importorskip(
-        "booking.services.bookings",
-        reason="the booking rules are not on this branch yet",
-        exc_type=ImportError,
-    )
-    if not hasattr(rules, "book_place"):
-        pytest.skip("bookings.book_place arrives with the booking rules (bookings branch)")
     trusted = replace(config, trusted_authserv_id="mx.cumbria.gov.uk")
 
     message = ingest(message_bytes("outlook_request.eml"), now=clock(), config=trusted).message

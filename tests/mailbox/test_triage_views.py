@@ -7,7 +7,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from booking.extensions import db
-from booking.models import AuditEvent, EmailLink, InboundOutcome
+from booking.models import AuditEvent, Booking, InboundOutcome
 from booking.services.mailbox import ingest
 
 from .conftest import message_bytes, outbox_rows
@@ -78,14 +78,11 @@ def test_a_coordinator_books_the_sender_onto_a_chosen_course(client, coordinator
     response = client.post(f"/coordinator/mailbox/{waiting.id}/book", data={"course_id": course.id})
     assert response.status_code == 302
     db.session.refresh(waiting)
-    # Until the booking rules land, the sender gets the confirm link for that course.
-    assert waiting.outcome in (InboundOutcome.BOOKED, InboundOutcome.BOOKING_LINK_SENT)
+    # A coordinator chose the course, so the sender is booked at once through the booking rules.
+    assert waiting.outcome == InboundOutcome.BOOKED
     assert waiting.course_id == course.id
-    if waiting.outcome == InboundOutcome.BOOKING_LINK_SENT:
-        link = db.session.scalars(select(EmailLink)).one()
-        assert link.course_id == course.id
-        assert outbox_rows()[-1].kind == "mailbox_booking_link"
-    assert db.session.scalars(select(AuditEvent.action)).all() == ["mailbox.booked_from_message"]
+    assert db.session.get(Booking, waiting.booking_id).status.value == "confirmed"
+    assert "mailbox.booked_from_message" in db.session.scalars(select(AuditEvent.action)).all()
 
 
 def test_booking_needs_a_course_chosen(client, coordinator, waiting):

@@ -1,0 +1,153 @@
+"""Links sent by email.
+
+Two kinds:
+
+* One-time links (`issue_link` / `consume_link`): a random token of 256 bits goes in the
+  email and only its SHA-256 hash is stored. The link works once, until it expires. Opening
+  it (GET) only looks (`peek_link`); the button on that page (POST) uses it up. Used for
+  "confirm your email address" and, later, signing in.
+* Booking links (`manage_token`): each booking's emails carry a signed token naming the
+  booking and its random `link_key`, so nothing secret is stored and changing the key
+  revokes every earlier link.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select, update
+
+from ..extensions import db
+from ..models import Booking, Course, EmailLink, LinkPurpose
+from .db import transactional
+from .errors import LinkInvalid
+
+TOKEN_BYTES = 32
+#: Shared with booking/emails.py, which signs the same [booking id, link key] for its links.
+_MANAGE_SALT = "manage-booking"
+
+
+class LinkUsed(LinkInvalid):
+    default_message = "This link has already been used."
+
+
+class LinkExpired(LinkInvalid):
+    default_message = "This link has expired. Please ask for a new one."
+
+
+class LinkState(enum.StrEnum):
+    USABLE = "usable"
+    USED = "used"
+    EXPIRED = "expired"
+
+
+def hash_token(raw_token: str) -> str:
+    """The SHA-256 hex digest stored in place of a token."""
+    return hashlib.sha256(raw_token.encode("utf-8")).hexdigest()
+
+
+@transactional
+def issue_link(
+    purpose: LinkPurpose,
+    email: str,
+    *,
+    now: datetime,
+    ttl: timedelta,
+    course: Course | None = None,
+    booking: Booking | None = None,
+    details: Mapping | None = None,
+) -> tuple[EmailLink, str]:
+    """Store a new one-time link and return it with the raw token (which is never stored)."""
+    raw_token = secrets.token_urlsafe(TOKEN_BYTES)
+    link = EmailLink(
+        purpose=LinkPurpose(purpose),
+        token_hash=hash_token(raw_token),
+        email=email.strip().lower(),
+        course_id=course.id if course is not None else None,
+        booking_id=booking.id if booking is not None else None,
+        details=dict(details or {}),
+        created_at=now,
+        expires_at=now + ttl,
+    )
+    db.session.add(link)
+    db.session.flush()
+    return link, raw_token
+
+
+def peek_link(purpose: LinkPurpose, raw_token: str) -> EmailLink | None:
+    """The link for this token, used or not, without changing anything (for the GET page)."""
+    if not raw_token or len(raw_token) > 200:
+        return None
+    return db.session.scalar(
+        select(EmailLink).where(
+            EmailLink.token_hash == hash_token(raw_token),
+            EmailLink.purpose == LinkPurpose(purpose),
+        )
+    )
+
+
+def link_state(link: EmailLink, *, now: datetime) -> LinkState:
+    """Whether a link can still be used, was used, or has run out."""
+    if link.used_at is not None:
+        return LinkState.USED
+    if now >= link.expires_at:
+        return LinkState.EXPIRED
+    return LinkState.USABLE
+
+
+@transactional
+def consume_link(purpose: LinkPurpose, raw_token: str, *, now: datetime) -> EmailLink:
+    """Use a link up. Raises LinkUsed, LinkExpired or LinkInvalid (unknown token).
+
+    The conditional UPDATE makes this safe when the same link is posted twice at once:
+    only one transaction changes the row.
+    """
+    link = peek_link(purpose, raw_token)
+    if link is None:
+        raise LinkInvalid()
+    result = db.session.execute(
+        update(EmailLink)
+        .where(
+            EmailLink.id == link.id,
+            EmailLink.used_at.is_(None),
+            EmailLink.expires_at > now,
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(link)
+    if result.rowcount != 1:
+        if link.used_at is not None:
+            raise LinkUsed()
+        raise LinkExpired()
+    return link
+
+
+def manage_token(booking: Booking, secret_key: str) -> str:
+    """The token in every email about this booking, for its page at /b/<token>."""
+    return URLSafeSerializer(secret_key, salt=_MANAGE_SALT).dumps([booking.id, booking.link_key])
+
+
+def booking_from_manage_token(token: str, secret_key: str) -> Booking | None:
+    """The booking a manage token names, or None if it is forged, mangled or revoked."""
+    try:
+        booking_id, key = URLSafeSerializer(secret_key, salt=_MANAGE_SALT).loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(booking_id, int) or not isinstance(key, str):
+        return None
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or not hmac.compare_digest(booking.link_key, key):
+        return None
+    return booking
+
+
+def new_link_key() -> str:
+    """A fresh random key for a booking's links."""
+    return secrets.token_hex(16)

@@ -1,0 +1,133 @@
+"""People who book: who they are (by email address) and which group they belong to.
+
+An address on one of the council domains (or a subdomain of one) makes someone council
+staff; any other address makes them a partner agency person. What they type as their
+organisation never changes that; only a coordinator can, with a recorded reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import Group, Person, User
+from . import audit
+from .db import transactional
+from .errors import NotAllowed, ValidationError
+
+#: Details a person gives about themselves that are kept on their record.
+PERSON_FIELDS = ("full_name", "job_title", "team", "organisation", "line_manager_email")
+
+
+def normalise_email(email: str) -> str:
+    """The form an address is stored and compared in: trimmed and lower-cased."""
+    return (email or "").strip().lower()
+
+
+def email_domain(email: str) -> str:
+    """The part after the last @, normalised; empty if there is none."""
+    address = normalise_email(email)
+    return address.rsplit("@", 1)[1] if "@" in address else ""
+
+
+def classify_email(email: str, council_domains: Iterable[str]) -> Group:
+    """Council staff for an address on a council domain or one of its subdomains."""
+    domain = email_domain(email)
+    for council in council_domains:
+        council = council.strip().lower().lstrip("@").lstrip(".")
+        if council and (domain == council or domain.endswith("." + council)):
+            return Group.STAFF
+    return Group.PARTNER
+
+
+def find_person(email: str) -> Person | None:
+    """The person with this address, compared case-insensitively and ignoring spaces."""
+    return db.session.scalar(select(Person).where(Person.email == normalise_email(email)))
+
+
+@transactional
+def find_or_create_person(
+    email: str,
+    *,
+    council_domains: Iterable[str],
+    now: datetime,
+    details: Mapping[str, str] | None = None,
+    actor: User | str = "the person, by emailed link",
+) -> Person:
+    """The person with this address, created if new; the details given replace the old ones.
+
+    The group comes from the address when the person is created. It is never changed here,
+    so a coordinator's correction stays.
+    """
+    address = normalise_email(email)
+    if "@" not in address:
+        raise ValidationError("Enter an email address in the correct format.", field="email")
+    details = {k: (v or "").strip() for k, v in (details or {}).items() if k in PERSON_FIELDS}
+    if "line_manager_email" in details:
+        details["line_manager_email"] = normalise_email(details["line_manager_email"])
+
+    person = find_person(address)
+    if person is None:
+        person = Person(email=address, group=classify_email(address, council_domains))
+        _apply(person, details)
+        person.created_at = now
+        person.updated_at = now
+        try:
+            with db.session.begin_nested():
+                db.session.add(person)
+        except IntegrityError:
+            # Someone else created the same address a moment ago: use theirs.
+            person = find_person(address)
+            if person is None:  # pragma: no cover - the other insert rolled back
+                raise
+        else:
+            audit.record("person.created", person, actor=actor, now=now, group=person.group.value)
+            return person
+    if person.anonymised_at is not None:
+        raise NotAllowed("We cannot book this address. Please contact the training team.")
+    _apply(person, details)
+    return person
+
+
+def _apply(person: Person, details: Mapping[str, str]) -> None:
+    for field, value in details.items():
+        if value or field == "line_manager_email":
+            setattr(person, field, value)
+
+
+@transactional
+def correct_group(
+    person: Person, group: Group, *, actor: User | str, now: datetime, reason: str
+) -> Person:
+    """A coordinator puts someone in the other group (say, a council worker on an NHS address).
+
+    Places already held are kept. Places this frees for the other group are offered at once.
+    """
+    from .bookings import fill_after_group_change
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Say why this person's group is being changed.", field="reason")
+    group = Group(group)
+    if person.group == group:
+        raise NotAllowed("This person is already in that group.")
+    old = person.group
+    person.group = group
+    person.group_override_reason = reason
+    person.updated_at = now
+    audit.record(
+        "person.group_corrected",
+        person,
+        actor=actor,
+        now=now,
+        reason=reason,
+        old_group=old.value,
+        new_group=group.value,
+    )
+    db.session.flush()
+    fill_after_group_change(person, now=now)
+    return person
