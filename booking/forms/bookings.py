@@ -99,6 +99,18 @@ class BookingRequestForm(FlaskForm):
         if "@" in email and is_partner and not (field.data or "").strip():
             raise FieldError("Enter the organisation you work for")
 
+    def fill_from(self, person) -> None:
+        """Start the form with what we already know about a signed-in person."""
+        for name in (
+            "email",
+            "full_name",
+            "job_title",
+            "team",
+            "organisation",
+            "line_manager_email",
+        ):
+            getattr(self, name).data = getattr(person, name)
+
     def details(self) -> dict[str, str]:
         """What the booking service stores until the address is confirmed."""
         names = ("email", "full_name", "job_title", "team", "organisation", "line_manager_email")

@@ -53,6 +53,7 @@ from .errors import (
 
 #: Who acted, in words, when a person uses a link from their email.
 BY_EMAILED_LINK = "the person, by emailed link"
+SIGNED_IN = "the person, signed in with an emailed link"
 #: Who acted when the system did something on its own (an offer running out, say).
 SYSTEM = "system"
 
@@ -226,6 +227,32 @@ def confirm_request(raw_token: str, *, now: datetime, council_domains: Iterable[
     details.pop("support_needs", None)
     link.details = details
     return booking
+
+
+@transactional
+def book_as_signed_in(
+    course: Course,
+    person: Person,
+    details: Mapping[str, str],
+    *,
+    now: datetime,
+    council_domains: Iterable[str],
+) -> Booking:
+    """Book straight away for someone signed in with an emailed link: their address is
+    already proven, so no second link is needed. The form's details update their record."""
+    if people.normalise_email(details.get("email", "")) != person.email:
+        raise ValidationError(
+            "You are signed in as a different person. Book with your own email address, "
+            "or sign out first.",
+            field="email",
+        )
+    _check_open(course, now)
+    person = people.find_or_create_person(
+        person.email, council_domains=council_domains, now=now, details=details
+    )
+    return book_place(
+        course, person, actor=SIGNED_IN, now=now, support_needs=details.get("support_needs", "")
+    )
 
 
 # --------------------------------------------------------------------------------------------

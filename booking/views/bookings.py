@@ -17,7 +17,7 @@ from flask import (
 from flask_login import current_user
 
 from .. import clock
-from ..auth import coordinator_required
+from ..auth import coordinator_required, current_attendee
 from ..extensions import db
 from ..forms.bookings import (
     BookingRequestForm,
@@ -32,6 +32,7 @@ from ..forms.bookings import (
     choices,
 )
 from ..models import Booking, Course, CourseStatus, Group, LinkPurpose
+from ..security import limit_booking
 from ..services import allocation, bookings, links, people
 from ..services.errors import BookingError, LinkInvalid, TryAgain
 
@@ -78,14 +79,23 @@ def _booking_or_404(token: str) -> Booking:
 
 
 @bp.route(f"/courses/<{ID}:course_id>/book", methods=["GET", "POST"])
+@limit_booking
 def request_place(course_id: int):
     course = _public_course_or_404(course_id)
     now = clock.now()
     bookings.refresh_course(course, now=now)  # so the figures shown are up to date
     form = BookingRequestForm(council_domains=_domains())
     error_list = None
+    attendee = current_attendee()
+    if request.method == "GET" and attendee is not None:
+        form.fill_from(attendee)
     if form.validate_on_submit():
         try:
+            if attendee is not None:  # address already proven by their sign-in link
+                booking = bookings.book_as_signed_in(
+                    course, attendee, form.details(), now=now, council_domains=_domains()
+                )
+                return redirect(_manage_url(booking))
             link, _token = bookings.request_place(
                 course, form.details(), now=now, council_domains=_domains()
             )
