@@ -269,10 +269,29 @@ def report(results: list[dict]) -> str:
     )
 
 
-def main(kinds=("sqlite", "postgres"), workers=(2, 4)) -> str:
-    results = [run(kind, w) for kind in kinds for w in workers]
-    return report(results)
+def memory_report(results: list[dict]) -> str:
+    rows = [
+        [
+            "SQLite file" if r["kind"] == "sqlite" else "PostgreSQL",
+            r["workers"],
+            f"{r['rss']:.0f}",
+        ]
+        for r in results
+    ]
+    return table(
+        "Memory: peak resident memory of one worker after the rush (largest of the workers)",
+        ["database", "workers", "peak MiB (VmHWM)"],
+        rows,
+    )
+
+
+def main(kinds=("sqlite", "postgres"), workers=(2, 4)) -> list[dict]:
+    return [run(kind, w) for kind in kinds for w in workers]
 
 
 if __name__ == "__main__":
-    print(main())
+    import sys
+
+    results = main(tuple(sys.argv[1:]) or ("sqlite", "postgres"))
+    print(report(results))
+    print(memory_report(results))
