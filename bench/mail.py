@@ -89,6 +89,15 @@ def measure(kind: str, senders: int) -> dict:
     from smtp_server import SmtpServer
 
     server = SmtpServer()
+    accepted_at: list[float] = []
+    keep = server.handler.handle_DATA
+
+    async def handle_data(*args):
+        answer = await keep(*args)
+        accepted_at.append(time.perf_counter())
+        return answer
+
+    server.handler.handle_DATA = handle_data
     server.start()
     try:
         with database(kind) as url:
@@ -125,6 +134,7 @@ def measure(kind: str, senders: int) -> dict:
         "kind": kind,
         "senders": senders,
         "wall": wall,
+        "window": max(accepted_at) - min(accepted_at),
         "received": len(received),
         "duplicates": duplicates,
     }
@@ -142,6 +152,7 @@ def main(kinds=("sqlite",)) -> str:
                     r["received"],
                     f"{r['wall']:.2f}",
                     f"{r['received'] / r['wall']:.0f}",
+                    f"{r['received'] / r['window']:.0f}",
                     r["duplicates"],
                 ]
             )
@@ -151,8 +162,9 @@ def main(kinds=("sqlite",)) -> str:
             "database",
             "sender processes",
             "received",
-            "seconds (incl. start-up)",
-            "messages/s",
+            "seconds (with start-up)",
+            "messages/s (with start-up)",
+            "messages/s (first to last accepted)",
             "duplicates",
         ],
         rows,
