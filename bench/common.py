@@ -5,6 +5,7 @@ Benchmarks report numbers; they assert only correctness (counts). Nothing here i
 
 from __future__ import annotations
 
+import atexit
 import http.client
 import os
 import platform
@@ -31,6 +32,9 @@ if str(ROOT) not in sys.path:
 VENV_BIN = Path(os.environ.get("VENV", ROOT / ".venv")).resolve() / "bin"
 if not (VENV_BIN / "python").exists():
     VENV_BIN = Path(sys.executable).parent
+#: Everything this run writes to disk (SQLite files, instance folders) goes in here, and goes.
+SCRATCH = Path(tempfile.mkdtemp(prefix="bench-"))
+atexit.register(shutil.rmtree, SCRATCH, ignore_errors=True)
 PG_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -55,7 +59,7 @@ def free_port() -> int:
 def database(kind: str):
     """Yield a URL for an empty database of `kind` ("sqlite" file or "postgres"), then remove it."""
     if kind == "sqlite":
-        folder = Path(tempfile.mkdtemp(prefix="bench-"))
+        folder = Path(tempfile.mkdtemp(prefix="db-", dir=SCRATCH))
         try:
             yield f"sqlite:///{folder / 'bench.db'}"
         finally:
@@ -88,7 +92,7 @@ def app_env(database_url: str, **extra: str) -> dict[str, str]:
             "MAIL_SUPPRESS_SEND": "1",
             "OUTBOX_SEND_AFTER_REQUEST": "0",
             "RATELIMIT_ENABLED": "0",
-            "INSTANCE_PATH": tempfile.mkdtemp(prefix="bench-instance-"),
+            "INSTANCE_PATH": tempfile.mkdtemp(prefix="instance-", dir=SCRATCH),
             "PYTHONPATH": str(ROOT),
         }
     )
