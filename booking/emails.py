@@ -513,8 +513,8 @@ def _invite_subject(booking: Booking, day: CourseDay, method: str) -> str:
 
 
 def _invites_were_sent(booking: Booking) -> bool:
-    if booking.id is None:
-        return False
+    if booking.id is None or not booking.invite_sequence:
+        return False  # the sequence goes up with every invitation: none was ever sent
     return (
         db.session.scalar(
             select(OutboxMessage.id)

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import emails
 from ..extensions import db
@@ -122,6 +122,17 @@ class VenueDetails:
 def _with_details(stmt):
     return stmt.options(
         selectinload(Course.days), selectinload(Course.venue), selectinload(Course.course_type)
+    )
+
+
+def course_with_details(course_id: int) -> Course | None:
+    """One course with its days, venue and course type, for its page (two queries)."""
+    return db.session.scalar(
+        select(Course)
+        .where(Course.id == course_id)
+        .options(
+            selectinload(Course.days), joinedload(Course.venue), joinedload(Course.course_type)
+        )
     )
 
 

@@ -9,8 +9,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from flask_login import current_user
 
 from .. import clock, ical
-from ..extensions import db
-from ..models import Course, CourseStatus
+from ..models import CourseStatus
 from ..services import bookings
 from ..services import courses as course_service
 from ..services.allocation import availability, availability_for
@@ -38,8 +37,10 @@ def calendar():
 
 @bp.get("/courses/<id:course_id>")
 def course(course_id: int):
-    course = db.get_or_404(Course, course_id)
-    if course.status == CourseStatus.DRAFT and not current_user.is_authenticated:
+    course = course_service.course_with_details(course_id)
+    if course is None or (
+        course.status == CourseStatus.DRAFT and not current_user.is_authenticated
+    ):
         abort(404)
     now = clock.now()
     bookings.refresh_course(course, now=now)  # offers that ran out pass on before we count

@@ -231,3 +231,27 @@ def test_a_draft_is_not_found_by_the_public_but_coordinators_can_preview_it(
 )
 def test_addresses_a_person_can_edit_are_not_found_not_errors(client, clock, path):
     assert client.get(path).status_code == 404
+
+
+def test_a_course_page_reads_the_course_in_a_few_queries_whatever_its_bookings(
+    client, clock, make, db
+):
+    def queries_for(course) -> int:
+        statements = []
+
+        def count(*_args):
+            statements.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get(f"/courses/{course.id}").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(statements)
+
+    course = make.course(date(2026, 3, 2), venue_obj=make.venue("Carlisle"))
+    make.booking(course)
+    few = queries_for(course)
+    for _ in range(5):
+        make.booking(course)
+    assert queries_for(course) == few <= 8
