@@ -33,7 +33,7 @@ from ..forms.bookings import (
 )
 from ..models import Booking, Course, CourseStatus, Group, LinkPurpose
 from ..security import limit_booking
-from ..services import allocation, bookings, links, people
+from ..services import allocation, bookings, links, people, privacy
 from ..services.errors import BookingError, LinkInvalid, TryAgain
 
 bp = Blueprint("bookings", __name__)
@@ -341,6 +341,10 @@ def coordinator_add(course_id: int):
 @coordinator_required
 def coordinator_booking(booking_id: int):
     booking = db.get_or_404(Booking, booking_id)
+    if booking.support_needs:  # every look at support needs is on the record
+        privacy.record_support_needs_viewed(
+            booking, actor=current_user._get_current_object(), now=clock.now(), where="booking"
+        )
     return _booking_page(booking)
 
 

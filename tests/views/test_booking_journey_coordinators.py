@@ -231,3 +231,22 @@ def test_flask_bookings_tick_prints_what_it_did_and_is_safe_to_repeat(
     assert "Offers that ran out: 1. Places offered: 1. Courses changed: 1." in first.output
     second = runner.invoke(args=["bookings", "tick"])
     assert "Offers that ran out: 0. Places offered: 0. Courses changed: 0." in second.output
+
+
+def test_opening_a_booking_with_support_needs_is_recorded_in_the_audit_trail(
+    client, db, make, clock, sign_in_coordinator
+):
+    from booking.models import AuditEvent
+
+    coordinator = make.coordinator()
+    sign_in_coordinator(coordinator)
+    booking = make.booking(make.course(), support_needs="I use a wheelchair.")
+
+    page = client.get(f"/coordinator/bookings/{booking.id}").get_data(as_text=True)
+
+    assert "I use a wheelchair." in page
+    [event] = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "support_needs.viewed")
+    ).all()
+    assert (event.object_id, event.user_id) == (booking.id, coordinator.id)
+    assert "wheelchair" not in str(event.details)
