@@ -68,3 +68,38 @@ def email_to(smtp, live_app, address: str, subject_contains: str, timeout: float
 
 
 __all__ = ["DESKTOP", "MOBILE", "TABLET", "JS_IDS", "JS_MODES", "Journey", "email_to", "link_in"]
+
+
+#: True when the focused element shows it has focus: GOV.UK's yellow focus colour, an
+#: outline or a box shadow that differs from the element's look without focus.
+FOCUS_IS_VISIBLE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return false;
+  const style = getComputedStyle(el);
+  const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+  const shadow = style.boxShadow && style.boxShadow !== 'none';
+  const yellow = style.backgroundColor === 'rgb(255, 221, 0)';
+  return outline || shadow || yellow;
+}"""
+
+DESCRIBE_FOCUS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return '';
+  const label = el.id && document.querySelector('label[for="' + el.id + '"]');
+  if (label) return label.textContent.trim();
+  return (el.tagName === 'INPUT' ? el.value : el.textContent).trim();
+}"""
+
+
+def tab_to(page, text: str, *, limit: int = 60) -> None:
+    """Press Tab until the focused element's text or label starts with `text`, checking that
+    every element the keyboard lands on shows a visible focus style on the way."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = " ".join(page.evaluate(DESCRIBE_FOCUS).split())
+        if not focused:  # past the last link: focus has left the page
+            break
+        assert page.evaluate(FOCUS_IS_VISIBLE), f"no visible focus on {focused!r} at {page.url}"
+        if focused.startswith(text):
+            return
+    raise AssertionError(f"the keyboard never reached {text!r} on {page.url}")
