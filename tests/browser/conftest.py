@@ -60,7 +60,16 @@ def pytest_collection_modifyitems(config, items):
                 )
 
 
+#: Every violation axe reported in this run, serious or not: {(rule, impact, help): {urls}}.
+FINDINGS: dict[tuple[str, str, str], set[str]] = {}
+
+
 def pytest_terminal_summary(terminalreporter):
+    if FINDINGS:
+        terminalreporter.write_line("axe-core also noted (not serious or critical):")
+        for (rule, impact, help_text), urls in sorted(FINDINGS.items()):
+            paths = sorted({url.split("/", 3)[-1] for url in urls})
+            terminalreporter.write_line(f"  {rule} ({impact}): {help_text} on /" + ", /".join(paths))
     if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):
         count = len(list(SCREENSHOTS.glob("*.png")))
         terminalreporter.write_line(f"Browser screenshots ({count}) are in {SCREENSHOTS}")
@@ -144,6 +153,8 @@ class Accessibility:
         )
         violations = result["violations"]
         self.checked.append(page.url)
+        for v in violations:
+            FINDINGS.setdefault((v["id"], v["impact"], v["help"]), set()).add(page.url)
         serious = [v for v in violations if v["impact"] in ("serious", "critical")]
         assert not serious, f"axe found problems on {page.url}: " + json.dumps(
             [
