@@ -69,7 +69,9 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line("axe-core also noted (not serious or critical):")
         for (rule, impact, help_text), urls in sorted(FINDINGS.items()):
             paths = sorted({url.split("/", 3)[-1] for url in urls})
-            terminalreporter.write_line(f"  {rule} ({impact}): {help_text} on /" + ", /".join(paths))
+            terminalreporter.write_line(
+                f"  {rule} ({impact}): {help_text} on /" + ", /".join(paths)
+            )
     if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):
         count = len(list(SCREENSHOTS.glob("*.png")))
         terminalreporter.write_line(f"Browser screenshots ({count}) are in {SCREENSHOTS}")
