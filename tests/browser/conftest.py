@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import threading
+import weakref
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,15 @@ LAUNCH_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+#: Contexts opened with JavaScript turned off. Their pages run no timers, and axe waits on
+#: timers, so axe is given timers that run as soon as the current task ends (the page's own
+#: scripts stay off: what axe checks is exactly what a person without JavaScript gets).
+NO_JAVASCRIPT: weakref.WeakSet = weakref.WeakSet()
+PROMPT_TIMERS = (
+    "window.setTimeout = function (fn) { var args = [].slice.call(arguments, 2);"
+    " Promise.resolve().then(function () { fn.apply(null, args); }); return 0; };"
+    " window.clearTimeout = function () {};\n"
+)
 DESKTOP = {"width": 1280, "height": 900}
 TABLET = {"width": 820, "height": 1180}
 MOBILE = {"width": 390, "height": 844}
@@ -50,7 +60,18 @@ def pytest_collection_modifyitems(config, items):
                 )
 
 
+#: Every violation axe reported in this run, serious or not: {(rule, impact, help): {urls}}.
+FINDINGS: dict[tuple[str, str, str], set[str]] = {}
+
+
 def pytest_terminal_summary(terminalreporter):
+    if FINDINGS:
+        terminalreporter.write_line("axe-core also noted (not serious or critical):")
+        for (rule, impact, help_text), urls in sorted(FINDINGS.items()):
+            paths = sorted({url.split("/", 3)[-1] for url in urls})
+            terminalreporter.write_line(
+                f"  {rule} ({impact}): {help_text} on /" + ", /".join(paths)
+            )
     if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):
         count = len(list(SCREENSHOTS.glob("*.png")))
         terminalreporter.write_line(f"Browser screenshots ({count}) are in {SCREENSHOTS}")
@@ -104,6 +125,8 @@ def new_page(browser):
 
     def open_page(viewport=DESKTOP, javascript=True):
         context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
+        if not javascript:
+            NO_JAVASCRIPT.add(context)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
@@ -124,13 +147,16 @@ class Accessibility:
         """Fail on any serious or critical violation; return every violation for the record."""
         # Evaluated through the browser's developer protocol, so the page's strict Content
         # Security Policy stays on and is tested too.
-        page.evaluate(self.source + "\n;undefined")
+        timers = PROMPT_TIMERS if page.context in NO_JAVASCRIPT else ""
+        page.evaluate(timers + self.source + "\n;undefined")
         result = page.evaluate(
             "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
             "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
         )
         violations = result["violations"]
         self.checked.append(page.url)
+        for v in violations:
+            FINDINGS.setdefault((v["id"], v["impact"], v["help"]), set()).add(page.url)
         serious = [v for v in violations if v["impact"] in ("serious", "critical")]
         assert not serious, f"axe found problems on {page.url}: " + json.dumps(
             [
