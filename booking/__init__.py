@@ -103,6 +103,8 @@ def _tune_engine(app: Flask) -> None:
     """Pool settings per database: SQLite files wait for the write lock; PostgreSQL pools."""
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    # Database errors end up in logs; their bound values can hold names and support needs.
+    options.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         options.setdefault("connect_args", {})
         options["connect_args"].setdefault("timeout", 30)

@@ -28,3 +28,22 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app("production", SECRET_KEY="")
+
+
+def test_database_errors_never_carry_the_values_people_typed(app, db, make):
+    """Errors are logged; their SQL parameters could hold support needs, so they are hidden."""
+    from sqlalchemy.exc import IntegrityError
+
+    from booking.models import Person
+
+    make.person(email="jo@cumberland.gov.uk")
+    db.session.add(Person(email="jo@cumberland.gov.uk", full_name="Secret Name", group="staff"))
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        assert "Secret Name" not in str(error)
+        assert "hidden due to hide_parameters" in str(error)
+    else:
+        raise AssertionError("a second person with the same email was saved")
+    finally:
+        db.session.rollback()
