@@ -16,7 +16,8 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from wtforms.validators import ValidationError as FieldError
 
 from ..models import Group
-from ..services.people import classify_email
+from ..services.bookings import REQUEST_FIELDS
+from ..services.people import PERSON_FIELDS, classify_email
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 
@@ -101,22 +102,12 @@ class BookingRequestForm(FlaskForm):
 
     def fill_from(self, person) -> None:
         """Start the form with what we already know about a signed-in person."""
-        for name in (
-            "email",
-            "full_name",
-            "job_title",
-            "team",
-            "organisation",
-            "line_manager_email",
-        ):
+        for name in ("email", *PERSON_FIELDS):
             getattr(self, name).data = getattr(person, name)
 
     def details(self) -> dict[str, str]:
         """What the booking service stores until the address is confirmed."""
-        names = ("email", "full_name", "job_title", "team", "organisation", "line_manager_email")
-        details = {name: (getattr(self, name).data or "").strip() for name in names}
-        details["support_needs"] = (self.support_needs.data or "").strip()
-        return details
+        return {name: (getattr(self, name).data or "").strip() for name in REQUEST_FIELDS}
 
 
 class ButtonForm(FlaskForm):
