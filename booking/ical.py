@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
 from .models import Course, CourseDay, CourseStatus
+from .timezone import LONDON
 
-LONDON = ZoneInfo("Europe/London")
 PRODID = "-//Cumbria children's services//Signs of Safety training//EN"
 
 

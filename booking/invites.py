@@ -10,13 +10,12 @@ let someone manage the booking) goes into a calendar entry: calendars are often 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress
 
 from .models import HOLDING, Booking, CourseDay
+from .timezone import LONDON
 
-LONDON = ZoneInfo("Europe/London")
 PRODID = "-//Cumbria children's services//Signs of Safety training booking//EN"
 REQUEST = "REQUEST"
 CANCEL = "CANCEL"

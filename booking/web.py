@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import Flask, abort, render_template, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from .services.errors import TryAgain
+from .timezone import LONDON
 
-LONDON = ZoneInfo("Europe/London")
 GOVUK_DIR = Path(__file__).resolve().parent / "static" / "govuk"
 
 

@@ -14,14 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import HOLDING, Booking, BookingStatus, Course, CourseStatus, Group, Person
-
-LONDON = ZoneInfo("Europe/London")
+from ..timezone import LONDON
 
 
 def release_moment(course: Course) -> datetime:

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -24,12 +23,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import emails
 from ..extensions import db
 from ..models import HOLDING, Booking, Course, CourseDay, CourseStatus, CourseType, User, Venue
+from ..timezone import LONDON
 from . import audit, bookings
 from .allocation import held_counts, is_released
 from .db import lock_course, transactional
 from .errors import NotAllowed, Problems
-
-LONDON = ZoneInfo("Europe/London")
 
 INTRODUCTORY_NAME = "Signs of Safety Two Day Introductory Training"
 INTRODUCTORY_SLUG = "introductory"

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from ..models import CourseDay
-from .allocation import LONDON
+from ..timezone import LONDON
 from .records import SOURCE_WORDS, PersonRecord, mark_words
 from .registers import RegisterLine
 from .reports import CompletionGroup, CourseAttendance, NoShow, Waiting

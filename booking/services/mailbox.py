@@ -24,7 +24,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -53,12 +52,12 @@ from ..models import (
     Person,
     User,
 )
+from ..timezone import LONDON
 from . import audit, bookings, links, people
 from .allocation import is_bookable
 from .db import transactional
 from .errors import NotAllowed, ValidationError
 
-LONDON = ZoneInfo("Europe/London")
 LINK_LIFETIME = timedelta(hours=24)
 #: Longest message text kept (the new text only; quoted messages are never stored).
 MAX_STORED_CHARS = 20_000

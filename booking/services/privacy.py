@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, delete, func, or_, select, update
 
@@ -32,11 +31,11 @@ from ..models import (
     TrainingCompletion,
     User,
 )
+from ..timezone import LONDON
 from . import audit
 from .db import transactional
 from .errors import NotAllowed, ValidationError
 
-LONDON = ZoneInfo("Europe/London")
 ERASED = "(removed when the person's details were erased)"
 #: Used links, and links that ran out, are deleted after this long (they hold an address).
 LINK_KEEP = timedelta(days=1)

@@ -36,8 +36,8 @@ from ..models import (
     TrainingCompletion,
     User,
 )
+from ..timezone import LONDON
 from . import audit
-from .allocation import LONDON
 from .db import transactional
 from .errors import NotAllowed, ValidationError
 from .people import classify_email

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
@@ -29,11 +28,10 @@ from ..models import (
     Person,
     User,
 )
+from ..timezone import LONDON
 from . import allocation, audit, bookings, people, records
 from .db import lock_course, transactional
 from .errors import NotAllowed, ValidationError
-
-LONDON = ZoneInfo("Europe/London")
 
 #: Stored in AttendanceChange for "left early" when the coordinator says the day does not count.
 LEFT_EARLY_UNCOUNTED = "left_early_uncounted"

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -34,10 +33,10 @@ from ..models import (
     CourseStatus,
     OutboxMessage,
 )
+from ..timezone import LONDON
 from . import records
 from .db import transactional
 
-LONDON = ZoneInfo("Europe/London")
 REMINDER_DAYS = (7, 1)
 AFTER_COURSE_WINDOW = timedelta(days=30)
 

@@ -31,8 +31,9 @@ from ..models import (
     Person,
     TrainingCompletion,
 )
+from ..timezone import LONDON
 from . import allocation
-from .allocation import LONDON, Availability
+from .allocation import Availability
 from .records import counts
 
 AT_RISK_DAYS = 21
