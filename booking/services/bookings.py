@@ -17,7 +17,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, String, and_, case, cast, exists, or_, select, update
+from sqlalchemy import (
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    inspect,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, contains_eager
 
@@ -95,6 +108,8 @@ class FillResult:
     course_id: int
     expired: list[Booking] = field(default_factory=list)
     offered: list[Booking] = field(default_factory=list)
+    #: Places held and free once the offers above were made (None if the course is closed).
+    availability: allocation.Availability | None = None
 
     def __bool__(self) -> bool:
         return bool(self.expired or self.offered)
@@ -105,33 +120,36 @@ class FillResult:
 # --------------------------------------------------------------------------------------------
 
 
-def _has_completed_clause():
+def _has_completed_clause(booking=Booking):
     """True for a booking whose person already completed that booking's course type."""
     return exists().where(
-        TrainingCompletion.person_id == Booking.person_id,
-        TrainingCompletion.course_type_id == Booking.course_type_id,
+        TrainingCompletion.person_id == booking.person_id,
+        TrainingCompletion.course_type_id == booking.course_type_id,
+    )
+
+
+def _waitlist_key(booking=Booking, person=Person) -> tuple:
+    """Rule 4's sort key for a waiting booking: the coordinator's `queue_priority` first (set
+    ones, lowest first), then council staff before partners, then people without a completion
+    of this course type before those with one, then when they asked, then booking id so the
+    order is total. `booking` and `person` may be aliases, to compare two bookings."""
+    return (
+        case((booking.queue_priority.is_(None), 1), else_=0),
+        func.coalesce(booking.queue_priority, 0),
+        case((person.group == Group.STAFF, 0), else_=1),
+        case((_has_completed_clause(booking), 1), else_=0),
+        booking.requested_at,
+        booking.id,
     )
 
 
 def ordered_waitlist(course: Course) -> Select:
-    """The course's waitlist in offer order: coordinator priority, staff, not yet trained, time.
-
-    Rule 4, with the coordinator's `queue_priority` first (set ones, lowest first), then
-    council staff before partners, then people without a completion of this course type
-    before those with one, then when they asked, then booking id so the order is total.
-    """
+    """The course's waitlist in offer order (rule 4, see `_waitlist_key`)."""
     return (
         select(Booking)
         .join(Person, Person.id == Booking.person_id)
         .where(Booking.course_id == course.id, Booking.status == BookingStatus.WAITLISTED)
-        .order_by(
-            case((Booking.queue_priority.is_(None), 1), else_=0),
-            Booking.queue_priority,
-            case((Person.group == Group.STAFF, 0), else_=1),
-            case((_has_completed_clause(), 1), else_=0),
-            Booking.requested_at,
-            Booking.id,
-        )
+        .order_by(*_waitlist_key())
     )
 
 
@@ -141,11 +159,36 @@ def waitlist_positions(course: Course) -> dict[int, int]:
     return {booking_id: number for number, booking_id in enumerate(ids, start=1)}
 
 
-def waitlist_position(booking: Booking) -> int | None:
-    """Where this booking is in its course's waitlist (1 is next), or None if not waiting."""
+def waitlist_position(booking: Booking, *, completed: bool | None = None) -> int | None:
+    """Where this booking is in its course's waitlist (1 is next), or None if not waiting.
+
+    Counts the people whose sort key comes before this booking's, so a booking in a rush
+    gets one number back instead of reading and sorting the whole queue. `completed` is
+    whether this person has done the training, when the caller already knows.
+    """
     if booking.status != BookingStatus.WAITLISTED:
         return None
-    return waitlist_positions(booking.course).get(booking.id)
+    if completed is None:
+        completed = has_completed(booking.person, booking.course_type_id)
+    mine = (
+        1 if booking.queue_priority is None else 0,
+        booking.queue_priority or 0,
+        0 if booking.person.group == Group.STAFF else 1,
+        1 if completed else 0,
+        booking.requested_at,
+        booking.id,
+    )
+    ahead = (
+        select(func.count())
+        .select_from(Booking)
+        .join(Person, Person.id == Booking.person_id)
+        .where(
+            Booking.course_id == booking.course_id,
+            Booking.status == BookingStatus.WAITLISTED,
+            tuple_(*_waitlist_key()) < mine,
+        )
+    )
+    return db.session.scalar(ahead) + 1
 
 
 def has_completed(person: Person, course_type_id: int) -> bool:
@@ -246,10 +289,8 @@ def book_as_signed_in(
             "or sign out first.",
             field="email",
         )
-    _check_open(course, now)
-    person = people.find_or_create_person(
-        person.email, council_domains=council_domains, now=now, details=details
-    )
+    # book_place checks the course is open, under its lock.
+    person = people.update_details(person, details)
     return book_place(
         course, person, actor=SIGNED_IN, now=now, support_needs=details.get("support_needs", "")
     )
@@ -275,16 +316,17 @@ def book_place(
     course type is told to move instead. Someone who has completed the training only joins
     the waitlist (they may be offered a place once places are open to everyone).
     """
-    course = _lock(course.id)
-    existing = _active_on_course(person.id, course.id)
+    course = _lock(_key(course), with_details=True)
+    theirs = _live_bookings_of_type(person.id, course.course_type_id)
+    existing = next((b for b in theirs if b.course_id == course.id), None)
     if existing is not None:
         return existing
     _check_open(course, now)
-    _refuse_if_holding_elsewhere(person, course)
+    _refuse_if_holding_elsewhere(person, course, live=theirs)
 
-    _fill_locked(course, now)  # people already waiting come first
+    filled = _fill_locked(course, now)  # people already waiting come first
     completed = has_completed(person, course.course_type_id)
-    free = allocation.availability(course, now).free_for(person.group)
+    free = filled.availability.free_for(person.group)
     takes_place = free > 0 and not completed
     pause_for_tests()  # between the count and the write (the control test widens this gap)
 
@@ -306,12 +348,16 @@ def book_place(
         completed_before=completed,
     )
     if takes_place:
-        _withdraw_other_waits(booking, actor=actor, now=now)
+        waits = [b for b in theirs if b.status == BookingStatus.WAITLISTED]
+        _withdraw_other_waits(booking, actor=actor, now=now, waits=waits)
         emails.place_confirmed(booking, now=now)
     else:
-        _fill_locked(course, now)  # someone already trained may be offered a released place
+        if free > 0:  # they have done the training: a released place may be offered to them
+            _fill_locked(course, now)
         if booking.status == BookingStatus.WAITLISTED:
-            emails.waitlisted(booking, position=waitlist_position(booking), now=now)
+            emails.waitlisted(
+                booking, position=waitlist_position(booking, completed=completed), now=now
+            )
     return booking
 
 
@@ -470,7 +516,7 @@ def _fill_locked(course: Course, now: datetime) -> FillResult:
 
     if not allocation.is_bookable(course, now):
         return result  # no offers after the cut-off or on a course not taking bookings
-    availability = allocation.availability(course, now)
+    availability = result.availability = allocation.availability(course, now)
     groups = [group for group in Group if availability.free_for(group) > 0]
     if not groups:
         return result
@@ -529,6 +575,7 @@ def _fill_locked(course: Course, now: datetime) -> FillResult:
             availability = replace(availability, staff_held=availability.staff_held + 1)
         else:
             availability = replace(availability, partner_held=availability.partner_held + 1)
+        result.availability = availability
         audit.record(
             "booking.offered", booking, actor=SYSTEM, now=now, until=offer_ends.isoformat()
         )
@@ -1158,11 +1205,17 @@ def cancel_course(
 # --------------------------------------------------------------------------------------------
 
 
-def _lock(course_id: int) -> Course:
-    course = lock_course(course_id)
+def _lock(course_id: int, *, with_details: bool = False) -> Course:
+    course = lock_course(course_id, with_details=with_details)
     if course is None:
         raise NotFound("We could not find that course.")
     return course
+
+
+def _key(instance) -> int:
+    """The id of a loaded row without reading it again (after a rollback, say, reading
+    `course.id` would fetch the whole row only to lock it and fetch it once more)."""
+    return inspect(instance).identity[0]
 
 
 def _reload(booking: Booking) -> Booking:
@@ -1192,18 +1245,36 @@ def _active_on_course(person_id: int, course_id: int) -> Booking | None:
     )
 
 
-def _refuse_if_holding_elsewhere(
-    person: Person, course: Course, *, coordinator: bool = False, exclude: int | None = None
-) -> None:
-    """Rule 6: one place per course type. Point them at moving instead."""
-    query = select(Booking).where(
-        Booking.person_id == person.id,
-        Booking.course_type_id == course.course_type_id,
-        Booking.status.in_(HOLDING),
+def _live_bookings_of_type(person_id: int, course_type_id: int) -> list[Booking]:
+    """Everything the person holds or waits for on any date of this course type (one query)."""
+    return list(
+        db.session.scalars(
+            select(Booking)
+            .where(
+                Booking.person_id == person_id,
+                Booking.course_type_id == course_type_id,
+                Booking.status.in_(ACTIVE),
+            )
+            .order_by(Booking.id)
+        )
     )
-    if exclude is not None:
-        query = query.where(Booking.id != exclude)
-    held = db.session.scalars(query.limit(1)).first()
+
+
+def _refuse_if_holding_elsewhere(
+    person: Person,
+    course: Course,
+    *,
+    coordinator: bool = False,
+    exclude: int | None = None,
+    live: list[Booking] | None = None,
+) -> None:
+    """Rule 6: one place per course type. Point them at moving instead.
+
+    `live` is the person's bookings of this course type when the caller has just read them.
+    """
+    if live is None:
+        live = _live_bookings_of_type(person.id, course.course_type_id)
+    held = next((b for b in live if b.status in HOLDING and b.id != exclude), None)
     if held is None:
         return
     day = held.course.first_day.date
@@ -1287,16 +1358,19 @@ def _set(booking: Booking, **values) -> None:
     db.session.refresh(booking)
 
 
-def _withdraw_other_waits(booking: Booking, *, actor: User | str, now: datetime) -> None:
-    """Rule 6: once someone has a place, their waits on other dates of the training end."""
-    waits = db.session.scalars(
-        select(Booking).where(
-            Booking.person_id == booking.person_id,
-            Booking.course_type_id == booking.course_type_id,
-            Booking.status == BookingStatus.WAITLISTED,
-            Booking.id != booking.id,
-        )
-    ).all()
+def _withdraw_other_waits(
+    booking: Booking, *, actor: User | str, now: datetime, waits: list[Booking] | None = None
+) -> None:
+    """Rule 6: once someone has a place, their waits on other dates of the training end.
+
+    `waits` is those other waits when the caller read them under the same lock.
+    """
+    if waits is None:
+        waits = [
+            other
+            for other in _live_bookings_of_type(booking.person_id, booking.course_type_id)
+            if other.status == BookingStatus.WAITLISTED and other.id != booking.id
+        ]
     for wait in waits:
         if _transition(
             wait,

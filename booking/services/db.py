@@ -20,6 +20,7 @@ from typing import ParamSpec, TypeVar
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from .errors import TryAgain
@@ -125,18 +126,23 @@ def _has_pending_changes() -> bool:
     return bool(session.new or session.dirty or session.deleted)
 
 
-def lock_course(course_id: int):
+def lock_course(course_id: int, *, with_details: bool = False):
     """Load a course and hold its row lock until the transaction ends.
 
-    PostgreSQL: SELECT ... FOR UPDATE. SQLite: the transaction already began with
-    BEGIN IMMEDIATE, which is a lock on the whole database.
+    PostgreSQL: SELECT ... FOR UPDATE OF courses. SQLite: the transaction already began with
+    BEGIN IMMEDIATE, which is a lock on the whole database. `with_details` loads the course
+    type and venue in the same statement, for callers about to write emails.
     """
     from ..models import Course
 
     stmt = select(Course).where(Course.id == course_id).execution_options(populate_existing=True)
+    if with_details:
+        stmt = stmt.options(
+            joinedload(Course.course_type, innerjoin=True), joinedload(Course.venue, innerjoin=True)
+        )
     if lock_settings.enabled:
-        stmt = stmt.with_for_update()
-    return db.session.execute(stmt).scalar_one_or_none()
+        stmt = stmt.with_for_update(of=Course)
+    return db.session.execute(stmt).unique().scalar_one_or_none()
 
 
 def pause_for_tests() -> None:

@@ -66,9 +66,7 @@ def find_or_create_person(
     address = normalise_email(email)
     if "@" not in address:
         raise ValidationError("Enter an email address in the correct format.", field="email")
-    details = {k: (v or "").strip() for k, v in (details or {}).items() if k in PERSON_FIELDS}
-    if "line_manager_email" in details:
-        details["line_manager_email"] = normalise_email(details["line_manager_email"])
+    details = _cleaned(details)
 
     person = find_person(address)
     if person is None:
@@ -87,10 +85,24 @@ def find_or_create_person(
         else:
             audit.record("person.created", person, actor=actor, now=now, group=person.group.value)
             return person
+    return update_details(person, details)
+
+
+@transactional
+def update_details(person: Person, details: Mapping[str, str]) -> Person:
+    """Replace a known person's details with the ones given (empty ones keep the old value,
+    except the line manager's address, which can be cleared)."""
     if person.anonymised_at is not None:
         raise NotAllowed("We cannot book this address. Please contact the training team.")
-    _apply(person, details)
+    _apply(person, _cleaned(details))
     return person
+
+
+def _cleaned(details: Mapping[str, str] | None) -> dict[str, str]:
+    cleaned = {k: (v or "").strip() for k, v in (details or {}).items() if k in PERSON_FIELDS}
+    if "line_manager_email" in cleaned:
+        cleaned["line_manager_email"] = normalise_email(cleaned["line_manager_email"])
+    return cleaned
 
 
 def _apply(person: Person, details: Mapping[str, str]) -> None:

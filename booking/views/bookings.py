@@ -83,7 +83,6 @@ def _booking_or_404(token: str) -> Booking:
 def request_place(course_id: int):
     course = _public_course_or_404(course_id)
     now = clock.now()
-    bookings.refresh_course(course, now=now)  # so the figures shown are up to date
     form = BookingRequestForm(council_domains=_domains())
     error_list = None
     attendee = current_attendee()
@@ -106,6 +105,9 @@ def request_place(course_id: int):
         else:
             session[CHECK_EMAIL_KEY] = link.email
             return redirect(url_for(".check_email", course_id=course.id))
+    # Booking brings the course up to date under its lock; a page shown brings it up to
+    # date here, so the figures on it are right.
+    bookings.refresh_course(course, now=now)
     return render_template(
         "bookings/request.html",
         course=course,

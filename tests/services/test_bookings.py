@@ -267,6 +267,31 @@ def test_then_the_time_they_asked(db, make, clock, small):
     assert bookings.waitlist_position(later) == 2
 
 
+def test_each_position_matches_the_whole_queue_in_order(db, make, clock, small):
+    """waitlist_position counts the people ahead; it must agree with ordered_waitlist for a
+    queue that mixes every key: priorities, both groups, people trained before, equal times."""
+    coordinator = make.coordinator()
+    for _ in range(3):
+        book(make, small, RELEASED)
+    waiting = []
+    for n in range(12):
+        group = Group.PARTNER if n % 3 == 0 else Group.STAFF
+        person = make.person(group)
+        if n % 4 == 1:
+            complete(db, person, small)
+        asked = RELEASED + timedelta(minutes=n % 5)  # several ask at the same moment
+        waiting.append(bookings.book_place(small, person, actor="test", now=asked))
+    for number, booking in ((2, waiting[7]), (1, waiting[10]), (2, waiting[4])):
+        bookings.set_queue_priority(
+            booking, number, actor=coordinator, now=RELEASED, reason="Needed first."
+        )
+    in_order = db.session.scalars(bookings.ordered_waitlist(small)).all()
+    assert [b.status for b in in_order] == [W] * 12
+    assert [bookings.waitlist_position(b) for b in in_order] == list(range(1, 13))
+    assert in_order[0].id == waiting[10].id  # priority 1 leads
+    assert {in_order[1].id, in_order[2].id} == {waiting[4].id, waiting[7].id}
+
+
 def test_a_coordinator_priority_comes_before_every_other_key(db, make, clock, small):
     coordinator = make.coordinator()
     for _ in range(3):
