@@ -4,12 +4,16 @@ Every service function that writes is wrapped in `@transactional`. It commits on
 rolls back on any error, and retries a bounded number of times when the database reports
 contention (a busy SQLite file, a PostgreSQL deadlock or serialisation failure). When the
 retries run out it raises `TryAgain`, which the web layer shows as a plain "please try
-again" page. Nested calls join the outer transaction.
+again" page. Nested calls join the outer transaction. On SQLite, writers first queue on a
+file lock beside the database (see `_WriterQueue`), so each starts the moment the one
+before it ends.
 """
 
 from __future__ import annotations
 
 import contextvars
+import fcntl
+import os
 import random
 import sqlite3
 import time
@@ -96,6 +100,7 @@ def transactional(fn: Callable[P, R]) -> Callable[P, R]:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             depth_token = _depth.set(1)
             immediate_token = _sqlite_immediate.set(True)
+            writer_queue = _sqlite_writer_queue()
             try:
                 if is_sqlite() and db.session().in_transaction() and not _has_pending_changes():
                     # A read-only transaction cannot be upgraded safely: start a write one.
@@ -109,16 +114,53 @@ def transactional(fn: Callable[P, R]) -> Callable[P, R]:
                     raise
                 if attempt == MAX_ATTEMPTS:
                     raise TryAgain() from exc
-                time.sleep(random.uniform(0.01, 0.05) * attempt)  # noqa: S311 - jitter only
             except BaseException:
                 db.session.rollback()
                 raise
             finally:
+                writer_queue.close()
                 _sqlite_immediate.reset(immediate_token)
                 _depth.reset(depth_token)
+            # Back off with the writers' queue let go, so others write meanwhile.
+            time.sleep(random.uniform(0.01, 0.05) * attempt)  # noqa: S311 - jitter only
         raise AssertionError("unreachable")  # pragma: no cover
 
     return wrapper
+
+
+class _NoQueue:
+    def close(self) -> None:
+        pass
+
+
+class _WriterQueue:
+    """Take turns to write to a SQLite file, waiting in the kernel's queue for a file lock.
+
+    SQLite's own wait for its write lock sleeps and retries (1, 2, 5 ... up to 100 ms at a
+    time), so under a rush the lock sits free while writers sleep. A blocking `flock` on a
+    file beside the database wakes the next writer the moment the lock is let go; BEGIN
+    IMMEDIATE then finds the database free. The lock goes with the process if it dies.
+    """
+
+    def __init__(self, path: str):
+        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+        except BaseException:
+            os.close(self._fd)
+            raise
+
+    def close(self) -> None:
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        os.close(self._fd)
+
+
+def _sqlite_writer_queue() -> _WriterQueue | _NoQueue:
+    bind = db.session.get_bind()
+    database = bind.url.database if bind.dialect.name == "sqlite" else None
+    if not database or database == ":memory:" or not lock_settings.enabled:
+        return _NoQueue()
+    return _WriterQueue(f"{database}.writers")
 
 
 def _has_pending_changes() -> bool:

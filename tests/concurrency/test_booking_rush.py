@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import event, func, select
 
 from booking.extensions import db
 from booking.models import AuditEvent, Booking, BookingStatus, Course, Group, Person
@@ -106,6 +107,30 @@ def test_without_the_lock_the_same_rush_does_overbook(db, make, worker_app):
         assert outcome.errors, "expected writers on stale snapshots to fail and run out of retries"
         assert all(isinstance(error, TryAgain) for error in outcome.errors), outcome.errors
         assert sum(counts.values()) + len(outcome.errors) == 200
+
+
+def _sqlite_never_waits(dbapi_connection, _record):
+    dbapi_connection.execute("PRAGMA busy_timeout=0")
+
+
+@pytest.mark.skipif(on_postgres(), reason="SQLite's file lock only")
+def test_sqlite_writers_take_turns_in_a_queue_not_by_retrying(db, make, worker_app):
+    """Writers wait in a queue (a file lock) before BEGIN IMMEDIATE, so with SQLite told not
+    to wait at all for its own lock, sixty bookings at once still all go through first time.
+    Without the queue, most would find the database locked and be retried or refused."""
+    course = make.course(total_places=20, partner_places=4)
+    person_ids = _people(make, staff=45, partners=15)
+    app = worker_app()
+    with app.app_context():
+        event.listen(db.engine, "connect", _sqlite_never_waits)
+
+    outcome = run_at_once(app, [_book(course.id, pid) for pid in person_ids])
+
+    assert outcome.errors == []
+    assert len({booking_id for booking_id, _status in outcome.results}) == 60
+    counts = _statuses(course.id)
+    assert counts[(Group.STAFF, BookingStatus.CONFIRMED)] == 16
+    assert counts[(Group.PARTNER, BookingStatus.CONFIRMED)] == 4
 
 
 def test_a_double_click_from_many_threads_makes_one_booking(db, make, worker_app):
