@@ -548,16 +548,19 @@ def booking_calendar(booking: Booking, *, now: datetime | None = None) -> bytes:
 def _mailbox_copy(original: OutboxMessage, booking: Booking, *, now: datetime) -> OutboxMessage:
     """A separate copy of a message to one person, sent to the training mailbox."""
     # The person's own links must not sit in a shared mailbox: point them at the
-    # coordinators' area instead.
-    personal_link = re.compile(re.escape(_manage_url(booking)) + r"[^\s\"'<>]*")
+    # coordinators' area instead. (The pattern is the same for every booking, so `re`
+    # compiles it once and keeps it.)
+    personal_link = re.escape(f"{_site_url()}/b/") + r"[^\s\"'<>]*"
     coordinators = f"{_site_url()}/coordinator"
     context = {
         "person": booking.person,
         "booking": booking,
         "course": booking.course,
-        "original_text": personal_link.sub(coordinators, original.text_body),
+        "original_text": re.sub(personal_link, coordinators, original.text_body),
         # Already rendered by our own autoescaping templates, so safe to include as it is.
-        "original_html": Markup(personal_link.sub(coordinators, original.html_body)),  # noqa: S704
+        "original_html": Markup(  # noqa: S704
+            re.sub(personal_link, coordinators, original.html_body)
+        ),
     }
     text, html = render(MAILBOX_COPY, **context)
     return queue(
