@@ -295,7 +295,11 @@ def make_app(url: str, env: dict[str, str], **overrides):
         "WTF_CSRF_ENABLED": False,
     }
     settings.update(overrides)
-    return create_app("development", **settings)
+    app = create_app("development", **settings)
+    from booking.memory import freeze_startup_objects
+
+    freeze_startup_objects()  # as wsgi.py does in every gunicorn worker
+    return app
 
 
 def dispose(app) -> None:

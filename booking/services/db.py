@@ -173,14 +173,16 @@ def lock_course(course_id: int, *, with_details: bool = False):
 
     PostgreSQL: SELECT ... FOR UPDATE OF courses. SQLite: the transaction already began with
     BEGIN IMMEDIATE, which is a lock on the whole database. `with_details` loads the course
-    type and venue in the same statement, for callers about to write emails.
+    type, venue and days in the same statement, for callers about to write emails.
     """
     from ..models import Course
 
     stmt = select(Course).where(Course.id == course_id).execution_options(populate_existing=True)
     if with_details:
         stmt = stmt.options(
-            joinedload(Course.course_type, innerjoin=True), joinedload(Course.venue, innerjoin=True)
+            joinedload(Course.course_type, innerjoin=True),
+            joinedload(Course.venue, innerjoin=True),
+            joinedload(Course.days),
         )
     if lock_settings.enabled:
         stmt = stmt.with_for_update(of=Course)
