@@ -24,6 +24,33 @@ def test_unknown_address_is_a_plain_404(client):
     assert b"Page not found" in response.data
 
 
+def test_every_number_in_an_address_is_checked_as_a_database_id(app):
+    """A plain `<int:...>` lets numbers too big for the database through, which fail with a
+    500 on SQLite: every route takes ids through the `id` converter instead."""
+    from werkzeug.routing import IntegerConverter
+
+    from booking.web import RowIdConverter
+
+    plain = [
+        f"{rule.rule} ({name})"
+        for rule in app.url_map.iter_rules()
+        for name, converter in rule._converters.items()
+        if isinstance(converter, IntegerConverter) and not isinstance(converter, RowIdConverter)
+    ]
+    assert plain == []
+
+
+def test_a_number_too_big_for_the_database_is_not_found(client, make, sign_in_coordinator):
+    sign_in_coordinator(make.coordinator())
+    for address in (
+        "/coordinator/registers/days/99999999999999999999",
+        "/coordinator/reports/people/99999999999999999999",
+        "/coordinator/privacy/people/99999999999999999999",
+        "/coordinator/mailbox/99999999999999999999",
+    ):
+        assert client.get(address).status_code == 404, address
+
+
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):

@@ -63,7 +63,7 @@ def index():
     )
 
 
-@bp.route("/<int:booking_id>/support-needs", methods=["GET", "POST"])
+@bp.route("/<id:booking_id>/support-needs", methods=["GET", "POST"])
 @attendee_required
 def support_needs(booking_id: int):
     booking = _own_booking(booking_id)

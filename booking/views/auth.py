@@ -256,7 +256,7 @@ _ACCOUNT_ACTIONS = {
 }
 
 
-@bp.post("/coordinator/accounts/<int:user_id>/<any(disable, enable, 'reset-app'):action>")
+@bp.post("/coordinator/accounts/<id:user_id>/<any(disable, enable, 'reset-app'):action>")
 @auth.administrator_required
 def change_account(user_id: int, action: str):
     user = db.get_or_404(User, user_id)

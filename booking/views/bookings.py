@@ -38,8 +38,6 @@ from ..services.errors import BookingError, LinkInvalid, TryAgain
 
 bp = Blueprint("bookings", __name__)
 
-#: A whole number a database id can be; anything bigger is a 404, not a database error.
-ID = "int(min=1, max=2147483647)"
 
 CHECK_EMAIL_KEY = "booking_request_email"
 
@@ -78,7 +76,7 @@ def _booking_or_404(token: str) -> Booking:
 # ------------------------------------------------------------------------------- asking for a place
 
 
-@bp.route(f"/courses/<{ID}:course_id>/book", methods=["GET", "POST"])
+@bp.route("/courses/<id:course_id>/book", methods=["GET", "POST"])
 @limit_booking
 def request_place(course_id: int):
     course = _public_course_or_404(course_id)
@@ -118,7 +116,7 @@ def request_place(course_id: int):
     )
 
 
-@bp.get(f"/courses/<{ID}:course_id>/book/check-your-email")
+@bp.get("/courses/<id:course_id>/book/check-your-email")
 def check_email(course_id: int):
     course = _public_course_or_404(course_id)
     return render_template(
@@ -290,7 +288,7 @@ def _course_label(course: Course) -> str:
 # ------------------------------------------------------------------------------- coordinators
 
 
-@bp.get(f"/coordinator/courses/<{ID}:course_id>/bookings")
+@bp.get("/coordinator/courses/<id:course_id>/bookings")
 @coordinator_required
 def coordinator_people(course_id: int):
     course = db.get_or_404(Course, course_id)
@@ -314,7 +312,7 @@ def _people_page(course: Course, add_form: CoordinatorAddForm, error_list=None, 
     )
 
 
-@bp.post(f"/coordinator/courses/<{ID}:course_id>/bookings/add")
+@bp.post("/coordinator/courses/<id:course_id>/bookings/add")
 @coordinator_required
 def coordinator_add(course_id: int):
     course = db.get_or_404(Course, course_id)
@@ -339,7 +337,7 @@ def coordinator_add(course_id: int):
     return redirect(url_for(".coordinator_people", course_id=course.id))
 
 
-@bp.get(f"/coordinator/bookings/<{ID}:booking_id>")
+@bp.get("/coordinator/bookings/<id:booking_id>")
 @coordinator_required
 def coordinator_booking(booking_id: int):
     booking = db.get_or_404(Booking, booking_id)
@@ -388,7 +386,7 @@ _COORDINATOR_ACTIONS = {
 
 
 @bp.post(
-    f"/coordinator/bookings/<{ID}:booking_id>/<any(cancel, promote, move, priority, group):action>"
+    "/coordinator/bookings/<id:booking_id>/<any(cancel, promote, move, priority, group):action>"
 )
 @coordinator_required
 def coordinator_action(booking_id: int, action: str):

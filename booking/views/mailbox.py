@@ -22,14 +22,14 @@ def index():
     return render_template("mailbox/index.html", messages=mailbox.triage_messages())
 
 
-@bp.get("/<int:message_id>")
+@bp.get("/<id:message_id>")
 @coordinator_required
 def show(message_id: int):
     message = db.get_or_404(InboundMessage, message_id)
     return _show(message, book_form=_book_form(message))
 
 
-@bp.post("/<int:message_id>/book")
+@bp.post("/<id:message_id>/book")
 @coordinator_required
 def book(message_id: int):
     message = db.get_or_404(InboundMessage, message_id)
@@ -47,7 +47,7 @@ def book(message_id: int):
     )
 
 
-@bp.post("/<int:message_id>/reply-with-calendar")
+@bp.post("/<id:message_id>/reply-with-calendar")
 @coordinator_required
 def reply_with_calendar(message_id: int):
     message = db.get_or_404(InboundMessage, message_id)
@@ -62,7 +62,7 @@ def reply_with_calendar(message_id: int):
     )
 
 
-@bp.post("/<int:message_id>/close")
+@bp.post("/<id:message_id>/close")
 @coordinator_required
 def close(message_id: int):
     message = db.get_or_404(InboundMessage, message_id)

@@ -24,7 +24,7 @@ def failed():
     return render_template("outbox/failed.html", messages=outbox.failed_messages())
 
 
-@bp.post("/<int:message_id>/retry")
+@bp.post("/<id:message_id>/retry")
 @coordinator_required
 def retry(message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)

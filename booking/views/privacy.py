@@ -43,14 +43,14 @@ def _export(person_id: int, form: str) -> tuple[Person, dict]:
     return person, data
 
 
-@bp.get("/privacy/people/<int:person_id>")
+@bp.get("/privacy/people/<id:person_id>")
 @coordinator_required
 def person(person_id: int):
     person, data = _export(person_id, "page")
     return render_template("privacy/person.html", person=person, data=data)
 
 
-@bp.get("/privacy/people/<int:person_id>/export.json")
+@bp.get("/privacy/people/<id:person_id>/export.json")
 @coordinator_required
 def export_json(person_id: int):
     person, data = _export(person_id, "JSON file")
@@ -61,7 +61,7 @@ def export_json(person_id: int):
     )
 
 
-@bp.route("/privacy/people/<int:person_id>/erase", methods=["GET", "POST"])
+@bp.route("/privacy/people/<id:person_id>/erase", methods=["GET", "POST"])
 @coordinator_required
 def erase(person_id: int):
     person = db.get_or_404(Person, person_id)

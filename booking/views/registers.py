@@ -54,13 +54,13 @@ def index():
     return render_template("registers/index.html", days=registers.course_days_around(clock.now()))
 
 
-@bp.get("/days/<int:day_id>")
+@bp.get("/days/<id:day_id>")
 @coordinator_required
 def register(day_id: int):
     return _register_page(_day_or_404(day_id))
 
 
-@bp.post("/days/<int:day_id>/people/<int:booking_id>")
+@bp.post("/days/<id:day_id>/people/<id:booking_id>")
 @coordinator_required
 def save_mark(day_id: int, booking_id: int):
     day = _day_or_404(day_id)
@@ -84,7 +84,7 @@ def save_mark(day_id: int, booking_id: int):
     )
 
 
-@bp.route("/days/<int:day_id>/walk-in", methods=["GET", "POST"])
+@bp.route("/days/<id:day_id>/walk-in", methods=["GET", "POST"])
 @coordinator_required
 def walk_in(day_id: int):
     day = _day_or_404(day_id)
@@ -120,7 +120,7 @@ def walk_in(day_id: int):
                            error_list=error_list), 400 if error_list or form.errors else 200  # fmt: skip
 
 
-@bp.get("/days/<int:day_id>/sign-in-sheet")
+@bp.get("/days/<id:day_id>/sign-in-sheet")
 @coordinator_required
 def sign_in_sheet(day_id: int):
     day = _day_or_404(day_id)
@@ -132,7 +132,7 @@ def sign_in_sheet(day_id: int):
     )
 
 
-@bp.get("/days/<int:day_id>/history")
+@bp.get("/days/<id:day_id>/history")
 @coordinator_required
 def history(day_id: int):
     day = _day_or_404(day_id)
@@ -141,7 +141,7 @@ def history(day_id: int):
     )
 
 
-@bp.get("/days/<int:day_id>/register.csv")
+@bp.get("/days/<id:day_id>/register.csv")
 @coordinator_required
 def register_csv(day_id: int):
     day = _day_or_404(day_id)
@@ -149,7 +149,7 @@ def register_csv(day_id: int):
     return csv_download(data, f"register-{day.date.isoformat()}-day-{day.day_number}.csv")
 
 
-@bp.get("/bookings/<int:booking_id>/support-needs")
+@bp.get("/bookings/<id:booking_id>/support-needs")
 @coordinator_required
 def support_needs(booking_id: int):
     booking = db.get_or_404(Booking, booking_id)

@@ -106,8 +106,8 @@ def people():
     )
 
 
-@bp.get("/people/<int:person_id>")
-@bp.get("/people/<int:person_id>/record.csv", endpoint="person_csv")
+@bp.get("/people/<id:person_id>")
+@bp.get("/people/<id:person_id>/record.csv", endpoint="person_csv")
 @coordinator_required
 def person(person_id: int):
     record = records.person_record(db.get_or_404(Person, person_id))
@@ -119,7 +119,7 @@ def person(person_id: int):
     )  # fmt: skip
 
 
-@bp.route("/people/<int:person_id>/completed-elsewhere", methods=["GET", "POST"])
+@bp.route("/people/<id:person_id>/completed-elsewhere", methods=["GET", "POST"])
 @coordinator_required
 def completed_elsewhere(person_id: int):
     person = db.get_or_404(Person, person_id)
