@@ -98,9 +98,9 @@ def transactional(fn: Callable[P, R]) -> Callable[P, R]:
         if _depth.get():
             return fn(*args, **kwargs)
         for attempt in range(1, MAX_ATTEMPTS + 1):
+            writer_queue = _sqlite_writer_queue()  # first: if this fails, nothing is set yet
             depth_token = _depth.set(1)
             immediate_token = _sqlite_immediate.set(True)
-            writer_queue = _sqlite_writer_queue()
             try:
                 if is_sqlite() and db.session().in_transaction() and not _has_pending_changes():
                     # A read-only transaction cannot be upgraded safely: start a write one.
