@@ -42,6 +42,7 @@ from ..mail_understanding import CourseSummary, Intent, Understanding, understan
 from ..models import (
     ACTIVE,
     Booking,
+    BookingStatus,
     Course,
     CourseDay,
     CourseStatus,
@@ -56,7 +57,7 @@ from ..timezone import LONDON
 from . import audit, bookings, links, people
 from .allocation import is_bookable
 from .db import transactional
-from .errors import NotAllowed, ValidationError
+from .errors import BookingError, NotAllowed, ValidationError
 
 LINK_LIFETIME = timedelta(hours=24)
 #: Longest message text kept (the new text only; quoted messages are never stored).
@@ -255,19 +256,27 @@ def _request(
     )
     record["dmarc_pass"] = trusted
     if trusted:
-        booking = _book_now(
-            course,
-            email=parsed.sender,
-            name=record["name"],
-            support_needs=understanding.support_needs,
-            actor=ACTOR_EMAIL_DMARC,
-            now=now,
-            config=config,
+        try:
+            booking = _book_now(
+                course,
+                email=parsed.sender,
+                name=record["name"],
+                support_needs=understanding.support_needs,
+                actor=ACTOR_EMAIL_DMARC,
+                now=now,
+                config=config,
+            )
+        except BookingError as refusal:
+            # A place on another date, say: a person should look, and the message must be
+            # kept (raising here would undo it and the mail server would deliver it again).
+            record["actions"].append(f"Could not book at once: {refusal.message}")
+            return _triage(inbound, record, now=now, config=config)
+        inbound.booking_id = booking.id
+        done = "Booked" if booking.status == BookingStatus.CONFIRMED else "Put on the waitlist"
+        record["actions"].append(
+            f"{done} at once: their email provider confirmed the message came from their address."
         )
-        if booking is not None:
-            inbound.booking_id = booking.id
-            record["actions"].append("Booked at once: the sender's mail server passed DMARC.")
-            return InboundOutcome.BOOKED
+        return InboundOutcome.BOOKED
 
     if not _may_reply(inbound, now=now, config=config):
         record["actions"].append("No link sent: too many replies to this sender recently.")
@@ -408,7 +417,7 @@ def _book_now(
     actor: User | str,
     now: datetime,
     config: MailboxConfig,
-) -> Booking | None:
+) -> Booking:
     """Book at once through the website's rules (DMARC pass, or a coordinator's choice)."""
     person = _person_for(email, name, now=now, actor=actor, config=config)
     return bookings.book_place(course, person, actor=actor, now=now, support_needs=support_needs)
@@ -565,8 +574,7 @@ def book_from_triage(
     now: datetime,
     config: MailboxConfig,
 ) -> InboundMessage:
-    """A coordinator books the sender onto `course` (or, until the booking rules land,
-    sends them the confirm link for it)."""
+    """A coordinator books the sender onto `course` through the booking rules."""
     message = _lock_open(message)
     if not message.sender:
         raise NotAllowed("We do not have an email address for this sender.")
@@ -585,23 +593,9 @@ def book_from_triage(
         config=config,
     )
     message.course_id = course.id
-    if booking is not None:
-        message.booking_id = booking.id
-        message.outcome = InboundOutcome.BOOKED
-        record["actions"] = [*record["actions"], "A coordinator booked the place."]
-    else:
-        _send_booking_link(
-            message,
-            course,
-            email=message.sender,
-            name=name,
-            support_needs="",
-            now=now,
-            config=config,
-        )
-        message.acknowledged_at = now
-        message.outcome = InboundOutcome.BOOKING_LINK_SENT
-        record["actions"] = [*record["actions"], "A coordinator sent a link to confirm the place."]
+    message.booking_id = booking.id
+    message.outcome = InboundOutcome.BOOKED
+    record["actions"] = [*record["actions"], "A coordinator booked the place."]
     message.closed_by_id = actor.id
     message.understanding = record
     audit.record("mailbox.booked_from_message", message, actor=actor, now=now, course_id=course.id)

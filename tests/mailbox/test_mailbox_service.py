@@ -246,6 +246,31 @@ def test_dmarc_pass_books_at_once_through_the_booking_rules(courses, config, clo
     assert _count(EmailLink) == 0
 
 
+def test_dmarc_pass_from_someone_with_a_place_on_another_date_is_kept_for_a_coordinator(
+    courses, config, clock, make
+):
+    """The booking rules refuse a second place; the message is still stored (so the mail
+    server does not deliver it again and again) and left for a person to answer."""
+    from booking.models import Group
+    from booking.services import bookings
+
+    person = make.person(Group.STAFF, email="jo.bloggs@cumberland.gov.uk")
+    held = bookings.book_place(courses["kendal_march"], person, actor="test", now=clock())
+    trusted = replace(config, trusted_authserv_id="mx.cumbria.gov.uk")
+
+    message = ingest(message_bytes("outlook_request.eml"), now=clock(), config=trusted).message
+
+    assert message.id is not None
+    assert message.outcome == InboundOutcome.TRIAGE
+    assert message.booking_id is None
+    assert any(
+        action.startswith("Could not book at once: You already have a place")
+        for action in message.understanding["actions"]
+    )
+    assert db.session.scalar(select(func.count()).select_from(InboundMessage)) == 1
+    assert [b.id for b in person.bookings if b.course_id != held.course_id] == []
+
+
 def test_a_forward_keeps_the_forwarded_text_for_the_coordinator_but_does_not_act_on_it(
     courses, config, clock
 ):
