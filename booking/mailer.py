@@ -215,10 +215,10 @@ class SmtpConnection:
             raise TemporaryFailure(reason) from exc
         except flask_mail.BadHeaderError as exc:
             raise PermanentFailure("The message has a line break in a header.") from exc
-        except (smtplib.SMTPSenderRefused, smtplib.SMTPServerDisconnected, OSError) as exc:
+        except OSError as exc:
+            # Every other smtplib error is an OSError too (the sender refused, a dropped
+            # connection, an unexpected reply): stop this batch and try it all later.
             raise ConnectionFailure(_connection_reason(exc)) from exc
-        except smtplib.SMTPResponseException as exc:
-            raise TemporaryFailure(f"The mail server said no (code {exc.smtp_code}).") from exc
 
 
 def _connection_reason(exc: BaseException) -> str:
