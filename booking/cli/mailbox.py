@@ -10,6 +10,7 @@ server keeps the message and tries again later. Bad mail never makes the command
 from __future__ import annotations
 
 import sys
+import traceback
 
 import click
 from flask import Flask, current_app
@@ -31,6 +32,14 @@ mailbox_cli = AppGroup("mailbox", help="Read the training mailbox.")
 def register(app: Flask) -> None:
     """Add this area's commands to the flask command line."""
     app.cli.add_command(mailbox_cli)
+
+
+def _log_fault(what: str) -> None:
+    """Log where handling a message failed, not what the error said: its text can quote the
+    message (an address, a name, words from the body)."""
+    _kind, error, trace = sys.exc_info()
+    frames = "".join(traceback.format_tb(trace))
+    current_app.logger.error("%s (%s).\n%s", what, type(error).__name__, frames)
 
 
 def _describe(result: IngestResult) -> str:
@@ -56,7 +65,7 @@ def ingest_command() -> None:
     except Exception:
         # A fault of ours, not of the message: keep the mail at the server and retry later.
         db.session.rollback()
-        current_app.logger.exception("Could not handle an incoming message")
+        _log_fault("Could not handle an incoming message")
         click.echo("Could not handle the message; try again later.", err=True)
         sys.exit(EX_TEMPFAIL)
     click.echo(_describe(result))
@@ -98,7 +107,7 @@ def poll_command(starttls: bool) -> None:
             raise  # the database is down: stop, every message would fail the same way
         except Exception as exc:
             db.session.rollback()
-            current_app.logger.exception("Could not handle a message from the mailbox")
+            _log_fault("Could not handle a message from the mailbox")
             raise SkipMessage() from exc
         return "duplicate" if result.duplicate else result.message.outcome.value
 

@@ -76,3 +76,23 @@ def test_when_the_database_is_down_the_mail_server_is_told_to_retry(tmp_path):
     )
     assert done.returncode == 75, done.stderr.decode()
     assert b"try again later" in done.stderr
+
+
+def test_a_fault_while_handling_a_message_is_logged_without_what_it_said(
+    runner, courses, clock, monkeypatch, caplog
+):
+    """The error's text can quote the message, so only where it failed is logged."""
+    import booking.cli.mailbox as cli
+
+    def fails(raw, **_kwargs):
+        sender = raw.split(b"From: ", 1)[1].split(b"\r\n", 1)[0].decode()
+        raise RuntimeError(f"could not read {sender}")
+
+    monkeypatch.setattr(cli, "ingest", fails)  # a fault of ours, which the real code has not got
+    result = runner.invoke(args=["mailbox", "ingest"], input=message_bytes("outlook_request.eml"))
+
+    assert result.exit_code == 75
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "Could not handle an incoming message (RuntimeError)." in logged
+    assert "in fails" in logged  # where it happened is kept
+    assert "jo.bloggs" not in logged.lower()
