@@ -315,3 +315,19 @@ def test_a_nul_character_is_a_bad_request_not_a_server_error(signed_in, make, co
     assert response.status_code == 400
     assert count_courses(db) == 0
     assert signed_in.get("/courses", query_string={"q": "\x00"}).status_code == 400
+
+
+def test_a_course_page_leads_to_its_people_and_its_registers(signed_in, make):
+    """Everything about one course is reachable from its page, without typing addresses."""
+    course = make.course()
+    page = signed_in.get(f"/coordinator/courses/{course.id}").text
+    people = f'href="/coordinator/courses/{course.id}/bookings"'
+    assert people in page
+    for day in course.days:
+        assert f'href="/coordinator/registers/days/{day.id}"' in page
+    assert signed_in.get(f"/coordinator/courses/{course.id}/bookings").status_code == 200
+
+
+def test_the_coordinators_menu_leads_to_personal_data_requests(signed_in):
+    page = signed_in.get("/coordinator").text
+    assert 'href="/coordinator/privacy">Personal data</a>' in page
