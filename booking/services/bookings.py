@@ -1183,16 +1183,23 @@ def cancel_course(
         raise NotAllowed("Please say why the course is cancelled.")
     course.status = CourseStatus.CANCELLED
     course.cancelled_reason = reason.strip()
-    affected = list(
-        db.session.scalars(
-            select(Booking).where(Booking.course_id == course.id, Booking.status.in_(ACTIVE))
+    live = db.session.scalars(
+        select(Booking).where(Booking.course_id == course.id, Booking.status.in_(ACTIVE))
+    ).all()
+    # Through _transition, like every status change: a wait ended a moment ago under another
+    # course's lock (its person took a place there) stays ended and is not told twice.
+    affected = [
+        booking
+        for booking in live
+        if _transition(
+            booking,
+            BookingStatus.CANCELLED,
+            allowed_from=ACTIVE,
+            now=now,
+            ended_at=now,
+            reason="The course was cancelled.",
         )
-    )
-    for booking in affected:
-        booking.status = BookingStatus.CANCELLED
-        booking.ended_at = now
-        booking.reason = "The course was cancelled."
-        booking.invite_sequence += 1
+    ]
     audit.record(
         "course.cancelled", course, actor=actor, now=now, reason=reason, bookings=len(affected)
     )

@@ -596,6 +596,23 @@ def test_a_cancelled_course_cancels_every_booking_and_offer(db, make, clock, sma
         book(make, small, clock())
 
 
+def test_a_cancelled_course_cancels_invitations_only_for_people_who_had_them(
+    db, make, clock, small
+):
+    holder = book(make, small, clock())
+    for _ in range(2):
+        book(make, small, clock())
+    waiting = book(make, small, clock())
+    assert waiting.status == W
+    bookings.cancel_course(small, actor=make.coordinator(), now=clock(), reason="Snow")
+
+    cancelled_for = {row.booking_id for row in sent(db, "calendar_cancel")}
+    assert holder.id in cancelled_for
+    assert waiting.id not in cancelled_for
+    assert fresh(db, waiting).invite_sequence == 0
+    assert fresh(db, holder).invite_sequence == 2  # invited, then cancelled: one step each
+
+
 # ---------------------------------------------------------------------------- rule 8
 
 
