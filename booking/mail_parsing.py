@@ -369,6 +369,15 @@ def _fingerprint(message_id: str, sender: str, date_header: str, body: str) -> s
 # --- bodies --------------------------------------------------------------------------------
 
 
+def _own_parts(msg: Message):
+    """The message and its parts, like Message.walk(), but not inside an attached email
+    (message/rfc822): its text, bounce report or calendar reply is not the sender's."""
+    yield msg
+    if msg.is_multipart() and _content_type(msg) != "message/rfc822":
+        for part in msg.get_payload():
+            yield from _own_parts(part)
+
+
 class _Body:
     """Walks the MIME tree: keeps the first text part people read, skips attachments, and
     notes any calendar reply or delivery report it passes."""
@@ -384,8 +393,8 @@ class _Body:
 
     def read(self, msg: Message) -> None:
         try:
-            parts = list(msg.walk())
-        except Exception:  # pragma: no cover - walk() is lenient; a last resort
+            parts = list(_own_parts(msg))
+        except Exception:  # pragma: no cover - a last resort for a damaged structure
             self.problems.append("The message's structure was damaged; we read what we could.")
             parts = [msg]
         for part in parts[:200]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from email.message import EmailMessage
+
 import pytest
 
 from booking.mail_parsing import (
@@ -238,3 +240,49 @@ def test_a_dmarc_pass_hidden_in_a_comment_does_not_count():
 def test_authentication_results_are_collected_from_the_message():
     parsed = parse_message(message_bytes("outlook_request.eml"))
     assert parsed.authentication_results[0].startswith("mx.cumbria.gov.uk;")
+
+
+def _with_attached_email(own: EmailMessage, attached: EmailMessage) -> bytes:
+    own.add_attachment(attached)  # message/rfc822
+    return own.as_bytes()
+
+
+def _bounce() -> EmailMessage:
+    bounce = EmailMessage()
+    bounce["From"] = "MAILER-DAEMON@nhs.net"
+    bounce["Subject"] = "Undeliverable"
+    bounce.set_content("Your message could not be delivered.")
+    bounce.add_attachment(
+        "Final-Recipient: rfc822; someone@nhs.net\nAction: failed\n",
+        subtype="delivery-status",
+    )
+    bounce.set_param("report-type", "delivery-status")
+    bounce.replace_header(
+        "Content-Type", bounce["Content-Type"].replace("multipart/mixed", "multipart/report")
+    )
+    return bounce
+
+
+def test_an_attached_bounce_does_not_make_a_persons_message_a_bounce():
+    own = EmailMessage()
+    own["From"] = "Jo <jo@cumberland.gov.uk>"
+    own["Subject"] = "Training"
+    own["Message-ID"] = "<m1@x>"
+    own.set_content("Please book me on the March course; my last email bounced, see below.")
+    parsed = parse_message(_with_attached_email(own, _bounce()))
+    assert parsed.kind == MessageKind.FROM_A_PERSON
+    assert parsed.new_text.startswith("Please book me on the March course")
+
+
+def test_the_text_of_an_attached_email_is_never_taken_for_the_senders_own():
+    own = EmailMessage()
+    own["From"] = "Jo <jo@cumberland.gov.uk>"
+    own["Subject"] = "Training"
+    own["Message-ID"] = "<m2@x>"
+    own.add_alternative("<p>Please book me on the Kendal course.</p>", subtype="html")
+    forwarded = EmailMessage()
+    forwarded["From"] = "someone.else@nhs.net"
+    forwarded.set_content("Words somebody else wrote.")
+    parsed = parse_message(_with_attached_email(own, forwarded))
+    assert "Please book me on the Kendal course." in parsed.new_text
+    assert "somebody else" not in parsed.new_text
