@@ -340,15 +340,14 @@ def coordinator_add(course_id: int):
 @bp.get("/coordinator/bookings/<id:booking_id>")
 @coordinator_required
 def coordinator_booking(booking_id: int):
-    booking = db.get_or_404(Booking, booking_id)
-    if booking.support_needs:  # every look at support needs is on the record
-        privacy.record_support_needs_viewed(
-            booking, actor=current_user._get_current_object(), now=clock.now(), where="booking"
-        )
-    return _booking_page(booking)
+    return _booking_page(db.get_or_404(Booking, booking_id))
 
 
 def _booking_page(booking: Booking, failed=None, error_list=None, status=200):
+    if booking.support_needs:  # every page that shows support needs puts the look on record
+        privacy.record_support_needs_viewed(
+            booking, actor=current_user._get_current_object(), now=clock.now(), where="booking"
+        )
     forms = {
         "cancel": CoordinatorCancelForm(prefix="cancel"),
         "promote": CoordinatorPromoteForm(prefix="promote"),

@@ -250,3 +250,22 @@ def test_opening_a_booking_with_support_needs_is_recorded_in_the_audit_trail(
     ).all()
     assert (event.object_id, event.user_id) == (booking.id, coordinator.id)
     assert "wheelchair" not in str(event.details)
+
+
+def test_a_booking_page_shown_again_after_a_mistake_also_records_the_look(
+    client, db, make, clock, sign_in_coordinator
+):
+    from booking.models import AuditEvent
+
+    coordinator = make.coordinator()
+    sign_in_coordinator(coordinator)
+    booking = make.booking(make.course(), support_needs="I use a wheelchair.")
+
+    response = client.post(f"/coordinator/bookings/{booking.id}/cancel", data={})
+
+    assert response.status_code == 400
+    assert "I use a wheelchair." in response.get_data(as_text=True)
+    [event] = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "support_needs.viewed")
+    ).all()
+    assert (event.object_id, event.user_id) == (booking.id, coordinator.id)
