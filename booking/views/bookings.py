@@ -301,8 +301,7 @@ def _people_page(course: Course, add_form: CoordinatorAddForm, error_list=None, 
         render_template(
             "bookings/coordinator_people.html",
             course=course,
-            people=bookings.course_people(course),
-            positions=bookings.waitlist_positions(course),
+            people=bookings.course_people(course),  # its waitlist is in queue order
             availability=allocation.availability(course, now),
             form=add_form,
             error_list=error_list,
