@@ -100,6 +100,11 @@ class BookingRequestForm(FlaskForm):
         if "@" in email and is_partner and not (field.data or "").strip():
             raise FieldError("Enter the organisation you work for")
 
+    def for_signed_in(self, *, full: bool) -> None:
+        """Someone signed in is booked at once, with no link: say so."""
+        self.email.description = "You are signed in with this address."
+        self.submit.label.text = "Join the waitlist" if full else "Book my place"
+
     def fill_from(self, person) -> None:
         """Start the form with what we already know about a signed-in person."""
         for name in ("email", *PERSON_FIELDS):

@@ -106,13 +106,16 @@ def request_place(course_id: int):
     # Booking brings the course up to date under its lock; a page shown brings it up to
     # date here, so the figures on it are right.
     bookings.refresh_course(course, now=now)
+    availability = allocation.availability(course, now)
+    if attendee is not None:
+        form.for_signed_in(full=availability.state == allocation.BookingState.FULL)
     return render_template(
         "bookings/request.html",
         course=course,
         form=form,
         error_list=error_list,
         open=allocation.is_bookable(course, now),
-        availability=allocation.availability(course, now),
+        availability=availability,
     )
 
 

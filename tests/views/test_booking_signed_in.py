@@ -20,6 +20,8 @@ def test_a_signed_in_person_books_in_one_step_and_sees_their_place(client, db, m
 
     form = client.get(f"/courses/{course.id}/book").get_data(as_text=True)
     assert 'value="jo@cumberland.gov.uk"' in form
+    assert "Book my place" in form  # no link is sent, so the form does not promise one
+    assert "send a link" not in form and "Send me a link" not in form
     response = client.post(f"/courses/{course.id}/book", data={**FORM, "email": person.email})
 
     assert response.status_code == 302 and "/b/" in response.headers["Location"]
