@@ -216,8 +216,8 @@ def _header_block(raw: bytes) -> bytes:
 
 def _megabytes(size: int) -> str:
     if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
+        return f"{max(1, round(size / 1024))} kilobytes"
+    return f"{size / (1024 * 1024):.1f} megabytes"
 
 
 # --- headers -------------------------------------------------------------------------------
@@ -450,7 +450,7 @@ class _Body:
             payload = payload.encode("utf-8", "surrogateescape")
         defects = [type(d).__name__ for d in getattr(part, "defects", [])]
         if any("Base64" in d for d in defects):
-            self.problems.append("Part of the message had damaged base64 encoding.")
+            self.problems.append("Part of the message was damaged, so not all of it could be read.")
         charset = _charset(part)
         return decode_bytes(payload, charset, self.problems)[:MAX_TEXT_CHARS]
 

@@ -135,7 +135,7 @@ def test_a_message_too_large_to_read_is_listed_and_can_be_closed(
     message = ingest(message_bytes("oversized.eml"), now=clock(), config=config).message
     assert "My certificates" in client.get("/coordinator/mailbox").get_data(as_text=True)
     page = client.get(f"/coordinator/mailbox/{message.id}").get_data(as_text=True)
-    assert "larger than the 20 KB we read" in page
+    assert "larger than the 20 kilobytes we read" in page
     assert "The message had no text we could read." in page
     response = client.post(f"/coordinator/mailbox/{message.id}/close", data={"note": "Phoned."})
     assert response.status_code == 302
