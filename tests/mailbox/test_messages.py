@@ -62,10 +62,9 @@ def test_message_outcome(name, outcome, course_key, reply_kind, courses, config,
     assert not result.duplicate
     assert message.outcome == outcome
     expected_course = courses[course_key].id if course_key else None
-    if outcome in (LINK, InboundOutcome.CANCEL_LINK_SENT):
-        assert message.course_id == expected_course
-    else:
-        assert message.understanding.get("course_ids", []) == [] or outcome == TRIAGE
+    assert message.course_id == expected_course
+    if outcome not in (LINK, InboundOutcome.CANCEL_LINK_SENT, TRIAGE):
+        assert message.understanding.get("course_ids", []) == []  # not read for courses at all
     replies = outbox_rows()
     assert [r.kind for r in replies] == ([reply_kind] if reply_kind else [])
     for reply in replies:
