@@ -4,7 +4,7 @@ from .attendance import AttendanceChange, AttendanceMark, Mark
 from .audit import AuditEvent
 from .base import UTCDateTime, utcnow
 from .bookings import ACTIVE, HOLDING, Booking, BookingStatus, EmailLink, LinkPurpose
-from .courses import Course, CourseDay, CourseStatus, CourseType, Venue
+from .courses import Course, CourseDay, CourseStatus, CourseType, Venue, with_details
 from .mailbox import InboundMessage, InboundOutcome
 from .outbox import OutboxMessage, OutboxStatus
 from .people import CompletionSource, Group, Person, RecoveryCode, Role, TrainingCompletion, User
@@ -38,4 +38,5 @@ __all__ = [
     "User",
     "Venue",
     "utcnow",
+    "with_details",
 ]

@@ -15,7 +15,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from ..extensions import db
 from .base import UTCDateTime, enum_column, utcnow
@@ -133,3 +133,11 @@ class CourseDay(db.Model):
     ends_at: Mapped[time] = mapped_column(Time)
 
     course: Mapped[Course] = relationship(back_populates="days")
+
+
+def with_details(stmt):
+    """`stmt`, a select of courses, loading each one's days, venue and course type up front
+    (three queries in all), so a list of courses costs no query per course."""
+    return stmt.options(
+        selectinload(Course.days), selectinload(Course.venue), selectinload(Course.course_type)
+    )

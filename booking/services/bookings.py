@@ -50,6 +50,7 @@ from ..models import (
     Person,
     TrainingCompletion,
     User,
+    with_details,
 )
 from . import allocation, audit, links, people
 from .db import lock_course, lock_courses, pause_for_tests, transactional
@@ -1125,7 +1126,7 @@ def other_dates(booking: Booking, *, now: datetime | None = None) -> list[Course
     )
     if now is not None:
         query = query.where(Course.booking_closes_at > now)
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(with_details(query)))
 
 
 def move_choices(booking: Booking, *, now: datetime) -> list[Course]:

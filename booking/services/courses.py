@@ -22,7 +22,17 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import emails
 from ..extensions import db
-from ..models import HOLDING, Booking, Course, CourseDay, CourseStatus, CourseType, User, Venue
+from ..models import (
+    HOLDING,
+    Booking,
+    Course,
+    CourseDay,
+    CourseStatus,
+    CourseType,
+    User,
+    Venue,
+    with_details,
+)
 from ..timezone import LONDON
 from . import audit, bookings
 from .allocation import held_counts, is_released
@@ -117,12 +127,6 @@ class VenueDetails:
 # --- Reading -------------------------------------------------------------------------------
 
 
-def _with_details(stmt):
-    return stmt.options(
-        selectinload(Course.days), selectinload(Course.venue), selectinload(Course.course_type)
-    )
-
-
 def course_with_details(course_id: int) -> Course | None:
     """One course with its days, venue and course type, for its page (two queries)."""
     return db.session.scalar(
@@ -159,7 +163,7 @@ def calendar_courses(now: datetime) -> list[Course]:
         )
         .order_by(_first_day_date(), Course.id)
     )
-    return list(db.session.scalars(_with_details(stmt)))
+    return list(db.session.scalars(with_details(stmt)))
 
 
 def coordinator_courses(now: datetime, *, past: bool = False) -> list[Course]:
@@ -168,7 +172,7 @@ def coordinator_courses(now: datetime, *, past: bool = False) -> list[Course]:
     condition = ~_not_over(today) if past else _not_over(today)
     order = _first_day_date().desc() if past else _first_day_date()
     stmt = select(Course).where(condition).order_by(order, Course.id)
-    return list(db.session.scalars(_with_details(stmt)))
+    return list(db.session.scalars(with_details(stmt)))
 
 
 def venues(*, include_archived: bool = False) -> list[Venue]:
@@ -496,7 +500,7 @@ def update_venue(venue: Venue, details: VenueDetails, *, actor: Actor, now: date
     db.session.flush()
     if moved:
         upcoming = db.session.scalars(
-            _with_details(
+            with_details(
                 select(Course).where(
                     Course.venue_id == venue.id,
                     Course.status == CourseStatus.PUBLISHED,

@@ -52,6 +52,7 @@ from ..models import (
     LinkPurpose,
     Person,
     User,
+    with_details,
 )
 from ..timezone import LONDON
 from . import audit, bookings, links, people
@@ -467,9 +468,11 @@ def _candidate_courses(now: datetime) -> list[Course]:
     )
     return list(
         db.session.scalars(
-            select(Course)
-            .where(Course.status == CourseStatus.PUBLISHED, Course.id.in_(last_day))
-            .order_by(Course.id)
+            with_details(
+                select(Course)
+                .where(Course.status == CourseStatus.PUBLISHED, Course.id.in_(last_day))
+                .order_by(Course.id)
+            )
         )
     )
 

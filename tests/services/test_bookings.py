@@ -826,3 +826,35 @@ def test_support_needs_can_be_changed_while_the_booking_is_live_and_are_never_au
     bookings.cancel_booking(booking, actor="test", now=clock())
     with pytest.raises(NotAllowed):
         bookings.update_support_needs(fresh(db, booking), "", actor="test", now=clock())
+
+
+def test_the_other_dates_of_a_booking_cost_the_same_queries_however_many_there_are(
+    app, db, make, clock
+):
+    """The move lists show each date's days and venue: loaded with the courses, not one
+    course at a time."""
+    from sqlalchemy import event
+
+    booking = book(make, make.course(), clock())
+
+    def queries_for_other_dates() -> int:
+        db.session.rollback()  # each count starts a fresh transaction and reads afresh
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            shown = [
+                (c.first_day.date, c.venue.town, c.course_type.name)
+                for c in bookings.other_dates(fresh(db, booking))
+            ]
+            assert shown
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    make.course(date(2026, 4, 6))
+    with_one = queries_for_other_dates()
+    for month in (5, 6, 7, 9):
+        make.course(date(2026, month, 4))
+    assert len(bookings.other_dates(fresh(db, booking))) == 5
+    assert queries_for_other_dates() == with_one
