@@ -60,40 +60,43 @@ def _ends(day: CourseDay) -> datetime:
 
 @transactional
 def queue_due_reminders(*, now: datetime) -> ReminderSummary:
-    """Queue every reminder and after-course message that is due and not yet queued."""
+    """Queue every reminder and after-course message that is due and not yet queued.
+
+    The outbox worker runs this every few seconds, so what was queued before is found with
+    one query for all the keys, and only what is new costs any more work.
+    """
     summary = ReminderSummary()
-    for booking in _confirmed_bookings_starting_within(now, timedelta(days=max(REMINDER_DAYS))):
-        starts = _starts(booking.course.first_day)
-        had_place_at = booking.confirmed_at or booking.created_at
-        # The nearest reminder only: someone booked 3 days ahead gets the 1-day one alone.
-        for days in sorted(REMINDER_DAYS):
-            moment = starts - timedelta(days=days)
-            if moment <= now < starts:
-                if had_place_at <= moment:
-                    key = (
-                        f"reminder-{days}d-booking-{booking.id}-v{booking.course.schedule_version}"
-                    )
-                    build = partial(
-                        emails.reminder, booking, now=now, days_before=days, dedupe_key=key
-                    )
-                    if _queue_once(key, build):
-                        summary.reminders += 1
-                break
-    for booking in _confirmed_bookings_ended_recently(now):
+    reminders = list(_due_reminders(now))
+    after_course = [
+        (f"after-course-booking-{booking.id}", booking)
+        for booking in _confirmed_bookings_ended_recently(now)
+    ]
+    queued = _already_queued([key for key, *_ in reminders] + [key for key, _ in after_course])
+    for key, booking, days in reminders:
+        if key in queued:
+            continue
+        build = partial(emails.reminder, booking, now=now, days_before=days, dedupe_key=key)
+        if _queue_once(key, build):
+            summary.reminders += 1
+    next_dates: dict[int, list[Course]] = {}
+    for key, booking in after_course:
+        if key in queued:
+            continue
         attended = _attended_days(booking)
         if attended is None:
             continue  # the register is not complete yet
-        key = f"after-course-booking-{booking.id}"
         missed = [number for number, present in attended.items() if not present]
         if missed:
             if records.completion_for(booking.person, booking.course.course_type) is not None:
                 continue  # trained some other way: nothing to tell them
+            if booking.course_id not in next_dates:
+                next_dates[booking.course_id] = _next_dates(booking.course, now)
             build = partial(
                 emails.course_not_completed,
                 booking,
                 now=now,
                 missed_days=missed,
-                next_courses=_next_dates(booking.course, now),
+                next_courses=next_dates[booking.course_id],
                 dedupe_key=key,
             )
         else:
@@ -101,6 +104,31 @@ def queue_due_reminders(*, now: datetime) -> ReminderSummary:
         if _queue_once(key, build):
             summary.after_course += 1
     return summary
+
+
+def _due_reminders(now: datetime):
+    """(dedupe key, booking, days before) for each reminder due now: the nearest one only,
+    so someone who booked 3 days ahead gets the 1-day reminder alone."""
+    for booking in _confirmed_bookings_starting_within(now, timedelta(days=max(REMINDER_DAYS))):
+        starts = _starts(booking.course.first_day)
+        had_place_at = booking.confirmed_at or booking.created_at
+        for days in sorted(REMINDER_DAYS):
+            moment = starts - timedelta(days=days)
+            if moment <= now < starts:
+                if had_place_at <= moment:
+                    version = booking.course.schedule_version
+                    yield f"reminder-{days}d-booking-{booking.id}-v{version}", booking, days
+                break
+
+
+def _already_queued(keys: list[str]) -> set[str]:
+    if not keys:
+        return set()
+    return set(
+        db.session.scalars(
+            select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys))
+        )
+    )
 
 
 def _next_dates(course: Course, now: datetime, limit: int = 5) -> list[Course]:
