@@ -23,7 +23,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context, render_template
 from markupsafe import Markup
@@ -48,9 +48,9 @@ _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+\n")
 # --- The entry points services call -------------------------------------------------------
 
 
-def sign_in_link(email: str, url: str, *, now: datetime) -> OutboxMessage:
-    """The link that signs an attendee in to "My bookings" (works once, for 15 minutes)."""
-    text, html = render("sign_in_link", url=url, minutes=15)
+def sign_in_link(email: str, url: str, *, now: datetime, lifetime: timedelta) -> OutboxMessage:
+    """The link that signs an attendee in to "My bookings" (works once, for `lifetime`)."""
+    text, html = render("sign_in_link", url=url, minutes=int(lifetime.total_seconds() // 60))
     return queue(
         "sign_in_link", to=email, subject="Your link to sign in", text=text, html=html, now=now
     )

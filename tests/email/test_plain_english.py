@@ -11,6 +11,7 @@ import pytest
 from booking import emails
 from booking.extensions import db
 from booking.models import BookingStatus, InboundMessage, InboundOutcome
+from booking.services.signin import SIGN_IN_LINK_LIFETIME
 
 from .helpers import NOW, rows
 
@@ -69,7 +70,9 @@ def test_no_email_we_send_uses_jargon(app, make):
     emails.booking_moved(booking, new, now=NOW)
     emails.course_changed(course, [booking], now=NOW, what_changed="Day 2 now starts at 10am.")
     emails.course_cancelled(course, [booking], now=NOW)
-    emails.sign_in_link("jo@nhs.net", "http://localhost/sign-in/token", now=NOW)
+    emails.sign_in_link(
+        "jo@nhs.net", "http://localhost/sign-in/token", now=NOW, lifetime=SIGN_IN_LINK_LIFETIME
+    )
     inbound = InboundMessage(
         fingerprint="test-message",
         sender="jo@nhs.net",

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from booking.models import AuditEvent, EmailLink, LinkPurpose, OutboxMessage
-from booking.services import signin
+from booking.services import links, signin
 from booking.services.errors import LinkInvalid
 
 
@@ -112,7 +112,7 @@ def test_a_link_for_something_else_cannot_sign_in(client, make, clock, db):
     db.session.add(
         EmailLink(
             purpose=LinkPurpose.CONFIRM_BOOKING,
-            token_hash=signin.hash_token(token),
+            token_hash=links.hash_token(token),
             email=person.email,
             expires_at=clock.now + timedelta(hours=1),
         )
