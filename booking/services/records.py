@@ -101,11 +101,11 @@ def update_outcome(booking: Booking, *, actor: User | str, now: datetime) -> str
 BOOKING_WORDS = {
     BookingStatus.CONFIRMED: "Had a place",
     BookingStatus.OFFERED: "Offered a place",
-    BookingStatus.WAITLISTED: "On the waiting list",
+    BookingStatus.WAITLISTED: "On the waitlist",
     BookingStatus.CANCELLED: "Cancelled",
     BookingStatus.DECLINED: "Said no to an offered place",
     BookingStatus.EXPIRED: "Did not answer an offer in time",
-    BookingStatus.WITHDRAWN: "Left the waiting list (got a place on another date)",
+    BookingStatus.WITHDRAWN: "Left the waitlist (got a place on another date)",
     BookingStatus.MOVED: "Moved to another date",
 }
 SOURCE_WORDS = {

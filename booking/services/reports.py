@@ -374,7 +374,7 @@ class Waiting:
 
 
 def waiting_without_a_date(now: datetime) -> list[Waiting]:
-    """People on a waiting list who hold no place on any date and are not yet trained."""
+    """People on a waitlist who hold no place on any date and are not yet trained."""
     other = aliased(Booking)
     rows = db.session.execute(
         select(Booking, Person, Course)

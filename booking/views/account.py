@@ -22,11 +22,11 @@ bp = Blueprint("account", __name__, url_prefix="/my-bookings")
 STATUS_WORDS = {
     BookingStatus.CONFIRMED: "You have a place",
     BookingStatus.OFFERED: "A place is being kept for you: please say if you want it",
-    BookingStatus.WAITLISTED: "You are on the waiting list",
+    BookingStatus.WAITLISTED: "You are on the waitlist",
     BookingStatus.CANCELLED: "Cancelled",
     BookingStatus.DECLINED: "You said no to a place",
     BookingStatus.EXPIRED: "The place we kept for you has been offered to someone else",
-    BookingStatus.WITHDRAWN: "Taken off the waiting list because you have a place on another date",
+    BookingStatus.WITHDRAWN: "Taken off the waitlist because you have a place on another date",
     BookingStatus.MOVED: "Moved to another date",
 }
 

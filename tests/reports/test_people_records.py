@@ -43,7 +43,7 @@ def test_a_record_shows_every_course_booked_waited_for_attended_or_missed(progra
     assert sorted(line.status_words for line in record.lines) == [
         "Cancelled",
         "Had a place",
-        "On the waiting list",
+        "On the waitlist",
     ]
     dan = records.person_record(programme.people["dan"])
     [line] = dan.lines
