@@ -6,9 +6,10 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from booking.models import BookingStatus, CourseStatus, Group
+
+from ..support.queries import counting_queries
 
 
 def text_of(response) -> str:
@@ -123,16 +124,8 @@ def test_a_cancelled_course_shows_as_cancelled_without_places(client, clock, mak
 
 def test_the_calendar_reads_places_for_all_courses_at_once(client, clock, make, db):
     def queries_for_calendar() -> int:
-        statements = []
-
-        def count(*_args):
-            statements.append(1)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with counting_queries() as statements:
             assert client.get("/courses").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
         return len(statements)
 
     venue = make.venue("Carlisle")
@@ -237,16 +230,8 @@ def test_a_course_page_reads_the_course_in_a_few_queries_whatever_its_bookings(
     client, clock, make, db
 ):
     def queries_for(course) -> int:
-        statements = []
-
-        def count(*_args):
-            statements.append(1)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with counting_queries() as statements:
             assert client.get(f"/courses/{course.id}").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
         return len(statements)
 
     course = make.course(date(2026, 3, 2), venue_obj=make.venue("Carlisle"))

@@ -130,36 +130,30 @@ def test_old_courses_are_not_mailed_about(make):
 def test_a_pass_with_everything_already_queued_costs_the_same_whatever_the_numbers(app, make):
     """The outbox worker runs this every few seconds: what was queued before must not cost a
     query per booking."""
-    from sqlalchemy import event
+    from ..support.queries import counting_queries
 
     def repeat_pass_queries(at) -> int:
         db.session.rollback()
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with counting_queries() as statements:
             summary = queue_due_reminders(now=at)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         assert (summary.reminders, summary.after_course) == (0, 0)
         return len(statements)
 
-    course = make.course()
-    ended = make.course()
-    for _ in range(2):
-        _booking(make, course)
-        missed = _booking(make, ended)
-        _mark(missed, 1, Mark.PRESENT)
-        _mark(missed, 2, Mark.ABSENT)
+    def add(count: int, course, ended) -> None:
+        """`count` people with a place on `course`, and `count` who missed day 2 of `ended`."""
+        for _ in range(count):
+            _booking(make, course)
+            missed = _booking(make, ended)
+            _mark(missed, 1, Mark.PRESENT)
+            _mark(missed, 2, Mark.ABSENT)
+
+    course, ended = make.course(), make.course()
+    add(2, course, ended)
     queue_due_reminders(now=WEEK_BEFORE)
     queue_due_reminders(now=AFTER)
     few = (repeat_pass_queries(WEEK_BEFORE), repeat_pass_queries(AFTER))
 
-    for _ in range(6):
-        _booking(make, course)
-        missed = _booking(make, ended)
-        _mark(missed, 1, Mark.PRESENT)
-        _mark(missed, 2, Mark.ABSENT)
+    add(6, course, ended)
     queue_due_reminders(now=WEEK_BEFORE)
     assert queue_due_reminders(now=AFTER).after_course == 6
     assert (repeat_pass_queries(WEEK_BEFORE), repeat_pass_queries(AFTER)) == few

@@ -1,29 +1,12 @@
 """The dashboard reads a fixed number of queries whatever the number of courses."""
 
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 from flask import g
-from sqlalchemy import event
 
-from booking.extensions import db as _db
 from booking.models import BookingStatus
 
-
-@contextmanager
-def counting_queries():
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
-
-    engine = _db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+from ..support.queries import counting_queries
 
 
 def make_programme(make, courses: int):
@@ -41,7 +24,7 @@ def dashboard_queries(client, db):
     # app context (and so the session and Flask-Login's cached user) with the test.
     g.pop("_login_user", None)
     db.session.remove()
-    with counting_queries() as statements:
+    with counting_queries(selects_only=True) as statements:
         response = client.get("/coordinator")
     assert response.status_code == 200
     return len(statements), response

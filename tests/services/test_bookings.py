@@ -833,23 +833,18 @@ def test_the_other_dates_of_a_booking_cost_the_same_queries_however_many_there_a
 ):
     """The move lists show each date's days and venue: loaded with the courses, not one
     course at a time."""
-    from sqlalchemy import event
+    from ..support.queries import counting_queries
 
     booking = book(make, make.course(), clock())
 
     def queries_for_other_dates() -> int:
         db.session.rollback()  # each count starts a fresh transaction and reads afresh
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with counting_queries() as statements:
             shown = [
                 (c.first_day.date, c.venue.town, c.course_type.name)
                 for c in bookings.other_dates(fresh(db, booking))
             ]
-            assert shown
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
+        assert shown
         return len(statements)
 
     make.course(date(2026, 4, 6))
