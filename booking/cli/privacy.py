@@ -19,7 +19,7 @@ def privacy_group() -> None:
 
 @privacy_group.command("purge")
 def purge_command() -> None:
-    """Delete old support needs and links; anonymise people with no recent bookings."""
+    """Delete old support needs and links; anonymise people whose last course is long past."""
     config = current_app.config
     summary = privacy.purge(
         now=clock.now(),

@@ -1,9 +1,10 @@
 """Keeping personal data only as long as needed (UK GDPR): purging, exporting and erasing.
 
 - Support needs text is deleted a set number of days after the course's last day.
-- People with no bookings for a set number of years (separately for council staff and partner
-  agencies) are anonymised: contact details and free text go; bookings, marks and completions
-  stay, linked to an anonymous row, so the counts reports need do not change.
+- People whose last course or booking is a set number of years old (separately for council
+  staff and partner agencies) are anonymised, attendees included: contact details and free
+  text go; bookings, marks and completions stay, linked to an anonymous row, so the counts
+  reports need do not change.
 - A coordinator can export everything held about one person, and erase (anonymise) them now.
 Running `purge` twice does nothing the second time.
 """
@@ -69,7 +70,7 @@ def _years_before(moment: date, years: int) -> date:
 def purge(
     *, now: datetime, support_needs_days: int, staff_years: int, partner_years: int
 ) -> PurgeSummary:
-    """Delete old support needs and links, and anonymise people with no recent bookings."""
+    """Delete old support needs and links, and anonymise people whose last course is long past."""
     today = now.astimezone(LONDON).date()
     support_needs = _delete_old_support_needs(today - timedelta(days=support_needs_days), now)
     links = db.session.execute(
@@ -82,7 +83,7 @@ def purge(
         Group.PARTNER: _years_before(today, partner_years),
     }
     anonymised = {Group.STAFF: 0, Group.PARTNER: 0}
-    for person in _people_inactive_since(limits):
+    for person in _people_inactive_since(limits, today):
         _anonymise(person, now)
         anonymised[person.group] += 1
     summary = PurgeSummary(
@@ -95,12 +96,34 @@ def purge(
     return summary
 
 
-def _delete_old_support_needs(last_day_on_or_before: date, now: datetime) -> int:
-    last_days = (
+def _last_days():
+    """Each course's last day, as a subquery of (course_id, last_day)."""
+    return (
         select(CourseDay.course_id, func.max(CourseDay.date).label("last_day"))
         .group_by(CourseDay.course_id)
         .subquery()
     )
+
+
+def _live_bookers(today: date) -> Select:
+    """Ids of people holding or waiting for a place on a course that has not ended.
+
+    A booking stays "confirmed" after its course, so a finished course's bookings are over
+    whatever their status; a course with no days yet counts as still to come.
+    """
+    last_days = _last_days()
+    return (
+        select(Booking.person_id)
+        .outerjoin(last_days, last_days.c.course_id == Booking.course_id)
+        .where(
+            Booking.status.in_(ACTIVE),
+            or_(last_days.c.last_day.is_(None), last_days.c.last_day >= today),
+        )
+    )
+
+
+def _delete_old_support_needs(last_day_on_or_before: date, now: datetime) -> int:
+    last_days = _last_days()
     due = (
         select(Booking.id)
         .join(last_days, last_days.c.course_id == Booking.course_id)
@@ -114,11 +137,14 @@ def _delete_old_support_needs(last_day_on_or_before: date, now: datetime) -> int
     ).rowcount
 
 
-def _people_inactive_since(limits: dict[Group, date]) -> list[Person]:
-    """People not yet anonymised whose last booking, course day or completion is too old."""
-    active_people = select(Booking.person_id).where(Booking.status.in_(ACTIVE))
+def _people_inactive_since(limits: dict[Group, date], today: date) -> list[Person]:
+    """People not yet anonymised whose last booking, course day or completion is too old.
+
+    The clock runs from the last of: joining, asking for a place, a day of a course they
+    booked (attended or not) and a recorded completion.
+    """
     people = db.session.scalars(
-        select(Person).where(Person.anonymised_at.is_(None), Person.id.not_in(active_people))
+        select(Person).where(Person.anonymised_at.is_(None), Person.id.not_in(_live_bookers(today)))
     ).all()
     last_seen: dict[int, date] = {p.id: p.created_at.astimezone(LONDON).date() for p in people}
 
@@ -221,7 +247,8 @@ def erase_person(person: Person, *, actor: User | str, now: datetime, reason: st
     person = db.session.get(Person, person.id, with_for_update=True, populate_existing=True)
     if person.anonymised_at is not None:
         raise NotAllowed("This person's details have already been erased.")
-    if any(b.status in ACTIVE for b in person.bookings):
+    today = now.astimezone(LONDON).date()
+    if db.session.scalar(_live_bookers(today).where(Booking.person_id == person.id).limit(1)):
         raise NotAllowed(
             "This person still has a place or is waiting for one. Cancel those bookings first."
         )

@@ -192,7 +192,8 @@ def test_someone_with_a_recent_booking_or_a_live_one_is_kept(make, db, old_cours
     later_course = make.course(date(2024, 5, 1))
     make.booking(later_course, recent, status=BookingStatus.CANCELLED, requested_at=long_ago)
     waiting = make.person(created_at=long_ago)
-    make.booking(old_course, waiting, status=BookingStatus.WAITLISTED, requested_at=long_ago)
+    still_to_come = make.course(date(2026, 2, 3))
+    make.booking(still_to_come, waiting, status=BookingStatus.WAITLISTED, requested_at=long_ago)
     gone = make.person(created_at=long_ago)
     make.booking(old_course, gone, status=BookingStatus.CANCELLED, requested_at=long_ago)
     assert _purge(datetime(2026, 1, 5, tzinfo=UTC)).staff_anonymised == 1
