@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
-from email import policy
+from email import headerregistry, policy
 from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser, BytesParser
@@ -294,29 +294,11 @@ def normalise_message_id(value: str) -> str:
 
 
 def _sender(headers: _Headers, problems: list[str]) -> tuple[str, str]:
-    # Split the raw header into addresses first and decode the name after (RFC 2047 order),
-    # so an encoded line break or comma in a name can never change the address.
     raw_from = headers.get_all_raw("from")
     if not raw_from:
         problems.append("The message has no From address.")
         return "", ""
-    # Encoded words may hide ":" or "," that getaddresses would take as structure.
-    words: list[str] = []
-
-    def hide(match: re.Match) -> str:
-        words.append(match.group(0))
-        return f"encodedword{len(words) - 1}x"
-
-    hidden = [_ENCODED_WORD.sub(hide, value) for value in raw_from]
-    try:
-        pairs = getaddresses(hidden)
-    except Exception:
-        pairs = []
-    pairs = [
-        (re.sub(r"encodedword(\d+)x", lambda m: words[int(m.group(1))], name), addr)
-        for name, addr in pairs
-        if addr
-    ]
+    pairs = _addresses(raw_from)
     if not pairs:
         problems.append("The From address could not be read.")
         return "", ""
@@ -331,7 +313,100 @@ def _sender(headers: _Headers, problems: list[str]) -> tuple[str, str]:
         sender = ""
     if len(sender) > 320:
         sender = ""
-    return sender, one_line(_decode_words(name), limit=200)
+    return sender, one_line(name, limit=200)
+
+
+def _addresses(raw_from: list[str]) -> list[tuple[str, str]]:
+    """(display name, address) pairs from raw From values, read by the standard library's
+    address parser (a quoted name may hold commas and brackets: NHSmail's
+    "SURNAME, First (ORGANISATION)"). The parser refuses a name whose encoded words hide a
+    line break; such a header is split by hand instead."""
+    try:
+        return [
+            (address.display_name, address.addr_spec)
+            for value in raw_from
+            for address in _ADDRESS_HEADERS("from", value).addresses
+            if address.addr_spec and address.addr_spec != "<>"
+        ]
+    except Exception:  # noqa: BLE001 - a damaged header is read by the fallback below
+        return _addresses_by_hand(raw_from)
+
+
+_ADDRESS_HEADERS = headerregistry.HeaderRegistry()
+
+
+def _addresses_by_hand(raw_from: list[str]) -> list[tuple[str, str]]:
+    # Split the raw header into addresses first and decode the name after (RFC 2047 order),
+    # so an encoded line break or comma in a name can never change the address.
+    words: list[str] = []
+
+    def hide(match: re.Match) -> str:
+        words.append(match.group(0))
+        return f"encodedword{len(words) - 1}x"
+
+    hidden = [_ENCODED_WORD.sub(hide, value) for value in raw_from]
+    try:
+        pairs = getaddresses(hidden)
+    except Exception:
+        pairs = []
+    return [
+        (_decode_words(re.sub(r"encodedword(\d+)x", lambda m: words[int(m.group(1))], name)), addr)
+        for name, addr in pairs
+        if addr
+    ]
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """What a From header's display name says about the sender."""
+
+    name: str = ""
+    organisation: str = ""
+    job_title: str = ""
+
+
+#: "(ORGANISATION)" or "[ORGANISATION]" at the end of a name, as NHSmail writes it.
+_ORGANISATION_AT_END = re.compile(r"\s*[(\[]\s*([^()\[\]]+?)\s*[)\]]\s*$")
+#: "First Surname - Job Title": a dash with spaces round it (a hyphenated name has none).
+_JOB_TITLE_AFTER = re.compile(r"\s+[-–—|]\s+")
+
+
+def read_display_name(display_name: str) -> NameParts:
+    """Name, organisation and job title from a display name.
+
+    "SURNAME, First (ORGANISATION)" (NHSmail) gives "First Surname" and the organisation;
+    "First Surname - Job Title" gives the name and the job title. A surname written all in
+    capitals is written the usual way (TAYLOR: Taylor, MCDONALD: McDonald, O'NEIL: O'Neil).
+    """
+    name = one_line(display_name, limit=200).strip(" '\"")
+    if not name or "@" in name:
+        return NameParts()
+    organisation = job_title = ""
+    match = _ORGANISATION_AT_END.search(name)
+    if match and match.start() > 0:
+        organisation, name = match.group(1), name[: match.start()].strip()
+    parts = _JOB_TITLE_AFTER.split(name, maxsplit=1)
+    if len(parts) == 2 and parts[0].strip() and parts[1].strip():
+        name, job_title = parts[0].strip(), parts[1].strip()
+    if name.count(",") == 1:
+        last, first = (part.strip() for part in name.split(","))
+        if last and first and " " not in last:
+            name = f"{first} {last}"
+    name = " ".join(_usual_capitals(word) for word in name.split())
+    return NameParts(name=name, organisation=organisation, job_title=job_title)
+
+
+def _usual_capitals(word: str) -> str:
+    """A name written in capitals, written the usual way; any other word as it is."""
+    if not word.isupper() or sum(ch.isalpha() for ch in word) < 2:
+        return word
+    pieces = re.split(r"([-'’])", word.lower())
+    written = []
+    for piece in pieces:
+        if piece.startswith("mc") and len(piece) > 2:
+            piece = "Mc" + piece[2:].capitalize()
+        written.append(piece.capitalize() if not piece.startswith("Mc") else piece)
+    return "".join(written)
 
 
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")

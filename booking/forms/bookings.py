@@ -121,6 +121,19 @@ class ButtonForm(FlaskForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
+class ConfirmForm(ButtonForm):
+    """The button that uses a confirm link; it asks for the organisation when the link was
+    sent to someone from a partner agency whose organisation we do not know (an email to
+    the training mailbox gives no form to fill in)."""
+
+    organisation = StringField(
+        "Organisation",
+        description="Tell us which organisation you work for.",
+        widget=GovTextInput(),
+        validators=[Length(max=200, message="Organisation must be 200 characters or fewer")],
+    )
+
+
 class MoveForm(FlaskForm):
     course_id = RadioField(
         "Which date would you like instead?",

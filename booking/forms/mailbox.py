@@ -1,8 +1,13 @@
 """Forms for the coordinators' mailbox triage list."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
-from wtforms import RadioField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 
@@ -15,6 +20,13 @@ class BookFromMessageForm(FlaskForm):
         description="Courses that have not started yet, soonest first.",
         coerce=int,
         validators=[InputRequired(message="Choose a course")],
+    )
+    #: Shown only when the sender is from a partner agency and we do not know who for.
+    organisation = StringField(
+        "Organisation",
+        widget=GovTextInput(),
+        description="They are from a partner agency. Which organisation do they work for?",
+        validators=[Length(max=200, message="Organisation must be 200 characters or fewer")],
     )
     book = SubmitField("Book this person", widget=GovSubmitInput())
 

@@ -247,18 +247,41 @@ def request_place(
     return link, token
 
 
+def organisation_needed(link: EmailLink, *, council_domains: Iterable[str]) -> bool:
+    """Whether the confirm page must ask for the organisation: the link came from an email
+    to the training mailbox (no form was filled in) for someone from a partner agency whose
+    organisation we do not know."""
+    return people.organisation_missing(
+        link.email, (link.details or {}).get("organisation", ""), council_domains=council_domains
+    )
+
+
 @transactional
-def confirm_request(raw_token: str, *, now: datetime, council_domains: Iterable[str]) -> Booking:
+def confirm_request(
+    raw_token: str, *, now: datetime, council_domains: Iterable[str], organisation: str = ""
+) -> Booking:
     """Follow a confirm link (the POST): the person is found or created, then booked.
 
+    `organisation` is what the confirm page asked for when `organisation_needed` said so.
     Raises `links.LinkUsed` / `links.LinkExpired` / `LinkInvalid` for a link that cannot be
     used; a used link's `result_booking_id` says what it made.
     """
+    organisation = (organisation or "").strip()[:200]
+    peeked = links.peek_link(LinkPurpose.CONFIRM_BOOKING, raw_token)
+    if (
+        peeked is not None
+        and not organisation
+        and links.link_state(peeked, now=now) == links.LinkState.USABLE
+        and organisation_needed(peeked, council_domains=council_domains)
+    ):
+        raise ValidationError("Enter the organisation you work for", field="organisation")
     link = links.consume_link(LinkPurpose.CONFIRM_BOOKING, raw_token, now=now)
     course = db.session.get(Course, link.course_id)
     if course is None:
         raise NotFound("We could not find that course.")
     details = dict(link.details or {})
+    if organisation:
+        details["organisation"] = organisation
     person = people.find_or_create_person(
         link.email, council_domains=council_domains, now=now, details=details
     )

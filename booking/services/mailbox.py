@@ -37,6 +37,7 @@ from ..mail_parsing import (
     ParsedMessage,
     dmarc_passed,
     parse_message,
+    read_display_name,
 )
 from ..mail_understanding import CourseSummary, Intent, Understanding, understand
 from ..models import (
@@ -155,13 +156,16 @@ def _by_fingerprint(fingerprint: str) -> InboundMessage | None:
 def _record_and_act(
     parsed: ParsedMessage, *, now: datetime, config: MailboxConfig
 ) -> InboundMessage:
+    named = read_display_name(parsed.display_name)
     record: dict = {
         "kind": parsed.kind.value,
         "reason": parsed.reason,
         "problems": list(parsed.problems),
         "attachments_skipped": parsed.attachments_skipped,
         "size": parsed.size,
-        "name": person_name(parsed.display_name, parsed.sender),
+        "name": named.name,
+        "organisation": named.organisation,
+        "job_title": named.job_title,
         "actions": [],
     }
     inbound = InboundMessage(
@@ -256,12 +260,19 @@ def _request(
         domain=parsed.sender_domain,
     )
     record["dmarc_pass"] = trusted
+    if trusted and people.organisation_missing(
+        parsed.sender, record.get("organisation", ""), council_domains=config.council_domains
+    ):
+        trusted = False
+        record["actions"].append(
+            "Not booked at once: we do not know their organisation, so the link asks for it."
+        )
     if trusted:
         try:
             booking = _book_now(
                 course,
                 email=parsed.sender,
-                name=record["name"],
+                who=_who(record),
                 support_needs=understanding.support_needs,
                 actor=ACTOR_EMAIL_DMARC,
                 now=now,
@@ -286,7 +297,7 @@ def _request(
         inbound,
         course,
         email=parsed.sender,
-        name=record["name"],
+        who=_who(record),
         support_needs=understanding.support_needs,
         now=now,
         config=config,
@@ -366,7 +377,7 @@ def _send_booking_link(
     course: Course,
     *,
     email: str,
-    name: str,
+    who: dict,
     support_needs: str,
     now: datetime,
     config: MailboxConfig,
@@ -377,7 +388,7 @@ def _send_booking_link(
     the reply that carries it names the course and says why they got it.
     """
     details = {
-        "full_name": name,
+        **who,
         "email": email,
         "support_needs": support_needs,
         "source": "email",
@@ -413,14 +424,14 @@ def _book_now(
     course: Course,
     *,
     email: str,
-    name: str,
+    who: dict,
     support_needs: str,
     actor: User | str,
     now: datetime,
     config: MailboxConfig,
 ) -> Booking:
     """Book at once through the website's rules (DMARC pass, or a coordinator's choice)."""
-    person = _person_for(email, name, now=now, actor=actor, config=config)
+    person = _person_for(email, who, now=now, actor=actor, config=config)
     return bookings.book_place(course, person, actor=actor, now=now, support_needs=support_needs)
 
 
@@ -445,16 +456,31 @@ def link_url(config: MailboxConfig, purpose: LinkPurpose, token: str) -> str:
 
 
 def _person_for(
-    email: str, name: str, *, now: datetime, actor: User | str, config: MailboxConfig
+    email: str, who: dict, *, now: datetime, actor: User | str, config: MailboxConfig
 ) -> Person:
-    """The sender's person record; a new one takes only the name from their email."""
-    return people.find_person(email) or people.find_or_create_person(
-        email,
-        council_domains=config.council_domains,
-        now=now,
-        details={"full_name": name},
-        actor=actor,
-    )
+    """The sender's person record; a new one takes the name (and organisation and job
+    title, if the From header gave them) from their email; a known one gains only details
+    missing from their record."""
+    person = people.find_person(email)
+    if person is None:
+        return people.find_or_create_person(
+            email, council_domains=config.council_domains, now=now, details=who, actor=actor
+        )
+    missing = {key: value for key, value in who.items() if not getattr(person, key, "")}
+    return people.update_details(person, missing) if missing else person
+
+
+def _who(record: dict) -> dict:
+    """The details about the sender read from their email's From header (none empty)."""
+    return {
+        field: record[key]
+        for field, key in (
+            ("full_name", "name"),
+            ("organisation", "organisation"),
+            ("job_title", "job_title"),
+        )
+        if record.get(key)
+    }
 
 
 # --- reading the database ------------------------------------------------------------------
@@ -517,14 +543,7 @@ def _stored_text(text: str) -> str:
 
 def person_name(display_name: str, email: str) -> str:
     """A name to greet someone by, from the From header: "Bloggs, Jo" becomes "Jo Bloggs"."""
-    name = display_name.strip().strip("'\"").strip()
-    if not name or "@" in name:
-        return ""
-    if name.count(",") == 1:
-        last, first = (part.strip() for part in name.split(","))
-        if last and first and " " not in last:
-            name = f"{first} {last}"
-    return name[:200]
+    return read_display_name(display_name).name[:200]
 
 
 # --- the coordinators' triage list -----------------------------------------------------------
@@ -548,6 +567,17 @@ def guessed_courses(message: InboundMessage) -> list[Course]:
     if not ids:
         return []
     return list(db.session.scalars(select(Course).where(Course.id.in_(ids)).order_by(Course.id)))
+
+
+def organisation_missing(message: InboundMessage, config: Mapping) -> bool:
+    """Whether booking the sender needs the organisation they work for, which we lack."""
+    if not message.sender:
+        return False
+    return people.organisation_missing(
+        message.sender,
+        (message.understanding or {}).get("organisation", ""),
+        council_domains=MailboxConfig.from_mapping(config).council_domains,
+    )
 
 
 def courses_to_offer(now: datetime) -> list[Course]:
@@ -576,8 +606,13 @@ def book_from_triage(
     actor: User,
     now: datetime,
     config: MailboxConfig,
+    organisation: str = "",
 ) -> InboundMessage:
-    """A coordinator books the sender onto `course` through the booking rules."""
+    """A coordinator books the sender onto `course` through the booking rules.
+
+    A partner agency sender whose organisation we do not know must have it given (the
+    booking form asks everyone from a partner agency).
+    """
     message = _lock_open(message)
     if not message.sender:
         raise NotAllowed("We do not have an email address for this sender.")
@@ -585,11 +620,17 @@ def book_from_triage(
         raise ValidationError("Choose a course that is published.", field="course_id")
     record = dict(message.understanding or {})
     record.setdefault("actions", [])
-    name = record.get("name", "")
+    who = _who(record)
+    if (organisation or "").strip():
+        who["organisation"] = organisation.strip()[:200]
+    if people.organisation_missing(
+        message.sender, who.get("organisation", ""), council_domains=config.council_domains
+    ):
+        raise ValidationError("Enter the organisation this person works for.", field="organisation")
     booking = _book_now(
         course,
         email=message.sender,
-        name=name,
+        who=who,
         support_needs="",  # the coordinator adds any needs from the message themselves
         actor=actor,
         now=now,

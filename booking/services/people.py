@@ -49,6 +49,20 @@ def find_person(email: str) -> Person | None:
     return db.session.scalar(select(Person).where(Person.email == normalise_email(email)))
 
 
+def organisation_missing(email: str, organisation: str, *, council_domains: Iterable[str]) -> bool:
+    """Whether booking this address still needs the organisation the person works for.
+
+    Partner agency people say who they work for (the booking form asks them); council staff
+    need not. Someone already on record with an organisation is not asked again.
+    """
+    if (organisation or "").strip():
+        return False
+    person = find_person(email)
+    if person is not None:
+        return person.group == Group.PARTNER and not (person.organisation or "").strip()
+    return classify_email(email, council_domains) == Group.PARTNER
+
+
 @transactional
 def find_or_create_person(
     email: str,

@@ -22,6 +22,7 @@ from ..extensions import db
 from ..forms.bookings import (
     BookingRequestForm,
     ButtonForm,
+    ConfirmForm,
     CoordinatorAddForm,
     CoordinatorCancelForm,
     CoordinatorGroupForm,
@@ -34,7 +35,7 @@ from ..forms.bookings import (
 from ..models import Booking, Course, CourseStatus, Group, LinkPurpose
 from ..security import limit_booking
 from ..services import allocation, bookings, links, people, privacy
-from ..services.errors import BookingError, LinkInvalid, TryAgain
+from ..services.errors import BookingError, LinkInvalid, TryAgain, ValidationError
 
 bp = Blueprint("bookings", __name__)
 
@@ -142,15 +143,40 @@ def confirm_page(token: str):
     course = db.session.get(Course, link.course_id)
     if state != links.LinkState.USABLE:
         return render_template("bookings/link_expired.html", course=course), 410
-    return render_template("bookings/confirm.html", course=course, form=ButtonForm())
+    return _confirm_page(link, ConfirmForm())
+
+
+def _confirm_page(link, form: ConfirmForm, error_list=None, status=200):
+    return (
+        render_template(
+            "bookings/confirm.html",
+            course=db.session.get(Course, link.course_id),
+            form=form,
+            ask_organisation=bookings.organisation_needed(link, council_domains=_domains()),
+            error_list=error_list,
+        ),
+        status,
+    )
 
 
 @bp.post("/confirm/<token>")
 def confirm(token: str):
-    if not ButtonForm().validate_on_submit():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
         abort(400)
     try:
-        booking = bookings.confirm_request(token, now=clock.now(), council_domains=_domains())
+        booking = bookings.confirm_request(
+            token,
+            now=clock.now(),
+            council_domains=_domains(),
+            organisation=form.organisation.data or "",
+        )
+    except ValidationError as error:
+        link = links.peek_link(LinkPurpose.CONFIRM_BOOKING, token)
+        if link is None:
+            abort(404)
+        form.organisation.errors = [error.message]
+        return _confirm_page(link, form, [{"text": error.message, "href": "#organisation"}], 400)
     except links.LinkUsed:
         return redirect(url_for(".confirm_page", token=token))
     except links.LinkExpired:

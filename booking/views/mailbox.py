@@ -41,7 +41,12 @@ def book(message_id: int):
     return _act(
         message,
         lambda: mailbox.book_from_triage(
-            message, course, actor=current_user, now=clock.now(), config=config
+            message,
+            course,
+            actor=current_user,
+            now=clock.now(),
+            config=config,
+            organisation=form.organisation.data or "",
         ),
         book_form=form,
     )
@@ -131,6 +136,7 @@ def _show(message: InboundMessage, **context):
         message=message,
         understanding=message.understanding or {},
         guessed_courses=mailbox.guessed_courses(message),
+        ask_organisation=mailbox.organisation_missing(message, current_app.config),
         support_needs=support_needs(message.body_text or ""),
         is_open=message.outcome in mailbox.OPEN_OUTCOMES,
         **context,

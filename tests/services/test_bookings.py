@@ -120,11 +120,12 @@ def test_confirming_the_address_books_the_place_and_keeps_support_needs_on_the_b
 
 def test_a_confirm_link_works_once_and_not_after_24_hours(db, make, clock):
     course = make.course()
+    partner = {"organisation": "NHS"}  # partner agency people say who they work for
     _link, token = bookings.request_place(
-        course, {"email": "jo@nhs.net"}, now=clock(), council_domains=COUNCIL
+        course, {"email": "jo@nhs.net", **partner}, now=clock(), council_domains=COUNCIL
     )
     _link2, late = bookings.request_place(
-        course, {"email": "sam@nhs.net"}, now=clock(), council_domains=COUNCIL
+        course, {"email": "sam@nhs.net", **partner}, now=clock(), council_domains=COUNCIL
     )
     bookings.confirm_request(token, now=clock(), council_domains=COUNCIL)
     with pytest.raises(links.LinkUsed):
