@@ -252,7 +252,7 @@ def understand(
     wants_book = bool(_BOOK.search(text)) or (
         bool(subject_counts and _BOOK.search(subject)) and not wants_cancel
     )
-    has_question = "?" in text
+    has_question = asks_a_question(text)
     mixed = wants_cancel and bool(_MOVE.search(text))
     if mixed:
         intent = Intent.UNCLEAR
@@ -387,6 +387,37 @@ def _find_towns(text: str, courses: list[CourseSummary]) -> list[str]:
 
 def _long(value: date) -> str:
     return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+# --- questions -----------------------------------------------------------------------------
+
+#: Words that make a sentence a real question, even one that also asks for a place.
+_QUESTION_WORDS = re.compile(
+    r"\b(?:what|where|when|which|how|who|why|whether|is\s+there|are\s+there)\b", re.I
+)
+#: Asking for an answer without a question mark.
+_ASKS_WITHOUT_MARK = re.compile(
+    r"\b(?:let\s+me\s+know|please\s+advise|(?:can|could)\s+you\s+(?:tell|send|advise|confirm))\b",
+    re.I,
+)
+
+
+def asks_a_question(text: str) -> bool:
+    """Whether the text asks something a person must answer.
+
+    "Could I book a place on 10 March?" is a request written as a question and does not
+    count; "Can you tell me what is available near Workington?" does, and so does any
+    question beside a request ("Is there parking?") and "please let me know ...".
+    """
+    for sentence in _SENTENCE_END.split(text):
+        if _ASKS_WITHOUT_MARK.search(sentence):
+            return True
+        if "?" not in sentence:
+            continue
+        is_request = bool(_BOOK.search(sentence) or _CANCEL.search(sentence))
+        if not is_request or _QUESTION_WORDS.search(sentence):
+            return True
+    return False
 
 
 # --- support needs -------------------------------------------------------------------------

@@ -219,6 +219,9 @@ def _decide(
     if parsed.is_forward:
         record["actions"].append("A forwarded message: left for a coordinator.")
         return _triage(inbound, record, now=now, config=config)
+    if understanding.has_question:
+        record["actions"].append("The message asks a question: left for a coordinator.")
+        return _triage(inbound, record, now=now, config=config)
     if understanding.intent == Intent.BOOK and understanding.course_id is not None:
         return _request(
             inbound,
