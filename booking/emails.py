@@ -370,6 +370,7 @@ MAILBOX_SUBJECTS = {
     "mailbox_cancel_link": "Please confirm you want to cancel your place",
     "mailbox_acknowledgement": "We have your message",
     "mailbox_calendar_link": "Dates for Signs of Safety training",
+    "mailbox_booking_for_you": "Please confirm your place on Signs of Safety training",
 }
 
 
@@ -402,6 +403,15 @@ def mailbox_acknowledgement(inbound, *, now: datetime) -> OutboxMessage:
 def mailbox_calendar_link(inbound, calendar_url: str, *, now: datetime) -> OutboxMessage:
     """A coordinator's reply pointing the sender to the course calendar."""
     return _mailbox_reply("mailbox_calendar_link", inbound, now=now, link_url=calendar_url)
+
+
+def mailbox_booking_link_for_named_person(
+    email: str, name: str, link_url: str, course: Course, *, now: datetime
+) -> OutboxMessage:
+    """To someone another person's email asked us to book: their own one-time link."""
+    kind = "mailbox_booking_for_you"
+    text, html = render(kind, name=name, link_url=link_url, course=course)
+    return queue(kind, to=email, subject=MAILBOX_SUBJECTS[kind], text=text, html=html, now=now)
 
 
 def _mailbox_reply(kind: str, inbound, *, now: datetime, booking_id: int | None = None, **context):

@@ -55,6 +55,8 @@ class Understanding:
     has_question: bool = False
     #: Both a cancellation and a booking: usually "move me to another date".
     mixed: bool = False
+    #: Asks for a place (or a change) for someone else: "book my new starter".
+    for_someone_else: bool = False
 
     @property
     def course_id(self) -> int | None:
@@ -81,6 +83,7 @@ class Understanding:
             "guesses": list(self.guesses),
             "has_question": self.has_question,
             "mixed": self.mixed,
+            "for_someone_else": self.for_someone_else,
             "support_needs_mentioned": bool(self.support_needs),
             "ambiguity": self.ambiguity,
         }
@@ -277,6 +280,7 @@ def understand(
         guesses=tuple(guesses),
         has_question=has_question,
         mixed=mixed,
+        for_someone_else=bool(_FOR_SOMEONE_ELSE.search(text)),
     )
 
 
@@ -387,6 +391,43 @@ def _find_towns(text: str, courses: list[CourseSummary]) -> list[str]:
 
 def _long(value: date) -> str:
     return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+# --- someone else ---------------------------------------------------------------------------
+
+_PEOPLE_WORDS = (
+    r"(?:new\s+)?(?:starter|colleague|team\s+member|member\s+of\s+(?:staff|(?:my|our)\s+team)"
+    r"|staff(?:\s+member)?|worker|student|apprentice|employee|manager)s?"
+)
+#: "book my new starter", "a place for my colleague", "on behalf of", "book her".
+_FOR_SOMEONE_ELSE = re.compile(
+    r"\bon\s+behalf\s+of\b|\bnew\s+starter"
+    r"|\b(?:my|our|a)\s+" + _PEOPLE_WORDS + r"\b"
+    r"|\b(?:book|register|enrol|sign\s+up|put|add)\w*\s+(?:him|her|them)\b"
+    r"|\bplaces?\s+for\s+(?:him|her|them)\b",
+    re.I,
+)
+_ADDRESS = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+#: Capitalised words just before an address: "Tom Newman (tom@...)", "Tom Newman <tom@...>".
+_NAME_BEFORE = re.compile(r"([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){1,3})[ \t]*[(<\[]?[ \t]*$")
+
+
+def named_people(
+    text: str, *, exclude: Iterable[str] = (), limit: int = 5
+) -> list[tuple[str, str]]:
+    """(name, address) of each email address in `text` that is not in `exclude`, in the
+    order written; the name is the capitalised words just before the address, if any."""
+    skip = {address.strip().lower() for address in exclude}
+    found: dict[str, str] = {}
+    for match in _ADDRESS.finditer(text):
+        address = match.group(0).strip(".'").lower()
+        if address in skip or address in found:
+            continue
+        before = _NAME_BEFORE.search(text[max(0, match.start() - 80) : match.start()])
+        found[address] = before.group(1) if before else ""
+        if len(found) >= limit:
+            break
+    return [(name, address) for address, name in found.items()]
 
 
 # --- questions -----------------------------------------------------------------------------

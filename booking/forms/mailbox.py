@@ -8,12 +8,21 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 
 class BookFromMessageForm(FlaskForm):
-    """Choose the course to book the sender onto (choices are set by the view)."""
+    """Choose whose place and which course (choices are set by the view)."""
 
+    person = RadioField(
+        "Whose place?",
+        widget=GovRadioInput(),
+        description=(
+            "The sender is booked now. Anyone else gets an email with their own link to "
+            "confirm the place."
+        ),
+        validators=[DataRequired(message="Choose whose place to book")],
+    )
     course_id = RadioField(
         "Which course?",
         widget=GovRadioInput(),
@@ -28,7 +37,7 @@ class BookFromMessageForm(FlaskForm):
         description="They are from a partner agency. Which organisation do they work for?",
         validators=[Length(max=200, message="Organisation must be 200 characters or fewer")],
     )
-    book = SubmitField("Book this person", widget=GovSubmitInput())
+    book = SubmitField("Book the place", widget=GovSubmitInput())
 
 
 class ReplyWithCalendarForm(FlaskForm):

@@ -39,7 +39,7 @@ from ..mail_parsing import (
     parse_message,
     read_display_name,
 )
-from ..mail_understanding import CourseSummary, Intent, Understanding, understand
+from ..mail_understanding import CourseSummary, Intent, Understanding, named_people, understand
 from ..models import (
     ACTIVE,
     Booking,
@@ -214,13 +214,12 @@ def _decide(
         subject_counts=not (parsed.is_reply or parsed.is_forward),
     )
     record.update(understanding.as_record())
+    record["named_people"] = _named_people(parsed, config)
     by_id = {c.id: c for c in courses}
 
-    if parsed.is_forward:
-        record["actions"].append("A forwarded message: left for a coordinator.")
-        return _triage(inbound, record, now=now, config=config)
-    if understanding.has_question:
-        record["actions"].append("The message asks a question: left for a coordinator.")
+    for_a_person = _for_a_person(parsed, understanding, record)
+    if for_a_person:
+        record["actions"].append(for_a_person)
         return _triage(inbound, record, now=now, config=config)
     if understanding.intent == Intent.BOOK and understanding.course_id is not None:
         return _request(
@@ -237,6 +236,26 @@ def _decide(
     if understanding.intent == Intent.BOOK and understanding.ambiguity:
         record["actions"].append(understanding.ambiguity)
     return _triage(inbound, record, now=now, config=config)
+
+
+def _named_people(parsed: ParsedMessage, config: MailboxConfig) -> list[dict]:
+    """Other people's addresses written in the message (and in a forwarded message)."""
+    text = parsed.new_text
+    if parsed.is_forward:
+        text = f"{text}\n{parsed.removed_text}"
+    found = named_people(text, exclude=[parsed.sender, *config.own_addresses])
+    return [{"name": name, "email": email} for name, email in found]
+
+
+def _for_a_person(parsed: ParsedMessage, understanding: Understanding, record: dict) -> str:
+    """Why a coordinator must read this message before anything is sent, or empty."""
+    if parsed.is_forward:
+        return "A forwarded message: left for a coordinator."
+    if record["named_people"] or understanding.for_someone_else:
+        return "The message asks about someone other than the sender: left for a coordinator."
+    if understanding.has_question:
+        return "The message asks a question: left for a coordinator."
+    return ""
 
 
 def _request(
@@ -610,8 +629,10 @@ def book_from_triage(
     now: datetime,
     config: MailboxConfig,
     organisation: str = "",
+    for_email: str = "",
 ) -> InboundMessage:
-    """A coordinator books the sender onto `course` through the booking rules.
+    """A coordinator books the sender onto `course` through the booking rules, or sends a
+    person the message names (`for_email`) their own link to confirm a place.
 
     A partner agency sender whose organisation we do not know must have it given (the
     booking form asks everyone from a partner agency).
@@ -623,6 +644,11 @@ def book_from_triage(
         raise ValidationError("Choose a course that is published.", field="course_id")
     record = dict(message.understanding or {})
     record.setdefault("actions", [])
+    for_email = (for_email or "").strip().lower()
+    if for_email and for_email != message.sender:
+        return _link_for_named_person(
+            message, course, for_email, record, actor=actor, now=now, config=config
+        )
     who = _who(record)
     if (organisation or "").strip():
         who["organisation"] = organisation.strip()[:200]
@@ -646,6 +672,48 @@ def book_from_triage(
     message.closed_by_id = actor.id
     message.understanding = record
     audit.record("mailbox.booked_from_message", message, actor=actor, now=now, course_id=course.id)
+    return message
+
+
+def _link_for_named_person(
+    message: InboundMessage,
+    course: Course,
+    email: str,
+    record: dict,
+    *,
+    actor: User,
+    now: datetime,
+    config: MailboxConfig,
+) -> InboundMessage:
+    """Send someone the message named their own link to confirm a place on `course`."""
+    named = {p.get("email"): p.get("name", "") for p in record.get("named_people") or []}
+    if email not in named:
+        raise ValidationError("Choose one of the people shown.", field="person")
+    if not is_bookable(course, now):
+        raise ValidationError(
+            "That course is not taking bookings. Add them on the course's people page instead.",
+            field="course_id",
+        )
+    details = {"email": email, "source": "email", "inbound_message_id": message.id}
+    if named[email]:
+        details["full_name"] = named[email]
+    link, token = _issue_link(
+        LinkPurpose.CONFIRM_BOOKING, email, course=course, details=details, now=now
+    )
+    emails.mailbox_booking_link_for_named_person(
+        email, named[email], link_url(config, link.purpose, token), course, now=now
+    )
+    message.course_id = course.id
+    message.outcome = InboundOutcome.BOOKING_LINK_SENT
+    message.closed_by_id = actor.id
+    record["actions"] = [
+        *record["actions"],
+        f"A coordinator sent {named[email] or email} a link to confirm the place.",
+    ]
+    message.understanding = record
+    audit.record(
+        "mailbox.link_sent_to_named_person", message, actor=actor, now=now, course_id=course.id
+    )
     return message
 
 

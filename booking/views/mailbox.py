@@ -47,6 +47,7 @@ def book(message_id: int):
             now=clock.now(),
             config=config,
             organisation=form.organisation.data or "",
+            for_email=form.person.data or "",
         ),
         book_form=form,
     )
@@ -107,6 +108,9 @@ def _done_words(message: InboundMessage) -> str:
 
 def _book_form(message: InboundMessage) -> BookFromMessageForm:
     form = BookFromMessageForm()
+    form.person.choices = _whose_place(message)
+    if form.person.data is None:
+        form.person.data = message.sender
     form.course_id.choices = [
         (
             c.id,
@@ -118,6 +122,19 @@ def _book_form(message: InboundMessage) -> BookFromMessageForm:
     if form.course_id.data is None and len(guessed) == 1:
         form.course_id.data = guessed[0]
     return form
+
+
+def _whose_place(message: InboundMessage) -> list[tuple[str, str]]:
+    """The sender first, then each person the message names, each said in full."""
+    understanding = message.understanding or {}
+    sender = message.sender or ""
+    name = understanding.get("name") or sender
+    people = [(sender, f"{name} ({sender}), who sent this message")]
+    for named in understanding.get("named_people") or []:
+        email = named.get("email", "")
+        label = f"{named.get('name')} ({email})" if named.get("name") else email
+        people.append((email, f"{label}, named in the message"))
+    return people
 
 
 def _show(message: InboundMessage, **context):
