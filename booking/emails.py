@@ -371,6 +371,7 @@ MAILBOX_SUBJECTS = {
     "mailbox_acknowledgement": "We have your message",
     "mailbox_calendar_link": "Dates for Signs of Safety training",
     "mailbox_booking_for_you": "Please confirm your place on Signs of Safety training",
+    "mailbox_too_large": "Your email was too large for us to read",
 }
 
 
@@ -398,6 +399,11 @@ def mailbox_cancel_link(
 def mailbox_acknowledgement(inbound, *, now: datetime) -> OutboxMessage:
     """A short "we have your message, a person will reply" note."""
     return _mailbox_reply("mailbox_acknowledgement", inbound, now=now)
+
+
+def mailbox_too_large(inbound, *, limit: str, now: datetime) -> OutboxMessage:
+    """Tell the sender their message was too large to read (`limit` says the largest read)."""
+    return _mailbox_reply("mailbox_too_large", inbound, now=now, limit=limit)
 
 
 def mailbox_calendar_link(inbound, calendar_url: str, *, now: datetime) -> OutboxMessage:

@@ -122,7 +122,7 @@ def parse_message(
     problems: list[str] = []
     size = len(raw) if size is None else max(size, len(raw))
     if size > max_bytes:
-        return _too_large(raw, size, max_bytes)
+        return _too_large(raw, size, max_bytes, own_addresses)
 
     try:
         msg = BytesParser(policy=policy.default).parsebytes(raw)
@@ -175,10 +175,10 @@ def parse_message(
     )
 
 
-def _too_large(raw: bytes, size: int, max_bytes: int) -> ParsedMessage:
+def _too_large(raw: bytes, size: int, max_bytes: int, own_addresses=()) -> ParsedMessage:
     """Read only the headers of an oversized message: enough to record and recognise it."""
     problems = [
-        f"The message is {_megabytes(size)}, larger than the {_megabytes(max_bytes)} "
+        f"The message is {size_in_words(size)}, larger than the {size_in_words(max_bytes)} "
         "we read, so it was not read."
     ]
     try:
@@ -187,19 +187,24 @@ def _too_large(raw: bytes, size: int, max_bytes: int) -> ParsedMessage:
         msg = EmailMessage()
     headers = _Headers(msg, problems)
     sender, display_name = _sender(headers, problems)
+    subject = one_line(headers.get("subject"), limit=300)
     message_id = normalise_message_id(headers.get("message-id"))
     fingerprint = _fingerprint(
         message_id, sender, headers.get("date"), hashlib.sha256(raw[:65536]).hexdigest()
     )
+    # The headers alone say whether it is automatic (an oversized bounce, say): never answer it.
+    kind, reason = _classify(msg, headers, sender, subject, _Body(problems), own_addresses)
+    if kind == MessageKind.FROM_A_PERSON:
+        kind, reason = MessageKind.TOO_LARGE, "too_large"
     return ParsedMessage(
         sender=sender,
         display_name=display_name,
-        subject=one_line(headers.get("subject"), limit=300),
+        subject=subject,
         new_text="",
         message_id=message_id,
         fingerprint=fingerprint,
-        kind=MessageKind.TOO_LARGE,
-        reason="too_large",
+        kind=kind,
+        reason=reason,
         problems=tuple(problems),
         authentication_results=tuple(headers.get_all("authentication-results")),
         sent_at=_date(headers.get("date")),
@@ -214,7 +219,8 @@ def _header_block(raw: bytes) -> bytes:
     return start[: min(ends)] if ends else start
 
 
-def _megabytes(size: int) -> str:
+def size_in_words(size: int) -> str:
+    """A size in bytes as people say it: "20 kilobytes", "5.0 megabytes"."""
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} kilobytes"
     return f"{size / (1024 * 1024):.1f} megabytes"

@@ -38,6 +38,7 @@ from ..mail_parsing import (
     dmarc_passed,
     parse_message,
     read_display_name,
+    size_in_words,
 )
 from ..mail_understanding import CourseSummary, Intent, Understanding, named_people, understand
 from ..models import (
@@ -196,6 +197,13 @@ def _decide(
 ) -> InboundOutcome:
     if parsed.kind == MessageKind.TOO_LARGE:
         record["actions"].append("Not read: the message is too large.")
+        if parsed.sender and _may_reply(inbound, now=now, config=config):
+            emails.mailbox_too_large(
+                inbound, limit=size_in_words(config.max_message_bytes), now=now
+            )
+            record["actions"].append("Told the sender the message was too large for us to read.")
+        elif parsed.sender:
+            record["actions"].append("No reply sent: too many replies to this sender recently.")
         return InboundOutcome.REJECTED
     if parsed.kind == MessageKind.NOT_A_REQUEST:
         words = REASON_WORDS.get(parsed.reason, "an automatic message")

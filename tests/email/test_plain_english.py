@@ -84,6 +84,7 @@ def test_no_email_we_send_uses_jargon(app, make):
     emails.mailbox_cancel_link(inbound, "http://localhost/cancel/token", booking, now=NOW)
     emails.mailbox_acknowledgement(inbound, now=NOW)
     emails.mailbox_calendar_link(inbound, "http://localhost/courses", now=NOW)
+    emails.mailbox_too_large(inbound, limit="5.0 megabytes", now=NOW)
     emails.mailbox_booking_link_for_named_person(
         "tom@nhs.net", "Tom Newman", "http://localhost/confirm/token", course, now=NOW
     )

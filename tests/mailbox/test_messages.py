@@ -34,7 +34,7 @@ TABLE = [
     ("outlook_accepted.eml", IGNORED, None, None),
     ("newsletter.eml", IGNORED, None, None),
     ("broken_mime.eml", LINK, "kendal_march", "mailbox_booking_link"),
-    ("oversized.eml", InboundOutcome.REJECTED, None, None),
+    ("oversized.eml", InboundOutcome.REJECTED, None, "mailbox_too_large"),
     ("subject_encoded_crlf.eml", LINK, "carlisle_march", "mailbox_booking_link"),
     (
         "outlook_reply_cancel.eml",
