@@ -55,6 +55,8 @@ class Config:
         "MAIL_DEFAULT_SENDER", "Signs of Safety training <no-reply@cumbria.gov.uk>"
     )
     MAIL_SUPPRESS_SEND = _env_bool("MAIL_SUPPRESS_SEND", False)
+    #: The SMTP envelope sender (MAIL FROM), where bounces go; empty means TRAINING_MAILBOX.
+    MAIL_ENVELOPE_SENDER = os.environ.get("MAIL_ENVELOPE_SENDER", "")
     #: Seconds an SMTP connection may take before we give up and retry later.
     MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
     #: Send queued mail straight after the request that queued it (best effort).

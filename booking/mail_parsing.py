@@ -20,7 +20,7 @@ from datetime import datetime
 from email import headerregistry, policy
 from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
-from email.parser import BytesHeaderParser, BytesParser
+from email.parser import BytesHeaderParser, BytesParser, HeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 
@@ -93,6 +93,10 @@ class ParsedMessage:
     size: int = 0
     #: Text left out as quoted or signature (kept only for a forward, for the coordinator).
     removed_text: str = field(default="", repr=False)
+    #: For a delivery report (bounce): the addresses it says could not be reached ...
+    bounced_to: tuple[str, ...] = ()
+    #: ... and the Message-IDs of the returned message it quotes.
+    bounced_message_ids: tuple[str, ...] = ()
 
     @property
     def is_not_a_request(self) -> bool:
@@ -154,6 +158,7 @@ def parse_message(
 
     kind, reason = _classify(msg, headers, sender, subject, body, own_addresses)
     fingerprint = _fingerprint(message_id, sender, headers.get("date"), full_text)
+    is_bounce = reason == NotRequestReason.BOUNCE
     lowered_subject = subject.lower()
     return ParsedMessage(
         sender=sender,
@@ -172,6 +177,8 @@ def parse_message(
         attachments_skipped=body.attachments,
         size=size,
         removed_text=removed,
+        bounced_to=tuple(dict.fromkeys(body.failed_recipients))[:20] if is_bounce else (),
+        bounced_message_ids=tuple(dict.fromkeys(body.returned_ids))[:20] if is_bounce else (),
     )
 
 
@@ -471,6 +478,9 @@ class _Body:
         self.calendar_reply = False
         self.report_type = ""
         self.saw_forward = False
+        #: From a delivery report: addresses that failed, and the returned message's ids.
+        self.failed_recipients: list[str] = []
+        self.returned_ids: list[str] = []
 
     def read(self, msg: Message) -> None:
         try:
@@ -494,8 +504,18 @@ class _Body:
             if method == "REPLY" or re.search(r"^METHOD:\s*REPLY\s*$", text, re.I | re.M):
                 self.calendar_reply = True
             return
+        if content_type == "message/delivery-status":
+            self._delivery_status(part)
+            return
+        if content_type == "text/rfc822-headers":
+            returned = HeaderParser(policy=policy.default).parsestr(self._decode(part, "") or "")
+            self.returned_ids.append(normalise_message_id(str(returned.get("message-id", ""))))
+            return
         if content_type == "message/rfc822":
             self.saw_forward = True  # a forward as an attachment: its text is not the sender's
+            inner = part.get_payload()
+            if isinstance(inner, list) and inner and isinstance(inner[0], Message):
+                self.returned_ids.append(normalise_message_id(str(inner[0].get("message-id", ""))))
             return
         if part.is_multipart():
             return
@@ -514,6 +534,16 @@ class _Body:
             html = self._decode(part, content_type)
             if html is not None:
                 self.html = html_to_text(html)
+
+    def _delivery_status(self, part: Message) -> None:
+        """Note each recipient a delivery report (RFC 3464) says failed for good."""
+        for block in part.get_payload() if part.is_multipart() else []:
+            if str(block.get("action", "")).strip().lower() != "failed":
+                continue
+            recipient = str(block.get("final-recipient") or block.get("original-recipient") or "")
+            address = recipient.partition(";")[2].strip().strip("<>").lower()
+            if "@" in address and len(address) <= 320:
+                self.failed_recipients.append(address)
 
     def _decode(self, part: Message, content_type: str) -> str | None:
         try:

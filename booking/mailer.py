@@ -4,8 +4,8 @@
 call: it reads the settings, builds the transport and runs one pass of
 `services.outbox.send_due`.
 
-Each outbox row becomes one message: From MAIL_DEFAULT_SENDER, Reply-To the training
-mailbox, plain text and HTML as alternatives, and a calendar invitation (if any) as a third
+Each outbox row becomes one message: From MAIL_DEFAULT_SENDER, envelope sender (MAIL FROM)
+MAIL_ENVELOPE_SENDER or else the training mailbox, Reply-To the training mailbox, plain text and HTML as alternatives, and a calendar invitation (if any) as a third
 alternative `text/calendar; method=...; charset=UTF-8`, which is where Outlook and Google
 look for it. The Message-ID is derived from the row, so a message sent again after a
 sender died mid-send can be recognised as the same message by the receiving server.
@@ -129,7 +129,7 @@ def build_message(row: Outgoing, *, sender: str, domain: str) -> OutboxMailMessa
         extra_headers=dict(AUTOMATIC_HEADERS),
         calendars=calendars,
     )
-    message.msgId = f"<outbox-{row.id}-{row.created_at:%Y%m%d%H%M%S}@{domain}>"
+    message.msgId = f"<{outbox.outbox_message_id(row, domain=domain)}>"
     return message
 
 
@@ -179,6 +179,11 @@ class SmtpTransport:
         self.sender = app.config["MAIL_DEFAULT_SENDER"]
         address = parseaddr(app.config.get("TRAINING_MAILBOX") or self.sender)[1]
         self.domain = address.rsplit("@", 1)[-1] or "localhost"
+        #: SMTP MAIL FROM: where bounces go. The training mailbox by default, so they come
+        #: back through `flask mailbox` and are matched to the message and the person.
+        self.envelope_sender = (
+            parseaddr(app.config.get("MAIL_ENVELOPE_SENDER") or "")[1] or address or None
+        )
 
     @contextmanager
     def connect(self) -> Iterator[SmtpConnection]:
@@ -201,7 +206,7 @@ class SmtpConnection:
     def send(self, row: Outgoing) -> None:
         message = build_message(row, sender=self.transport.sender, domain=self.transport.domain)
         try:
-            self.connection.send(message)
+            self.connection.send(message, envelope_from=self.transport.envelope_sender)
         except smtplib.SMTPRecipientsRefused as exc:
             codes = sorted({code for code, _ in exc.recipients.values()})
             reason = f"The mail server refused the address (code {', '.join(map(str, codes))})."

@@ -46,4 +46,6 @@ class OutboxMessage(db.Model):
     claimed_by: Mapped[str] = mapped_column(String(100), default="")
     last_error: Mapped[str] = mapped_column(Text, default="")
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When a bounce for this message came back to the training mailbox; None if none did.
+    bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

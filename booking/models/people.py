@@ -36,6 +36,8 @@ class Person(db.Model):
     #: Bumped to end every signed-in session of this person at once.
     session_version: Mapped[int] = mapped_column(Integer, default=0)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When email to this address last came back undelivered (a bounce); None if never.
+    email_bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

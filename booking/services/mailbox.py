@@ -34,6 +34,7 @@ from ..mail_parsing import (
     DEFAULT_MAX_BYTES,
     REASON_WORDS,
     MessageKind,
+    NotRequestReason,
     ParsedMessage,
     dmarc_passed,
     parse_message,
@@ -52,12 +53,14 @@ from ..models import (
     InboundMessage,
     InboundOutcome,
     LinkPurpose,
+    OutboxMessage,
+    OutboxStatus,
     Person,
     User,
     with_details,
 )
 from ..timezone import LONDON
-from . import audit, bookings, links, people
+from . import audit, bookings, links, outbox, people
 from .allocation import is_bookable
 from .db import transactional
 from .errors import BookingError, NotAllowed, ValidationError
@@ -208,6 +211,8 @@ def _decide(
     if parsed.kind == MessageKind.NOT_A_REQUEST:
         words = REASON_WORDS.get(parsed.reason, "an automatic message")
         record["actions"].append(f"Not answered: this is {words}.")
+        if parsed.reason == NotRequestReason.BOUNCE:
+            record["actions"].extend(_record_bounce(parsed, now=now))
         return InboundOutcome.IGNORED
     if not parsed.sender:
         record["actions"].append("Not answered: we could not read the sender's address.")
@@ -397,6 +402,53 @@ def _may_reply(inbound: InboundMessage, *, now: datetime, config: MailboxConfig)
         return False
     inbound.acknowledged_at = now
     return True
+
+
+# --- bounces -------------------------------------------------------------------------------
+
+
+def _record_bounce(parsed: ParsedMessage, *, now: datetime) -> list[str]:
+    """Mark the messages and people a delivery report is about; say what was marked.
+
+    A bounce is matched to one of our own outbox messages by the Message-ID it quotes (only
+    if it was sent to an address the report says failed, when it names any), or else to
+    the failed address when we have sent mail to it. An address we never wrote to is not
+    marked, so a forged report cannot mark anyone we have not emailed.
+    """
+    failed = set(parsed.bounced_to)
+    rows = []
+    for message_id in parsed.bounced_message_ids:
+        row = outbox.outbox_row_for_message_id(message_id)
+        if row is not None and (not failed or row.to_address.lower() in failed):
+            rows.append(row)
+    matched = {row.to_address.lower() for row in rows}
+    for address in sorted(failed - matched):
+        row = _last_sent_to(address)
+        if row is not None:
+            rows.append(row)
+    notes = []
+    for row in rows:
+        row.bounced_at = now
+        person = people.find_person(row.to_address)
+        if person is not None:
+            person.email_bounced_at = now
+        notes.append(
+            f"Our email to {row.to_address} could not be delivered: "
+            + ("noted on their record." if person is not None else "noted on the message.")
+        )
+    return list(dict.fromkeys(notes)) or ["It is not about any email we sent."]
+
+
+def _last_sent_to(address: str) -> OutboxMessage | None:
+    return db.session.scalars(
+        select(OutboxMessage)
+        .where(
+            func.lower(OutboxMessage.to_address) == address,
+            OutboxMessage.status == OutboxStatus.SENT,
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    ).first()
 
 
 # --- seams to the booking rules --------------------------------------------------------------

@@ -13,6 +13,7 @@ no web or mail-library code and tests can drive it with any transport.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -74,6 +75,25 @@ class Connection(Protocol):
 class Transport(Protocol):
     def connect(self) -> AbstractContextManager[Connection]:
         """Open one connection for a batch; raise ConnectionFailure if the server is down."""
+
+
+# --- Message-IDs ---------------------------------------------------------------------------
+
+
+def outbox_message_id(row: OutboxMessage | Outgoing, *, domain: str) -> str:
+    """The Message-ID a row is sent with (the same on every try), without angle brackets."""
+    return f"outbox-{row.id}-{row.created_at:%Y%m%d%H%M%S}@{domain}"
+
+
+def outbox_row_for_message_id(message_id: str) -> OutboxMessage | None:
+    """The row a Message-ID of ours names (a bounce quotes it), checked against its date."""
+    match = re.fullmatch(r"outbox-(\d{1,18})-(\d{14})@.+", (message_id or "").strip("<> ").lower())
+    if not match:
+        return None
+    row = db.session.get(OutboxMessage, int(match.group(1)))
+    if row is None or f"{row.created_at:%Y%m%d%H%M%S}" != match.group(2):
+        return None
+    return row
 
 
 # --- Retry rules ---------------------------------------------------------------------------

@@ -181,6 +181,7 @@ def _anonymise(person: Person, now: datetime) -> None:
     person.team = ""
     person.line_manager_email = ""
     person.group_override_reason = ""
+    person.email_bounced_at = None
     person.session_version += 1
     person.anonymised_at = now
     for booking in person.bookings:
@@ -309,6 +310,7 @@ def export_person(person: Person) -> dict:
             "group_override_reason": person.group_override_reason,
             "created_at": _when(person.created_at),
             "anonymised_at": _when(person.anonymised_at),
+            "email_bounced_at": _when(person.email_bounced_at),
         },
         "bookings": [
             {
