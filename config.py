@@ -113,6 +113,15 @@ class Config:
     MAILBOX_IMAP_USER = os.environ.get("MAILBOX_IMAP_USER", "")
     MAILBOX_IMAP_PASSWORD = os.environ.get("MAILBOX_IMAP_PASSWORD", "")
     MAILBOX_IMAP_OAUTH2_TOKEN = os.environ.get("MAILBOX_IMAP_OAUTH2_TOKEN", "")
+    #: An application that gets its own short-lived token (OAuth2 client credentials), as
+    #: Microsoft 365 needs; when MAILBOX_OAUTH2_CLIENT_ID is set it replaces the fixed token.
+    MAILBOX_OAUTH2_TENANT = os.environ.get("MAILBOX_OAUTH2_TENANT", "")
+    MAILBOX_OAUTH2_TOKEN_URL = os.environ.get("MAILBOX_OAUTH2_TOKEN_URL", "")
+    MAILBOX_OAUTH2_CLIENT_ID = os.environ.get("MAILBOX_OAUTH2_CLIENT_ID", "")
+    MAILBOX_OAUTH2_CLIENT_SECRET = os.environ.get("MAILBOX_OAUTH2_CLIENT_SECRET", "")
+    MAILBOX_OAUTH2_SCOPE = os.environ.get(
+        "MAILBOX_OAUTH2_SCOPE", "https://outlook.office365.com/.default"
+    )
     MAILBOX_TRUSTED_AUTHSERV_ID = os.environ.get("MAILBOX_TRUSTED_AUTHSERV_ID", "")
     MAILBOX_MAX_MESSAGE_BYTES = _env_int("MAILBOX_MAX_MESSAGE_BYTES", 5 * 1024 * 1024)
     #: Connect with STARTTLS on a plain port instead of TLS from the start (port 993).

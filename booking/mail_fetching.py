@@ -1,7 +1,7 @@
 """Fetching new messages from the training mailbox over IMAP (TLS only). No Flask here.
 
 `poll(settings, handle)` signs in (password, or an OAuth2 access token with XOAUTH2 as
-Microsoft 365 requires), finds messages nobody has handled, passes each one's bytes to
+Microsoft 365 requires; `OAuth2Client` gets a fresh one with the client-credentials grant), finds messages nobody has handled, passes each one's bytes to
 `handle`, and marks it handled only once `handle` returns: moved to the `Processed` folder
 (created if missing), or, where folders cannot be made, flagged seen with our own keyword.
 Either way a second poll does not see it again. If `handle` raises (the database is down,
@@ -40,6 +40,57 @@ class ImapSettings:
     max_message_bytes: int = 5 * 1024 * 1024
     #: The most messages one poll handles (the rest wait for the next poll).
     batch_size: int = 100
+
+
+#: What Microsoft 365 asks for to read a mailbox over IMAP with an application's own token.
+DEFAULT_OAUTH2_SCOPE = "https://outlook.office365.com/.default"
+
+
+@dataclass(frozen=True)
+class OAuth2Client:
+    """An application registered with the mail provider, which gets its own access tokens
+    with the OAuth2 client-credentials grant (Microsoft 365's tokens last an hour, so a
+    fixed token will not do)."""
+
+    client_id: str
+    client_secret: str
+    #: The Microsoft Entra tenant (its id or domain); ignored when `token_url` is given.
+    tenant: str = ""
+    token_url: str = ""
+    scope: str = DEFAULT_OAUTH2_SCOPE
+    timeout: float = 30.0
+
+    @property
+    def url(self) -> str:
+        """Where tokens come from: `token_url`, or the tenant's Microsoft token endpoint."""
+        if self.token_url:
+            return self.token_url
+        return f"https://login.microsoftonline.com/{self.tenant}/oauth2/v2.0/token"
+
+    def fetch_token(self) -> str:
+        """A fresh access token; raises MailboxUnavailable (never quoting the secret)."""
+        from authlib.integrations.requests_client import OAuth2Session
+
+        session = OAuth2Session(
+            self.client_id,
+            self.client_secret,
+            scope=self.scope,
+            token_endpoint_auth_method="client_secret_post",  # noqa: S106 - a method name
+        )
+        try:
+            token = session.fetch_token(
+                self.url, grant_type="client_credentials", timeout=self.timeout
+            )
+        except Exception as exc:  # noqa: BLE001 - any failure means: try again later
+            raise MailboxUnavailable(
+                f"Could not get a token to read the mailbox ({type(exc).__name__})."
+            ) from exc
+        finally:
+            session.close()
+        access_token = (token or {}).get("access_token")
+        if not access_token:
+            raise MailboxUnavailable("Could not get a token to read the mailbox (none given).")
+        return str(access_token)
 
 
 @dataclass

@@ -19,7 +19,14 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ..clock import now
 from ..extensions import db
-from ..mail_fetching import ImapSettings, MailboxUnavailable, SkipMessage, poll
+from ..mail_fetching import (
+    DEFAULT_OAUTH2_SCOPE,
+    ImapSettings,
+    MailboxUnavailable,
+    OAuth2Client,
+    SkipMessage,
+    poll,
+)
 from ..services.errors import TryAgain
 from ..services.mailbox import IngestResult, MailboxConfig, ingest
 
@@ -83,18 +90,37 @@ def _read_stdin(stream, max_bytes: int) -> tuple[bytes, int]:
     return bytes(kept), size
 
 
+def _access_token(settings) -> str:
+    """A fresh OAuth2 token when a client is set up (MAILBOX_OAUTH2_CLIENT_ID), else the
+    fixed MAILBOX_IMAP_OAUTH2_TOKEN (which may be empty: then the password signs in)."""
+    if not settings.get("MAILBOX_OAUTH2_CLIENT_ID"):
+        return settings.get("MAILBOX_IMAP_OAUTH2_TOKEN", "")
+    return OAuth2Client(
+        client_id=settings["MAILBOX_OAUTH2_CLIENT_ID"],
+        client_secret=settings.get("MAILBOX_OAUTH2_CLIENT_SECRET", ""),
+        tenant=settings.get("MAILBOX_OAUTH2_TENANT", ""),
+        token_url=settings.get("MAILBOX_OAUTH2_TOKEN_URL", ""),
+        scope=settings.get("MAILBOX_OAUTH2_SCOPE") or DEFAULT_OAUTH2_SCOPE,
+    ).fetch_token()
+
+
 @mailbox_cli.command("poll")
 @click.option("--starttls", is_flag=True, help="Connect in plain text, then upgrade with STARTTLS.")
 def poll_command(starttls: bool) -> None:
     """Fetch new messages from the IMAP mailbox, handle each, and mark them handled."""
     settings = current_app.config
     config = MailboxConfig.from_mapping(settings)
+    try:
+        token = _access_token(settings)
+    except MailboxUnavailable as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EX_TEMPFAIL)
     imap = ImapSettings(
         host=settings.get("MAILBOX_IMAP_HOST", ""),
         port=int(settings.get("MAILBOX_IMAP_PORT") or 993),
         user=settings.get("MAILBOX_IMAP_USER", ""),
         password=settings.get("MAILBOX_IMAP_PASSWORD", ""),
-        oauth2_token=settings.get("MAILBOX_IMAP_OAUTH2_TOKEN", ""),
+        oauth2_token=token,
         starttls=starttls or bool(settings.get("MAILBOX_IMAP_STARTTLS")),
         ca_file=settings.get("MAILBOX_IMAP_CA_FILE", ""),
         max_message_bytes=config.max_message_bytes,
