@@ -372,6 +372,7 @@ MAILBOX_SUBJECTS = {
     "mailbox_calendar_link": "Dates for Signs of Safety training",
     "mailbox_booking_for_you": "Please confirm your place on Signs of Safety training",
     "mailbox_too_large": "Your email was too large for us to read",
+    "mailbox_link_reminder": "Use the link we sent to confirm your place",
 }
 
 
@@ -399,6 +400,19 @@ def mailbox_cancel_link(
 def mailbox_acknowledgement(inbound, *, now: datetime) -> OutboxMessage:
     """A short "we have your message, a person will reply" note."""
     return _mailbox_reply("mailbox_acknowledgement", inbound, now=now)
+
+
+def mailbox_link_reminder(inbound, link, course: Course, *, now: datetime) -> OutboxMessage:
+    """Point someone who replied "yes" back to the confirm link we already sent them."""
+    return _mailbox_reply(
+        "mailbox_link_reminder",
+        inbound,
+        now=now,
+        course=course,
+        sent_at=link.created_at,
+        expires_at=link.expires_at,
+        link_subject=MAILBOX_SUBJECTS["mailbox_booking_link"],
+    )
 
 
 def mailbox_too_large(inbound, *, limit: str, now: datetime) -> OutboxMessage:

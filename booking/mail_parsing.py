@@ -93,6 +93,8 @@ class ParsedMessage:
     size: int = 0
     #: Text left out as quoted or signature (kept only for a forward, for the coordinator).
     removed_text: str = field(default="", repr=False)
+    #: Message-IDs this message answers (In-Reply-To, then References), without brackets.
+    in_reply_to: tuple[str, ...] = ()
     #: For a delivery report (bounce): the addresses it says could not be reached ...
     bounced_to: tuple[str, ...] = ()
     #: ... and the Message-IDs of the returned message it quotes.
@@ -177,6 +179,7 @@ def parse_message(
         attachments_skipped=body.attachments,
         size=size,
         removed_text=removed,
+        in_reply_to=_referenced_ids(headers),
         bounced_to=tuple(dict.fromkeys(body.failed_recipients))[:20] if is_bounce else (),
         bounced_message_ids=tuple(dict.fromkeys(body.returned_ids))[:20] if is_bounce else (),
     )
@@ -430,6 +433,13 @@ def _decode_words(value: str) -> str:
         return str(make_header(decode_header(value)))
     except Exception:
         return value
+
+
+def _referenced_ids(headers: _Headers) -> tuple[str, ...]:
+    """The Message-IDs in In-Reply-To and References (at most 20), normalised."""
+    text = " ".join(headers.get_all("in-reply-to") + headers.get_all("references"))
+    ids = (normalise_message_id(f"<{inner}>") for inner in re.findall(r"<([^<>\s]+)>", text))
+    return tuple(dict.fromkeys(i for i in ids if i))[:20]
 
 
 def _date(value: str) -> datetime | None:
@@ -809,6 +819,25 @@ _DISCLAIMER = re.compile(
     r"^\s*(disclaimer\b|confidentiality notice|this (e-?mail|message)\b.{0,60}\b(confidential|intended|privileged))",
     re.I,
 )
+#: Disclaimer wording found anywhere in a line (legal footers seldom start the same way).
+_DISCLAIMER_WORDS = re.compile(
+    r"\b(?:this|the)\s+(?:information\s+(?:in|contained\s+in)\s+this\s+)?"
+    r"(?:e-?mail|message|communication)\b.{0,80}\b(?:confidential|privileged|intended)"
+    r"|\bintended\s+recipient|\breceived\s+this\s+(?:e-?mail|message|communication)\s+in\s+error"
+    r"|\bviews\s+(?:or|and)\s+opinions\s+(?:expressed|contained)"
+    r"|\bconsider\s+the\s+environment\s+before\s+printing",
+    re.I,
+)
+#: A line of only punctuation, such as the row of asterisks above an NHSmail footer.
+_RULE_LINE = re.compile(r"^[\W_]*$")
+#: Contact details in a signature can make a long line: "Tel ... | Mobile ...".
+_CONTACT_LINE = re.compile(r"\s\|\s|\b(?:tel|phone|mobile|mob|fax|www)\b|@|https?://", re.I)
+
+
+def _is_disclaimer(line: str) -> bool:
+    return bool(_DISCLAIMER.match(line) or _DISCLAIMER_WORDS.search(line))
+
+
 _FORWARD_SUBJECT = re.compile(r"^\s*(fw|fwd|tr|wg)\s*:", re.I)
 _REPLY_SUBJECT = re.compile(r"^\s*(re|aw|sv)\s*:", re.I)
 
@@ -870,7 +899,11 @@ def _outlook_block_follows(lines: list[str], start: int) -> bool:
 def _signature_start(lines: list[str]) -> int | None:
     seen_text = False
     for index, line in enumerate(lines):
-        if _SIGNATURE_DASHES.match(line) or _MOBILE.match(line) or _DISCLAIMER.match(line):
+        if _SIGNATURE_DASHES.match(line) or _MOBILE.match(line):
+            return index
+        if _is_disclaimer(line):
+            while index > 0 and _RULE_LINE.match(lines[index - 1]):
+                index -= 1  # the blank lines and rows of stars above it go too
             return index
         if seen_text and _SIGN_OFF.match(line) and _looks_like_signature(lines[index + 1 :]):
             return index
@@ -884,9 +917,10 @@ def _looks_like_signature(rest: list[str]) -> bool:
     disclaimer. A full paragraph there means the sign-off was not the end after all."""
     filled = [line.strip() for line in rest if line.strip()]
     for position, line in enumerate(filled):
-        if _DISCLAIMER.match(line) or _SIGNATURE_DASHES.match(line) or _MOBILE.match(line):
+        if _is_disclaimer(line) or _SIGNATURE_DASHES.match(line) or _MOBILE.match(line):
             return True
-        if position >= 12 or len(line) > 90:
+        too_long = len(line) > 90 and not (len(line) <= 200 and _CONTACT_LINE.search(line))
+        if position >= 12 or too_long:
             return False
     return True
 

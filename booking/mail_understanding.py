@@ -430,6 +430,19 @@ def named_people(
     return [(name, address) for address, name in found.items()]
 
 
+# --- yes ---------------------------------------------------------------------------------
+
+_YES = re.compile(
+    r"^\W*(?:yes|yeah|yep|ok|okay|sure|please|great|perfect|lovely|that\W?s\s+(?:great|fine|perfect|lovely))\b",
+    re.I,
+)
+
+
+def says_yes(text: str) -> bool:
+    """Whether a reply agrees ("Yes please, book me in") rather than asks or changes."""
+    return bool(_YES.search(text) or _BOOK.search(text))
+
+
 # --- questions -----------------------------------------------------------------------------
 
 #: Words that make a sentence a real question, even one that also asks for a place.

@@ -20,6 +20,7 @@ fingerprint (a unique column) and handled once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -41,7 +42,14 @@ from ..mail_parsing import (
     read_display_name,
     size_in_words,
 )
-from ..mail_understanding import CourseSummary, Intent, Understanding, named_people, understand
+from ..mail_understanding import (
+    CourseSummary,
+    Intent,
+    Understanding,
+    named_people,
+    says_yes,
+    understand,
+)
 from ..models import (
     ACTIVE,
     Booking,
@@ -234,6 +242,9 @@ def _decide(
     if for_a_person:
         record["actions"].append(for_a_person)
         return _triage(inbound, record, now=now, config=config)
+    earlier = _yes_to_our_link(parsed, understanding)
+    if earlier is not None:
+        return _answer_yes(inbound, parsed, earlier, record, now=now, config=config)
     if understanding.intent == Intent.BOOK and understanding.course_id is not None:
         return _request(
             inbound,
@@ -269,6 +280,68 @@ def _for_a_person(parsed: ParsedMessage, understanding: Understanding, record: d
     if understanding.has_question:
         return "The message asks a question: left for a coordinator."
     return ""
+
+
+LINK_EMAIL = "mailbox_booking_link"
+
+
+def _yes_to_our_link(parsed: ParsedMessage, understanding: Understanding) -> EmailLink | None:
+    """The confirm link we emailed this sender, when this message says yes to that email.
+
+    A reply to our link email is known by the Message-ID it answers, or (when a mail program
+    dropped that) by the subject we gave it. It counts as yes when it agrees and neither
+    cancels nor names another course.
+    """
+    ours = [outbox.outbox_row_for_message_id(i) for i in parsed.in_reply_to]
+    answers_ours = any(r is not None and r.kind == LINK_EMAIL for r in ours) or (
+        parsed.is_reply
+        and re.sub(r"^\s*\w{2,3}\s*:\s*", "", parsed.subject).strip().lower()
+        == emails.MAILBOX_SUBJECTS[LINK_EMAIL].lower()
+    )
+    if not answers_ours or understanding.intent == Intent.CANCEL or understanding.mixed:
+        return None
+    if understanding.intent != Intent.BOOK and not says_yes(parsed.new_text):
+        return None
+    link = db.session.scalars(
+        select(EmailLink)
+        .where(EmailLink.email == parsed.sender, EmailLink.purpose == LinkPurpose.CONFIRM_BOOKING)
+        .order_by(EmailLink.created_at.desc(), EmailLink.id.desc())
+        .limit(1)
+    ).first()
+    if link is None or (
+        understanding.course_ids and link.course_id not in understanding.course_ids
+    ):
+        return None
+    return link
+
+
+def _answer_yes(
+    inbound: InboundMessage,
+    parsed: ParsedMessage,
+    link: EmailLink,
+    record: dict,
+    *,
+    now: datetime,
+    config: MailboxConfig,
+) -> InboundOutcome:
+    """Point the sender back to the link we sent while it still works (no new link: the one
+    they have is as good); send a new one if it ran out; leave a used one to a coordinator."""
+    course = db.session.get(Course, link.course_id) if link.course_id else None
+    state = links.link_state(link, now=now)
+    if course is None or state == links.LinkState.USED:
+        record["actions"].append("A reply to the link we sent, which has been used already.")
+        return _triage(inbound, record, now=now, config=config)
+    inbound.course_id = course.id
+    if state == links.LinkState.USABLE:
+        if not _may_reply(inbound, now=now, config=config):
+            record["actions"].append("No reply sent: too many replies to this sender recently.")
+            return InboundOutcome.TRIAGE
+        emails.mailbox_link_reminder(inbound, link, course, now=now)
+        record["actions"].append("Pointed them back to the link we sent, which still works.")
+        return InboundOutcome.BOOKING_LINK_SENT
+    record["actions"].append("Their earlier link had run out.")
+    understanding = Understanding(intent=Intent.BOOK, course_ids=(course.id,))
+    return _request(inbound, parsed, understanding, course, record, now=now, config=config)
 
 
 def _request(

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from booking import emails
 from booking.extensions import db
-from booking.models import BookingStatus, InboundMessage, InboundOutcome
+from booking.models import BookingStatus, EmailLink, InboundMessage, InboundOutcome
 from booking.services.signin import SIGN_IN_LINK_LIFETIME
 
 from .helpers import NOW, rows
@@ -85,6 +85,9 @@ def test_no_email_we_send_uses_jargon(app, make):
     emails.mailbox_acknowledgement(inbound, now=NOW)
     emails.mailbox_calendar_link(inbound, "http://localhost/courses", now=NOW)
     emails.mailbox_too_large(inbound, limit="5.0 megabytes", now=NOW)
+    emails.mailbox_link_reminder(
+        inbound, EmailLink(created_at=NOW, expires_at=NOW + timedelta(hours=24)), course, now=NOW
+    )
     emails.mailbox_booking_link_for_named_person(
         "tom@nhs.net", "Tom Newman", "http://localhost/confirm/token", course, now=NOW
     )
