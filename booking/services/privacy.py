@@ -11,10 +11,12 @@ Running `purge` twice does nothing the second time.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, delete, func, or_, select, update
+from markupsafe import escape
+from sqlalchemy import Select, Text, cast, delete, func, or_, select, update
 
 from ..extensions import db
 from ..models import (
@@ -38,6 +40,9 @@ from .db import transactional
 from .errors import NotAllowed, ValidationError
 
 ERASED = "(removed when the person's details were erased)"
+#: What stands in for their name or address in text that is kept (an erase reason, say).
+NAME_REMOVED = "[name removed]"
+ADDRESS_REMOVED = "[email address removed]"
 #: Used links, and links that ran out, are deleted after this long (they hold an address).
 LINK_KEEP = timedelta(days=1)
 
@@ -172,8 +177,7 @@ def _people_inactive_since(limits: dict[Group, date], today: date) -> list[Perso
 
 def _anonymise(person: Person, now: datetime) -> None:
     """Remove everything that identifies the person; keep the rows that are counted."""
-    old_values = [v for v in (person.email, person.full_name) if v]
-    old_email = person.email
+    traces = _Traces(email=person.email, name=person.full_name)
     booking_ids = [b.id for b in person.bookings]
     person.email = f"anonymised-{person.id}@anonymised.invalid"
     person.full_name = ""
@@ -200,44 +204,130 @@ def _anonymise(person: Person, now: datetime) -> None:
         completion.reason = ""
     db.session.execute(
         delete(EmailLink)
-        .where(func.lower(EmailLink.email) == old_email)
+        .where(func.lower(EmailLink.email) == traces.email)
         .execution_options(synchronize_session=False)
     )
     db.session.execute(
         delete(OutboxMessage)
         .where(
             or_(
-                func.lower(OutboxMessage.to_address) == old_email,
+                func.lower(OutboxMessage.to_address) == traces.email,
                 OutboxMessage.booking_id.in_(booking_ids or [0]),
             )
         )
         .execution_options(synchronize_session=False)
     )
-    db.session.execute(
-        update(InboundMessage)
-        .where(func.lower(InboundMessage.sender) == old_email)
-        .values(sender="", subject=ERASED, body_text="", understanding={})
-        .execution_options(synchronize_session=False)
+    _redact_lists_of_people(traces)
+    message_ids = _erase_their_messages(traces.email, booking_ids)
+    message_ids += _cut_them_out_of_other_messages(traces, skip=message_ids)
+    _scrub_audit(person.id, booking_ids, message_ids, traces)
+
+
+@dataclass(frozen=True)
+class _Traces:
+    """What names one person in free text: their email address and their full name."""
+
+    email: str
+    name: str
+
+    def redact(self, value):
+        """`value` (text, or JSON-like data holding text) with the name and address replaced."""
+        if isinstance(value, dict):
+            return {k: self.redact(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.redact(v) for v in value]
+        if not isinstance(value, str):
+            return value
+        for found, words in ((self.email, ADDRESS_REMOVED), (self.name, NAME_REMOVED)):
+            if found.strip():
+                value = re.sub(rf"(?<!\w){re.escape(found)}(?!\w)", words, value, flags=re.I)
+        return value
+
+
+def _redact_lists_of_people(traces: _Traces) -> None:
+    """Messages that list several people (the mailbox's copy of a course change, say) are
+    kept for the others, with this person's line replaced.
+
+    They are queued with no booking, so they are found by the address on the person's line.
+    """
+    in_html = str(escape(traces.email))
+    text_line = re.compile(rf"^([ \t]*-[ \t]*)?.*{re.escape(traces.email)}.*$", re.I | re.M)
+    html_item = re.compile(rf"<li>[^<]*{re.escape(in_html)}[^<]*</li>", re.I)
+    listing = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.booking_id.is_(None),
+            func.lower(OutboxMessage.text_body).contains(traces.email, autoescape=True),
+        )
     )
-    _scrub_audit(person.id, booking_ids, old_values)
+    for message in listing:
+        text = text_line.sub(lambda line: f"{line.group(1) or ''}{ERASED}", message.text_body)
+        html = html_item.sub(f"<li>{ERASED}</li>", message.html_body)
+        # Anywhere else the address appears, it goes too.
+        address_only = _Traces(email=traces.email, name="")
+        message.text_body = address_only.redact(text)
+        message.html_body = address_only.redact(html).replace(in_html, ADDRESS_REMOVED)
 
 
-def _scrub_audit(person_id: int, booking_ids: list[int], old_values: list[str]) -> None:
-    """The audit trail keeps what happened and when, but not the person's name or address."""
+def _erase_their_messages(email: str, booking_ids: list[int]) -> list[int]:
+    """Messages they sent the mailbox (or that led to their bookings) keep only the facts the
+    system recorded about handling them; the coordinator's note on them goes too."""
+    theirs = or_(
+        func.lower(InboundMessage.sender) == email,
+        InboundMessage.booking_id.in_(booking_ids or [0]),
+    )
+    message_ids = list(db.session.scalars(select(InboundMessage.id).where(theirs)))
+    if message_ids:
+        db.session.execute(
+            update(InboundMessage)
+            .where(InboundMessage.id.in_(message_ids))
+            .values(sender="", subject=ERASED, body_text="", understanding={}, closed_note="")
+            .execution_options(synchronize_session=False)
+        )
+    return message_ids
+
+
+def _cut_them_out_of_other_messages(traces: _Traces, *, skip: list[int]) -> list[int]:
+    """Messages from someone else that name them (a manager asking for a place for a new
+    starter, say) keep everything except the person's name and address."""
+
+    def mentions(column):
+        return func.lower(column).contains(traces.email, autoescape=True)
+
+    naming_them = db.session.scalars(
+        select(InboundMessage).where(
+            or_(
+                mentions(InboundMessage.subject),
+                mentions(InboundMessage.body_text),
+                mentions(cast(InboundMessage.understanding, Text)),
+            ),
+            InboundMessage.id.not_in(skip or [0]),
+        )
+    ).all()
+    for message in naming_them:
+        message.subject = traces.redact(message.subject)
+        message.body_text = traces.redact(message.body_text)
+        message.understanding = traces.redact(message.understanding or {})
+        message.closed_note = traces.redact(message.closed_note)
+    return [message.id for message in naming_them]
+
+
+def _scrub_audit(
+    person_id: int, booking_ids: list[int], message_ids: list[int], traces: _Traces
+) -> None:
+    """The audit trail keeps what happened and when, and why, but not the person's name or
+    address: they are cut out of the reasons and details of every event about them."""
     about_them = or_(
         (AuditEvent.object_type == "person") & (AuditEvent.object_id == person_id),
         (AuditEvent.object_type == "booking") & (AuditEvent.object_id.in_(booking_ids or [0])),
+        (AuditEvent.object_type == "inboundmessage")
+        & (AuditEvent.object_id.in_(message_ids or [0])),
     )
-    lowered = [v.lower() for v in old_values]
-
-    def mentions(value) -> bool:
-        return isinstance(value, str) and any(v in value.lower() for v in lowered)
-
     for event in db.session.scalars(select(AuditEvent).where(about_them)):
-        if mentions(event.reason):
-            event.reason = ERASED
-        if any(mentions(v) for v in (event.details or {}).values()):
-            event.details = {k: (ERASED if mentions(v) else v) for k, v in event.details.items()}
+        reason, details = traces.redact(event.reason), traces.redact(event.details or {})
+        if reason != event.reason:
+            event.reason = reason
+        if details != (event.details or {}):
+            event.details = details
 
 
 @transactional
@@ -253,8 +343,9 @@ def erase_person(person: Person, *, actor: User | str, now: datetime, reason: st
         raise NotAllowed(
             "This person still has a place or is waiting for one. Cancel those bookings first."
         )
-    _anonymise(person, now)
+    # Recorded first, so a reason that names them is cleaned with everything else.
     audit.record("person.erased", person, actor=actor, now=now, reason=reason.strip())
+    _anonymise(person, now)
     return person
 
 

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import JSON, String, Text, func, select
+from sqlalchemy import func, select
 
 from booking.extensions import db as _db
 from booking.models import (
@@ -29,23 +29,13 @@ from booking.models import (
 from booking.services import privacy
 from booking.services.errors import NotAllowed, ValidationError
 
+from ..support.stored import everything_stored
+
 SETTINGS = {"support_needs_days": 30, "staff_years": 6, "partner_years": 6}
 
 
 def _purge(now, **overrides):
     return privacy.purge(now=now, **{**SETTINGS, **overrides})
-
-
-def _everything_stored() -> str:
-    """Every text, string and JSON value in every table, as one lower-case string."""
-    parts = []
-    for table in _db.metadata.sorted_tables:
-        columns = [c for c in table.columns if isinstance(c.type, String | Text | JSON)]
-        if not columns:
-            continue
-        for row in _db.session.execute(select(*columns)):
-            parts.extend(json.dumps(v) if not isinstance(v, str) else v for v in row)
-    return "\n".join(parts).lower()
 
 
 def _counts():
@@ -214,7 +204,7 @@ def test_purge_leaves_nothing_behind_but_the_counts(make, db, old_course, runner
     assert result.exit_code == 0, result.output
     assert "Partner agency workers anonymised: 1." in result.output
     db.session.expire_all()
-    stored = _everything_stored()
+    stored = everything_stored()
     for trace in ("zoe.unique", "uniquename", "boss.unique", "wheelchair"):
         assert trace not in stored
     assert _counts() == before
@@ -228,7 +218,7 @@ def test_erasing_a_person_leaves_nothing_behind_but_the_counts(make, db, old_cou
     before = _counts()
     privacy.erase_person(person, actor=coordinator, now=clock.now, reason="They asked us to")
     db.session.expire_all()
-    stored = _everything_stored()
+    stored = everything_stored()
     assert "yan.unique" not in stored and "uniquename" not in stored
     assert "wheelchair" not in stored
     assert _counts() == before
