@@ -102,6 +102,9 @@ class Config:
     #: Years without a booking before a person's details are anonymised.
     STAFF_RETENTION_YEARS = _env_int("STAFF_RETENTION_YEARS", 6)
     PARTNER_RETENTION_YEARS = _env_int("PARTNER_RETENTION_YEARS", 6)
+    #: Days after a mailbox message is dealt with (or its course ends, if later) before the
+    #: text the sender wrote is deleted; what the system took from it is kept.
+    MAILBOX_TEXT_RETENTION_DAYS = _env_int("MAILBOX_TEXT_RETENTION_DAYS", 30)
 
     #: Test-only switches for the overbooking control test; never set in production.
     BOOKING_LOCKS_ENABLED = True

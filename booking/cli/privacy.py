@@ -19,16 +19,18 @@ def privacy_group() -> None:
 
 @privacy_group.command("purge")
 def purge_command() -> None:
-    """Delete old support needs and links; anonymise people whose last course is long past."""
+    """Delete old support needs, message text and links; anonymise people long gone."""
     config = current_app.config
     summary = privacy.purge(
         now=clock.now(),
         support_needs_days=config["SUPPORT_NEEDS_RETENTION_DAYS"],
         staff_years=config["STAFF_RETENTION_YEARS"],
         partner_years=config["PARTNER_RETENTION_YEARS"],
+        message_text_days=config["MAILBOX_TEXT_RETENTION_DAYS"],
     )
     click.echo(
         f"Support needs deleted from {summary.support_needs_deleted} booking(s).\n"
+        f"Text deleted from {summary.message_texts_deleted} message(s) to the training mailbox.\n"
         f"Council staff anonymised: {summary.staff_anonymised}.\n"
         f"Partner agency workers anonymised: {summary.partner_anonymised}.\n"
         f"Old sign-in and booking links deleted: {summary.links_deleted}."

@@ -40,3 +40,7 @@ class InboundMessage(db.Model):
     closed_note: Mapped[str] = mapped_column(Text, default="")
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When it stopped needing a coordinator (at once, for one the system answered itself).
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When body_text was deleted under the retention rule (services/privacy.py).
+    body_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -193,6 +193,8 @@ def _record_and_act(
     db.session.flush()  # claims the fingerprint now: a racing copy fails here, before any reply
 
     inbound.outcome = _decide(inbound, parsed, record, now=now, config=config)
+    if inbound.outcome not in OPEN_OUTCOMES:
+        inbound.handled_at = now
     # A new dict (not the one inserted), so SQLAlchemy sees the JSON column change.
     inbound.understanding = record
     return inbound
@@ -801,6 +803,7 @@ def book_from_triage(
     message.course_id = course.id
     message.booking_id = booking.id
     message.outcome = InboundOutcome.BOOKED
+    message.handled_at = now
     record["actions"] = [*record["actions"], "A coordinator booked the place."]
     message.closed_by_id = actor.id
     message.understanding = record
@@ -838,6 +841,7 @@ def _link_for_named_person(
     )
     message.course_id = course.id
     message.outcome = InboundOutcome.BOOKING_LINK_SENT
+    message.handled_at = now
     message.closed_by_id = actor.id
     record["actions"] = [
         *record["actions"],
@@ -877,6 +881,7 @@ def close_message(
 
 def _close(message: InboundMessage, note: str, *, actor: User, now: datetime) -> InboundMessage:
     message.outcome = InboundOutcome.CLOSED
+    message.handled_at = now
     message.closed_note = note
     message.closed_by_id = actor.id
     audit.record("mailbox.message_closed", message, actor=actor, now=now)

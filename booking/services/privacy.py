@@ -1,6 +1,9 @@
 """Keeping personal data only as long as needed (UK GDPR): purging, exporting and erasing.
 
 - Support needs text is deleted a set number of days after the course's last day.
+- What people wrote to the training mailbox is deleted a set number of days after the
+  message was dealt with, or after its course ended if that is later; the facts the system
+  took from it (what they asked for, which course, what was done) stay.
 - People whose last course or booking is a set number of years old (separately for council
   staff and partner agencies) are anonymised, attendees included: contact details and free
   text go; bookings, marks and completions stay, linked to an anonymous row, so the counts
@@ -38,6 +41,7 @@ from ..timezone import LONDON
 from . import audit
 from .db import transactional
 from .errors import NotAllowed, ValidationError
+from .mailbox import OPEN_OUTCOMES
 
 ERASED = "(removed when the person's details were erased)"
 #: What stands in for their name or address in text that is kept (an erase reason, say).
@@ -56,6 +60,7 @@ class Retention:
 @dataclass(frozen=True)
 class PurgeSummary:
     support_needs_deleted: int
+    message_texts_deleted: int
     staff_anonymised: int
     partner_anonymised: int
     links_deleted: int
@@ -73,11 +78,18 @@ def _years_before(moment: date, years: int) -> date:
 
 @transactional
 def purge(
-    *, now: datetime, support_needs_days: int, staff_years: int, partner_years: int
+    *,
+    now: datetime,
+    support_needs_days: int,
+    staff_years: int,
+    partner_years: int,
+    message_text_days: int,
 ) -> PurgeSummary:
-    """Delete old support needs and links, and anonymise people whose last course is long past."""
+    """Delete old support needs, message text and links, and anonymise people whose last
+    course is long past."""
     today = now.astimezone(LONDON).date()
     support_needs = _delete_old_support_needs(today - timedelta(days=support_needs_days), now)
+    message_texts = _delete_old_message_texts(message_text_days, now)
     links = db.session.execute(
         delete(EmailLink)
         .where(or_(EmailLink.expires_at < now - LINK_KEEP, EmailLink.used_at < now - LINK_KEEP))
@@ -93,6 +105,7 @@ def purge(
         anonymised[person.group] += 1
     summary = PurgeSummary(
         support_needs_deleted=support_needs,
+        message_texts_deleted=message_texts,
         staff_anonymised=anonymised[Group.STAFF],
         partner_anonymised=anonymised[Group.PARTNER],
         links_deleted=links,
@@ -138,6 +151,33 @@ def _delete_old_support_needs(last_day_on_or_before: date, now: datetime) -> int
         update(Booking)
         .where(Booking.id.in_(due))
         .values(support_needs="", support_needs_deleted_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def _delete_old_message_texts(days: int, now: datetime) -> int:
+    """Empty the text of mailbox messages dealt with `days` ago whose course (if any) ended
+    `days` ago; messages still waiting for a coordinator keep theirs."""
+    last_days = _last_days()
+    long_enough = now - timedelta(days=days)
+    due = (
+        select(InboundMessage.id)
+        .outerjoin(last_days, last_days.c.course_id == InboundMessage.course_id)
+        .where(
+            InboundMessage.body_text != "",
+            InboundMessage.outcome.not_in(OPEN_OUTCOMES),
+            # Messages handled before handled_at was kept count from when they arrived.
+            func.coalesce(InboundMessage.handled_at, InboundMessage.received_at) <= long_enough,
+            or_(
+                last_days.c.last_day.is_(None),
+                last_days.c.last_day <= long_enough.astimezone(LONDON).date(),
+            ),
+        )
+    )
+    return db.session.execute(
+        update(InboundMessage)
+        .where(InboundMessage.id.in_(due))
+        .values(body_text="", body_deleted_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
 
@@ -218,7 +258,7 @@ def _anonymise(person: Person, now: datetime) -> None:
         .execution_options(synchronize_session=False)
     )
     _redact_lists_of_people(traces)
-    message_ids = _erase_their_messages(traces.email, booking_ids)
+    message_ids = _erase_their_messages(traces.email, booking_ids, now)
     message_ids += _cut_them_out_of_other_messages(traces, skip=message_ids)
     _scrub_audit(person.id, booking_ids, message_ids, traces)
 
@@ -268,7 +308,7 @@ def _redact_lists_of_people(traces: _Traces) -> None:
         message.html_body = address_only.redact(html).replace(in_html, ADDRESS_REMOVED)
 
 
-def _erase_their_messages(email: str, booking_ids: list[int]) -> list[int]:
+def _erase_their_messages(email: str, booking_ids: list[int], now: datetime) -> list[int]:
     """Messages they sent the mailbox (or that led to their bookings) keep only the facts the
     system recorded about handling them; the coordinator's note on them goes too."""
     theirs = or_(
@@ -280,7 +320,14 @@ def _erase_their_messages(email: str, booking_ids: list[int]) -> list[int]:
         db.session.execute(
             update(InboundMessage)
             .where(InboundMessage.id.in_(message_ids))
-            .values(sender="", subject=ERASED, body_text="", understanding={}, closed_note="")
+            .values(
+                sender="",
+                subject=ERASED,
+                body_text="",
+                body_deleted_at=now,
+                understanding={},
+                closed_note="",
+            )
             .execution_options(synchronize_session=False)
         )
     return message_ids

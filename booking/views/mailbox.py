@@ -9,7 +9,7 @@ from ..extensions import db
 from ..forms.mailbox import BookFromMessageForm, CloseMessageForm, ReplyWithCalendarForm
 from ..mail_understanding import support_needs
 from ..models import Course, InboundMessage
-from ..services import mailbox
+from ..services import mailbox, privacy
 from ..services.errors import BookingError, ValidationError
 from ..web import short_date
 
@@ -138,6 +138,11 @@ def _whose_place(message: InboundMessage) -> list[tuple[str, str]]:
 
 
 def _show(message: InboundMessage, **context):
+    needs = support_needs(message.body_text or "")
+    if needs:  # every page that shows support needs puts the look on record
+        privacy.record_support_needs_viewed(
+            message, actor=current_user._get_current_object(), now=clock.now(), where="mailbox"
+        )
     context.setdefault("book_form", _book_form(message))
     context.setdefault("calendar_form", ReplyWithCalendarForm())
     context.setdefault("close_form", CloseMessageForm())
@@ -154,7 +159,7 @@ def _show(message: InboundMessage, **context):
         understanding=message.understanding or {},
         guessed_courses=mailbox.guessed_courses(message),
         ask_organisation=mailbox.organisation_missing(message, current_app.config),
-        support_needs=support_needs(message.body_text or ""),
+        support_needs=needs,
         is_open=message.outcome in mailbox.OPEN_OUTCOMES,
         **context,
     )

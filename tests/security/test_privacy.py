@@ -31,7 +31,12 @@ from booking.services.errors import NotAllowed, ValidationError
 
 from ..support.stored import everything_stored
 
-SETTINGS = {"support_needs_days": 30, "staff_years": 6, "partner_years": 6}
+SETTINGS = {
+    "support_needs_days": 30,
+    "staff_years": 6,
+    "partner_years": 6,
+    "message_text_days": 30,
+}
 
 
 def _purge(now, **overrides):
@@ -157,6 +162,7 @@ def test_purge_twice_does_nothing_the_second_time(make, db, old_course):
     second = _purge(now)
     assert second.as_dict() == {
         "support_needs_deleted": 0,
+        "message_texts_deleted": 0,
         "staff_anonymised": 0,
         "partner_anonymised": 0,
         "links_deleted": 0,

@@ -12,7 +12,12 @@ from sqlalchemy import func, select
 from booking.models import Booking, BookingStatus, Course, CourseStatus, Group, Person
 from booking.services import privacy
 
-SETTINGS = {"support_needs_days": 30, "staff_years": 6, "partner_years": 6}
+SETTINGS = {
+    "support_needs_days": 30,
+    "staff_years": 6,
+    "partner_years": 6,
+    "message_text_days": 30,
+}
 
 
 def _purge(now, **overrides):
