@@ -97,6 +97,9 @@ class Config:
     #: ... and after this long whatever they do.
     COORDINATOR_ABSOLUTE_TIMEOUT = timedelta(hours=_env_int("COORDINATOR_ABSOLUTE_HOURS", 10))
 
+    #: The most days from a course's first day to its last.
+    COURSE_MAX_SPAN_DAYS = _env_int("COURSE_MAX_SPAN_DAYS", 14)
+
     #: Days after a course ends before support needs text is deleted.
     SUPPORT_NEEDS_RETENTION_DAYS = _env_int("SUPPORT_NEEDS_RETENTION_DAYS", 30)
     #: Years without a booking before a person's details are anonymised.

@@ -23,6 +23,7 @@ from ..services import accounts
 from ..services import courses as course_service
 from ..services.courses import CourseDetails, DayDetails, VenueDetails
 from ..services.db import transactional
+from ..services.errors import BookingError
 
 DEMO_COORDINATOR_EMAIL = "demo.coordinator@cumbria.gov.uk"
 DEMO_COORDINATOR_PASSWORD = "demo-password-for-this-laptop-only"  # noqa: S105 - demo data
@@ -196,7 +197,10 @@ def seed_demo(if_empty: bool) -> None:
         click.echo("There are courses already, so no demo data was loaded.")
         return
     now = clock.now()
-    summary = load_demo(now=now)
+    try:
+        summary = load_demo(now=now, max_span_days=current_app.config["COURSE_MAX_SPAN_DAYS"])
+    except BookingError as refused:
+        raise click.ClickException(f"The demo could not be loaded: {refused.message}") from None
     click.echo(
         f"Loaded {summary['courses']} demo courses at {summary['venues']} venues, "
         f"with {summary['bookings']} bookings."
@@ -235,7 +239,9 @@ def _day_pair(today: date, plan: Plan) -> tuple[date, date]:
     return day1, day2
 
 
-def load_demo(*, now: datetime) -> dict[str, int]:
+def load_demo(
+    *, now: datetime, max_span_days: int = course_service.MAX_SPAN_DAYS
+) -> dict[str, int]:
     """Create the venues, courses, people and bookings; return how many of each."""
     actor = "demo data"
     rng = random.Random(2026)  # the same demo every time  # noqa: S311
@@ -264,6 +270,7 @@ def load_demo(*, now: datetime) -> dict[str, int]:
             ),
             actor=actor,
             now=now,
+            max_span_days=max_span_days,
         )
         if plan.status == CourseStatus.PUBLISHED:
             course_service.publish_course(course, actor=actor, now=now)

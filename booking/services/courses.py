@@ -48,6 +48,9 @@ CUTOFF_TIME = time(23, 59)
 MAX_PLACES = 500
 #: How far ahead a course can be set up; stops typing slips like 2206 being saved.
 MAX_YEARS_AHEAD = 3
+#: The most days from day 1 to day 2, unless the caller passes the COURSE_MAX_SPAN_DAYS
+#: setting (the app always does); stops a slip putting day 2 a year after day 1.
+MAX_SPAN_DAYS = 14
 
 Actor = User | str
 
@@ -198,7 +201,7 @@ def holders(course: Course) -> list[Booking]:
 
 
 def _day_problems(
-    details: CourseDetails, *, today: date, before: list[DayDetails] | None
+    details: CourseDetails, *, today: date, before: list[DayDetails] | None, max_span_days: int
 ) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     latest = date(today.year + MAX_YEARS_AHEAD, today.month, min(today.day, 28))
@@ -215,13 +218,44 @@ def _day_problems(
             )
         if day.ends_at <= day.starts_at:
             problems.append((f"day{number}_ends_at", f"Day {number} must end after it starts"))
-    if len(details.days) == 2 and details.days[1].date <= details.days[0].date:
-        problems.append(("day2_date", "Day 2 must be after day 1"))
+    if len(details.days) == 2:
+        first, last = details.days[0].date, details.days[1].date
+        if last <= first:
+            problems.append(("day2_date", "Day 2 must be after day 1"))
+        elif (last - first).days > max_span_days and before != list(details.days):
+            problems.append(
+                ("day2_date", f"Day 2 must be no more than {max_span_days} days after day 1")
+            )
     return problems
 
 
+_TYPED_DATES = {
+    "release_on": "The date places open to everyone",
+    "booking_closes_on": "The last day to book",
+}
+
+
+def _past_date_problems(
+    details: CourseDetails, *, today: date, course: Course | None
+) -> list[tuple[str, str]]:
+    """A release date or last day to book typed in the past (one already saved on the course
+    may stay, so a course whose places opened last week can still be changed)."""
+    saved = (
+        {"release_on": course.release_on, "booking_closes_on": last_day_to_book(course)}
+        if course is not None
+        else {}
+    )
+    return [
+        (field, f"{what} cannot be in the past")
+        for field, what in _TYPED_DATES.items()
+        if (typed := getattr(details, field)) is not None
+        and typed < today
+        and typed != saved.get(field)
+    ]
+
+
 def _problems(
-    details: CourseDetails, *, now: datetime, course: Course | None = None
+    details: CourseDetails, *, now: datetime, max_span_days: int, course: Course | None = None
 ) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     if details.venue is None:
@@ -248,7 +282,9 @@ def _problems(
                 )
             )
     before = _current_days(course) if course is not None else None
-    problems += _day_problems(details, today=today_in_london(now), before=before)
+    today = today_in_london(now)
+    problems += _day_problems(details, today=today, before=before, max_span_days=max_span_days)
+    problems += _past_date_problems(details, today=today, course=course)
     if not problems:
         first = details.days[0].date
         if details.release_on is not None and details.release_on > first:
@@ -260,10 +296,12 @@ def _problems(
     return problems
 
 
-def _check(details: CourseDetails, *, now: datetime, course: Course | None = None) -> None:
+def _check(
+    details: CourseDetails, *, now: datetime, max_span_days: int, course: Course | None = None
+) -> None:
     if len(details.days) != 2:
         raise Problems([("day1_date", "A course has two days")])
-    problems = _problems(details, now=now, course=course)
+    problems = _problems(details, now=now, max_span_days=max_span_days, course=course)
     if problems:
         raise Problems(problems)
 
@@ -332,9 +370,11 @@ def _apply(course: Course, details: CourseDetails) -> None:
 
 
 @transactional
-def create_course(details: CourseDetails, *, actor: Actor, now: datetime) -> Course:
+def create_course(
+    details: CourseDetails, *, actor: Actor, now: datetime, max_span_days: int = MAX_SPAN_DAYS
+) -> Course:
     """Save a new course as a draft (nobody sees it until it is published)."""
-    _check(details, now=now)
+    _check(details, now=now, max_span_days=max_span_days)
     course = Course(
         course_type=details.course_type or default_course_type(),
         status=CourseStatus.DRAFT,
@@ -349,12 +389,19 @@ def create_course(details: CourseDetails, *, actor: Actor, now: datetime) -> Cou
 
 
 @transactional
-def update_course(course: Course, details: CourseDetails, *, actor: Actor, now: datetime) -> Course:
+def update_course(
+    course: Course,
+    details: CourseDetails,
+    *,
+    actor: Actor,
+    now: datetime,
+    max_span_days: int = MAX_SPAN_DAYS,
+) -> Course:
     """Change a course. If a published course's dates, times or venue change, everyone
     holding a place is told and calendar entries are updated (schedule_version goes up)."""
     course = lock_course(course.id)
     _refuse_if_over(course, "changed")
-    _check(details, now=now, course=course)
+    _check(details, now=now, max_span_days=max_span_days, course=course)
     before = (course.venue_id, _current_days(course))
     _apply(course, details)
     course.updated_at = now
@@ -402,7 +449,14 @@ def publish_course(course: Course, *, actor: Actor, now: datetime) -> Course:
 
 
 @transactional
-def duplicate_course(course: Course, *, weeks_later: int, actor: Actor, now: datetime) -> Course:
+def duplicate_course(
+    course: Course,
+    *,
+    weeks_later: int,
+    actor: Actor,
+    now: datetime,
+    max_span_days: int = MAX_SPAN_DAYS,
+) -> Course:
     """The next date in the programme: a draft copy with the same venue, places, times and
     trainers, its days `weeks_later` weeks after this course's days."""
     if not 1 <= weeks_later <= 52:
@@ -425,7 +479,7 @@ def duplicate_course(course: Course, *, weeks_later: int, actor: Actor, now: dat
         raise Problems(
             [("weeks_later", "That would put day 1 in the past. Enter a larger number of weeks")]
         )
-    copy = create_course(details, actor=actor, now=now)
+    copy = create_course(details, actor=actor, now=now, max_span_days=max_span_days)
     audit.record("course.duplicated", copy, actor=actor, now=now, copied_from=course.id)
     return copy
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import clock
@@ -24,6 +24,10 @@ from ..services.bookings import cancel_course
 from ..services.errors import BookingError, Problems
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
+
+
+def _max_span_days() -> int:
+    return current_app.config["COURSE_MAX_SPAN_DAYS"]
 
 
 def _course_form(course: Course | None = None) -> CourseForm:
@@ -82,7 +86,10 @@ def new_course():
     if form.validate_on_submit():
         try:
             course = course_service.create_course(
-                form.details(_venues_by_id()), actor=current_user, now=clock.now()
+                form.details(_venues_by_id()),
+                actor=current_user,
+                now=clock.now(),
+                max_span_days=_max_span_days(),
             )
             flash("Course saved as a draft. Check it, then publish it.", "success")
             return redirect(url_for("coordinator.course", course_id=course.id))
@@ -118,7 +125,11 @@ def edit_course(course_id: int):
             form.fill_from(course)
         elif form.validate_on_submit():
             course_service.update_course(
-                course, form.details(_venues_by_id()), actor=current_user, now=clock.now()
+                course,
+                form.details(_venues_by_id()),
+                actor=current_user,
+                now=clock.now(),
+                max_span_days=_max_span_days(),
             )
             flash("Course saved.", "success")
             return redirect(url_for("coordinator.course", course_id=course.id))
@@ -154,7 +165,11 @@ def duplicate_course(course_id: int):
     if form.validate_on_submit():
         try:
             copy = course_service.duplicate_course(
-                course, weeks_later=form.weeks_later.data, actor=current_user, now=clock.now()
+                course,
+                weeks_later=form.weeks_later.data,
+                actor=current_user,
+                now=clock.now(),
+                max_span_days=_max_span_days(),
             )
             flash("A draft copy is saved. Check the details, then publish it.", "success")
             return redirect(url_for("coordinator.edit_course", course_id=copy.id))
