@@ -232,6 +232,7 @@ def request_place(
     if "@" not in email:
         raise ValidationError("Enter an email address in the correct format.", field="email")
     stored = {key: str(details.get(key) or "").strip() for key in REQUEST_FIELDS}
+    stored.update(people.clean_details(stored))
     # Other facts a caller adds (the mailbox: "source", "inbound_message_id") are kept too.
     stored.update({k: v for k, v in details.items() if k not in stored and v is not None})
     stored["email"] = email

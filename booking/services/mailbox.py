@@ -169,15 +169,19 @@ def _record_and_act(
     parsed: ParsedMessage, *, now: datetime, config: MailboxConfig
 ) -> InboundMessage:
     named = read_display_name(parsed.display_name)
+    # Cleaned as every way in cleans a person's details (the replies greet them by name).
+    who = people.clean_details(
+        {"full_name": named.name, "organisation": named.organisation, "job_title": named.job_title}
+    )
     record: dict = {
         "kind": parsed.kind.value,
         "reason": parsed.reason,
         "problems": list(parsed.problems),
         "attachments_skipped": parsed.attachments_skipped,
         "size": parsed.size,
-        "name": named.name,
-        "organisation": named.organisation,
-        "job_title": named.job_title,
+        "name": who["full_name"],
+        "organisation": who["organisation"],
+        "job_title": who["job_title"],
         "actions": [],
     }
     inbound = InboundMessage(
@@ -270,7 +274,7 @@ def _named_people(parsed: ParsedMessage, config: MailboxConfig) -> list[dict]:
     if parsed.is_forward:
         text = f"{text}\n{parsed.removed_text}"
     found = named_people(text, exclude=[parsed.sender, *config.own_addresses])
-    return [{"name": name, "email": email} for name, email in found]
+    return [{"name": people.one_line(name), "email": email} for name, email in found]
 
 
 def _for_a_person(parsed: ParsedMessage, understanding: Understanding, record: dict) -> str:
@@ -700,7 +704,7 @@ def _stored_text(text: str) -> str:
 
 def person_name(display_name: str, email: str) -> str:
     """A name to greet someone by, from the From header: "Bloggs, Jo" becomes "Jo Bloggs"."""
-    return read_display_name(display_name).name[:200]
+    return people.one_line(read_display_name(display_name).name)[:200]
 
 
 # --- the coordinators' triage list -----------------------------------------------------------

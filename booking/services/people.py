@@ -7,6 +7,7 @@ organisation never changes that; only a coordinator can, with a recorded reason.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
@@ -21,6 +22,20 @@ from .errors import NotAllowed, ValidationError
 
 #: Details a person gives about themselves that are kept on their record.
 PERSON_FIELDS = ("full_name", "job_title", "team", "organisation", "line_manager_email")
+
+#: Control characters (C0, DEL and C1): line breaks and tabs among them.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: Characters that change the direction text is shown in: embeddings and overrides, isolates,
+#: the left-to-right and right-to-left marks, and the Arabic letter mark.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def one_line(value: str | None) -> str:
+    """A person's detail as it is kept: control characters become spaces, direction controls
+    go, and runs of spaces become one (so a name cannot start a new line in an email, or show
+    its letters in a different order from how they are stored)."""
+    text = _BIDI.sub("", _CONTROL.sub(" ", str(value or "")))
+    return " ".join(text.split())
 
 
 def normalise_email(email: str) -> str:
@@ -80,7 +95,7 @@ def find_or_create_person(
     address = normalise_email(email)
     if "@" not in address:
         raise ValidationError("Enter an email address in the correct format.", field="email")
-    details = _cleaned(details)
+    details = clean_details(details)
 
     person = find_person(address)
     if person is None:
@@ -108,12 +123,14 @@ def update_details(person: Person, details: Mapping[str, str]) -> Person:
     except the line manager's address, which can be cleared)."""
     if person.anonymised_at is not None:
         raise NotAllowed("We cannot book this address. Please contact the training team.")
-    _apply(person, _cleaned(details))
+    _apply(person, clean_details(details))
     return person
 
 
-def _cleaned(details: Mapping[str, str] | None) -> dict[str, str]:
-    cleaned = {k: (v or "").strip() for k, v in (details or {}).items() if k in PERSON_FIELDS}
+def clean_details(details: Mapping[str, str] | None) -> dict[str, str]:
+    """The person fields among `details`, each as it is kept (see `one_line`); the one way
+    details get in, from the booking form, the mailbox or an imported file."""
+    cleaned = {k: one_line(v) for k, v in (details or {}).items() if k in PERSON_FIELDS}
     if "line_manager_email" in cleaned:
         cleaned["line_manager_email"] = normalise_email(cleaned["line_manager_email"])
     return cleaned

@@ -40,7 +40,7 @@ from ..timezone import LONDON
 from . import audit
 from .db import transactional
 from .errors import NotAllowed, ValidationError
-from .people import classify_email
+from .people import classify_email, clean_details
 
 
 def counts(mark: AttendanceMark | None) -> bool:
@@ -289,6 +289,8 @@ COLUMNS = {
     "organisation": {"organisation", "organization", "employer"},
     "completed_on": {"completed on", "date completed", "completion date", "completed", "date"},
 }
+#: The columns that become the person's details (cleaned as every way in cleans them).
+_DETAIL_COLUMNS = ("full_name", "job_title", "team", "organisation")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y")
 
 
@@ -420,7 +422,8 @@ def preview_import(data: bytes, course_type: CourseType, *, now: datetime) -> Im
     for line, cells in parsed:
         raw_email = cell(cells, "email")
         raw_date = cell(cells, "completed_on")
-        name = cell(cells, "full_name")
+        details = clean_details({key: cell(cells, key) for key in _DETAIL_COLUMNS})
+        name = details["full_name"]
         try:
             email = validate_email(raw_email, check_deliverability=False).normalized.lower()
         except EmailNotValidError:
@@ -455,10 +458,7 @@ def preview_import(data: bytes, course_type: CourseType, *, now: datetime) -> Im
             ImportRow(
                 line=line,
                 email=email,
-                full_name=name,
-                job_title=cell(cells, "job_title"),
-                team=cell(cells, "team"),
-                organisation=cell(cells, "organisation"),
+                **details,
                 completed_on=completed_on,
                 known_person=email in people,
             )

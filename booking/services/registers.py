@@ -212,7 +212,7 @@ def _find_or_create_person(
     existing = people.find_person(details.email)
     if existing is not None:
         return existing
-    if not details.full_name.strip():
+    if not people.one_line(details.full_name):
         raise ValidationError("Enter their full name.", field="full_name")
     return people.find_or_create_person(
         details.email,
