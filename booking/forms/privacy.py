@@ -7,8 +7,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 
 class FindPersonForm(FlaskForm):
-    class Meta:
-        csrf = False  # a search (GET) changes nothing
+    """Posted (with its CSRF token), so the address never appears in a web address."""
 
     email = EmailField(
         "Email address",

@@ -48,8 +48,7 @@ class PeriodForm(FlaskForm):
 
 
 class SearchForm(FlaskForm):
-    class Meta:
-        csrf = False
+    """Posted (with its CSRF token), so what is searched for never appears in a web address."""
 
     q = StringField(
         "Name or email address",

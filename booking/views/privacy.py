@@ -20,11 +20,12 @@ bp = Blueprint("privacy", __name__, url_prefix="/coordinator")
 AUDIT_PAGE_SIZE = 50
 
 
-@bp.get("/privacy")
+@bp.route("/privacy", methods=["GET", "POST"])
 @coordinator_required
 def find_person():
-    form = FindPersonForm(request.args)
-    if request.args and form.validate():
+    # Posted, never in the web address: addresses there end up in logs and browser history.
+    form = FindPersonForm()
+    if form.validate_on_submit():
         person = privacy.find_person(form.email.data)
         if person is not None:
             return redirect(url_for("privacy.person", person_id=person.id))

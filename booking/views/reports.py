@@ -96,11 +96,12 @@ def waiting():
     return render_template("reports/waiting.html", rows=rows)
 
 
-@bp.get("/people")
+@bp.route("/people", methods=["GET", "POST"])
 @coordinator_required
 def people():
-    form = SearchForm(request.args)
-    query = (form.q.data or "") if form.validate() else ""
+    # Posted, never in the web address: names and addresses there end up in logs and history.
+    form = SearchForm()
+    query = (form.q.data or "") if form.validate_on_submit() else ""
     return render_template(
         "reports/people.html", form=form, query=query, people=records.search_people(query)
     )

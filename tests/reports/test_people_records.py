@@ -84,7 +84,9 @@ def test_training_elsewhere_needs_a_reason_a_past_date_and_no_earlier_record(pro
 
 
 def test_search_page_links_to_the_record_page(coordinator_client, programme):
-    page = coordinator_client.get("/coordinator/reports/people?q=ADAMS").get_data(as_text=True)
+    page = coordinator_client.post("/coordinator/reports/people", data={"q": "ADAMS"}).get_data(
+        as_text=True
+    )
     amy = programme.people["amy"]
     assert f'href="/coordinator/reports/people/{amy.id}"' in page
     record = coordinator_client.get(f"/coordinator/reports/people/{amy.id}").get_data(as_text=True)
@@ -93,7 +95,9 @@ def test_search_page_links_to_the_record_page(coordinator_client, programme):
 
 
 def test_search_page_says_when_no_one_matches(coordinator_client, programme):
-    page = coordinator_client.get("/coordinator/reports/people?q=nobody").get_data(as_text=True)
+    page = coordinator_client.post("/coordinator/reports/people", data={"q": "nobody"}).get_data(
+        as_text=True
+    )
     assert "No one matches" in page
 
 

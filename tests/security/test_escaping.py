@@ -73,7 +73,7 @@ def _audit_filters(w, text):
 
 
 def _find_person(w, text):
-    return [w.coordinator.get("/coordinator/privacy", query_string={"email": text})]
+    return [w.coordinator.post("/coordinator/privacy", data={"email": text})]
 
 
 def _code(w, text):

@@ -262,7 +262,7 @@ def test_coordinators_can_export_and_every_look_is_recorded(
     person = make.person(full_name="Xena Exported")
     _full_history(make, db, old_course, person)
     sign_in_coordinator(make.coordinator())
-    found = client.get("/coordinator/privacy", query_string={"email": person.email.upper()})
+    found = client.post("/coordinator/privacy", data={"email": person.email.upper()})
     assert found.headers["Location"] == f"/coordinator/privacy/people/{person.id}"
     page = client.get(found.headers["Location"])
     assert b"Wheelchair user" in page.data and b"Xena Exported" in page.data
@@ -277,7 +277,7 @@ def test_coordinators_can_export_and_every_look_is_recorded(
 
 def test_an_unknown_address_finds_nobody(client, make, sign_in_coordinator):
     sign_in_coordinator(make.coordinator())
-    page = client.get("/coordinator/privacy", query_string={"email": "nobody@nhs.net"})
+    page = client.post("/coordinator/privacy", data={"email": "nobody@nhs.net"})
     assert b"We hold nothing about that email address" in page.data
 
 
