@@ -25,6 +25,11 @@ def _env_list(name: str, default: str) -> list[str]:
     return [part.strip().lower() for part in raw.split(",") if part.strip()]
 
 
+#: Keys written here for development and tests; production refuses both (booking/checks.py).
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-not-for-production"  # noqa: S105
+TESTING_SECRET_KEY = "testing-secret-key"  # noqa: S105 - tests only
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -138,7 +143,7 @@ class DevelopmentConfig(Config):
 
     ENV_NAME = "development"
     DEBUG = False
-    SECRET_KEY = Config.SECRET_KEY or "development-only-secret-key-not-for-production"
+    SECRET_KEY = Config.SECRET_KEY or DEVELOPMENT_SECRET_KEY
     MAIL_SUPPRESS_SEND = _env_bool("MAIL_SUPPRESS_SEND", True)
 
 
@@ -147,7 +152,7 @@ class TestingConfig(Config):
 
     ENV_NAME = "testing"
     TESTING = True
-    SECRET_KEY = "testing-secret-key"  # noqa: S105 - tests only
+    SECRET_KEY = TESTING_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     MAIL_SUPPRESS_SEND = True
     OUTBOX_SEND_AFTER_REQUEST = False
