@@ -90,12 +90,15 @@ def _check_settings(app: Flask) -> None:
         problem = checks.secret_key_problem(app.config.get("SECRET_KEY"))
         if problem:
             raise RuntimeError(problem)
+        log = logging.getLogger(__name__)
         url = app.config.get("SQLALCHEMY_DATABASE_URI") or ""
         if not url.startswith("postgresql"):
-            logging.getLogger(__name__).warning(
+            log.warning(
                 "Production is running without PostgreSQL (DATABASE_URL is %r).",
                 url.split(":", 1)[0] or "unset",
             )
+        if warning := checks.rate_limit_storage_problem(app.config):
+            log.warning(warning)
 
 
 def _tune_engine(app: Flask) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Mapping
 
 from config import DEVELOPMENT_SECRET_KEY, TESTING_SECRET_KEY
 
@@ -56,3 +57,17 @@ def _what_is_wrong_with(key: str) -> str | None:
 def _estimated_bits(counts: Counter, length: int) -> float:
     """Shannon entropy of the key's own character frequencies, times its length."""
     return -length * sum(n / length * math.log2(n / length) for n in counts.values())
+
+
+def rate_limit_storage_problem(config: Mapping) -> str | None:
+    """Why rate limits are weaker than they look (kept in each worker's memory), or None."""
+    if not config.get("RATELIMIT_ENABLED", True):
+        return None
+    uri = config.get("RATELIMIT_STORAGE_URI") or "memory://"
+    if not uri.startswith("memory://"):
+        return None
+    return (
+        "Rate limits are kept in each worker's memory (RATELIMIT_STORAGE_URI is memory://), "
+        "so every worker allows the full number of tries: with 4 workers, 4 times as many. "
+        "Set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 so every worker shares the limits."
+    )

@@ -125,3 +125,30 @@ def test_the_secret_key_check_is_one_function_that_passes_random_keys():
             assert secret_key_problem(key) is None, key
     for key in WEAK_KEYS.values():
         assert secret_key_problem(key)
+
+
+def _production_app(tmp_path, **settings):
+    import secrets
+
+    return create_app(
+        "production",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/x.db",
+        **settings,
+    )
+
+
+def test_production_warns_when_rate_limits_are_kept_in_each_workers_memory(tmp_path, caplog):
+    with caplog.at_level("WARNING"):
+        _production_app(tmp_path, RATELIMIT_STORAGE_URI="memory://")
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any(
+        "each worker's memory" in text and "RATELIMIT_STORAGE_URI=redis://" in text
+        for text in warnings
+    ), warnings
+
+
+def test_production_with_shared_rate_limits_does_not_warn_about_them(tmp_path, caplog):
+    with caplog.at_level("WARNING"):
+        _production_app(tmp_path, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0")
+    assert not [r for r in caplog.records if "RATELIMIT_STORAGE_URI" in r.getMessage()]
