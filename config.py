@@ -78,6 +78,11 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    #: If Redis stops, each worker counts in its own memory (Flask-Limiter logs a warning and
+    #: goes back to Redis once it answers) and any other limiter error is logged, never a 500:
+    #: booking must keep working.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_HEADERS_ENABLED = True
     #: Limits in Flask-Limiter's words ("10 per hour;30 per day"); see booking/security.py.
     #: Council offices share one internet address, so limits per address are generous and

@@ -6,12 +6,16 @@ limiter's own reset for Redis (whose keys expire on the server's clock).
 
 from __future__ import annotations
 
+import re
+import socket
 import types
 
 import pytest
 import redis
 
+from booking.extensions import db as _db
 from booking.extensions import limiter
+from booking.models import OutboxMessage
 from booking.security import limit_booking
 
 LIMITS = {
@@ -140,3 +144,62 @@ def test_limits_are_kept_in_redis_when_configured(limited_app, redis_server, red
     finally:
         for key in redis_server.scan_iter(f"{redis_prefix}:*"):
             redis_server.delete(key)
+
+
+# --- Redis down: limits fall back to each worker's memory ----------------------------------
+
+BOOKING_FORM = {
+    "full_name": "Jo Bloggs",
+    "job_title": "Social Worker",
+    "team": "Carlisle Children's Services",
+    "organisation": "",
+    "line_manager_email": "",
+    "support_needs": "",
+    "consent": "y",
+}
+
+
+@pytest.fixture
+def nowhere():
+    """A Redis address where nothing listens (a port the system just gave out and freed)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/0"
+
+
+def _latest_sign_in_token() -> str:
+    _db.session.rollback()  # see what the other app wrote since this session last looked
+    message = OutboxMessage.query.order_by(OutboxMessage.id.desc()).first()
+    return re.search(r"/sign-in/([A-Za-z0-9_-]+)", message.text_body).group(1)
+
+
+def test_with_redis_down_booking_and_signing_in_work_and_limits_come_from_memory(
+    limited_app, nowhere, make, clock, caplog
+):
+    app = limited_app(RATELIMIT_STORAGE_URI=nowhere, **LIMITS)
+    app.config["CLOCK_OVERRIDE"] = clock.now
+    client = app.test_client()
+    course = make.course()
+    person = make.person(email="ann@cumberland.gov.uk")
+
+    with caplog.at_level("WARNING"):
+        booked = client.post(
+            f"/courses/{course.id}/book", data={**BOOKING_FORM, "email": "jo@cumberland.gov.uk"}
+        )
+    assert booked.status_code == 302, booked.status_code
+    assert booked.headers["Location"].endswith("/book/check-your-email")
+    assert any("falling back to in-memory storage" in r.getMessage() for r in caplog.records)
+
+    with client.post("/sign-in", data={"email": person.email}) as asked:
+        assert asked.status_code == 302
+    signed_in = client.post(f"/sign-in/{_latest_sign_in_token()}")
+    assert signed_in.headers["Location"] == "/my-bookings"
+    assert client.get("/my-bookings").status_code == 200
+
+    # the limits still apply, counted in this worker's memory
+    assert client.post("/sign-in", data={"email": person.email}).status_code == 302
+    assert client.post("/sign-in", data={"email": person.email}).status_code == 429
+    for _ in range(3):
+        assert _wrong_password(client).status_code == 200
+    assert _wrong_password(client).status_code == 429
