@@ -89,7 +89,8 @@ class Config:
     #: the tight limits count per email address or account.
     RATELIMIT_BOOKING_PER_ADDRESS = os.environ.get("RATELIMIT_BOOKING_PER_ADDRESS", "60 per hour")
     RATELIMIT_BOOKING_PER_EMAIL = os.environ.get("RATELIMIT_BOOKING_PER_EMAIL", "10 per hour")
-    RATELIMIT_LINKS_PER_ADDRESS = os.environ.get("RATELIMIT_LINKS_PER_ADDRESS", "30 per hour")
+    #: Asking for emailed links, and using sign-in links: a whole office signs in from one address.
+    RATELIMIT_LINKS_PER_ADDRESS = os.environ.get("RATELIMIT_LINKS_PER_ADDRESS", "300 per hour")
     RATELIMIT_LINKS_PER_EMAIL = os.environ.get("RATELIMIT_LINKS_PER_EMAIL", "5 per hour")
     RATELIMIT_SIGN_IN_PER_ADDRESS = os.environ.get("RATELIMIT_SIGN_IN_PER_ADDRESS", "30 per hour")
     RATELIMIT_SIGN_IN_PER_ACCOUNT = os.environ.get("RATELIMIT_SIGN_IN_PER_ACCOUNT", "10 per hour")

@@ -41,6 +41,12 @@ def request_sign_in_link(email: str, *, link_for: Callable[[str], str], now: dat
     emails.sign_in_link(person.email, link_for(raw_token), now=now, lifetime=SIGN_IN_LINK_LIFETIME)
 
 
+def sign_in_link_owner(raw_token: str) -> str | None:
+    """The email address a sign-in link was sent to, used or not, if the link is ours."""
+    link = links.peek_link(LinkPurpose.SIGN_IN, raw_token)
+    return link.email if link is not None else None
+
+
 def check_sign_in_link(raw_token: str, *, now: datetime) -> EmailLink:
     """The link, if it could still be used; it is not used up (link scanners open links)."""
     link = links.peek_link(LinkPurpose.SIGN_IN, raw_token)

@@ -28,7 +28,7 @@ from ..forms.auth import (
     UseLinkForm,
 )
 from ..models import Role, User
-from ..security import limit_link_request, limit_sign_in
+from ..security import limit_link_request, limit_sign_in, limit_sign_in_link
 from ..services import accounts, signin
 from ..services.errors import BookingError, LinkInvalid, ValidationError
 
@@ -81,7 +81,7 @@ def attendee_link(token: str):
 
 
 @bp.post("/sign-in/<token>")
-@limit_sign_in
+@limit_sign_in_link
 def use_attendee_link(token: str):
     form = UseLinkForm()
     if not form.validate_on_submit():

@@ -17,6 +17,7 @@ from booking.extensions import db as _db
 from booking.extensions import limiter
 from booking.models import OutboxMessage
 from booking.security import limit_booking
+from booking.services import signin
 
 LIMITS = {
     "RATELIMIT_SIGN_IN_PER_ACCOUNT": "3 per minute",
@@ -107,6 +108,61 @@ def test_booking_limit_counts_per_address_and_per_email(limited_app, limiter_clo
     assert client.post("/test-only/book", data={"email": "c@nhs.net"}).status_code == 429
     limiter_clock.now += 61
     assert client.post("/test-only/book", data={"email": "a@nhs.net"}).status_code == 200
+
+
+def _new_link(person, clock) -> str:
+    tokens = []
+    signin.request_sign_in_link(person.email, link_for=tokens.append, now=clock.now)
+    return tokens[0]
+
+
+def test_forty_people_in_one_office_can_each_ask_for_a_link_and_sign_in(limited_app, make, clock):
+    """Council offices share one internet address: the default limits let them all in."""
+    app = limited_app(RATELIMIT_STORAGE_URI="memory://")
+    app.config["CLOCK_OVERRIDE"] = clock.now
+    office = {"REMOTE_ADDR": "192.0.2.10"}
+    people = [make.person(email=f"worker{n}@cumberland.gov.uk") for n in range(40)]
+    for person in people:
+        browser = app.test_client()
+        with browser.post("/sign-in", data={"email": person.email}, environ_base=office) as asked:
+            assert asked.status_code == 302, person.email
+        used = browser.post(f"/sign-in/{_latest_sign_in_token()}", environ_base=office)
+        assert used.status_code == 302, person.email
+        assert used.headers["Location"] == "/my-bookings"
+
+
+def test_using_sign_in_links_is_limited_per_person_from_any_address(limited_app, make, clock):
+    app = limited_app(RATELIMIT_STORAGE_URI="memory://", **LIMITS)  # 3 a minute per account
+    app.config["CLOCK_OVERRIDE"] = clock.now
+    ann, bob = make.person(), make.person()
+    client = app.test_client()
+    for n in range(3):
+        used = client.post(
+            f"/sign-in/{_new_link(ann, clock)}", environ_base={"REMOTE_ADDR": f"10.0.0.{n}"}
+        )
+        assert used.status_code == 302
+    fourth = client.post(
+        f"/sign-in/{_new_link(ann, clock)}", environ_base={"REMOTE_ADDR": "10.0.9.9"}
+    )
+    assert fourth.status_code == 429
+    assert client.post(f"/sign-in/{_new_link(bob, clock)}").status_code == 302
+
+
+def test_using_sign_in_links_is_limited_per_address(limited_app, make, clock):
+    app = limited_app(
+        RATELIMIT_STORAGE_URI="memory://",
+        **{**LIMITS, "RATELIMIT_LINKS_PER_ADDRESS": "2 per minute"},
+    )
+    app.config["CLOCK_OVERRIDE"] = clock.now
+    client = app.test_client()
+    for _ in range(2):
+        assert client.post(f"/sign-in/{_new_link(make.person(), clock)}").status_code == 302
+    assert client.post(f"/sign-in/{_new_link(make.person(), clock)}").status_code == 429
+    # made-up links count against the address too, each as its own "account"
+    assert (
+        client.post("/sign-in/" + "x" * 43, environ_base={"REMOTE_ADDR": "10.0.0.7"}).status_code
+        == 404
+    )
 
 
 def test_the_test_suite_app_is_never_limited(app, client, memory_app):
