@@ -99,6 +99,10 @@ class Config:
     #: Seconds browsers must use HTTPS only (sent in production only; 0 turns it off).
     HSTS_MAX_AGE = 0
 
+    #: The largest request read, in bytes; larger ones get the "too large" page (413) unread.
+    #: The CSV import keeps its own smaller limit (services/records.py).
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
+
     WTF_CSRF_TIME_LIMIT = None  # the session's own lifetime limits the token
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
