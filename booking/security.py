@@ -19,6 +19,7 @@ import hashlib
 
 from flask import Flask, current_app, render_template, request, session
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -82,10 +83,13 @@ def _sign_in_link_key() -> str:
 
 
 def _account_key() -> str:
-    """The account part-way through signing in (second factor), else the email typed."""
+    """The account part-way through signing in (second factor), the coordinator signed in
+    (asked for their password or code again), else the email typed."""
     pending = session.get("pending_sign_in")
     if pending and pending.get("id"):
         return f"account:{pending['id']}"
+    if current_user.is_authenticated:
+        return f"account:{current_user.id}"
     return _email_key()
 
 
