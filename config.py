@@ -25,6 +25,11 @@ def _env_list(name: str, default: str) -> list[str]:
     return [part.strip().lower() for part in raw.split(",") if part.strip()]
 
 
+#: Keys written here for development and tests; production refuses both (booking/checks.py).
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-not-for-production"  # noqa: S105
+TESTING_SECRET_KEY = "testing-secret-key"  # noqa: S105 - tests only
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -73,13 +78,19 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    #: If Redis stops, each worker counts in its own memory (Flask-Limiter logs a warning and
+    #: goes back to Redis once it answers) and any other limiter error is logged, never a 500:
+    #: booking must keep working.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_HEADERS_ENABLED = True
     #: Limits in Flask-Limiter's words ("10 per hour;30 per day"); see booking/security.py.
     #: Council offices share one internet address, so limits per address are generous and
     #: the tight limits count per email address or account.
     RATELIMIT_BOOKING_PER_ADDRESS = os.environ.get("RATELIMIT_BOOKING_PER_ADDRESS", "60 per hour")
     RATELIMIT_BOOKING_PER_EMAIL = os.environ.get("RATELIMIT_BOOKING_PER_EMAIL", "10 per hour")
-    RATELIMIT_LINKS_PER_ADDRESS = os.environ.get("RATELIMIT_LINKS_PER_ADDRESS", "30 per hour")
+    #: Asking for emailed links, and using sign-in links: a whole office signs in from one address.
+    RATELIMIT_LINKS_PER_ADDRESS = os.environ.get("RATELIMIT_LINKS_PER_ADDRESS", "300 per hour")
     RATELIMIT_LINKS_PER_EMAIL = os.environ.get("RATELIMIT_LINKS_PER_EMAIL", "5 per hour")
     RATELIMIT_SIGN_IN_PER_ADDRESS = os.environ.get("RATELIMIT_SIGN_IN_PER_ADDRESS", "30 per hour")
     RATELIMIT_SIGN_IN_PER_ACCOUNT = os.environ.get("RATELIMIT_SIGN_IN_PER_ACCOUNT", "10 per hour")
@@ -87,6 +98,10 @@ class Config:
     PROXY_FIX_X_FOR = _env_int("PROXY_FIX_X_FOR", 0)
     #: Seconds browsers must use HTTPS only (sent in production only; 0 turns it off).
     HSTS_MAX_AGE = 0
+
+    #: The largest request read, in bytes; larger ones get the "too large" page (413) unread.
+    #: The CSV import keeps its own smaller limit (services/records.py).
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
 
     WTF_CSRF_TIME_LIMIT = None  # the session's own lifetime limits the token
     SESSION_COOKIE_HTTPONLY = True
@@ -144,7 +159,7 @@ class DevelopmentConfig(Config):
 
     ENV_NAME = "development"
     DEBUG = False
-    SECRET_KEY = Config.SECRET_KEY or "development-only-secret-key-not-for-production"
+    SECRET_KEY = Config.SECRET_KEY or DEVELOPMENT_SECRET_KEY
     MAIL_SUPPRESS_SEND = _env_bool("MAIL_SUPPRESS_SEND", True)
 
 
@@ -153,7 +168,7 @@ class TestingConfig(Config):
 
     ENV_NAME = "testing"
     TESTING = True
-    SECRET_KEY = "testing-secret-key"  # noqa: S105 - tests only
+    SECRET_KEY = TESTING_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     MAIL_SUPPRESS_SEND = True
     OUTBOX_SEND_AFTER_REQUEST = False

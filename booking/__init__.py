@@ -11,6 +11,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from config import CONFIGS, Config
 
+from . import checks
 from .extensions import csrf, db, limiter, login_manager, mail, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,17 +87,18 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
 
 def _check_settings(app: Flask) -> None:
     if app.config.get("ENV_NAME") == "production":
-        if not app.config.get("SECRET_KEY") or len(app.config["SECRET_KEY"]) < 32:
-            raise RuntimeError(
-                "SECRET_KEY must be set to a long random value (32 characters or more) "
-                "before the service can start in production."
-            )
+        problem = checks.secret_key_problem(app.config.get("SECRET_KEY"))
+        if problem:
+            raise RuntimeError(problem)
+        log = logging.getLogger(__name__)
         url = app.config.get("SQLALCHEMY_DATABASE_URI") or ""
         if not url.startswith("postgresql"):
-            logging.getLogger(__name__).warning(
+            log.warning(
                 "Production is running without PostgreSQL (DATABASE_URL is %r).",
                 url.split(":", 1)[0] or "unset",
             )
+        if warning := checks.rate_limit_storage_problem(app.config):
+            log.warning(warning)
 
 
 def _tune_engine(app: Flask) -> None:

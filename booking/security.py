@@ -19,10 +19,12 @@ import hashlib
 
 from flask import Flask, current_app, render_template, request, session
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import limiter
+from .services import signin
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -55,19 +57,39 @@ def _address_key() -> str:
     return "address:" + (get_remote_address() or "unknown")
 
 
+def _hashed_email_key(email: str) -> str:
+    """An email address as a limit key, hashed so the limit store holds no addresses."""
+    return "email:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
 def _email_key() -> str:
-    """The email address typed into the form, hashed so the limit store holds no addresses."""
-    email = (request.form.get("email") or "").strip().lower()
+    """The email address typed into the form."""
+    email = (request.form.get("email") or "").strip()
     if not email:
         return _address_key()
-    return "email:" + hashlib.sha256(email.encode()).hexdigest()
+    return _hashed_email_key(email)
+
+
+def _sign_in_link_key() -> str:
+    """The person a sign-in link belongs to (the form has no email field to count by).
+
+    A link we do not know counts as its own account; the per-address limit bounds guessing.
+    """
+    token = (request.view_args or {}).get("token") or ""
+    owner = signin.sign_in_link_owner(token)
+    if owner is not None:
+        return _hashed_email_key(owner)
+    return "link:" + hashlib.sha256(token.encode()).hexdigest()
 
 
 def _account_key() -> str:
-    """The account part-way through signing in (second factor), else the email typed."""
+    """The account part-way through signing in (second factor), the coordinator signed in
+    (asked for their password or code again), else the email typed."""
     pending = session.get("pending_sign_in")
     if pending and pending.get("id"):
         return f"account:{pending['id']}"
+    if current_user.is_authenticated:
+        return f"account:{current_user.id}"
     return _email_key()
 
 
@@ -100,10 +122,16 @@ limit_link_request = _both(
     _limit("RATELIMIT_LINKS_PER_ADDRESS", _address_key, "links-address"),
     _limit("RATELIMIT_LINKS_PER_EMAIL", _email_key, "links-email"),
 )
-#: Signing in: a coordinator's password or code, or an attendee following their link.
+#: Signing in as a coordinator: a password or a code.
 limit_sign_in = _both(
     _limit("RATELIMIT_SIGN_IN_PER_ADDRESS", _address_key, "sign-in-address"),
     _limit("RATELIMIT_SIGN_IN_PER_ACCOUNT", _account_key, "sign-in-account"),
+)
+#: An attendee using their emailed sign-in link: counted per person the link belongs to, and
+#: per address as generously as asking for links (a council office shares one address).
+limit_sign_in_link = _both(
+    _limit("RATELIMIT_LINKS_PER_ADDRESS", _address_key, "sign-in-link-address"),
+    _limit("RATELIMIT_SIGN_IN_PER_ACCOUNT", _sign_in_link_key, "sign-in-account"),
 )
 
 

@@ -62,10 +62,12 @@ def init_app(app: Flask) -> None:
             403: "errors/404.html",  # say no more than "not found" about things you cannot see
             404: "errors/404.html",
             405: "errors/400.html",
+            413: "errors/413.html",
             429: "errors/429.html",
         }.get(error.code, "errors/500.html")
         code = 404 if error.code == 403 else error.code
-        return render_template(template, error=error), code
+        limit = size_in_words(app.config.get("MAX_CONTENT_LENGTH"))
+        return render_template(template, error=error, largest_request=limit), code
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):
@@ -85,6 +87,15 @@ def _navigation_items() -> list[dict]:
         {"href": href, "text": text, "active": path == href or path.startswith(href + "/")}
         for text, href in items
     ]
+
+
+def size_in_words(size: int | None) -> str:
+    """A number of bytes in words: 1048576 is "1 MB", 10000 is "10 KB"."""
+    if not size:
+        return ""
+    if size >= 1024 * 1024:
+        return f"{round(size / (1024 * 1024), 1):g} MB"
+    return f"{round(size / 1024)} KB"
 
 
 def to_london(value: datetime) -> datetime:

@@ -74,3 +74,81 @@ def test_database_errors_never_carry_the_values_people_typed(app, db, make):
         raise AssertionError("a second person with the same email was saved")
     finally:
         db.session.rollback()
+
+
+# --- The secret key production starts with ------------------------------------------------
+
+DEVELOPMENT_KEY = "development-only-secret-key-not-for-production"
+WEAK_KEYS = {
+    "the development key in config.py": DEVELOPMENT_KEY,
+    "the testing key twice": "testing-secret-key" * 2,
+    "32 spaces": " " * 32,
+    "one character repeated": "a" * 64,
+    "mostly one character": "a" * 40 + "bcdefghijklmnopq",
+    "mostly spaces": " " * 40 + "Zq9xK2pL7wR4",
+    "too few different characters": "abcdeabcdeedcbaedcbaabcdeabcdeedcbaedcba",
+    "one piece repeated": "password1234" * 4,
+    "too short": "kR3vX9qLmZ2wT7yB",
+}
+
+
+@pytest.mark.parametrize("key", WEAK_KEYS.values(), ids=WEAK_KEYS.keys())
+def test_production_refuses_a_weak_or_known_secret_key(key, tmp_path):
+    with pytest.raises(RuntimeError) as refused:
+        create_app(
+            "production", SECRET_KEY=key, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/x.db"
+        )
+    message = str(refused.value)
+    assert "SECRET_KEY" in message
+    assert 'python -c "import secrets; print(secrets.token_urlsafe(48))"' in message
+
+
+def test_production_starts_with_a_random_secret_key(tmp_path):
+    import secrets
+
+    app = create_app(
+        "production",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/x.db",
+        RATELIMIT_STORAGE_URI="memory://",
+    )
+    assert app.config["ENV_NAME"] == "production"
+
+
+def test_the_secret_key_check_is_one_function_that_passes_random_keys():
+    import secrets
+
+    from booking.checks import secret_key_problem
+
+    for _ in range(200):
+        for key in (secrets.token_urlsafe(48), secrets.token_hex(32), secrets.token_hex(16)):
+            assert secret_key_problem(key) is None, key
+    for key in WEAK_KEYS.values():
+        assert secret_key_problem(key)
+
+
+def _production_app(tmp_path, **settings):
+    import secrets
+
+    return create_app(
+        "production",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/x.db",
+        **settings,
+    )
+
+
+def test_production_warns_when_rate_limits_are_kept_in_each_workers_memory(tmp_path, caplog):
+    with caplog.at_level("WARNING"):
+        _production_app(tmp_path, RATELIMIT_STORAGE_URI="memory://")
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any(
+        "each worker's memory" in text and "RATELIMIT_STORAGE_URI=redis://" in text
+        for text in warnings
+    ), warnings
+
+
+def test_production_with_shared_rate_limits_does_not_warn_about_them(tmp_path, caplog):
+    with caplog.at_level("WARNING"):
+        _production_app(tmp_path, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0")
+    assert not [r for r in caplog.records if "RATELIMIT_STORAGE_URI" in r.getMessage()]

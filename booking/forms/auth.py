@@ -105,3 +105,15 @@ class ChangePasswordForm(FlaskForm):
         validators=[DataRequired("Enter a new password"), Length(max=500)],
     )
     submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class ConfirmItIsYouForm(FlaskForm):
+    """Asked again before a change that could keep someone else in an account."""
+
+    password_or_code = PasswordField(
+        "Your password, or a code from your authenticator app",
+        widget=GovPasswordInput(),
+        description="We ask again in case someone else is using a computer you left signed in.",
+        validators=[DataRequired("Enter your password or a code from your app"), Length(max=500)],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())

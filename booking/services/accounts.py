@@ -53,11 +53,36 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def check_password_strength(password: str) -> None:
+def check_password_strength(password: str, field: str = "password") -> None:
     if len(password or "") < PASSWORD_MIN_LENGTH:
         raise ValidationError(
-            f"Password must be {PASSWORD_MIN_LENGTH} characters or more.", field="password"
+            f"Password must be {PASSWORD_MIN_LENGTH} characters or more.", field=field
         )
+
+
+# --- Asking again before changes that could keep someone else in an account ---------------
+
+#: The form field where the services below report a wrong answer.
+CONFIRM_FIELD = "password_or_code"
+_NOT_CONFIRMED = "Your password or code is not right"
+
+
+def _password_matches(user: User, password: str) -> bool:
+    return check_password_hash(user.password_hash, (password or "")[:MAX_PASSWORD_LENGTH])
+
+
+def _confirm_it_is_them(user: User, answer: str, now: datetime) -> None:
+    """The account's password, or a code its app shows now, asked for again (the user is locked).
+
+    A recovery code is not accepted: it is for a lost phone at sign-in, and here it would let
+    whoever found the printed codes replace them.
+    """
+    if _password_matches(user, answer):
+        return
+    code = re.sub(r"\s", "", answer or "")
+    if user.totp_confirmed_at and code.isdigit() and _accept_app_code(user, code, now):
+        return
+    raise ValidationError(_NOT_CONFIRMED, field=CONFIRM_FIELD)
 
 
 # --- The authenticator app ----------------------------------------------------------------
@@ -174,9 +199,13 @@ def recovery_codes_left(user: User) -> int:
 
 
 @transactional
-def new_recovery_codes(user: User, *, now: datetime) -> list[str]:
-    """Replace every recovery code with ten new ones (the old ones stop working)."""
+def new_recovery_codes(user: User, password_or_code: str, *, now: datetime) -> list[str]:
+    """Replace every recovery code with ten new ones (the old ones stop working).
+
+    The account's password or a code from its app is asked for again first.
+    """
     user = _lock_user(user.id)
+    _confirm_it_is_them(user, password_or_code, now)
     codes = _replace_recovery_codes(user)
     audit.record("account.recovery_codes_replaced", user, actor=user, now=now)
     return codes
@@ -236,13 +265,15 @@ def create_coordinator(
 
 
 @transactional
-def set_password(user: User, password: str, *, actor: User | str, now: datetime) -> User:
-    """Change an account's password; every other session of the account ends."""
-    check_password_strength(password)
+def change_password(user: User, current_password: str, new_password: str, *, now: datetime) -> User:
+    """Change an account's own password, given the current one; every other session ends."""
     user = _lock_user(user.id)
-    user.password_hash = generate_password_hash(password)
+    if not _password_matches(user, current_password):
+        raise ValidationError("Your current password is not right", field="current_password")
+    check_password_strength(new_password, field="new_password")
+    user.password_hash = generate_password_hash(new_password)
     user.session_version += 1
-    audit.record("account.password_changed", user, actor=actor, now=now)
+    audit.record("account.password_changed", user, actor=user, now=now)
     return user
 
 
@@ -267,8 +298,14 @@ def enable_account(user: User, *, actor: User | str, now: datetime) -> User:
 
 
 @transactional
-def reset_second_factor(user: User, *, actor: User | str, now: datetime) -> User:
-    """For a lost phone: the account sets up its app again at next sign-in."""
+def reset_second_factor(
+    user: User, *, actor: User, actor_password_or_code: str, now: datetime
+) -> User:
+    """For a lost phone: the account sets up its app again at next sign-in.
+
+    The administrator's own password or a code from their app is asked for again first.
+    """
+    _confirm_it_is_them(_lock_user(actor.id), actor_password_or_code, now)
     user = _lock_user(user.id)
     user.totp_secret = ""
     user.totp_confirmed_at = None

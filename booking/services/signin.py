@@ -1,8 +1,8 @@
 """Attendees sign in to "My bookings" with an emailed link: no passwords.
 
 The link is one of services/links.py's one-time links: 256 bits of randomness, only its
-SHA-256 hash stored, usable once, here for 15 minutes. Asking for one gives the same answer
-whether or not we know the address (only known addresses get an email).
+SHA-256 hash stored, usable once, here for 15 minutes. Asking for one gives the same answer,
+after the same work, whether or not we know the address (only known addresses get an email).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from .. import emails
 from ..extensions import db
-from ..models import EmailLink, LinkPurpose, Person
+from ..models import EmailLink, LinkPurpose, OutboxMessage, Person
 from . import audit, links, people
 from .db import transactional
 from .errors import LinkInvalid
@@ -26,19 +26,37 @@ def _known_person(email: str) -> Person | None:
 
 
 @transactional
-def request_sign_in_link(email: str, *, link_for: Callable[[str], str], now: datetime) -> None:
-    """Email a sign-in link if we know the address; say nothing either way.
+def request_sign_in_link(
+    email: str, *, link_for: Callable[[str], str], now: datetime
+) -> OutboxMessage | None:
+    """Queue an email with a sign-in link if we know the address (returned), else None.
 
     `link_for(token)` turns a token into the full address of the link, built by the caller
     from the configured site address (never from the request's Host header).
     """
     person = _known_person(email or "")
-    if person is None:
-        return
+    # The same work either way, so the answer takes as long and timing it tells no one who
+    # has booked: for an address we do not know, the link and email are made, then undone.
+    address = person.email if person is not None else people.normalise_email(email)
+    savepoint = db.session.begin_nested()
     _link, raw_token = links.issue_link(
-        LinkPurpose.SIGN_IN, person.email, now=now, ttl=SIGN_IN_LINK_LIFETIME
+        LinkPurpose.SIGN_IN, address, now=now, ttl=SIGN_IN_LINK_LIFETIME
     )
-    emails.sign_in_link(person.email, link_for(raw_token), now=now, lifetime=SIGN_IN_LINK_LIFETIME)
+    message = emails.sign_in_link(
+        address, link_for(raw_token), now=now, lifetime=SIGN_IN_LINK_LIFETIME
+    )
+    db.session.flush()
+    if person is None:
+        savepoint.rollback()
+        return None
+    savepoint.commit()
+    return message
+
+
+def sign_in_link_owner(raw_token: str) -> str | None:
+    """The email address a sign-in link was sent to, used or not, if the link is ours."""
+    link = links.peek_link(LinkPurpose.SIGN_IN, raw_token)
+    return link.email if link is not None else None
 
 
 def check_sign_in_link(raw_token: str, *, now: datetime) -> EmailLink:

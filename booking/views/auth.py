@@ -22,13 +22,14 @@ from ..forms.auth import (
     ButtonForm,
     ChangePasswordForm,
     CodeForm,
+    ConfirmItIsYouForm,
     EmailLinkForm,
     NewAccountForm,
     PasswordSignInForm,
     UseLinkForm,
 )
 from ..models import Role, User
-from ..security import limit_link_request, limit_sign_in
+from ..security import limit_link_request, limit_sign_in, limit_sign_in_link
 from ..services import accounts, signin
 from ..services.errors import BookingError, LinkInvalid, ValidationError
 
@@ -38,6 +39,12 @@ bp = Blueprint("auth", __name__)
 def _errors(error: BookingError, default_field: str) -> list[dict]:
     field = getattr(error, "field", None) or default_field
     return [{"text": error.message, "href": f"#{field}"}]
+
+
+def _show_at_field(form, error: BookingError, default_field: str) -> None:
+    """Put a service's message on its form field, where the GOV.UK macros show it."""
+    field = form[getattr(error, "field", None) or default_field]
+    field.errors = [*field.errors, error.message]
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -81,7 +88,7 @@ def attendee_link(token: str):
 
 
 @bp.post("/sign-in/<token>")
-@limit_sign_in
+@limit_sign_in_link
 def use_attendee_link(token: str):
     form = UseLinkForm()
     if not form.validate_on_submit():
@@ -174,23 +181,31 @@ def set_up_app():
 # --- A coordinator's own account ----------------------------------------------------------
 
 
+def _my_account_page(form: ConfirmItIsYouForm):
+    codes_left = accounts.recovery_codes_left(current_user)
+    return render_template("auth/my_account.html", codes_left=codes_left, form=form)
+
+
 @bp.get("/coordinator/account")
 @auth.coordinator_required
 def my_account():
-    return render_template(
-        "auth/my_account.html",
-        codes_left=accounts.recovery_codes_left(current_user),
-        form=ButtonForm(),
-    )
+    return _my_account_page(ConfirmItIsYouForm())
 
 
 @bp.post("/coordinator/account/recovery-codes")
 @auth.coordinator_required
+@limit_sign_in
 def new_recovery_codes():
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    codes = accounts.new_recovery_codes(current_user._get_current_object(), now=clock.now())
-    return render_template("auth/recovery_codes.html", codes=codes, first_time=False)
+    form = ConfirmItIsYouForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            codes = accounts.new_recovery_codes(user, form.password_or_code.data, now=clock.now())
+        except ValidationError as error:
+            _show_at_field(form, error, accounts.CONFIRM_FIELD)
+        else:
+            return render_template("auth/recovery_codes.html", codes=codes, first_time=False)
+    return _my_account_page(form)
 
 
 @bp.route("/coordinator/account/password", methods=["GET", "POST"])
@@ -200,15 +215,13 @@ def change_password():
     form = ChangePasswordForm()
     user = current_user._get_current_object()
     if form.validate_on_submit():
-        if accounts.authenticate(user.email, form.current_password.data) is None:
-            error = {"text": "Your current password is not right", "href": "#current_password"}
-            return render_template("auth/change_password.html", form=form, error_list=[error])
         try:
-            accounts.set_password(user, form.new_password.data, actor=user, now=clock.now())
-        except ValidationError as error:
-            return render_template(
-                "auth/change_password.html", form=form, error_list=_errors(error, "new_password")
+            accounts.change_password(
+                user, form.current_password.data, form.new_password.data, now=clock.now()
             )
+        except ValidationError as error:
+            _show_at_field(form, error, "new_password")
+            return render_template("auth/change_password.html", form=form)
         auth.start_coordinator_session(user, clock.now())  # other sessions have ended
         flash("Your password has been changed.", "success")
         return redirect(url_for("auth.my_account"))
@@ -252,11 +265,34 @@ def new_account():
 _ACCOUNT_ACTIONS = {
     "disable": (accounts.disable_account, "{} can no longer sign in."),
     "enable": (accounts.enable_account, "{} can sign in again."),
-    "reset-app": (accounts.reset_second_factor, "{} will set up their app at next sign-in."),
 }
 
 
-@bp.post("/coordinator/accounts/<id:user_id>/<any(disable, enable, 'reset-app'):action>")
+@bp.route("/coordinator/accounts/<id:user_id>/reset-app", methods=["GET", "POST"])
+@auth.administrator_required
+@limit_sign_in
+def reset_app(user_id: int):
+    """For a lost phone; the administrator gives their own password or code again first."""
+    user = db.get_or_404(User, user_id)
+    form = ConfirmItIsYouForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_second_factor(
+                user,
+                actor=current_user._get_current_object(),
+                actor_password_or_code=form.password_or_code.data,
+                now=clock.now(),
+            )
+        except ValidationError as error:
+            _show_at_field(form, error, accounts.CONFIRM_FIELD)
+        else:
+            name = user.full_name or user.email
+            flash(f"{name} will set up their app at next sign-in.", "success")
+            return redirect(url_for("auth.accounts_list"))
+    return render_template("auth/reset_app.html", form=form, user=user)
+
+
+@bp.post("/coordinator/accounts/<id:user_id>/<any(disable, enable):action>")
 @auth.administrator_required
 def change_account(user_id: int, action: str):
     user = db.get_or_404(User, user_id)

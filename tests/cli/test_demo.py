@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
@@ -69,7 +70,7 @@ def client_sees_demo(runner) -> bool:
 
 
 def test_the_demo_is_never_loaded_in_production(make_app, clock):
-    app = make_app(ENV_NAME="production", SECRET_KEY="x" * 40)
+    app = make_app(ENV_NAME="production", SECRET_KEY=secrets.token_urlsafe(48))
     with app.app_context():
         result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 1

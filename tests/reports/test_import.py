@@ -11,6 +11,7 @@ from booking.models import CompletionSource, Group, Person, TrainingCompletion
 from booking.services import records
 from booking.services.errors import NotAllowed
 
+from ..support.multipart import multipart
 from .conftest import NOW
 
 GOOD_AND_BAD = (
@@ -154,3 +155,23 @@ def test_an_empty_or_binary_file_is_refused_plainly(coordinator_client, programm
             content_type="multipart/form-data",
         )
         assert response.status_code == 400
+
+
+def test_the_import_keeps_its_own_smaller_limit_under_the_request_limit(
+    coordinator_client, programme
+):
+    row = b"someone@cumberland.gov.uk,Some One,Cumberland Council,Team,2024-03-25\r\n"
+    big = b"Email address,Name,Organisation,Team,Completed on\r\n" + row * (
+        records.MAX_IMPORT_BYTES // len(row) + 10
+    )
+    assert (
+        records.MAX_IMPORT_BYTES
+        < len(big)
+        < coordinator_client.application.config["MAX_CONTENT_LENGTH"]
+    )
+    fields = {"course_type": str(programme.a.course_type_id), "reason": "Old list"}
+    response = coordinator_client.post(
+        "/coordinator/reports/import", **multipart(fields, {"file": (big, "past.csv")})
+    )
+    assert response.status_code == 400
+    assert "The file is too big" in response.get_data(as_text=True)

@@ -150,7 +150,7 @@ def limited_app(make_app, app):
         return the_app
 
     yield build
-    if limiter._storage is not None:
+    if limiter._storage is not None and limiter._storage.check():  # not a Redis that is down
         limiter.reset()
     vars(limiter).clear()
     vars(limiter).update(saved)

@@ -208,8 +208,11 @@ def test_resetting_the_app_makes_them_set_it_up_again(
     app, client, make, totp_coordinator, sign_in_coordinator, db
 ):
     user = totp_coordinator(password=PASSWORD)
-    sign_in_coordinator(make.coordinator(role=Role.ADMINISTRATOR))
-    assert client.post(f"/coordinator/accounts/{user.id}/reset-app").status_code == 302
+    sign_in_coordinator(make.coordinator(role=Role.ADMINISTRATOR, password=PASSWORD))
+    response = client.post(
+        f"/coordinator/accounts/{user.id}/reset-app", data={"password_or_code": PASSWORD}
+    )
+    assert response.status_code == 302
     fresh = db.session.get(User, user.id)
     assert fresh.totp_secret == "" and fresh.recovery_codes == []
     response = _password_step(app.test_client(), user.email)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 
 import pytest
 
@@ -103,7 +104,7 @@ def test_static_files_may_be_cached(client):
 def production_client(database_url, app):
     production = create_app(
         "production",
-        SECRET_KEY="x" * 40,
+        SECRET_KEY=secrets.token_urlsafe(48),
         SQLALCHEMY_DATABASE_URI=database_url,
         RATELIMIT_ENABLED=False,
     )

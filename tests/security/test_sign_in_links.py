@@ -12,6 +12,8 @@ from booking.models import AuditEvent, EmailLink, LinkPurpose, OutboxMessage
 from booking.services import links, signin
 from booking.services.errors import LinkInvalid
 
+from ..support.queries import counting_queries
+
 
 def _ask_for_link(client, email, **kwargs):
     return client.post("/sign-in", data={"email": email}, **kwargs)
@@ -42,6 +44,39 @@ def test_an_unknown_address_gets_the_same_answer_and_no_email(client, make):
     assert OutboxMessage.query.count() == 1
     page = client.get(unknown.headers["Location"])
     assert b"If that address has booked training with us" in page.data
+
+
+def test_asking_for_a_link_does_the_same_work_whether_or_not_we_know_the_address(client, make):
+    """The answer must not take longer for an address that has booked: for one we do not
+    know, the link and the email are made just the same, then undone."""
+    make.person(email="ann@cumberland.gov.uk")
+    seen = {}
+    for email in ("ann@cumberland.gov.uk", "nobody@cumberland.gov.uk"):
+        with counting_queries() as statements:
+            response = _ask_for_link(client, email)
+        inserts = sum(statement.lstrip().upper().startswith("INSERT") for statement in statements)
+        seen[email] = (len(statements), inserts, response.status_code, response.location)
+        seen[email] += (response.data,)
+    assert seen["ann@cumberland.gov.uk"] == seen["nobody@cumberland.gov.uk"]
+    # ... and only the known address has a link and an email: nothing is kept about the other
+    assert [link.email for link in EmailLink.query.all()] == ["ann@cumberland.gov.uk"]
+    assert [message.to_address for message in OutboxMessage.query.all()] == [
+        "ann@cumberland.gov.uk"
+    ]
+
+
+def test_a_known_address_is_sent_its_link_right_after_the_answer(mail_app, make, smtp, clock):
+    mail_app.config["OUTBOX_SEND_AFTER_REQUEST"] = True
+    mail_app.config["CLOCK_OVERRIDE"] = clock.now
+    make.person(email="ann@cumberland.gov.uk")
+    web = mail_app.test_client()
+    for email in ("ann@cumberland.gov.uk", "nobody@cumberland.gov.uk"):
+        response = web.post("/sign-in", data={"email": email})
+        assert response.status_code == 302
+        response.close()
+    [sent] = smtp.received
+    assert sent.rcpt_tos == ["ann@cumberland.gov.uk"]
+    assert "https://training.example.org/sign-in/" in sent.text()
 
 
 def test_the_link_has_enough_randomness_and_only_its_hash_is_stored(client, make, db):
