@@ -43,6 +43,7 @@ MAILBOX_COPY = "mailbox_copy"
 QUEUED_FLAG = "outbox_queued"
 
 _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+\n")
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
 
 
 # --- The entry points services call -------------------------------------------------------
@@ -577,19 +578,20 @@ def booking_calendar(booking: Booking, *, now: datetime | None = None) -> bytes:
 
 def _mailbox_copy(original: OutboxMessage, booking: Booking, *, now: datetime) -> OutboxMessage:
     """A separate copy of a message to one person, sent to the training mailbox."""
-    # The person's own links must not sit in a shared mailbox: point them at the
-    # coordinators' area instead. (The pattern is the same for every booking, so `re`
-    # compiles it once and keeps it.)
+    # The person's own links must not sit in a shared mailbox: point them at this booking's
+    # page in the coordinators' area instead. (The pattern is the same for every booking,
+    # so `re` compiles it once and keeps it.)
     personal_link = re.escape(f"{_site_url()}/b/") + r"[^\s\"'<>]*"
-    coordinators = f"{_site_url()}/coordinator"
+    booking_page = f"{_site_url()}/coordinator/bookings/{booking.id}"
     context = {
         "person": booking.person,
         "booking": booking,
         "course": booking.course,
-        "original_text": re.sub(personal_link, coordinators, original.text_body),
-        # Already rendered by our own autoescaping templates, so safe to include as it is.
+        "original_text": re.sub(personal_link, booking_page, original.text_body),
+        # Already rendered by our own autoescaping templates, so safe to include as it is;
+        # only what is inside its <body>, so the copy stays one HTML document.
         "original_html": Markup(  # noqa: S704
-            re.sub(personal_link, coordinators, original.html_body)
+            re.sub(personal_link, booking_page, _inside_body(original.html_body))
         ),
     }
     text, html = render(MAILBOX_COPY, **context)
@@ -602,6 +604,12 @@ def _mailbox_copy(original: OutboxMessage, booking: Booking, *, now: datetime) -
         now=now,
         booking_id=booking.id,
     )
+
+
+def _inside_body(html: str) -> str:
+    """What is between <body ...> and </body> in one of our rendered emails."""
+    match = _BODY.search(html)
+    return match.group(1).strip() if match else html
 
 
 def _mailbox_summary(
