@@ -24,6 +24,7 @@ import base64
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app, has_request_context, render_template
 from markupsafe import Markup
@@ -33,6 +34,9 @@ from . import invites
 from .extensions import db
 from .models import Booking, BookingStatus, Course, CourseDay, OutboxMessage
 from .web import long_date
+
+if TYPE_CHECKING:
+    from .services.courses import ScheduleChange
 
 #: Message kinds that carry calendar invitations; their presence means "invites were sent".
 INVITE = "calendar_invite"
@@ -148,16 +152,17 @@ def booking_moved(old: Booking, new: Booking, *, now: datetime) -> OutboxMessage
 
 
 def course_changed(
-    course: Course, bookings: Iterable[Booking], *, now: datetime, what_changed: str = ""
+    course: Course, bookings: Iterable[Booking], *, change: ScheduleChange, now: datetime
 ) -> list[OutboxMessage]:
-    """Tell everyone on a course its date, time or venue changed; update their calendars."""
+    """Tell everyone on a course what changed of its dates, times or venue, old and new;
+    update their calendars."""
     bookings = list(bookings)
     messages = [
         _tell(
             "course_changed",
             booking,
             subject=f"Your course has changed: {_course_and_date(course)}",
-            context={"what_changed": what_changed},
+            context={"change": change},
             calendar=invites.REQUEST if booking.status == BookingStatus.CONFIRMED else None,
             copy_to_mailbox=False,
             now=now,
@@ -170,6 +175,7 @@ def course_changed(
         bookings,
         subject=f"Copy: course changed: {_course_and_date(course)}",
         now=now,
+        change=change,
     )
     return messages
 
@@ -613,13 +619,24 @@ def _inside_body(html: str) -> str:
 
 
 def _mailbox_summary(
-    kind: str, course: Course, bookings: list[Booking], *, subject: str, now: datetime
+    kind: str,
+    course: Course,
+    bookings: list[Booking],
+    *,
+    subject: str,
+    now: datetime,
+    change: ScheduleChange | None = None,
 ) -> OutboxMessage | None:
     """One message to the mailbox listing everyone told about a change to a whole course."""
     if not bookings:
         return None
     text, html = render(
-        "mailbox_summary", change=kind, course=course, bookings=bookings, days=course.days
+        "mailbox_summary",
+        cancelled=kind == "course_cancelled",
+        change=change,
+        course=course,
+        bookings=bookings,
+        days=course.days,
     )
     return queue(
         MAILBOX_COPY,

@@ -16,7 +16,7 @@ from booking.services.outbox import Outgoing, PermanentFailure
 from booking.services.signin import SIGN_IN_LINK_LIFETIME
 
 from .conftest import MAILBOX
-from .helpers import NOW, rows, send_all
+from .helpers import NOW, change_to, days_of, rows, send_all
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "email"
 LONGEST_LINE = 998
@@ -64,7 +64,10 @@ def _queue_every_kind(make, course, bookings):
     third.status = BookingStatus.MOVED
     moved_to = make.booking(make.course(date(2026, 4, 6)), third.person)
     emails.booking_moved(third, moved_to, now=NOW)
-    emails.course_changed(course, bookings, now=NOW)
+    old_days = days_of(course)
+    course.days[1].starts_at = course.days[1].starts_at.replace(hour=11)
+    change = change_to(course, old_days=old_days, old_venue="Ÿr Hen Gapel – " * 40)
+    emails.course_changed(course, bookings, change=change, now=NOW)
     emails.course_cancelled(course, bookings, now=NOW)
     emails.sign_in_link(
         first.person.email, "https://x.example/sign-in/t", now=NOW, lifetime=SIGN_IN_LINK_LIFETIME
@@ -115,7 +118,7 @@ def test_no_line_of_any_message_is_over_998_octets_for_a_course_of_sixty(mail_ap
 
 def test_the_summary_of_a_course_of_sixty_lists_everyone_after_encoding(mail_app, make, smtp):
     course, bookings = _course_of_sixty(make)
-    emails.course_changed(course, bookings, now=NOW)
+    emails.course_changed(course, bookings, change=change_to(course), now=NOW)
     db.session.commit()
 
     assert send_all(limit=500).failed == 0
