@@ -369,9 +369,13 @@ def _person_message(
 
 
 # --- Replies to messages that arrived at the training mailbox ------------------------------
-# Nothing from the incoming message's headers reaches an outgoing header: the recipient is
-# the checked From address the parser produced and every subject is fixed text.
+# A reply threads with the message it answers in the sender's mail program: "Re: " + its
+# subject, In-Reply-To its Message-ID and References its thread. Only checked values reach
+# an outgoing header: the recipient is the checked From address the parser produced, the
+# subject is on one line (no control characters), and ids are well-formed "<...@...>" only.
 
+#: Fixed subjects: for a reply to a message that had no subject, and for messages that are
+#: not replies.
 MAILBOX_SUBJECTS = {
     "mailbox_booking_link": "Please confirm your place on Signs of Safety training",
     "mailbox_cancel_link": "Please confirm you want to cancel your place",
@@ -409,8 +413,11 @@ def mailbox_acknowledgement(inbound, *, now: datetime) -> OutboxMessage:
     return _mailbox_reply("mailbox_acknowledgement", inbound, now=now)
 
 
-def mailbox_link_reminder(inbound, link, course: Course, *, now: datetime) -> OutboxMessage:
-    """Point someone who replied "yes" back to the confirm link we already sent them."""
+def mailbox_link_reminder(
+    inbound, link, course: Course, *, link_subject: str, now: datetime
+) -> OutboxMessage:
+    """Point someone who replied "yes" back to the confirm link we already sent them (in the
+    email with the subject `link_subject`)."""
     return _mailbox_reply(
         "mailbox_link_reminder",
         inbound,
@@ -418,7 +425,7 @@ def mailbox_link_reminder(inbound, link, course: Course, *, now: datetime) -> Ou
         course=course,
         sent_at=link.created_at,
         expires_at=link.expires_at,
-        link_subject=MAILBOX_SUBJECTS["mailbox_booking_link"],
+        link_subject=link_subject,
     )
 
 
@@ -442,18 +449,40 @@ def mailbox_booking_link_for_named_person(
 
 
 def _mailbox_reply(kind: str, inbound, *, now: datetime, booking_id: int | None = None, **context):
-    from .mail_parsing import one_line
+    from .mail_parsing import message_ids, one_line, thread_ids
 
     text, html = render(kind, inbound=inbound, **context)
+    in_reply_to = next(iter(message_ids(inbound.message_id_header or "")), "")
+    references = message_ids(inbound.reference_ids or "") if in_reply_to else []
     return queue(
         kind,
         to=one_line(inbound.sender, limit=320),
-        subject=MAILBOX_SUBJECTS[kind],
+        subject=reply_subject(inbound.subject, otherwise=MAILBOX_SUBJECTS[kind]),
         text=text,
         html=html,
         now=now,
         booking_id=booking_id,
+        in_reply_to=in_reply_to,
+        reference_ids=" ".join(thread_ids([*references, in_reply_to])) if in_reply_to else "",
     )
+
+
+_REPLY_PREFIX = re.compile(r"re\s*:", re.IGNORECASE)
+#: The longest subject the outbox keeps.
+SUBJECT_LIMIT = 300
+
+
+def reply_subject(subject: str | None, *, otherwise: str) -> str:
+    """ "Re: " + the subject answered (once, however it is written), on one line; `otherwise`
+    when there was no subject."""
+    from .mail_parsing import one_line
+
+    subject = one_line(subject, limit=SUBJECT_LIMIT)
+    if not subject:
+        return otherwise
+    if not _REPLY_PREFIX.match(subject):
+        subject = f"Re: {subject}"
+    return subject[:SUBJECT_LIMIT]
 
 
 def render(kind: str, **context) -> tuple[str, str]:
@@ -476,6 +505,8 @@ def queue(
     booking_id: int | None = None,
     dedupe_key: str | None = None,
     attachments: list[dict] | None = None,
+    in_reply_to: str = "",
+    reference_ids: str = "",
 ) -> OutboxMessage:
     """Write one message to the outbox in the caller's transaction."""
     message = OutboxMessage(
@@ -488,6 +519,8 @@ def queue(
         html_body=html,
         attachments=attachments or [],
         booking_id=booking_id,
+        in_reply_to=in_reply_to,
+        reference_ids=reference_ids,
         next_attempt_at=now,
         created_at=now,
     )

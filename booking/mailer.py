@@ -144,6 +144,11 @@ def build_message(row: Outgoing, *, sender: str, domain: str) -> OutboxMailMessa
             calendars.append((_method_of(content_type), data))
         else:
             attachments.append(flask_mail.Attachment(item.get("filename"), content_type, data))
+    headers = dict(AUTOMATIC_HEADERS)
+    if row.in_reply_to:
+        # A reply to a message at the mailbox: checked ids only (see emails._mailbox_reply).
+        headers["In-Reply-To"] = row.in_reply_to
+        headers["References"] = row.reference_ids or row.in_reply_to
     message = OutboxMailMessage(
         subject=row.subject,
         recipients=[row.to_address],
@@ -152,7 +157,7 @@ def build_message(row: Outgoing, *, sender: str, domain: str) -> OutboxMailMessa
         sender=sender,
         reply_to=row.reply_to or None,
         attachments=attachments,
-        extra_headers=dict(AUTOMATIC_HEADERS),
+        extra_headers=headers,
         calendars=calendars,
     )
     message.msgId = f"<{outbox.outbox_message_id(row, domain=domain)}>"

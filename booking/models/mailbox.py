@@ -40,3 +40,7 @@ class InboundMessage(db.Model):
     closed_note: Mapped[str] = mapped_column(Text, default="")
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Its Message-ID exactly as sent ("<...>"), so our replies can name it in In-Reply-To.
+    message_id_header: Mapped[str] = mapped_column(String(250), default="", server_default="")
+    #: The ids of the thread it was part of (space-separated), for our replies' References.
+    reference_ids: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -216,7 +216,14 @@ def _anonymise(person: Person, now: datetime) -> None:
     db.session.execute(
         update(InboundMessage)
         .where(func.lower(InboundMessage.sender) == old_email)
-        .values(sender="", subject=ERASED, body_text="", understanding={})
+        .values(
+            sender="",
+            subject=ERASED,
+            body_text="",
+            understanding={},
+            message_id_header="",
+            reference_ids="",
+        )
         .execution_options(synchronize_session=False)
     )
     _scrub_audit(person.id, booking_ids, old_values)

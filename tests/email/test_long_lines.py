@@ -85,7 +85,7 @@ def _queue_every_kind(make, course, bookings):
     emails.mailbox_acknowledgement(inbound, now=NOW)
     emails.mailbox_calendar_link(inbound, "https://x.example/courses", now=NOW)
     link = EmailLink(created_at=NOW, expires_at=datetime(2026, 1, 6, 9, tzinfo=UTC))
-    emails.mailbox_link_reminder(inbound, link, course, now=NOW)
+    emails.mailbox_link_reminder(inbound, link, course, link_subject=inbound.subject, now=NOW)
     emails.mailbox_too_large(inbound, limit="5 megabytes", now=NOW)
     emails.mailbox_booking_link_for_named_person(
         second.person.email, _long_name(8), "https://x.example/confirm/u", course, now=NOW

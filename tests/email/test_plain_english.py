@@ -90,7 +90,11 @@ def test_no_email_we_send_uses_jargon(app, make):
     emails.mailbox_calendar_link(inbound, "http://localhost/courses", now=NOW)
     emails.mailbox_too_large(inbound, limit="5.0 megabytes", now=NOW)
     emails.mailbox_link_reminder(
-        inbound, EmailLink(created_at=NOW, expires_at=NOW + timedelta(hours=24)), course, now=NOW
+        inbound,
+        EmailLink(created_at=NOW, expires_at=NOW + timedelta(hours=24)),
+        course,
+        link_subject="Re: Training",
+        now=NOW,
     )
     emails.mailbox_booking_link_for_named_person(
         "tom@nhs.net", "Tom Newman", "http://localhost/confirm/token", course, now=NOW
