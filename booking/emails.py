@@ -24,6 +24,7 @@ import base64
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app, has_request_context, render_template
 from markupsafe import Markup
@@ -34,6 +35,9 @@ from .extensions import db
 from .models import Booking, BookingStatus, Course, CourseDay, OutboxMessage
 from .web import long_date
 
+if TYPE_CHECKING:
+    from .services.courses import ScheduleChange
+
 #: Message kinds that carry calendar invitations; their presence means "invites were sent".
 INVITE = "calendar_invite"
 INVITE_CANCELLED = "calendar_cancel"
@@ -43,6 +47,7 @@ MAILBOX_COPY = "mailbox_copy"
 QUEUED_FLAG = "outbox_queued"
 
 _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+\n")
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
 
 
 # --- The entry points services call -------------------------------------------------------
@@ -147,16 +152,17 @@ def booking_moved(old: Booking, new: Booking, *, now: datetime) -> OutboxMessage
 
 
 def course_changed(
-    course: Course, bookings: Iterable[Booking], *, now: datetime, what_changed: str = ""
+    course: Course, bookings: Iterable[Booking], *, change: ScheduleChange, now: datetime
 ) -> list[OutboxMessage]:
-    """Tell everyone on a course its date, time or venue changed; update their calendars."""
+    """Tell everyone on a course what changed of its dates, times or venue, old and new;
+    update their calendars."""
     bookings = list(bookings)
     messages = [
         _tell(
             "course_changed",
             booking,
             subject=f"Your course has changed: {_course_and_date(course)}",
-            context={"what_changed": what_changed},
+            context={"change": change},
             calendar=invites.REQUEST if booking.status == BookingStatus.CONFIRMED else None,
             copy_to_mailbox=False,
             now=now,
@@ -169,6 +175,7 @@ def course_changed(
         bookings,
         subject=f"Copy: course changed: {_course_and_date(course)}",
         now=now,
+        change=change,
     )
     return messages
 
@@ -362,9 +369,13 @@ def _person_message(
 
 
 # --- Replies to messages that arrived at the training mailbox ------------------------------
-# Nothing from the incoming message's headers reaches an outgoing header: the recipient is
-# the checked From address the parser produced and every subject is fixed text.
+# A reply threads with the message it answers in the sender's mail program: "Re: " + its
+# subject, In-Reply-To its Message-ID and References its thread. Only checked values reach
+# an outgoing header: the recipient is the checked From address the parser produced, the
+# subject is on one line (no control characters), and ids are well-formed "<...@...>" only.
 
+#: Fixed subjects: for a reply to a message that had no subject, and for messages that are
+#: not replies.
 MAILBOX_SUBJECTS = {
     "mailbox_booking_link": "Please confirm your place on Signs of Safety training",
     "mailbox_cancel_link": "Please confirm you want to cancel your place",
@@ -402,8 +413,11 @@ def mailbox_acknowledgement(inbound, *, now: datetime) -> OutboxMessage:
     return _mailbox_reply("mailbox_acknowledgement", inbound, now=now)
 
 
-def mailbox_link_reminder(inbound, link, course: Course, *, now: datetime) -> OutboxMessage:
-    """Point someone who replied "yes" back to the confirm link we already sent them."""
+def mailbox_link_reminder(
+    inbound, link, course: Course, *, link_subject: str, now: datetime
+) -> OutboxMessage:
+    """Point someone who replied "yes" back to the confirm link we already sent them (in the
+    email with the subject `link_subject`)."""
     return _mailbox_reply(
         "mailbox_link_reminder",
         inbound,
@@ -411,7 +425,7 @@ def mailbox_link_reminder(inbound, link, course: Course, *, now: datetime) -> Ou
         course=course,
         sent_at=link.created_at,
         expires_at=link.expires_at,
-        link_subject=MAILBOX_SUBJECTS["mailbox_booking_link"],
+        link_subject=link_subject,
     )
 
 
@@ -435,18 +449,40 @@ def mailbox_booking_link_for_named_person(
 
 
 def _mailbox_reply(kind: str, inbound, *, now: datetime, booking_id: int | None = None, **context):
-    from .mail_parsing import one_line
+    from .mail_parsing import message_ids, one_line, thread_ids
 
     text, html = render(kind, inbound=inbound, **context)
+    in_reply_to = next(iter(message_ids(inbound.message_id_header or "")), "")
+    references = message_ids(inbound.reference_ids or "") if in_reply_to else []
     return queue(
         kind,
         to=one_line(inbound.sender, limit=320),
-        subject=MAILBOX_SUBJECTS[kind],
+        subject=reply_subject(inbound.subject, otherwise=MAILBOX_SUBJECTS[kind]),
         text=text,
         html=html,
         now=now,
         booking_id=booking_id,
+        in_reply_to=in_reply_to,
+        reference_ids=" ".join(thread_ids([*references, in_reply_to])) if in_reply_to else "",
     )
+
+
+_REPLY_PREFIX = re.compile(r"re\s*:", re.IGNORECASE)
+#: The longest subject the outbox keeps.
+SUBJECT_LIMIT = 300
+
+
+def reply_subject(subject: str | None, *, otherwise: str) -> str:
+    """ "Re: " + the subject answered (once, however it is written), on one line; `otherwise`
+    when there was no subject."""
+    from .mail_parsing import one_line
+
+    subject = one_line(subject, limit=SUBJECT_LIMIT)
+    if not subject:
+        return otherwise
+    if not _REPLY_PREFIX.match(subject):
+        subject = f"Re: {subject}"
+    return subject[:SUBJECT_LIMIT]
 
 
 def render(kind: str, **context) -> tuple[str, str]:
@@ -469,6 +505,8 @@ def queue(
     booking_id: int | None = None,
     dedupe_key: str | None = None,
     attachments: list[dict] | None = None,
+    in_reply_to: str = "",
+    reference_ids: str = "",
 ) -> OutboxMessage:
     """Write one message to the outbox in the caller's transaction."""
     message = OutboxMessage(
@@ -481,6 +519,8 @@ def queue(
         html_body=html,
         attachments=attachments or [],
         booking_id=booking_id,
+        in_reply_to=in_reply_to,
+        reference_ids=reference_ids,
         next_attempt_at=now,
         created_at=now,
     )
@@ -577,19 +617,20 @@ def booking_calendar(booking: Booking, *, now: datetime | None = None) -> bytes:
 
 def _mailbox_copy(original: OutboxMessage, booking: Booking, *, now: datetime) -> OutboxMessage:
     """A separate copy of a message to one person, sent to the training mailbox."""
-    # The person's own links must not sit in a shared mailbox: point them at the
-    # coordinators' area instead. (The pattern is the same for every booking, so `re`
-    # compiles it once and keeps it.)
+    # The person's own links must not sit in a shared mailbox: point them at this booking's
+    # page in the coordinators' area instead. (The pattern is the same for every booking,
+    # so `re` compiles it once and keeps it.)
     personal_link = re.escape(f"{_site_url()}/b/") + r"[^\s\"'<>]*"
-    coordinators = f"{_site_url()}/coordinator"
+    booking_page = f"{_site_url()}/coordinator/bookings/{booking.id}"
     context = {
         "person": booking.person,
         "booking": booking,
         "course": booking.course,
-        "original_text": re.sub(personal_link, coordinators, original.text_body),
-        # Already rendered by our own autoescaping templates, so safe to include as it is.
+        "original_text": re.sub(personal_link, booking_page, original.text_body),
+        # Already rendered by our own autoescaping templates, so safe to include as it is;
+        # only what is inside its <body>, so the copy stays one HTML document.
         "original_html": Markup(  # noqa: S704
-            re.sub(personal_link, coordinators, original.html_body)
+            re.sub(personal_link, booking_page, _inside_body(original.html_body))
         ),
     }
     text, html = render(MAILBOX_COPY, **context)
@@ -604,14 +645,31 @@ def _mailbox_copy(original: OutboxMessage, booking: Booking, *, now: datetime) -
     )
 
 
+def _inside_body(html: str) -> str:
+    """What is between <body ...> and </body> in one of our rendered emails."""
+    match = _BODY.search(html)
+    return match.group(1).strip() if match else html
+
+
 def _mailbox_summary(
-    kind: str, course: Course, bookings: list[Booking], *, subject: str, now: datetime
+    kind: str,
+    course: Course,
+    bookings: list[Booking],
+    *,
+    subject: str,
+    now: datetime,
+    change: ScheduleChange | None = None,
 ) -> OutboxMessage | None:
     """One message to the mailbox listing everyone told about a change to a whole course."""
     if not bookings:
         return None
     text, html = render(
-        "mailbox_summary", change=kind, course=course, bookings=bookings, days=course.days
+        "mailbox_summary",
+        cancelled=kind == "course_cancelled",
+        change=change,
+        course=course,
+        bookings=bookings,
+        days=course.days,
     )
     return queue(
         MAILBOX_COPY,

@@ -99,6 +99,12 @@ class ParsedMessage:
     bounced_to: tuple[str, ...] = ()
     #: ... and the Message-IDs of the returned message it quotes.
     bounced_message_ids: tuple[str, ...] = ()
+    #: For our replies' headers, exactly as sent ("<...>", case kept), well-formed ids only:
+    #: its Message-ID (for In-Reply-To) ...
+    message_id_header: str = ""
+    #: ... and the thread it belongs to (References, else a single In-Reply-To), oldest
+    #: first, at most MAX_REFERENCES.
+    references: tuple[str, ...] = ()
 
     @property
     def is_not_a_request(self) -> bool:
@@ -182,6 +188,8 @@ def parse_message(
         in_reply_to=_referenced_ids(headers),
         bounced_to=tuple(dict.fromkeys(body.failed_recipients))[:20] if is_bounce else (),
         bounced_message_ids=tuple(dict.fromkeys(body.returned_ids))[:20] if is_bounce else (),
+        message_id_header=_message_id_header(headers),
+        references=_thread(headers),
     )
 
 
@@ -219,6 +227,8 @@ def _too_large(raw: bytes, size: int, max_bytes: int, own_addresses=()) -> Parse
         authentication_results=tuple(headers.get_all("authentication-results")),
         sent_at=_date(headers.get("date")),
         size=size,
+        message_id_header=_message_id_header(headers),
+        references=_thread(headers),
     )
 
 
@@ -307,6 +317,47 @@ def normalise_message_id(value: str) -> str:
     inner = match.group(1) if match else value
     inner = re.sub(r"\s+", "", inner).lower()
     return inner if "@" in inner or len(inner) >= 8 else ""
+
+
+#: A message id (RFC 5322 3.6.4), near enough: "<", printable ASCII with no space or angle
+#: bracket and an "@" somewhere, ">". Only ids like this ever reach a header we send.
+_MESSAGE_ID = re.compile(r"<[\x21-\x3b\x3d\x3f-\x7e]+>")
+MAX_MESSAGE_ID = 250
+#: The most ids a References header we send holds: the first and the latest ones.
+MAX_REFERENCES = 20
+
+
+def message_ids(value: str) -> list[str]:
+    """The well-formed message ids in a header value, in order; anything else is dropped."""
+    return [
+        found
+        for found in _MESSAGE_ID.findall(value or "")
+        if "@" in found and len(found) <= MAX_MESSAGE_ID
+    ]
+
+
+def thread_ids(ids: list[str] | tuple[str, ...]) -> list[str]:
+    """`ids` without repeats, cut to the first and the latest (as mail programs do)."""
+    unique = list(dict.fromkeys(ids))
+    if len(unique) <= MAX_REFERENCES:
+        return unique
+    return [unique[0], *unique[1 - MAX_REFERENCES :]]
+
+
+def _message_id_header(headers: _Headers) -> str:
+    """The Message-ID as sent, for a reply's In-Reply-To; empty if it is not well formed."""
+    found = message_ids(" ".join(headers.get_all_raw("message-id")))
+    return found[0] if found else ""
+
+
+def _thread(headers: _Headers) -> tuple[str, ...]:
+    """The thread an incoming message replies to (RFC 5322 3.6.4): its References, or else
+    its In-Reply-To when that holds exactly one id. Read raw: these never hold encoded words."""
+    references = message_ids(" ".join(headers.get_all_raw("references")))
+    if not references:
+        in_reply_to = message_ids(" ".join(headers.get_all_raw("in-reply-to")))
+        references = in_reply_to if len(in_reply_to) == 1 else []
+    return tuple(thread_ids(references))
 
 
 def _sender(headers: _Headers, problems: list[str]) -> tuple[str, str]:

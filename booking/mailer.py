@@ -9,11 +9,17 @@ MAIL_ENVELOPE_SENDER or else the training mailbox, Reply-To the training mailbox
 alternative `text/calendar; method=...; charset=UTF-8`, which is where Outlook and Google
 look for it. The Message-ID is derived from the row, so a message sent again after a
 sender died mid-send can be recognised as the same message by the receiving server.
+
+Text and HTML go as quoted-printable, so every message is 7-bit and no line is over 76
+characters, however long a list or a name is: mail servers refuse lines over 998 octets
+(RFC 5321 4.5.3.1.6), and Flask-Mail alone sends UTF-8 text as 8bit, each line as long as
+the template made it.
 """
 
 from __future__ import annotations
 
 import base64
+import email.charset
 import email.policy
 import logging
 import os
@@ -25,6 +31,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from email.encoders import encode_base64
 from email.mime.base import MIMEBase
+from email.mime.text import MIMEText
 from email.utils import parseaddr
 
 import flask_mail
@@ -44,6 +51,13 @@ from .services.outbox import (
 log = logging.getLogger(__name__)
 
 SMTP_COMPAT = email.policy.compat32.clone(linesep="\r\n")
+
+#: UTF-8 text encoded as quoted-printable (Flask-Mail registers UTF-8 bodies as 8bit).
+UTF8_QUOTED_PRINTABLE = email.charset.Charset("utf-8")
+UTF8_QUOTED_PRINTABLE.body_encoding = email.charset.QP
+
+#: The longest line SMTP allows, not counting its CRLF (RFC 5321 4.5.3.1.6).
+MAX_LINE_OCTETS = 998
 
 #: Stops out-of-office and other automatic replies coming back to the training mailbox.
 AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
@@ -82,11 +96,23 @@ def send_due_now(
 
 
 class OutboxMailMessage(flask_mail.Message):
-    """A Flask-Mail message that puts calendar invitations among the alternatives."""
+    """A Flask-Mail message that puts calendar invitations among the alternatives, and whose
+    bytes are 7-bit with no line over 998 octets."""
 
     def __init__(self, *args, calendars: list[tuple[str, bytes]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.calendars = calendars or []
+
+    def _mimetext(self, text: str | None, subtype: str = "plain") -> MIMEText:
+        return MIMEText(text or "", _subtype=subtype, _charset=UTF8_QUOTED_PRINTABLE)
+
+    def as_bytes(self) -> bytes:
+        data = super().as_bytes()
+        # Bodies cannot have long lines now; this catches a header that somehow does, with
+        # a reason a coordinator can act on instead of the server's "Line too long".
+        if any(len(line) > MAX_LINE_OCTETS for line in data.split(b"\r\n")):
+            raise PermanentFailure("The message has a line longer than mail servers accept.")
+        return data
 
     def _message(self):
         message = super()._message()
@@ -118,6 +144,11 @@ def build_message(row: Outgoing, *, sender: str, domain: str) -> OutboxMailMessa
             calendars.append((_method_of(content_type), data))
         else:
             attachments.append(flask_mail.Attachment(item.get("filename"), content_type, data))
+    headers = dict(AUTOMATIC_HEADERS)
+    if row.in_reply_to:
+        # A reply to a message at the mailbox: checked ids only (see emails._mailbox_reply).
+        headers["In-Reply-To"] = row.in_reply_to
+        headers["References"] = row.reference_ids or row.in_reply_to
     message = OutboxMailMessage(
         subject=row.subject,
         recipients=[row.to_address],
@@ -126,7 +157,7 @@ def build_message(row: Outgoing, *, sender: str, domain: str) -> OutboxMailMessa
         sender=sender,
         reply_to=row.reply_to or None,
         attachments=attachments,
-        extra_headers=dict(AUTOMATIC_HEADERS),
+        extra_headers=headers,
         calendars=calendars,
     )
     message.msgId = f"<{outbox.outbox_message_id(row, domain=domain)}>"

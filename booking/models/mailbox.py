@@ -44,3 +44,7 @@ class InboundMessage(db.Model):
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: When body_text was deleted under the retention rule (services/privacy.py).
     body_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Its Message-ID exactly as sent ("<...>"), so our replies can name it in In-Reply-To.
+    message_id_header: Mapped[str] = mapped_column(String(250), default="", server_default="")
+    #: The ids of the thread it was part of (space-separated), for our replies' References.
+    reference_ids: Mapped[str] = mapped_column(Text, default="", server_default="")

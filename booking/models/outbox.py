@@ -36,6 +36,10 @@ class OutboxMessage(db.Model):
     #: List of {"filename", "content_type", "data" (base64)}.
     attachments: Mapped[list] = mapped_column(JSON, default=list)
     booking_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    #: For a reply to a message that came to the mailbox: its Message-ID, and the ids of the
+    #: thread (space-separated) for References, so mail programs show them together.
+    in_reply_to: Mapped[str] = mapped_column(String(250), default="", server_default="")
+    reference_ids: Mapped[str] = mapped_column(Text, default="", server_default="")
     status: Mapped[OutboxStatus] = mapped_column(
         enum_column(OutboxStatus, 20),
         default=OutboxStatus.PENDING,

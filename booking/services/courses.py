@@ -117,6 +117,47 @@ class CourseDetails:
     course_type: CourseType | None = None
 
 
+@dataclass(frozen=True)
+class ScheduleChange:
+    """What changed about a course's dates, times or venue, old and new, for the email."""
+
+    old_days: Sequence[DayDetails]
+    new_days: Sequence[DayDetails]
+    #: The venue's name and address on one line, before and after.
+    old_venue: str
+    new_venue: str
+
+    def _pairs(self):
+        return zip(self.old_days, self.new_days, strict=True)
+
+    @property
+    def moved_days(self) -> list[tuple[int, DayDetails, DayDetails]]:
+        """(day number, old, new) for each day on a different date."""
+        return [
+            (n, old, new) for n, (old, new) in enumerate(self._pairs(), 1) if old.date != new.date
+        ]
+
+    @property
+    def retimed_days(self) -> list[tuple[int, DayDetails, DayDetails]]:
+        """(day number, old, new) for each day with different start or end times."""
+        return [
+            (n, old, new)
+            for n, (old, new) in enumerate(self._pairs(), 1)
+            if (old.starts_at, old.ends_at) != (new.starts_at, new.ends_at)
+        ]
+
+    @property
+    def dates_changed(self) -> bool:
+        return bool(self.moved_days)
+
+    @property
+    def venue_changed(self) -> bool:
+        return self.old_venue != self.new_venue
+
+    def __bool__(self) -> bool:
+        return self.dates_changed or self.venue_changed or bool(self.retimed_days)
+
+
 @dataclass
 class VenueDetails:
     name: str
@@ -402,22 +443,27 @@ def update_course(
     course = lock_course(course.id)
     _refuse_if_over(course, "changed")
     _check(details, now=now, max_span_days=max_span_days, course=course)
-    before = (course.venue_id, _current_days(course))
+    old_days, old_venue = _current_days(course), course.venue.one_line_address
     _apply(course, details)
     course.updated_at = now
     db.session.flush()
-    schedule_changed = before != (course.venue_id, _current_days(course))
+    change = ScheduleChange(
+        old_days, _current_days(course), old_venue, course.venue.one_line_address
+    )
+    schedule_changed = bool(change)
     if schedule_changed and course.status == CourseStatus.PUBLISHED:
-        _schedule_changed(course, actor=actor, now=now)
+        _schedule_changed(course, change, actor=actor, now=now)
     audit.record("course.updated", course, actor=actor, now=now, schedule_changed=schedule_changed)
     bookings.fill_free_places(course, now=now)  # more places, or a moved date, may free some
     return course
 
 
-def _schedule_changed(course: Course, *, actor: Actor, now: datetime) -> None:
+def _schedule_changed(
+    course: Course, change: ScheduleChange, *, actor: Actor, now: datetime
+) -> None:
     course.schedule_version += 1
     people = holders(course)
-    emails.course_changed(course, people, now=now)
+    emails.course_changed(course, people, change=change, now=now)
     audit.record(
         "course.schedule_changed",
         course,
@@ -549,6 +595,7 @@ def update_venue(venue: Venue, details: VenueDetails, *, actor: Actor, now: date
     courses there are told, as for any change of venue."""
     cleaned = _clean_venue(details)
     moved = any(getattr(venue, n) != getattr(cleaned, n) for n in _LOCATION_FIELDS)
+    old_address = venue.one_line_address
     for name in _VENUE_FIELDS:
         setattr(venue, name, getattr(cleaned, name))
     db.session.flush()
@@ -563,7 +610,9 @@ def update_venue(venue: Venue, details: VenueDetails, *, actor: Actor, now: date
             )
         )
         for course in upcoming:
-            _schedule_changed(course, actor=actor, now=now)
+            days = _current_days(course)
+            change = ScheduleChange(days, days, old_address, venue.one_line_address)
+            _schedule_changed(course, change, actor=actor, now=now)
     audit.record("venue.updated", venue, actor=actor, now=now, address_changed=moved)
     return venue
 

@@ -192,6 +192,8 @@ def _record_and_act(
         body_text=_stored_text(_text_to_keep(parsed)),
         outcome=InboundOutcome.TRIAGE,
         understanding={"name": record["name"]},  # the replies greet the sender by it
+        message_id_header=parsed.message_id_header,
+        reference_ids=" ".join(parsed.references),
     )
     db.session.add(inbound)
     db.session.flush()  # claims the fingerprint now: a racing copy fails here, before any reply
@@ -301,8 +303,8 @@ def _yes_to_our_link(parsed: ParsedMessage, understanding: Understanding) -> Ema
     ours = [outbox.outbox_row_for_message_id(i) for i in parsed.in_reply_to]
     answers_ours = any(r is not None and r.kind == LINK_EMAIL for r in ours) or (
         parsed.is_reply
-        and re.sub(r"^\s*\w{2,3}\s*:\s*", "", parsed.subject).strip().lower()
-        == emails.MAILBOX_SUBJECTS[LINK_EMAIL].lower()
+        and _without_reply_prefixes(parsed.subject)
+        in {_without_reply_prefixes(s) for s in _link_email_subjects(parsed.sender)}
     )
     if not answers_ours or understanding.intent == Intent.CANCEL or understanding.mixed:
         return None
@@ -319,6 +321,22 @@ def _yes_to_our_link(parsed: ParsedMessage, understanding: Understanding) -> Ema
     ):
         return None
     return link
+
+
+def _link_email_subjects(address: str) -> list[str]:
+    """The subjects of the link emails we sent to `address`, newest first, then the fixed one
+    (a link email is a reply, so its subject is "Re: " + the subject of the request)."""
+    sent = db.session.scalars(
+        select(OutboxMessage.subject)
+        .where(OutboxMessage.kind == LINK_EMAIL, OutboxMessage.to_address == address)
+        .order_by(OutboxMessage.id.desc())
+    )
+    return [*sent, emails.MAILBOX_SUBJECTS[LINK_EMAIL]]
+
+
+def _without_reply_prefixes(subject: str) -> str:
+    """ "RE: Re: Training place" -> "training place", to compare subjects of one thread."""
+    return re.sub(r"^(\s*\w{2,3}\s*:\s*)+", "", subject).strip().lower()
 
 
 def _answer_yes(
@@ -342,7 +360,8 @@ def _answer_yes(
         if not _may_reply(inbound, now=now, config=config):
             record["actions"].append("No reply sent: too many replies to this sender recently.")
             return InboundOutcome.TRIAGE
-        emails.mailbox_link_reminder(inbound, link, course, now=now)
+        subject = _link_email_subjects(link.email)[0]
+        emails.mailbox_link_reminder(inbound, link, course, link_subject=subject, now=now)
         record["actions"].append("Pointed them back to the link we sent, which still works.")
         return InboundOutcome.BOOKING_LINK_SENT
     record["actions"].append("Their earlier link had run out.")

@@ -65,6 +65,9 @@ class Outgoing:
     attachments: list
     created_at: datetime
     attempts: int
+    #: For a reply: the Message-ID it answers, and the thread's ids (space-separated).
+    in_reply_to: str = ""
+    reference_ids: str = ""
 
 
 class Connection(Protocol):
@@ -280,6 +283,8 @@ def claim_due(
             OutboxMessage.attachments,
             OutboxMessage.created_at,
             OutboxMessage.attempts,
+            OutboxMessage.in_reply_to,
+            OutboxMessage.reference_ids,
         )
         .where(OutboxMessage.id.in_(ids))
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)

@@ -327,6 +327,8 @@ def _erase_their_messages(email: str, booking_ids: list[int], now: datetime) -> 
                 body_deleted_at=now,
                 understanding={},
                 closed_note="",
+                message_id_header="",
+                reference_ids="",
             )
             .execution_options(synchronize_session=False)
         )

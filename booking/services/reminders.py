@@ -2,7 +2,9 @@
 
 Run by every pass of `flask outbox send` and `flask outbox worker` (and on its own by
 `flask outbox reminders`). Each message has a dedupe key, unique in the outbox table, so
-running twice, or two schedulers at once, never queues a second copy.
+running twice, or two schedulers at once, never queues a second copy. A reminder's key is
+its booking and milestone only: a change to the course sends the change email (with the
+new details) and never another reminder for a milestone already reached.
 
 - A week before day 1 (7 days before it starts), to people who had their place by then.
 - A day before day 1 (24 hours before it starts), to people who had their place by then.
@@ -13,12 +15,13 @@ running twice, or two schedulers at once, never queues a second copy.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -39,6 +42,9 @@ from .db import transactional
 
 REMINDER_DAYS = (7, 1)
 AFTER_COURSE_WINDOW = timedelta(days=30)
+#: Reminder keys once ended in the course's schedule version ("-v2"), so every change sent
+#: everyone in the window another reminder; keys queued that way still count as sent.
+_OLD_VERSION_SUFFIX = re.compile(r"-v\d+$")
 
 
 @dataclass
@@ -71,7 +77,10 @@ def queue_due_reminders(*, now: datetime) -> ReminderSummary:
         (f"after-course-booking-{booking.id}", booking)
         for booking in _confirmed_bookings_ended_recently(now)
     ]
-    queued = _already_queued([key for key, *_ in reminders] + [key for key, _ in after_course])
+    queued = _already_queued(
+        [key for key, *_ in reminders] + [key for key, _ in after_course],
+        reminded=[booking.id for _, booking, _ in reminders],
+    )
     for key, booking, days in reminders:
         if key in queued:
             continue
@@ -116,19 +125,24 @@ def _due_reminders(now: datetime):
             moment = starts - timedelta(days=days)
             if moment <= now < starts:
                 if had_place_at <= moment:
-                    version = booking.course.schedule_version
-                    yield f"reminder-{days}d-booking-{booking.id}-v{version}", booking, days
+                    yield f"reminder-{days}d-booking-{booking.id}", booking, days
                 break
 
 
-def _already_queued(keys: list[str]) -> set[str]:
+def _already_queued(keys: list[str], *, reminded: list[int]) -> set[str]:
+    """The keys among `keys` already in the outbox (in one query), counting reminders for
+    the bookings in `reminded` queued under their old versioned keys."""
     if not keys:
         return set()
-    return set(
-        db.session.scalars(
-            select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys))
+    found = db.session.scalars(
+        select(OutboxMessage.dedupe_key).where(
+            or_(
+                OutboxMessage.dedupe_key.in_(keys),
+                (OutboxMessage.kind == "reminder") & OutboxMessage.booking_id.in_(reminded),
+            )
         )
     )
+    return {_OLD_VERSION_SUFFIX.sub("", key) for key in found if key}
 
 
 def _next_dates(course: Course, now: datetime, limit: int = 5) -> list[Course]:

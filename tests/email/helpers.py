@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from booking import mailer
 from booking.extensions import db
 from booking.models import OutboxMessage, OutboxStatus
+from booking.services.courses import DayDetails, ScheduleChange
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 #: A course either side of the spring clock change: Friday 27 and Monday 30 March 2026.
@@ -28,6 +29,17 @@ def send_all(now=NOW, limit=100):
     return summary
 
 
+def days_of(course) -> list[DayDetails]:
+    return [DayDetails(d.date, d.starts_at, d.ends_at) for d in course.days]
+
+
+def change_to(course, *, old_days=None, old_venue: str | None = None) -> ScheduleChange:
+    """A change to `course` as services/courses.py describes it: from the old days and venue
+    given (unchanged if not given) to what the course has now."""
+    venue = course.venue.one_line_address
+    return ScheduleChange(old_days or days_of(course), days_of(course), old_venue or venue, venue)
+
+
 def rows(**filters) -> list[OutboxMessage]:
     db.session.expire_all()
     return list(db.session.query(OutboxMessage).filter_by(**filters).order_by(OutboxMessage.id))
@@ -40,4 +52,13 @@ def statuses() -> dict[str, int]:
     return counts
 
 
-__all__ = ["NOW", "OutboxStatus", "committed", "rows", "send_all", "statuses"]
+__all__ = [
+    "NOW",
+    "OutboxStatus",
+    "change_to",
+    "committed",
+    "days_of",
+    "rows",
+    "send_all",
+    "statuses",
+]

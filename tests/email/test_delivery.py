@@ -15,7 +15,9 @@ from .helpers import (
     DAY_AFTER_CLOCKS_CHANGE,
     DAY_BEFORE_CLOCKS_CHANGE,
     NOW,
+    change_to,
     committed,
+    days_of,
     rows,
     send_all,
 )
@@ -122,8 +124,10 @@ def test_a_change_sends_the_same_uids_with_a_higher_sequence(mail_app, make, smt
     smtp.handler.reset()
 
     course = booking.course
+    old_days = days_of(course)
     course.days[1].starts_at = course.days[1].starts_at.replace(hour=10)
-    committed(emails.course_changed, course, [booking], now=NOW + timedelta(days=1))
+    change = change_to(course, old_days=old_days)
+    committed(emails.course_changed, course, [booking], change=change, now=NOW + timedelta(days=1))
     send_all(now=NOW + timedelta(days=1))
 
     after = {}

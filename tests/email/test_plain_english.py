@@ -13,7 +13,7 @@ from booking.extensions import db
 from booking.models import BookingStatus, EmailLink, InboundMessage, InboundOutcome
 from booking.services.signin import SIGN_IN_LINK_LIFETIME
 
-from .helpers import NOW, rows
+from .helpers import NOW, change_to, days_of, rows
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "email"
 
@@ -68,7 +68,11 @@ def test_no_email_we_send_uses_jargon(app, make):
     db.session.commit()
     new = make.booking(make.course(), person, status=BookingStatus.CONFIRMED)
     emails.booking_moved(booking, new, now=NOW)
-    emails.course_changed(course, [booking], now=NOW, what_changed="Day 2 now starts at 10am.")
+    old_days = days_of(course)
+    course.days[1].starts_at = course.days[1].starts_at.replace(hour=10)
+    course.days[0].date = course.days[0].date.replace(day=1)
+    change = change_to(course, old_days=old_days, old_venue="Carlisle Library, Globe Lane, CA3 8NX")
+    emails.course_changed(course, [booking], change=change, now=NOW)
     emails.course_cancelled(course, [booking], now=NOW)
     emails.sign_in_link(
         "jo@nhs.net", "http://localhost/sign-in/token", now=NOW, lifetime=SIGN_IN_LINK_LIFETIME
@@ -86,7 +90,11 @@ def test_no_email_we_send_uses_jargon(app, make):
     emails.mailbox_calendar_link(inbound, "http://localhost/courses", now=NOW)
     emails.mailbox_too_large(inbound, limit="5.0 megabytes", now=NOW)
     emails.mailbox_link_reminder(
-        inbound, EmailLink(created_at=NOW, expires_at=NOW + timedelta(hours=24)), course, now=NOW
+        inbound,
+        EmailLink(created_at=NOW, expires_at=NOW + timedelta(hours=24)),
+        course,
+        link_subject="Re: Training",
+        now=NOW,
     )
     emails.mailbox_booking_link_for_named_person(
         "tom@nhs.net", "Tom Newman", "http://localhost/confirm/token", course, now=NOW

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from booking.extensions import db
 from booking.models import AttendanceMark, BookingStatus, Mark
+from booking.services.courses import CourseDetails, DayDetails, update_course
 from booking.services.reminders import queue_due_reminders
 
 from .helpers import rows
@@ -51,12 +52,10 @@ def test_the_day_reminder_follows_the_week_one(make):
     queue_due_reminders(now=DAY_BEFORE)
     queue_due_reminders(now=DAY_BEFORE)
     assert _kinds() == [
-        ("reminder", f"reminder-1d-booking-{booking.id}-v0"),
-        ("reminder", f"reminder-7d-booking-{booking.id}-v0"),
+        ("reminder", f"reminder-1d-booking-{booking.id}"),
+        ("reminder", f"reminder-7d-booking-{booking.id}"),
     ]
-    assert (
-        "starting tomorrow" in rows(dedupe_key=f"reminder-1d-booking-{booking.id}-v0")[0].text_body
-    )
+    assert "starting tomorrow" in rows(dedupe_key=f"reminder-1d-booking-{booking.id}")[0].text_body
 
 
 def test_someone_who_booked_late_gets_only_the_day_reminder(make):
@@ -74,12 +73,38 @@ def test_no_reminder_once_the_course_has_started_or_without_a_place(make):
     assert queue_due_reminders(now=datetime(2026, 3, 2, 10, 0, tzinfo=UTC)).reminders == 0
 
 
-def test_a_changed_course_earns_a_fresh_reminder(make):
+def test_changes_inside_the_window_send_the_change_email_and_no_more_reminders(make):
+    booking = _booking(make)
+    course = booking.course
+    queue_due_reminders(now=WEEK_BEFORE)
+    kendal = course.venue
+    moved = make.venue("Workington")
+    for venue in (moved, kendal):  # two edits in the week before: there and back again
+        days = [DayDetails(d.date, d.starts_at, d.ends_at) for d in course.days]
+        update_course(
+            course,
+            CourseDetails(venue=venue, total_places=20, partner_places=4, days=days),
+            actor="test",
+            now=WEEK_BEFORE,
+        )
+    queue_due_reminders(now=WEEK_BEFORE)
+    queue_due_reminders(now=datetime(2026, 2, 25, tzinfo=UTC))
+
+    to_person = [row.kind for row in rows(to_address=booking.person.email)]
+    assert to_person.count("course_changed") == 2
+    assert to_person.count("reminder") == 1
+    queue_due_reminders(now=DAY_BEFORE)  # the next milestone still comes, once
+    assert [row.kind for row in rows(to_address=booking.person.email)].count("reminder") == 2
+
+
+def test_a_reminder_queued_under_the_old_key_with_a_version_is_not_sent_again(make):
+    """Keys used to end in the course's schedule version: those already queued still count."""
     booking = _booking(make)
     queue_due_reminders(now=WEEK_BEFORE)
-    booking.course.schedule_version += 1
+    [row] = rows()
+    row.dedupe_key = f"reminder-7d-booking-{booking.id}-v3"
     db.session.commit()
-    assert queue_due_reminders(now=WEEK_BEFORE).reminders == 1
+    assert queue_due_reminders(now=WEEK_BEFORE).reminders == 0
 
 
 def _mark(booking, day_number, mark, counts=True):

@@ -113,7 +113,7 @@ def test_an_encoded_line_break_in_the_subject_adds_no_header(courses, config, cl
 
     assert message.subject == "Booking Bcc: victim@example.org injected body"
     [reply] = outbox_rows()
-    assert reply.subject == "Please confirm your place on Signs of Safety training"
+    assert reply.subject == "Re: Booking Bcc: victim@example.org injected body"  # one line
     assert reply.to_address == "eve@cumberland.gov.uk"
     assert "victim" not in reply.text_body + reply.html_body + reply.reply_to
 

@@ -55,7 +55,7 @@ def _yes_reply(
 ) -> bytes:
     headers = [
         "From: Jo Bloggs <jo.bloggs@cumberland.gov.uk>",
-        "Subject: RE: Please confirm your place on Signs of Safety training",
+        f"Subject: RE: {link_email.subject}",  # our link email's subject is "Re: " + theirs
         f"Message-ID: <yes-{in_reply_to}-{len(body)}@cumberland.gov.uk>",
     ]
     if in_reply_to:
@@ -88,6 +88,7 @@ def test_yes_to_our_link_email_points_back_to_the_link(link_email, config, clock
     reply = outbox_rows()[-1]
     assert reply.kind == "mailbox_link_reminder"
     assert "link in the email we sent you on Monday 5 January 2026" in reply.text_body
+    assert '(subject "Re: Training place")' in reply.text_body
     assert "/confirm/" not in reply.text_body
     assert any("Pointed them back" in a for a in message.understanding["actions"])
 

@@ -116,6 +116,9 @@ def _full_history(make, db, course, person):
                 subject="Please book me",
                 body_text=f"Thanks, {person.full_name}",
                 outcome=InboundOutcome.CLOSED,
+                # Some mail programs put the sender's address in their message ids.
+                message_id_header=f"<2019.{person.email}>",
+                reference_ids=f"<2018.{person.email}>",
             ),
             AuditEvent(
                 actor="system",

@@ -1,7 +1,8 @@
 """A real SMTP server on loopback (aiosmtpd) that keeps what it accepts.
 
 It can refuse chosen addresses, be stopped and started again on the same port, and hold a
-message mid-DATA (to catch a sender in the act of sending). Tests read recipients, headers,
+message mid-DATA (to catch a sender in the act of sending). Like real servers, it refuses a
+message with a line over 998 octets (RFC 5321 4.5.3.1.6). Tests read recipients, headers,
 parts and calendar invitations from what it received.
 """
 
@@ -18,6 +19,9 @@ from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
 from icalendar import Calendar
+
+#: The longest line SMTP allows, not counting its CRLF (RFC 5321 4.5.3.1.6).
+MAX_LINE_OCTETS = 998
 
 
 @dataclass
@@ -85,6 +89,9 @@ class Collector:
             loop = asyncio.get_running_loop()
             await loop.run_in_executor(None, self.release.wait, 30)
             return "421 Service closing"  # the sender is gone: nothing was delivered
+        # aiosmtpd allows 999 octets (its limit counts a transparent dot); be exact.
+        if any(len(line) > MAX_LINE_OCTETS for line in envelope.original_content.split(b"\r\n")):
+            return "500 Line too long (see RFC5321 4.5.3.1.6)"
         with self.lock:
             self.received.append(
                 Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
