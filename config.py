@@ -93,9 +93,13 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
     #: Coordinators are signed out after this long without doing anything.
-    COORDINATOR_IDLE_TIMEOUT = timedelta(minutes=_env_int("COORDINATOR_IDLE_MINUTES", 30))
+    COORDINATOR_IDLE_TIMEOUT: timedelta | None = timedelta(
+        minutes=_env_int("COORDINATOR_IDLE_MINUTES", 30)
+    )
     #: ... and after this long whatever they do.
-    COORDINATOR_ABSOLUTE_TIMEOUT = timedelta(hours=_env_int("COORDINATOR_ABSOLUTE_HOURS", 10))
+    COORDINATOR_ABSOLUTE_TIMEOUT: timedelta | None = timedelta(
+        hours=_env_int("COORDINATOR_ABSOLUTE_HOURS", 10)
+    )
 
     #: Days after a course ends before support needs text is deleted.
     SUPPORT_NEEDS_RETENTION_DAYS = _env_int("SUPPORT_NEEDS_RETENTION_DAYS", 30)

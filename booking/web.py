@@ -63,7 +63,7 @@ def init_app(app: Flask) -> None:
             404: "errors/404.html",
             405: "errors/400.html",
             429: "errors/429.html",
-        }.get(error.code, "errors/500.html")
+        }.get(error.code or 500, "errors/500.html")
         code = 404 if error.code == 403 else error.code
         return render_template(template, error=error), code
 

@@ -53,7 +53,7 @@ from ..models import (
     with_details,
 )
 from . import allocation, audit, links, people
-from .db import lock_course, lock_courses, pause_for_tests, transactional
+from .db import lock_course, lock_courses, pause_for_tests, rows_changed, transactional
 from .errors import (
     AlreadyBooked,
     BookingClosed,
@@ -192,7 +192,7 @@ def waitlist_position(booking: Booking, *, completed: bool | None = None) -> int
             tuple_(*_waitlist_key()) < mine,
         )
     )
-    return db.session.scalar(ahead) + 1
+    return (db.session.scalar(ahead) or 0) + 1
 
 
 def has_completed(person: Person, course_type_id: int) -> bool:
@@ -352,6 +352,7 @@ def book_place(
     _refuse_if_holding_elsewhere(person, course, live=theirs)
 
     filled = _fill_locked(course, now)  # people already waiting come first
+    assert filled.availability is not None  # _check_open: it takes bookings
     completed = has_completed(person, course.course_type_id)
     free = filled.availability.free_for(person.group)
     takes_place = free > 0 and not completed
@@ -502,7 +503,7 @@ def forget_unconfirmed_requests(*, now: datetime) -> int:
 
     The link row stays, so following it still says "this link has expired".
     """
-    result = db.session.execute(
+    return rows_changed(
         update(EmailLink)
         .where(
             EmailLink.purpose == LinkPurpose.CONFIRM_BOOKING,
@@ -513,7 +514,6 @@ def forget_unconfirmed_requests(*, now: datetime) -> int:
         .values(details={})
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount
 
 
 def _fill_locked(course: Course, now: datetime) -> FillResult:
@@ -627,6 +627,7 @@ def accept_offer(booking: Booking, *, actor: User | str, now: datetime) -> Booki
         return booking
     if booking.status != BookingStatus.OFFERED:
         raise OfferEnded("This offer is no longer open.")
+    assert booking.offer_expires_at is not None  # every offer has an end
     if now >= booking.offer_expires_at:
         raise OfferEnded()
     if not _transition(
@@ -652,6 +653,7 @@ def decline_offer(booking: Booking, *, actor: User | str, now: datetime) -> Book
         return booking
     if booking.status != BookingStatus.OFFERED:
         raise NotAllowed("There is no offer to decline on this booking.")
+    assert booking.offer_expires_at is not None  # every offer has an end
     if now >= booking.offer_expires_at:
         _fill_locked(course, now)  # it had already run out: end it and pass it on
         return _reload(booking)
@@ -1102,7 +1104,8 @@ def booking_summary(booking: Booking, *, now: datetime) -> BookingSummary:
     course = booking.course
     closed = now >= course.booking_closes_at or course.status != CourseStatus.PUBLISHED
     status = booking.status
-    offer_open = status == BookingStatus.OFFERED and now < booking.offer_expires_at
+    offer_ends = booking.offer_expires_at
+    offer_open = status == BookingStatus.OFFERED and offer_ends is not None and now < offer_ends
     if status == BookingStatus.CONFIRMED:
         state = "place"
     elif status == BookingStatus.WAITLISTED:
@@ -1374,7 +1377,7 @@ def _transition(
     )
     try:
         with db.session.begin_nested():
-            changed = db.session.execute(statement).rowcount == 1
+            changed = rows_changed(statement) == 1
     except IntegrityError:
         changed = False
     db.session.refresh(booking)
