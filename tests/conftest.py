@@ -197,6 +197,19 @@ def sign_in_coordinator(client):
     return sign_in
 
 
+@pytest.fixture
+def coordinator(make):
+    """A coordinator's account (not signed in)."""
+    return make.coordinator(email="sam.coordinator@cumbria.gov.uk", full_name="Sam Coordinator")
+
+
+@pytest.fixture
+def coordinator_client(client, clock, coordinator, sign_in_coordinator):
+    """The test client, signed in as `coordinator`, with the clock at 5 January 2026 (tests
+    may move it afterwards)."""
+    return sign_in_coordinator(coordinator)
+
+
 # --- A real SMTP server on loopback, and an app that sends to it ---------------------------
 
 

@@ -17,7 +17,8 @@ from booking.models import AuditEvent, Booking, BookingStatus, Course, Group, Pe
 from booking.services import allocation, bookings
 from booking.services.errors import TryAgain
 
-from .conftest import on_postgres, run_at_once
+from ..support.parallel import run_at_once
+from .conftest import on_postgres
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # before the release date of the default course
 
