@@ -102,10 +102,6 @@ class ParsedMessage:
     bounced_message_ids: tuple[str, ...] = ()
 
     @property
-    def is_not_a_request(self) -> bool:
-        return self.kind != MessageKind.FROM_A_PERSON
-
-    @property
     def sender_domain(self) -> str:
         return self.sender.rpartition("@")[2]
 

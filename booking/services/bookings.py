@@ -220,12 +220,10 @@ def request_place(
     details: Mapping[str, str],
     *,
     now: datetime,
-    council_domains: Iterable[str],
 ) -> tuple[EmailLink, str]:
     """Send a one-time link to prove the address is theirs; nothing is held until it is used.
 
     Returns the stored `EmailLink` and the raw token (which only goes in the email).
-    `council_domains` is accepted so callers pass the same settings to every step.
     """
     _check_open(course, now)
     email = people.normalise_email(details.get("email", ""))
@@ -306,7 +304,6 @@ def book_as_signed_in(
     details: Mapping[str, str],
     *,
     now: datetime,
-    council_domains: Iterable[str],
 ) -> Booking:
     """Book straight away for someone signed in with an emailed link: their address is
     already proven, so no second link is needed. The form's details update their record."""
@@ -1092,8 +1089,6 @@ class BookingSummary:
     completed_before: bool
     released: bool  #: places are open to everyone (people already trained can be offered one)
     changes_closed: bool  #: past the cut-off: only the training team can change it now
-    can_accept: bool
-    can_decline: bool
     can_cancel: bool
     can_move: bool
     moved_to: Booking | None
@@ -1127,8 +1122,6 @@ def booking_summary(booking: Booking, *, now: datetime) -> BookingSummary:
         completed_before=has_completed(booking.person, booking.course_type_id),
         released=allocation.is_released(course, now),
         changes_closed=closed,
-        can_accept=offer_open,
-        can_decline=offer_open,
         can_cancel=status in ACTIVE and not closed,
         can_move=status == BookingStatus.CONFIRMED and not closed,
         moved_to=booking.moved_to,

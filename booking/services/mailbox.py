@@ -83,7 +83,6 @@ LINK_PATHS = {
     LinkPurpose.CANCEL_BY_EMAIL: "/cancel/{token}",
 }
 
-ACTOR_EMAIL = "the person, by email"
 ACTOR_EMAIL_DMARC = "the person, by email (their mail server's DMARC check passed)"
 
 #: Outcomes a coordinator still has to deal with.

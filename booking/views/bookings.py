@@ -91,13 +91,9 @@ def request_place(course_id: int):
     if form.validate_on_submit():
         try:
             if attendee is not None:  # address already proven by their sign-in link
-                booking = bookings.book_as_signed_in(
-                    course, attendee, form.details(), now=now, council_domains=_domains()
-                )
+                booking = bookings.book_as_signed_in(course, attendee, form.details(), now=now)
                 return redirect(_manage_url(booking))
-            link, _token = bookings.request_place(
-                course, form.details(), now=now, council_domains=_domains()
-            )
+            link, _token = bookings.request_place(course, form.details(), now=now)
         except TryAgain:
             raise  # the plain 503 "please try again" page
         except BookingError as error:
