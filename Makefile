@@ -1,4 +1,5 @@
 # The two commands: `make run` (serve the app with demo data) and `make test` (every test).
+# `make lint` is the style and type checks .ci/run does before the tests.
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
@@ -38,6 +39,7 @@ bench: install assets
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) booking/static/govuk .pytest_cache
+	rm -rf $(VENV) booking/static/govuk .pytest_cache .mypy_cache .ruff_cache

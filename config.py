@@ -108,9 +108,13 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
     #: Coordinators are signed out after this long without doing anything.
-    COORDINATOR_IDLE_TIMEOUT = timedelta(minutes=_env_int("COORDINATOR_IDLE_MINUTES", 30))
+    COORDINATOR_IDLE_TIMEOUT: timedelta | None = timedelta(
+        minutes=_env_int("COORDINATOR_IDLE_MINUTES", 30)
+    )
     #: ... and after this long whatever they do.
-    COORDINATOR_ABSOLUTE_TIMEOUT = timedelta(hours=_env_int("COORDINATOR_ABSOLUTE_HOURS", 10))
+    COORDINATOR_ABSOLUTE_TIMEOUT: timedelta | None = timedelta(
+        hours=_env_int("COORDINATOR_ABSOLUTE_HOURS", 10)
+    )
 
     #: The most days from a course's first day to its last.
     COURSE_MAX_SPAN_DAYS = _env_int("COURSE_MAX_SPAN_DAYS", 14)

@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and initialised in the application factory."""
 
+from typing import TYPE_CHECKING
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -19,6 +21,18 @@ naming_convention = {
 }
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=naming_convention))
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import DeclarativeBase
+
+    # A type checker cannot use an attribute (db.Model) as a base class, so it is shown a
+    # declarative base of the same kind; at run time the models subclass db.Model itself.
+    class Model(DeclarativeBase):
+        """The base class of every model."""
+
+else:
+    Model = db.Model
+
 migrate = Migrate(render_as_batch=True, compare_type=True)
 mail = Mail()
 csrf = CSRFProtect()

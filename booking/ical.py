@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event
+from icalendar.enums import STATUS
 
 from .models import Course, CourseDay, CourseStatus
 from .timezone import LONDON
@@ -65,7 +66,7 @@ def course_day_event(
         summary=f"{course.course_type.name} (day {day.day_number} of 2)",
         location=course.venue.one_line_address,
         description="\n".join(lines),
-        status="CANCELLED" if cancelled else "CONFIRMED",
+        status=STATUS.CANCELLED if cancelled else STATUS.CONFIRMED,
         url=url or None,
     )
 

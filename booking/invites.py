@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from icalendar import Calendar, Event, vCalAddress
+from icalendar.enums import STATUS, TRANSP
 
 from .models import HOLDING, Booking, CourseDay
 from .timezone import LONDON
@@ -129,8 +130,8 @@ def _day_event(
         description="\n".join(description),
         organizer=organizer,
         attendees=[attendee],
-        status="CANCELLED" if cancelled else "CONFIRMED",
-        transparency="OPAQUE",
+        status=STATUS.CANCELLED if cancelled else STATUS.CONFIRMED,
+        transparency=TRANSP.OPAQUE,
     )
     return event
 

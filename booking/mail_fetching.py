@@ -201,15 +201,15 @@ def _ensure_folder(imap: imaplib.IMAP4, folder: str) -> bool:
     return status == "OK"
 
 
-def _unhandled(imap: imaplib.IMAP4) -> list[bytes]:
+def _unhandled(imap: imaplib.IMAP4) -> list[str]:
     data = _check(
-        imap.uid("SEARCH", None, "UNSEEN", "UNKEYWORD", HANDLED_KEYWORD),
+        imap.uid("SEARCH", "UNSEEN", "UNKEYWORD", HANDLED_KEYWORD),
         "search for new messages",
     )
-    return data[0].split() if data and data[0] else []
+    return data[0].decode("ascii").split() if data and data[0] else []
 
 
-def _fetch(imap: imaplib.IMAP4, uid: bytes, max_bytes: int) -> tuple[bytes | None, int]:
+def _fetch(imap: imaplib.IMAP4, uid: str, max_bytes: int) -> tuple[bytes | None, int]:
     """The message's bytes (only its headers if it is too large) and its full size.
 
     BODY.PEEK leaves the message unread until we mark it, so a failed run changes nothing.
@@ -245,7 +245,7 @@ def _keywords_allowed(imap: imaplib.IMAP4) -> bool:
 
 
 def _mark_handled(
-    imap: imaplib.IMAP4, uid: bytes, *, folder: str, keyword: str, can_move: bool
+    imap: imaplib.IMAP4, uid: str, *, folder: str, keyword: str, can_move: bool
 ) -> None:
     flags = f"(\\Seen {keyword})" if keyword else "(\\Seen)"
     _check(imap.uid("STORE", uid, "+FLAGS.SILENT", flags), "mark a message as handled")

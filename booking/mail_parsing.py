@@ -21,8 +21,9 @@ from email import headerregistry, policy
 from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser, BytesParser, HeaderParser
-from email.utils import getaddresses, parsedate_to_datetime
+from email.utils import collapse_rfc2231_value, getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
+from typing import cast
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -49,7 +50,7 @@ class NotRequestReason(enum.StrEnum):
 
 
 #: Plain words for each reason, shown to coordinators.
-REASON_WORDS = {
+REASON_WORDS: dict[str, str] = {
     NotRequestReason.CALENDAR_REPLY: "a reply to a calendar invitation",
     NotRequestReason.AUTOMATIC_REPLY: "an automatic reply, such as an out-of-office message",
     NotRequestReason.MAILING_LIST: "a mailing list or bulk message",
@@ -105,10 +106,6 @@ class ParsedMessage:
     #: ... and the thread it belongs to (References, else a single In-Reply-To), oldest
     #: first, at most MAX_REFERENCES.
     references: tuple[str, ...] = ()
-
-    @property
-    def is_not_a_request(self) -> bool:
-        return self.kind != MessageKind.FROM_A_PERSON
 
     @property
     def sender_domain(self) -> str:
@@ -392,7 +389,10 @@ def _addresses(raw_from: list[str]) -> list[tuple[str, str]]:
         return [
             (address.display_name, address.addr_spec)
             for value in raw_from
-            for address in _ADDRESS_HEADERS("from", value).addresses
+            # A "from" header from the registry is an AddressHeader; its types say BaseHeader.
+            for address in cast(
+                "headerregistry.AddressHeader", _ADDRESS_HEADERS("from", value)
+            ).addresses
             if address.addr_spec and address.addr_spec != "<>"
         ]
     except Exception:  # noqa: BLE001 - a damaged header is read by the fallback below
@@ -523,7 +523,7 @@ def _own_parts(msg: Message):
     (message/rfc822): its text, bounce report or calendar reply is not the sender's."""
     yield msg
     if msg.is_multipart() and _content_type(msg) != "message/rfc822":
-        for part in msg.get_payload():
+        for part in cast("list[Message]", msg.get_payload()):  # a multipart's payload is a list
             yield from _own_parts(part)
 
 
@@ -558,10 +558,10 @@ class _Body:
     def _part(self, part: Message, *, is_top: bool) -> None:
         content_type = _content_type(part)
         if content_type == "multipart/report":
-            self.report_type = (part.get_param("report-type") or "").lower()
+            self.report_type = _param(part, "report-type").lower()
         if content_type in ("text/calendar", "application/ics"):
             text = self._decode(part, content_type) or ""
-            method = (part.get_param("method") or "").upper()
+            method = _param(part, "method").upper()
             if method == "REPLY" or re.search(r"^METHOD:\s*REPLY\s*$", text, re.I | re.M):
                 self.calendar_reply = True
             return
@@ -598,7 +598,8 @@ class _Body:
 
     def _delivery_status(self, part: Message) -> None:
         """Note each recipient a delivery report (RFC 3464) says failed for good."""
-        for block in part.get_payload() if part.is_multipart() else []:
+        blocks = cast("list[Message]", part.get_payload()) if part.is_multipart() else []
+        for block in blocks:
             if str(block.get("action", "")).strip().lower() != "failed":
                 continue
             recipient = str(block.get("final-recipient") or block.get("original-recipient") or "")
@@ -620,6 +621,8 @@ class _Body:
                 return None
         if isinstance(payload, str):  # pragma: no cover - get_payload(decode=True) gives bytes
             payload = payload.encode("utf-8", "surrogateescape")
+        if not isinstance(payload, bytes):  # pragma: no cover - only a multipart holds parts
+            return None
         defects = [type(d).__name__ for d in getattr(part, "defects", [])]
         if any("Base64" in d for d in defects):
             self.problems.append("Part of the message was damaged, so not all of it could be read.")
@@ -636,6 +639,12 @@ def _content_type(part: Message) -> str:
         return part.get_content_type().lower()
     except Exception:  # pragma: no cover - defensive
         return "text/plain"
+
+
+def _param(part: Message, name: str) -> str:
+    """A Content-Type parameter as text (the older email API gives RFC 2231 ones as a tuple)."""
+    value = part.get_param(name) or ""
+    return collapse_rfc2231_value(value) if isinstance(value, tuple) else value
 
 
 def _charset(part: Message) -> str:
@@ -660,7 +669,9 @@ def _is_attachment(part: Message, *, is_top: bool) -> bool:
     return not is_top and maintype not in ("text", "multipart", "message")
 
 
-def _cp1252_for_bad_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
+def _cp1252_for_bad_bytes(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):  # pragma: no cover - only decoding uses it
+        raise error
     return error.object[error.start : error.end].decode("cp1252", errors="replace"), error.end
 
 
@@ -1009,7 +1020,7 @@ def _classify(
 
     content_type = _content_type(msg)
     report_type = body.report_type or (
-        (msg.get_param("report-type") or "").lower() if content_type == "multipart/report" else ""
+        _param(msg, "report-type").lower() if content_type == "multipart/report" else ""
     )
     if report_type == "disposition-notification" or _READ_RECEIPT_SUBJECT.match(subject):
         return no(NotRequestReason.READ_RECEIPT)

@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from email.encoders import encode_base64
+from email.message import Message
 from email.mime.base import MIMEBase
 from email.mime.text import MIMEText
 from email.utils import parseaddr
@@ -82,7 +83,8 @@ def send_due_now(
     *, now: datetime | None = None, limit: int = 100, worker_id: str | None = None
 ) -> SendSummary:
     """One pass of the sender for the current app, through its SMTP settings."""
-    app = current_app._get_current_object()
+    # current_app is a proxy, which Flask's types present as the app itself.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.extensions["mail"].suppress:
         # MAIL_SUPPRESS_SEND: mail stays in the outbox (development and most tests).
         return SendSummary()
@@ -120,7 +122,7 @@ class OutboxMailMessage(flask_mail.Message):
             alternative = next(
                 part
                 for part in message.get_payload()
-                if part.get_content_type() == "multipart/alternative"
+                if isinstance(part, Message) and part.get_content_type() == "multipart/alternative"
             )
             for method, data in self.calendars:
                 part = MIMEBase("text", "calendar", method=method, charset="UTF-8")
@@ -181,6 +183,7 @@ class TimeoutConnection(flask_mail.Connection):
 
     def configure_host(self):
         mail = self.mail
+        host: smtplib.SMTP
         if mail.use_ssl:
             host = smtplib.SMTP_SSL(mail.server, mail.port, timeout=self.timeout)
         else:

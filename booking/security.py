@@ -141,7 +141,10 @@ limit_sign_in_link = _both(
 def init_app(app: Flask) -> None:
     """Wire headers, caching rules, the CSRF failure page and proxy handling into `app`."""
     if app.config.get("PROXY_FIX_X_FOR"):
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
+        # Replacing wsgi_app is how Flask documents adding middleware; the types see a method.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1
+        )
 
     @app.after_request
     def security_headers(response):

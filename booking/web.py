@@ -64,7 +64,7 @@ def init_app(app: Flask) -> None:
             405: "errors/400.html",
             413: "errors/413.html",
             429: "errors/429.html",
-        }.get(error.code, "errors/500.html")
+        }.get(error.code or 500, "errors/500.html")
         code = 404 if error.code == 403 else error.code
         limit = size_in_words(app.config.get("MAX_CONTENT_LENGTH"))
         return render_template(template, error=error, largest_request=limit), code

@@ -69,13 +69,17 @@ _ENGINES: list = []
 
 @pytest.fixture(scope="session")
 def make_app(database_url, tmp_path_factory):
-    """Build an app on the test database; keyword arguments override settings."""
+    """Build an app on the test database; keyword arguments override settings.
+
+    Every app on the test database is made here, so its engine is disposed of before the
+    database is dropped (an app left to the garbage collector leaves its connections open).
+    """
     instance = tmp_path_factory.mktemp("instance")
 
-    def build(**overrides):
+    def build(config_name: str = "testing", **overrides):
         settings = {"SQLALCHEMY_DATABASE_URI": database_url, **overrides}
         os.environ["INSTANCE_PATH"] = str(instance)
-        app = create_app("testing", **settings)
+        app = create_app(config_name, **settings)
         with app.app_context():
             _ENGINES.append(_db.engine)
         return app
@@ -195,6 +199,19 @@ def sign_in_coordinator(client):
         return the_client
 
     return sign_in
+
+
+@pytest.fixture
+def coordinator(make):
+    """A coordinator's account (not signed in)."""
+    return make.coordinator(email="sam.coordinator@cumbria.gov.uk", full_name="Sam Coordinator")
+
+
+@pytest.fixture
+def coordinator_client(client, clock, coordinator, sign_in_coordinator):
+    """The test client, signed in as `coordinator`, with the clock at 5 January 2026 (tests
+    may move it afterwards)."""
+    return sign_in_coordinator(coordinator)
 
 
 # --- A real SMTP server on loopback, and an app that sends to it ---------------------------

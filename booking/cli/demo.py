@@ -1,29 +1,44 @@
 """`flask seed-demo`: a realistic programme to look at and try, relative to today.
 
 Courses at six Cumbrian towns over the coming months, some nearly full or full with a
-waitlist, one finished course in the past and one draft; plus a demo coordinator account
-(development only). Never runs in production.
+waitlist, three courses in the past with their registers taken, and one draft; plus a demo
+coordinator account (development only). Never runs in production.
+
+Everything is made through the services with the clock passed in, as if the programme had
+been set up some weeks ago and people had booked since, so the demo keeps the booking rules
+(docs/rules.md) like real data. The emails those services queue for the made-up people are
+removed at the end: their addresses are at real domains.
 """
 
 from __future__ import annotations
 
 import random
-import secrets
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import click
 from flask import Flask, current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from .. import clock
 from ..extensions import db
-from ..models import Booking, BookingStatus, Course, CourseStatus, Group, Person, User
-from ..services import accounts
+from ..models import (
+    Booking,
+    BookingStatus,
+    Course,
+    CourseStatus,
+    Group,
+    Mark,
+    OutboxMessage,
+    User,
+)
+from ..services import accounts, bookings, people, registers
 from ..services import courses as course_service
 from ..services.courses import CourseDetails, DayDetails, VenueDetails
 from ..services.db import transactional
 from ..services.errors import BookingError
+from ..timezone import LONDON
 
 DEMO_COORDINATOR_EMAIL = "demo.coordinator@cumbria.gov.uk"
 DEMO_COORDINATOR_PASSWORD = "demo-password-for-this-laptop-only"  # noqa: S105 - demo data
@@ -88,9 +103,17 @@ VENUES = {
 TRAINERS = ["Helen Armstrong and Gary Nicholson", "Anne Tyson and Mark Dobson", "Ruth Steel"]
 
 
+#: Who the audit trail says made the demo.
+ACTOR = "demo data"
+#: The demo programme was set up this long before today, and people booked since.
+SET_UP_BEFORE = timedelta(weeks=20)
+BOOKING_FROM = timedelta(days=20)
+
+
 @dataclass
 class Plan:
-    """One demo course: when, where, and how many places are taken by each group."""
+    """One demo course: when, where, and how many people of each group ask for a place
+    (in this order: staff, partner agencies, then the staff in `waiting`)."""
 
     weeks_ahead: int
     town: str
@@ -103,17 +126,25 @@ class Plan:
     status: CourseStatus = CourseStatus.PUBLISHED
 
 
+#: Courses already run: how many weeks ago, where, and who came (their marks are below).
+PAST = [
+    Plan(-5, "Carlisle", staff=16, partner=2),
+    Plan(-9, "Penrith", staff=12, partner=3),
+    Plan(-13, "Kendal", staff=14, partner=4),
+]
+
+
 PROGRAMME = [
     Plan(1, "Carlisle", staff=15, partner=3),
-    Plan(2, "Kendal", staff=14, partner=4, waiting=3, total=18),
+    Plan(2, "Kendal", staff=14, partner=4, waiting=5, total=18),
     Plan(3, "Whitehaven", staff=12, partner=2),
     Plan(5, "Barrow-in-Furness", staff=12, partner=1, total=16),
-    Plan(7, "Penrith", staff=5, partner=0),
-    Plan(9, "Workington", staff=3, partner=1),
+    Plan(7, "Penrith", staff=8, partner=0),
+    Plan(9, "Workington", staff=6, partner=2),
     Plan(11, "Carlisle", staff=2, partner=0, total=24, partner_places=6, second_day_next_week=True),
-    Plan(14, "Kendal", staff=0, partner=0),
-    Plan(17, "Barrow-in-Furness", staff=0, partner=0),
-    Plan(20, "Whitehaven", staff=0, partner=0),
+    Plan(14, "Kendal", staff=8, partner=2),
+    Plan(17, "Barrow-in-Furness", staff=6, partner=1),
+    Plan(20, "Whitehaven", staff=3, partner=0),
     Plan(23, "Penrith", staff=0, partner=0, status=CourseStatus.DRAFT),
 ]
 
@@ -198,7 +229,11 @@ def seed_demo(if_empty: bool) -> None:
         return
     now = clock.now()
     try:
-        summary = load_demo(now=now, max_span_days=current_app.config["COURSE_MAX_SPAN_DAYS"])
+        summary = load_demo(
+            now=now,
+            council_domains=current_app.config["COUNCIL_EMAIL_DOMAINS"],
+            max_span_days=current_app.config["COURSE_MAX_SPAN_DAYS"],
+        )
     except BookingError as refused:
         raise click.ClickException(f"The demo could not be loaded: {refused.message}") from None
     click.echo(
@@ -217,7 +252,7 @@ def _demo_coordinator(now: datetime) -> None:
             password=DEMO_COORDINATOR_PASSWORD,
             full_name="Demo Coordinator",
             administrator=True,
-            actor="demo data",
+            actor=ACTOR,
             now=now,
         )
     click.echo(
@@ -229,68 +264,98 @@ def _demo_coordinator(now: datetime) -> None:
 
 def _day_pair(today: date, plan: Plan) -> tuple[date, date]:
     """A Tuesday and Wednesday about `weeks_ahead` weeks on (day 2 a week later if the plan
-    says). The first Tuesday is at least 8 days away, so its booking is still open."""
-    soonest = today + timedelta(days=8)
-    tuesday = soonest + timedelta(days=(1 - soonest.weekday()) % 7)
-    day1 = tuesday + timedelta(weeks=plan.weeks_ahead - 1)
+    says). The first Tuesday is at least 8 days away, so its booking is still open. A plan
+    with weeks in the past gives the Tuesday that many weeks ago."""
+    if plan.weeks_ahead < 0:
+        day1 = today - timedelta(weeks=-plan.weeks_ahead, days=(today.weekday() - 1) % 7)
+    else:
+        soonest = today + timedelta(days=8)
+        tuesday = soonest + timedelta(days=(1 - soonest.weekday()) % 7)
+        day1 = tuesday + timedelta(weeks=plan.weeks_ahead - 1)
+    step = timedelta(weeks=1 if plan.weeks_ahead >= 0 else -1)
     while (day1.month, day1.day) >= (12, 20) or (day1.month, day1.day) <= (1, 3):
-        day1 += timedelta(weeks=1)  # no training over Christmas and New Year
+        day1 += step  # no training over Christmas and New Year
     day2 = day1 + timedelta(weeks=1) if plan.second_day_next_week else day1 + timedelta(days=1)
     return day1, day2
 
 
+@transactional
 def load_demo(
-    *, now: datetime, max_span_days: int = course_service.MAX_SPAN_DAYS
+    *,
+    now: datetime,
+    council_domains: Iterable[str],
+    max_span_days: int = course_service.MAX_SPAN_DAYS,
 ) -> dict[str, int]:
-    """Create the venues, courses, people and bookings; return how many of each."""
-    actor = "demo data"
+    """Create the venues, courses, people and bookings through the services; return how
+    many of each. One transaction: the services join it, and the demo is all or nothing."""
     rng = random.Random(2026)  # the same demo every time  # noqa: S311
-    people = _People(rng, now)
+    set_up = now - SET_UP_BEFORE
+    folk = _People(rng, list(council_domains))
     venues = {
-        town: course_service.create_venue(details, actor=actor, now=now)
+        town: course_service.create_venue(details, actor=ACTOR, now=set_up)
         for town, details in VENUES.items()
     }
     today = course_service.today_in_london(now)
     course_type = course_service.default_course_type()
     made = 0
-    for index, plan in enumerate(PROGRAMME):
-        day1, day2 = _day_pair(today, plan)
-        course = course_service.create_course(
-            CourseDetails(
-                venue=venues[plan.town],
-                total_places=plan.total,
-                partner_places=plan.partner_places,
-                days=[
-                    DayDetails(day1, time(9, 30), time(16, 30)),
-                    DayDetails(day2, time(9, 30), time(16, 0)),
-                ],
-                trainers=TRAINERS[index % len(TRAINERS)],
-                notes="Tea, coffee and a sandwich lunch are provided on both days.",
-                course_type=course_type,
-            ),
-            actor=actor,
-            now=now,
-            max_span_days=max_span_days,
+    for index, plan in enumerate(PAST + PROGRAMME):
+        course = _demo_course(
+            plan, venues[plan.town], course_type, index, today, set_up, max_span_days
         )
-        if plan.status == CourseStatus.PUBLISHED:
-            course_service.publish_course(course, actor=actor, now=now)
-        _demo_bookings(course, plan, people, now)
+        if plan.weeks_ahead < 0:
+            day1 = course.first_day.date
+            start = datetime.combine(day1 - timedelta(weeks=5), time(9, 0), tzinfo=LONDON)
+            held = _demo_bookings(course, plan, folk, max(start, set_up + timedelta(days=1)))
+            _demo_registers(course, held)
+        elif plan.status == CourseStatus.PUBLISHED:
+            _demo_bookings(course, plan, folk, now - BOOKING_FROM, until=now)
         made += 1
-    finished = _demo_finished_course(venues["Carlisle"], course_type, today, people, now)
-    made += 1 if finished else 0
-    return {"courses": made, "venues": len(venues), "bookings": people.bookings}
+    _forget_demo_mail(folk.booking_ids)
+    return {"courses": made, "venues": len(venues), "bookings": len(folk.booking_ids)}
 
 
+def _demo_course(
+    plan: Plan,
+    venue,
+    course_type,
+    index: int,
+    today: date,
+    set_up: datetime,
+    max_span_days: int,
+):
+    day1, day2 = _day_pair(today, plan)
+    course = course_service.create_course(
+        CourseDetails(
+            venue=venue,
+            total_places=plan.total,
+            partner_places=plan.partner_places,
+            days=[
+                DayDetails(day1, time(9, 30), time(16, 30)),
+                DayDetails(day2, time(9, 30), time(16, 0)),
+            ],
+            trainers=TRAINERS[index % len(TRAINERS)],
+            notes="Tea, coffee and a sandwich lunch are provided on both days.",
+            course_type=course_type,
+        ),
+        actor=ACTOR,
+        now=set_up,
+        max_span_days=max_span_days,
+    )
+    if plan.status == CourseStatus.PUBLISHED:
+        course_service.publish_course(course, actor=ACTOR, now=set_up)
+    return course
+
+
+@dataclass
 class _People:
     """Makes demo people with realistic names and addresses, each used once."""
 
-    def __init__(self, rng: random.Random, now: datetime):
-        self.rng = rng
-        self.now = now
-        self.used: set[str] = set()
-        self.bookings = 0
+    rng: random.Random
+    council_domains: list[str]
+    used: set[str] = field(default_factory=set)
+    booking_ids: list[int] = field(default_factory=list)
 
-    def make(self, group: Group) -> Person:
+    def make(self, group: Group, now: datetime):
         while True:
             first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
             if group == Group.STAFF:
@@ -306,78 +371,68 @@ class _People:
             if email not in self.used:
                 self.used.add(email)
                 break
-        person = Person(
-            email=email,
-            full_name=f"{first} {last}",
-            job_title=job,
-            team=self.rng.choice(STAFF_TEAMS) if group == Group.STAFF else "",
-            organisation=organisation,
-            group=group,
-            created_at=self.now,
+        details = {
+            "full_name": f"{first} {last}",
+            "job_title": job,
+            "team": self.rng.choice(STAFF_TEAMS) if group == Group.STAFF else "",
+            "organisation": organisation,
+        }
+        return people.find_or_create_person(
+            email, council_domains=self.council_domains, now=now, details=details, actor=ACTOR
         )
-        db.session.add(person)
-        return person
 
 
-@transactional
-def _demo_bookings(course: Course, plan: Plan, people: _People, now: datetime) -> None:
-    """DEMO DATA ONLY: booking rows written directly, without the booking rules, so the
-    calendar's figures look like a real programme. Real bookings go through the booking service."""
-    asked = now - timedelta(days=20)
-    for group, number, status in (
-        (Group.STAFF, plan.staff, BookingStatus.CONFIRMED),
-        (Group.PARTNER, plan.partner, BookingStatus.CONFIRMED),
-        (Group.STAFF, plan.waiting, BookingStatus.WAITLISTED),
+def _demo_bookings(
+    course: Course, plan: Plan, folk: _People, start: datetime, *, until: datetime | None = None
+) -> list[Booking]:
+    """People ask for places one after another from `start`, through the booking rules
+    (rules 1 to 6); returns the bookings that hold a place."""
+    asked = start
+    held = []
+    for group, number in (
+        (Group.STAFF, plan.staff),
+        (Group.PARTNER, plan.partner),
+        (Group.STAFF, plan.waiting),
     ):
         for _ in range(number):
-            asked += timedelta(minutes=people.rng.randint(5, 600))
-            db.session.add(
-                Booking(
-                    course=course,
-                    course_type_id=course.course_type_id,
-                    person=people.make(group),
-                    status=status,
-                    requested_at=min(asked, now),
-                    confirmed_at=min(asked, now) if status == BookingStatus.CONFIRMED else None,
-                    link_key=secrets.token_hex(16),
-                    created_at=min(asked, now),
-                )
+            asked += timedelta(minutes=folk.rng.randint(5, 600))
+            when = min(asked, until) if until else asked
+            person = folk.make(group, when)
+            booking = bookings.book_place(course, person, actor=ACTOR, now=when)
+            folk.booking_ids.append(booking.id)
+            if booking.status == BookingStatus.CONFIRMED:
+                held.append(booking)
+    return held
+
+
+#: Who did not simply come on both days, by their place in the list: day 1 and day 2 marks,
+#: and whether a "left early" day still counts. Everyone else is present on both days.
+PAST_MARKS = {
+    0: ((Mark.LATE, True), (Mark.PRESENT, True)),
+    1: ((Mark.PRESENT, True), (Mark.LEFT_EARLY, True)),
+    2: ((Mark.PRESENT, True), (Mark.LEFT_EARLY, False)),
+    3: ((Mark.ABSENT, False), (Mark.ABSENT, False)),  # a no-show
+    4: ((Mark.PRESENT, True), (Mark.ABSENT, False)),
+}
+
+
+def _demo_registers(course: Course, held: list[Booking]) -> None:
+    """Take both days' registers on the days, through the register service (which records
+    who completed the training)."""
+    for day in course.days:
+        on_the_day = datetime.combine(day.date, time(10, 0), tzinfo=LONDON)
+        for index, booking in enumerate(held):
+            mark, counts = PAST_MARKS.get(index, ((Mark.PRESENT, True),) * 2)[day.day_number - 1]
+            registers.mark(
+                booking, day, mark, actor=ACTOR, now=on_the_day, counts_as_attended=counts
             )
-            people.bookings += 1
 
 
-@transactional
-def _demo_finished_course(
-    venue, course_type, today: date, people: _People, now: datetime
-) -> Course:
-    """DEMO DATA ONLY: a course that ran four weeks ago (the services refuse past dates)."""
-    from ..models import CourseDay
-
-    day1 = today - timedelta(weeks=4, days=today.weekday() - 1)
-    course = Course(
-        course_type=course_type,
-        venue=venue,
-        status=CourseStatus.FINISHED,
-        total_places=20,
-        partner_places=4,
-        release_on=course_service.default_release_on(day1),
-        booking_closes_at=course_service.closing_moment(
-            course_service.default_booking_closes_on(day1)
-        ),
-        trainers=TRAINERS[0],
-        created_at=now - timedelta(weeks=12),
-        updated_at=now,
-        days=[
-            CourseDay(day_number=1, date=day1, starts_at=time(9, 30), ends_at=time(16, 30)),
-            CourseDay(
-                day_number=2,
-                date=day1 + timedelta(days=1),
-                starts_at=time(9, 30),
-                ends_at=time(16, 0),
-            ),
-        ],
+def _forget_demo_mail(booking_ids: list[int]) -> None:
+    """The demo's people are made up but their addresses are at real domains: drop the
+    emails the services queued for them, so none is ever sent."""
+    db.session.execute(
+        delete(OutboxMessage)
+        .where(OutboxMessage.booking_id.in_(booking_ids))
+        .execution_options(synchronize_session=False)
     )
-    db.session.add(course)
-    db.session.flush()
-    _demo_bookings(course, Plan(-4, venue.town, staff=16, partner=2), people, now)
-    return course

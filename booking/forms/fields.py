@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, time
+from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
 from wtforms import Field, StringField
@@ -13,9 +14,12 @@ _TIME = re.compile(r"([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(am|pm|a\.m\.|p\.m\.)?", 
 _DIGITS = re.compile(r"[0-9]+")
 
 
-class _PlainRequired:
+class _PlainRequired(Field):
     """`required_message` shown when nothing was typed, unless a clearer error is already
     there (WTForms' DataRequired would replace that error with its own)."""
+
+    #: What the field holds (a date, a time, a number) or None; each subclass decides.
+    data: Any
 
     def __init__(self, label=None, validators=None, *, required_message: str | None = None, **kw):
         super().__init__(label, validators, **kw)

@@ -1,5 +1,7 @@
 """Forms for reports and training records."""
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -22,6 +24,9 @@ class GovDateTextInput(GovTextInput):
 
 class DayMonthYearField(DateField):
     """A GOV.UK date in three boxes; a post missing some boxes is an error, never a crash."""
+
+    raw_data: list[str] | None
+    data: Any  # a date once the form has validated
 
     def process(self, formdata, data=None, extra_filters=None):
         super().process(formdata, data, extra_filters)

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .base import UTCDateTime, enum_column, utcnow
 
 
@@ -19,7 +19,7 @@ class Mark(enum.StrEnum):
     ABSENT = "absent"
 
 
-class AttendanceMark(db.Model):
+class AttendanceMark(Model):
     __tablename__ = "attendance_marks"
     __table_args__ = (UniqueConstraint("booking_id", "course_day_id", name="uq_mark_booking_day"),)
 
@@ -40,7 +40,7 @@ class AttendanceMark(db.Model):
     course_day = relationship("CourseDay")
 
 
-class AttendanceChange(db.Model):
+class AttendanceChange(Model):
     """Every mark saved, in order: the history behind corrections."""
 
     __tablename__ = "attendance_changes"

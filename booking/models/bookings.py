@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .base import UTCDateTime, enum_column, utcnow
 from .people import Group
 
@@ -33,7 +33,7 @@ _holding_sql = "status IN ('confirmed', 'offered')"
 _active_sql = "status IN ('confirmed', 'offered', 'waitlisted')"
 
 
-class Booking(db.Model):
+class Booking(Model):
     __tablename__ = "bookings"
     __table_args__ = (
         # One live booking per person per course: a double click cannot make two.
@@ -98,7 +98,7 @@ class LinkPurpose(enum.StrEnum):
     CANCEL_BY_EMAIL = "cancel_by_email"  #: a cancellation asked for by email
 
 
-class EmailLink(db.Model):
+class EmailLink(Model):
     """A one-time link sent by email. Only a hash of the token is stored."""
 
     __tablename__ = "email_links"

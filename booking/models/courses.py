@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
-from ..extensions import db
+from ..extensions import Model
 from .base import UTCDateTime, enum_column, utcnow
 
 
@@ -28,7 +28,7 @@ class CourseStatus(enum.StrEnum):
     FINISHED = "finished"
 
 
-class CourseType(db.Model):
+class CourseType(Model):
     __tablename__ = "course_types"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,7 +42,7 @@ class CourseType(db.Model):
     courses: Mapped[list[Course]] = relationship(back_populates="course_type")
 
 
-class Venue(db.Model):
+class Venue(Model):
     __tablename__ = "venues"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,7 +64,7 @@ class Venue(db.Model):
         return ", ".join([self.name, *parts])
 
 
-class Course(db.Model):
+class Course(Model):
     """One cohort of a course type: two days, a venue, and a number of places."""
 
     __tablename__ = "courses"
@@ -116,7 +116,7 @@ class Course(db.Model):
         return self.days[-1]
 
 
-class CourseDay(db.Model):
+class CourseDay(Model):
     """One day of a course, in Europe/London wall-clock time."""
 
     __tablename__ = "course_days"

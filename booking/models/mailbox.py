@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .base import UTCDateTime, enum_column, utcnow
 
 
@@ -22,7 +22,7 @@ class InboundOutcome(enum.StrEnum):
     CLOSED = "closed"  #: a coordinator dealt with it
 
 
-class InboundMessage(db.Model):
+class InboundMessage(Model):
     __tablename__ = "inbound_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)

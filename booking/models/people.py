@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .base import UTCDateTime, enum_column, utcnow
 
 
@@ -18,7 +18,7 @@ class Group(enum.StrEnum):
     PARTNER = "partner"  #: anyone else: health, police, schools, voluntary sector
 
 
-class Person(db.Model):
+class Person(Model):
     """Someone who books. Their email address, lower-cased and trimmed, identifies them."""
 
     __tablename__ = "people"
@@ -50,7 +50,7 @@ class Role(enum.StrEnum):
     ADMINISTRATOR = "administrator"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A coordinator's or administrator's account (password plus an authenticator app)."""
 
     __tablename__ = "users"
@@ -87,7 +87,7 @@ class User(UserMixin, db.Model):
         return self.role == Role.ADMINISTRATOR
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A one-time code to sign in without the authenticator app; stored hashed."""
 
     __tablename__ = "recovery_codes"
@@ -106,7 +106,7 @@ class CompletionSource(enum.StrEnum):
     IMPORT = "import"  #: loaded from a CSV of past completions
 
 
-class TrainingCompletion(db.Model):
+class TrainingCompletion(Model):
     """A person completed a course type, on a date."""
 
     __tablename__ = "training_completions"

@@ -53,7 +53,7 @@ from ..models import (
     with_details,
 )
 from . import allocation, audit, links, people
-from .db import lock_course, lock_courses, pause_for_tests, transactional
+from .db import lock_course, lock_courses, pause_for_tests, rows_changed, transactional
 from .errors import (
     AlreadyBooked,
     BookingClosed,
@@ -192,7 +192,7 @@ def waitlist_position(booking: Booking, *, completed: bool | None = None) -> int
             tuple_(*_waitlist_key()) < mine,
         )
     )
-    return db.session.scalar(ahead) + 1
+    return (db.session.scalar(ahead) or 0) + 1
 
 
 def has_completed(person: Person, course_type_id: int) -> bool:
@@ -220,12 +220,10 @@ def request_place(
     details: Mapping[str, str],
     *,
     now: datetime,
-    council_domains: Iterable[str],
 ) -> tuple[EmailLink, str]:
     """Send a one-time link to prove the address is theirs; nothing is held until it is used.
 
     Returns the stored `EmailLink` and the raw token (which only goes in the email).
-    `council_domains` is accepted so callers pass the same settings to every step.
     """
     _check_open(course, now)
     email = people.normalise_email(details.get("email", ""))
@@ -307,7 +305,6 @@ def book_as_signed_in(
     details: Mapping[str, str],
     *,
     now: datetime,
-    council_domains: Iterable[str],
 ) -> Booking:
     """Book straight away for someone signed in with an emailed link: their address is
     already proven, so no second link is needed. The form's details update their record."""
@@ -353,6 +350,7 @@ def book_place(
     _refuse_if_holding_elsewhere(person, course, live=theirs)
 
     filled = _fill_locked(course, now)  # people already waiting come first
+    assert filled.availability is not None  # _check_open: it takes bookings
     completed = has_completed(person, course.course_type_id)
     free = filled.availability.free_for(person.group)
     takes_place = free > 0 and not completed
@@ -503,7 +501,7 @@ def forget_unconfirmed_requests(*, now: datetime) -> int:
 
     The link row stays, so following it still says "this link has expired".
     """
-    result = db.session.execute(
+    return rows_changed(
         update(EmailLink)
         .where(
             EmailLink.purpose == LinkPurpose.CONFIRM_BOOKING,
@@ -514,7 +512,6 @@ def forget_unconfirmed_requests(*, now: datetime) -> int:
         .values(details={})
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount
 
 
 def _fill_locked(course: Course, now: datetime) -> FillResult:
@@ -628,6 +625,7 @@ def accept_offer(booking: Booking, *, actor: User | str, now: datetime) -> Booki
         return booking
     if booking.status != BookingStatus.OFFERED:
         raise OfferEnded("This offer is no longer open.")
+    assert booking.offer_expires_at is not None  # every offer has an end
     if now >= booking.offer_expires_at:
         raise OfferEnded()
     if not _transition(
@@ -653,6 +651,7 @@ def decline_offer(booking: Booking, *, actor: User | str, now: datetime) -> Book
         return booking
     if booking.status != BookingStatus.OFFERED:
         raise NotAllowed("There is no offer to decline on this booking.")
+    assert booking.offer_expires_at is not None  # every offer has an end
     if now >= booking.offer_expires_at:
         _fill_locked(course, now)  # it had already run out: end it and pass it on
         return _reload(booking)
@@ -1091,8 +1090,6 @@ class BookingSummary:
     completed_before: bool
     released: bool  #: places are open to everyone (people already trained can be offered one)
     changes_closed: bool  #: past the cut-off: only the training team can change it now
-    can_accept: bool
-    can_decline: bool
     can_cancel: bool
     can_move: bool
     moved_to: Booking | None
@@ -1103,7 +1100,8 @@ def booking_summary(booking: Booking, *, now: datetime) -> BookingSummary:
     course = booking.course
     closed = now >= course.booking_closes_at or course.status != CourseStatus.PUBLISHED
     status = booking.status
-    offer_open = status == BookingStatus.OFFERED and now < booking.offer_expires_at
+    offer_ends = booking.offer_expires_at
+    offer_open = status == BookingStatus.OFFERED and offer_ends is not None and now < offer_ends
     if status == BookingStatus.CONFIRMED:
         state = "place"
     elif status == BookingStatus.WAITLISTED:
@@ -1125,8 +1123,6 @@ def booking_summary(booking: Booking, *, now: datetime) -> BookingSummary:
         completed_before=has_completed(booking.person, booking.course_type_id),
         released=allocation.is_released(course, now),
         changes_closed=closed,
-        can_accept=offer_open,
-        can_decline=offer_open,
         can_cancel=status in ACTIVE and not closed,
         can_move=status == BookingStatus.CONFIRMED and not closed,
         moved_to=booking.moved_to,
@@ -1375,7 +1371,7 @@ def _transition(
     )
     try:
         with db.session.begin_nested():
-            changed = db.session.execute(statement).rowcount == 1
+            changed = rows_changed(statement) == 1
     except IntegrityError:
         changed = False
     db.session.refresh(booking)

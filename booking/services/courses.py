@@ -387,6 +387,7 @@ def default_course_type() -> CourseType:
 
 
 def _apply(course: Course, details: CourseDetails) -> None:
+    assert details.venue is not None  # _check has refused details without one
     first = details.days[0].date
     course.venue = details.venue
     course.total_places = details.total_places

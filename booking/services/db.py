@@ -19,10 +19,10 @@ import sqlite3
 import time
 from collections.abc import Callable
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
-from sqlalchemy import event, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import Executable, event, select
+from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import joinedload
 
@@ -157,10 +157,16 @@ class _WriterQueue:
 
 def _sqlite_writer_queue() -> _WriterQueue | _NoQueue:
     bind = db.session.get_bind()
-    database = bind.url.database if bind.dialect.name == "sqlite" else None
+    database = bind.engine.url.database if bind.dialect.name == "sqlite" else None
     if not database or database == ":memory:" or not lock_settings.enabled:
         return _NoQueue()
     return _WriterQueue(f"{database}.writers")
+
+
+def rows_changed(statement: Executable) -> int:
+    """Run an UPDATE or DELETE in the session and say how many rows it changed."""
+    # For these statements the session's execute() gives a CursorResult; its types say Result.
+    return cast("CursorResult[Any]", db.session.execute(statement)).rowcount
 
 
 def _has_pending_changes() -> bool:

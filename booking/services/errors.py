@@ -1,5 +1,7 @@
 """The one family of domain errors. Each carries a plain-English message a person can read."""
 
+from collections.abc import Sequence
+
 
 class BookingError(Exception):
     """A rule said no. `message` is shown to the person as it is."""
@@ -52,6 +54,6 @@ class TryAgain(BookingError):
 class Problems(ValidationError):
     """Several problems with what was typed, shown together: a list of (field, message)."""
 
-    def __init__(self, problems: list[tuple[str | None, str]]):
+    def __init__(self, problems: Sequence[tuple[str | None, str]]):
         super().__init__(problems[0][1], problems[0][0])
         self.problems = problems

@@ -25,7 +25,7 @@ from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import Booking, Course, EmailLink, LinkPurpose
-from .db import transactional
+from .db import rows_changed, transactional
 from .errors import LinkInvalid
 
 TOKEN_BYTES = 32
@@ -111,7 +111,7 @@ def consume_link(purpose: LinkPurpose, raw_token: str, *, now: datetime) -> Emai
     link = peek_link(purpose, raw_token)
     if link is None:
         raise LinkInvalid()
-    result = db.session.execute(
+    changed = rows_changed(
         update(EmailLink)
         .where(
             EmailLink.id == link.id,
@@ -122,7 +122,7 @@ def consume_link(purpose: LinkPurpose, raw_token: str, *, now: datetime) -> Emai
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(link)
-    if result.rowcount != 1:
+    if changed != 1:
         if link.used_at is not None:
             raise LinkUsed()
         raise LinkExpired()

@@ -83,7 +83,6 @@ LINK_PATHS = {
     LinkPurpose.CANCEL_BY_EMAIL: "/cancel/{token}",
 }
 
-ACTOR_EMAIL = "the person, by email"
 ACTOR_EMAIL_DMARC = "the person, by email (their mail server's DMARC check passed)"
 
 #: Outcomes a coordinator still has to deal with.
@@ -491,8 +490,8 @@ def _may_reply(inbound: InboundMessage, *, now: datetime, config: MailboxConfig)
         InboundMessage.id != inbound.id,
         replied.is_not(None),
     )
-    last_hour = db.session.scalar(base.where(replied > now - timedelta(hours=1)))
-    last_day = db.session.scalar(base.where(replied > now - timedelta(days=1)))
+    last_hour = db.session.scalar(base.where(replied > now - timedelta(hours=1))) or 0
+    last_day = db.session.scalar(base.where(replied > now - timedelta(days=1))) or 0
     if (
         last_hour >= config.replies_per_sender_per_hour
         or last_day >= config.replies_per_sender_per_day

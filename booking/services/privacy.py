@@ -39,7 +39,7 @@ from ..models import (
 )
 from ..timezone import LONDON
 from . import audit
-from .db import transactional
+from .db import rows_changed, transactional
 from .errors import NotAllowed, ValidationError
 from .mailbox import OPEN_OUTCOMES
 
@@ -90,11 +90,11 @@ def purge(
     today = now.astimezone(LONDON).date()
     support_needs = _delete_old_support_needs(today - timedelta(days=support_needs_days), now)
     message_texts = _delete_old_message_texts(message_text_days, now)
-    links = db.session.execute(
+    links = rows_changed(
         delete(EmailLink)
         .where(or_(EmailLink.expires_at < now - LINK_KEEP, EmailLink.used_at < now - LINK_KEEP))
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     limits = {
         Group.STAFF: _years_before(today, staff_years),
         Group.PARTNER: _years_before(today, partner_years),
@@ -147,12 +147,12 @@ def _delete_old_support_needs(last_day_on_or_before: date, now: datetime) -> int
         .join(last_days, last_days.c.course_id == Booking.course_id)
         .where(Booking.support_needs != "", last_days.c.last_day <= last_day_on_or_before)
     )
-    return db.session.execute(
+    return rows_changed(
         update(Booking)
         .where(Booking.id.in_(due))
         .values(support_needs="", support_needs_deleted_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
 
 
 def _delete_old_message_texts(days: int, now: datetime) -> int:
@@ -174,12 +174,12 @@ def _delete_old_message_texts(days: int, now: datetime) -> int:
             ),
         )
     )
-    return db.session.execute(
+    return rows_changed(
         update(InboundMessage)
         .where(InboundMessage.id.in_(due))
         .values(body_text="", body_deleted_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
 
 
 def _people_inactive_since(limits: dict[Group, date], today: date) -> list[Person]:
@@ -384,7 +384,7 @@ def erase_person(person: Person, *, actor: User | str, now: datetime, reason: st
     """Anonymise one person now (they asked us to, say); the erasure is recorded."""
     if not (reason or "").strip():
         raise ValidationError("Say why you are erasing their details.", field="reason")
-    person = db.session.get(Person, person.id, with_for_update=True, populate_existing=True)
+    person = db.session.get_one(Person, person.id, with_for_update=True, populate_existing=True)
     if person.anonymised_at is not None:
         raise NotAllowed("This person's details have already been erased.")
     today = now.astimezone(LONDON).date()

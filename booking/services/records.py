@@ -381,7 +381,7 @@ def preview_import(data: bytes, course_type: CourseType, *, now: datetime) -> Im
     problems: list[ImportProblem] = []
     seen: dict[str, int] = {}
     today = now.astimezone(LONDON).date()
-    parsed = []
+    parsed: list[tuple[int, list[str]]] = []
     try:
         for cells in reader:
             line = reader.line_num

@@ -138,9 +138,10 @@ def mark(
     """
     mark = Mark(mark)
     reason = (reason or "").strip()
-    booking = _lock_booking(booking.id)
-    if booking is None or day.course_id != booking.course_id:
+    locked = _lock_booking(booking.id)
+    if locked is None or day.course_id != locked.course_id:
         raise NotAllowed("That person is not on this course.")
+    booking = locked
     if london_date(now) < day.date:
         raise NotAllowed("You can only take the register on the day or afterwards.")
     if booking.course.status == CourseStatus.CANCELLED:
@@ -156,7 +157,7 @@ def mark(
         raise NotAllowed("That person does not have a place on this course any more.")
     old_value = history_value(existing.mark, existing.counts_as_attended) if existing else ""
     new_value = history_value(mark, counts_as_attended)
-    if old_value == new_value:
+    if existing is not None and old_value == new_value:
         return existing
     if existing is not None and is_after_the_day(day, now) and not reason:
         raise ValidationError(

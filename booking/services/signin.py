@@ -81,6 +81,6 @@ def use_sign_in_link(raw_token: str, *, now: datetime) -> Person:
 @transactional
 def end_person_sessions(person: Person, *, now: datetime) -> Person:
     """Signing out: every signed-in session of this person ends."""
-    person = db.session.get(Person, person.id, with_for_update=True, populate_existing=True)
+    person = db.session.get_one(Person, person.id, with_for_update=True, populate_existing=True)
     person.session_version += 1
     return person

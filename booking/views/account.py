@@ -50,6 +50,7 @@ def _own_booking(booking_id: int) -> Booking:
 @attendee_required
 def index():
     person = current_attendee()
+    assert person is not None  # attendee_required let them in
     rows = db.session.scalars(
         select(Booking).where(Booking.person_id == person.id).order_by(Booking.requested_at.desc())
     ).all()

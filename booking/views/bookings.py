@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from .. import clock
 from ..auth import coordinator_required, current_attendee
@@ -90,13 +91,9 @@ def request_place(course_id: int):
     if form.validate_on_submit():
         try:
             if attendee is not None:  # address already proven by their sign-in link
-                booking = bookings.book_as_signed_in(
-                    course, attendee, form.details(), now=now, council_domains=_domains()
-                )
+                booking = bookings.book_as_signed_in(course, attendee, form.details(), now=now)
                 return redirect(_manage_url(booking))
-            link, _token = bookings.request_place(
-                course, form.details(), now=now, council_domains=_domains()
-            )
+            link, _token = bookings.request_place(course, form.details(), now=now)
         except TryAgain:
             raise  # the plain 503 "please try again" page
         except BookingError as error:
@@ -139,7 +136,7 @@ def confirm_page(token: str):
         abort(404)
     state = links.link_state(link, now=clock.now())
     if state == links.LinkState.USED and link.result_booking_id:
-        return redirect(_manage_url(db.session.get(Booking, link.result_booking_id)))
+        return redirect(_manage_url(db.session.get_one(Booking, link.result_booking_id)))
     course = db.session.get(Course, link.course_id)
     if state != links.LinkState.USABLE:
         return render_template("bookings/link_expired.html", course=course), 410
@@ -199,7 +196,7 @@ def cancel_link_page(token: str):
     link = links.peek_link(LinkPurpose.CANCEL_BY_EMAIL, token)
     if link is None or link.booking_id is None:
         abort(404)
-    booking = db.session.get(Booking, link.booking_id)
+    booking = db.session.get_one(Booking, link.booking_id)
     state = links.link_state(link, now=clock.now())
     if state == links.LinkState.USED:
         return redirect(_manage_url(booking))
@@ -376,7 +373,7 @@ def _booking_page(booking: Booking, failed=None, error_list=None, status=200):
         privacy.record_support_needs_viewed(
             booking, actor=current_user._get_current_object(), now=clock.now(), where="booking"
         )
-    forms = {
+    forms: dict[str, FlaskForm] = {
         "cancel": CoordinatorCancelForm(prefix="cancel"),
         "promote": CoordinatorPromoteForm(prefix="promote"),
         "move": CoordinatorMoveForm(prefix="move"),
@@ -403,7 +400,7 @@ def _move_targets(booking: Booking):
     return choices((c.id, _course_label(c)) for c in bookings.other_dates(booking))
 
 
-_COORDINATOR_ACTIONS = {
+_COORDINATOR_ACTIONS: dict[str, tuple[type[FlaskForm], str]] = {
     "cancel": (CoordinatorCancelForm, "The booking is cancelled."),
     "promote": (CoordinatorPromoteForm, "They have a place now."),
     "move": (CoordinatorMoveForm, "The booking is moved."),

@@ -40,6 +40,7 @@ def retry(message_id: int):
 @bp.after_app_request
 def send_queued_mail(response):
     if current_app.config.get("OUTBOX_SEND_AFTER_REQUEST") and g.get(emails.QUEUED_FLAG):
-        app = current_app._get_current_object()
+        # current_app is a proxy, which Flask's types present as the app itself.
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
         response.call_on_close(lambda: mailer.send_after_response(app))
     return response

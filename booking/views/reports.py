@@ -53,7 +53,7 @@ def _period_report(name: str, read, to_csv, **extra):
     """A report over a period: the page (with `extra` figures from its rows) or its CSV."""
     form, start, end = _period(name)
     rows = read(start, end)
-    if request.endpoint.endswith("_csv"):
+    if (request.endpoint or "").endswith("_csv"):
         filename = f"{name.replace('_', '-')}-{start}-to-{end}.csv"
         return csv_download(to_csv(rows), filename)
     figures = {key: make(rows) for key, make in extra.items()}
@@ -91,7 +91,7 @@ def no_shows():
 @coordinator_required
 def waiting():
     rows = reports.waiting_without_a_date(clock.now())
-    if request.endpoint.endswith("_csv"):
+    if (request.endpoint or "").endswith("_csv"):
         return csv_download(exports.waiting_csv(rows), "waiting-without-a-date.csv")
     return render_template("reports/waiting.html", rows=rows)
 
@@ -112,7 +112,7 @@ def people():
 @coordinator_required
 def person(person_id: int):
     record = records.person_record(db.get_or_404(Person, person_id))
-    if request.endpoint.endswith("_csv"):
+    if (request.endpoint or "").endswith("_csv"):
         return csv_download(exports.person_record_csv(record), f"training-record-{person_id}.csv")
     return render_template(
         "reports/person.html", record=record, person=record.person,
@@ -147,7 +147,7 @@ def completed_elsewhere(person_id: int):
 
 
 def _signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="completions-import")
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="completions-import")
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -1,16 +1,33 @@
-"""`flask seed-demo`: a believable programme, relative to today."""
+"""`flask seed-demo`: a believable programme, relative to today, that keeps the rules."""
 
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
 from booking.cli.demo import DEMO_COORDINATOR_EMAIL, DEMO_COORDINATOR_PASSWORD
-from booking.models import Course, CourseStatus, User, Venue
+from booking.models import (
+    HOLDING,
+    AttendanceMark,
+    AuditEvent,
+    Booking,
+    BookingStatus,
+    Course,
+    CourseStatus,
+    Mark,
+    OutboxMessage,
+    Person,
+    TrainingCompletion,
+    User,
+    Venue,
+)
+from booking.services import records
 from booking.services.accounts import authenticate
 from booking.services.allocation import availability_for
+from booking.services.bookings import fill_is_due
 from booking.services.courses import calendar_courses
 
 
@@ -28,8 +45,77 @@ def test_the_demo_is_a_programme_at_six_cumbrian_towns(runner, clock, db):
     }
     statuses = db.session.scalars(select(Course.status)).all()
     assert statuses.count(CourseStatus.DRAFT) == 1
-    assert statuses.count(CourseStatus.FINISHED) == 1
-    assert statuses.count(CourseStatus.PUBLISHED) >= 8
+    assert statuses.count(CourseStatus.PUBLISHED) >= 10
+    assert len(_past_courses(db, clock)) == 3
+    assert 150 <= db.session.scalar(select(func.count(Person.id))) <= 200
+
+
+def _courses(db) -> list[Course]:
+    return list(db.session.scalars(select(Course).order_by(Course.id)))
+
+
+def _past_courses(db, clock) -> list[Course]:
+    return [c for c in _courses(db) if c.last_day.date < clock().date()]
+
+
+def test_the_demo_bookings_keep_the_booking_rules(runner, clock, db):
+    """Made through the booking service: no course over its places, the places kept for
+    each group respected before the release date (rule 1), one place per person per
+    training (rule 6), and nobody left waiting while a place they may take is free (rule 5)."""
+    runner.invoke(args=["seed-demo"])
+    courses = _courses(db)
+    figures = availability_for(courses, clock())
+    every_booking = db.session.scalars(select(Booking)).all()
+    assert len(every_booking) > 150
+    for course in courses:
+        places = figures[course.id]
+        assert places.held <= course.total_places and places.over_capacity == 0
+        if not places.released:
+            assert places.staff_held <= course.total_places - course.partner_places
+            assert places.partner_held <= course.partner_places
+        assert not fill_is_due(course, now=clock())
+    holding = Counter((b.person_id, b.course_type_id) for b in every_booking if b.status in HOLDING)
+    assert set(holding.values()) == {1}
+    assert any(b.status == BookingStatus.WAITLISTED for b in every_booking)
+    # Each booking was decided by the booking service, which records what it decided.
+    decided = set(
+        db.session.scalars(
+            select(AuditEvent.object_id).where(
+                AuditEvent.action.in_(("booking.confirmed", "booking.waitlisted"))
+            )
+        )
+    )
+    assert decided == {b.id for b in every_booking}
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0  # no mail to made-up people
+
+
+def test_the_past_courses_have_registers_and_completions_from_the_marks(runner, clock, db):
+    runner.invoke(args=["seed-demo"])
+    for course in _past_courses(db, clock):
+        holders = db.session.scalars(
+            select(Booking).where(
+                Booking.course_id == course.id, Booking.status == BookingStatus.CONFIRMED
+            )
+        ).all()
+        assert holders
+        for booking in holders:
+            marks = db.session.scalars(
+                select(AttendanceMark).where(AttendanceMark.booking_id == booking.id)
+            ).all()
+            assert len(marks) == 2  # both days' registers were taken
+            completed = db.session.scalar(
+                select(TrainingCompletion).where(TrainingCompletion.booking_id == booking.id)
+            )
+            assert (completed is not None) == all(records.counts(m) for m in marks)
+            if completed is not None:
+                assert completed.completed_on == course.last_day.date
+        day1 = course.days[0].id
+        no_shows = db.session.scalar(
+            select(func.count(AttendanceMark.id)).where(
+                AttendanceMark.course_day_id == day1, AttendanceMark.mark == Mark.ABSENT
+            )
+        )
+        assert no_shows == 1
 
 
 def test_the_demo_has_nearly_full_and_full_courses(runner, clock, db):

@@ -1,19 +1,8 @@
-"""A signed-in coordinator, and the form data of a valid course."""
+"""The form data of a valid course (the signed-in coordinator is in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
-
-
-@pytest.fixture
-def coordinator(make):
-    return make.coordinator(email="sam.coordinator@cumbria.gov.uk", full_name="Sam Coordinator")
-
-
-@pytest.fixture
-def signed_in(client, clock, coordinator, sign_in_coordinator):
-    """The test client, signed in as a coordinator, with the clock at 5 January 2026."""
-    return sign_in_coordinator(coordinator)
 
 
 @pytest.fixture

@@ -44,15 +44,17 @@ def test_anyone_not_signed_in_is_sent_to_sign_in_and_nothing_changes(
 
 
 @pytest.mark.parametrize(("method", "path"), COORDINATOR_PAGES)
-def test_a_signed_in_coordinator_gets_each_page_without_an_error(signed_in, make, method, path):
+def test_a_signed_in_coordinator_gets_each_page_without_an_error(
+    coordinator_client, make, method, path
+):
     course = make.course(status=CourseStatus.DRAFT)
     url = path.format(course=course.id, venue=course.venue_id)
-    response = signed_in.open(url, method=method, data={})
+    response = coordinator_client.open(url, method=method, data={})
     assert response.status_code in (200, 302)
 
 
-def test_signing_out_is_a_button_not_a_link(signed_in):
-    assert signed_in.get("/coordinator/sign-out").status_code == 405
-    response = signed_in.post("/coordinator/sign-out")
+def test_signing_out_is_a_button_not_a_link(coordinator_client):
+    assert coordinator_client.get("/coordinator/sign-out").status_code == 405
+    response = coordinator_client.post("/coordinator/sign-out")
     assert response.status_code == 302
-    assert signed_in.get("/coordinator/courses").status_code == 302
+    assert coordinator_client.get("/coordinator/courses").status_code == 302

@@ -26,22 +26,22 @@ def summary_errors(response) -> list[str]:
     ]
 
 
-def test_the_course_list_shows_upcoming_courses_with_places_and_waits(signed_in, make):
+def test_the_course_list_shows_upcoming_courses_with_places_and_waits(coordinator_client, make):
     course = make.course(venue_obj=make.venue("Carlisle", name="Civic Centre"))
     make.booking(course)
     make.booking(course, status=BookingStatus.WAITLISTED)
     make.course(date(2025, 12, 1), status=CourseStatus.FINISHED, venue_obj=make.venue("Kendal"))
-    page = signed_in.get("/coordinator/courses").get_data(as_text=True)
+    page = coordinator_client.get("/coordinator/courses").get_data(as_text=True)
     assert "Civic Centre, Carlisle" in page
     assert "1 of 20" in page
     assert "Kendal" not in page
-    past = signed_in.get("/coordinator/courses?show=past").get_data(as_text=True)
+    past = coordinator_client.get("/coordinator/courses?show=past").get_data(as_text=True)
     assert "Kendal" in past and "Carlisle" not in past
 
 
-def test_a_new_course_is_saved_as_a_draft(signed_in, make, course_form, db, coordinator):
+def test_a_new_course_is_saved_as_a_draft(coordinator_client, make, course_form, db, coordinator):
     venue = make.venue("Carlisle")
-    response = signed_in.post("/coordinator/courses/new", data=course_form(venue.id))
+    response = coordinator_client.post("/coordinator/courses/new", data=course_form(venue.id))
     assert response.status_code == 302
     course = db.session.scalars(select(Course)).one()
     assert response.headers["Location"] == f"/coordinator/courses/{course.id}"
@@ -92,10 +92,12 @@ def test_a_new_course_is_saved_as_a_draft(signed_in, make, course_form, db, coor
     ],
 )
 def test_mistakes_are_shown_in_the_error_summary_and_nothing_is_saved(
-    signed_in, make, course_form, db, changes, message
+    coordinator_client, make, course_form, db, changes, message
 ):
     venue = make.venue("Carlisle")
-    response = signed_in.post("/coordinator/courses/new", data=course_form(venue.id, **changes))
+    response = coordinator_client.post(
+        "/coordinator/courses/new", data=course_form(venue.id, **changes)
+    )
     assert response.status_code == 200
     errors = summary_errors(response)
     assert any(message in error for error in errors), errors
@@ -103,9 +105,9 @@ def test_mistakes_are_shown_in_the_error_summary_and_nothing_is_saved(
     assert count_courses(db) == 0
 
 
-def test_what_was_typed_is_kept_when_there_is_a_mistake(signed_in, make, course_form):
+def test_what_was_typed_is_kept_when_there_is_a_mistake(coordinator_client, make, course_form):
     venue = make.venue("Carlisle")
-    response = signed_in.post(
+    response = coordinator_client.post(
         "/coordinator/courses/new",
         data=course_form(venue.id, day1_date=["31", "2", "2026"], trainers="Ann Tyson"),
     )
@@ -114,18 +116,18 @@ def test_what_was_typed_is_kept_when_there_is_a_mistake(signed_in, make, course_
     assert 'value="Ann Tyson"' in page
 
 
-def test_an_archived_venue_is_not_offered_for_new_courses(signed_in, make):
+def test_an_archived_venue_is_not_offered_for_new_courses(coordinator_client, make):
     make.venue("Carlisle", name="Old Hall", is_archived=True)
     make.venue("Kendal", name="New Hall")
-    page = signed_in.get("/coordinator/courses/new").get_data(as_text=True)
+    page = coordinator_client.get("/coordinator/courses/new").get_data(as_text=True)
     assert "New Hall" in page and "Old Hall" not in page
 
 
-def test_editing_shows_the_saved_values_and_saves_changes(signed_in, make, course_form):
+def test_editing_shows_the_saved_values_and_saves_changes(coordinator_client, make, course_form):
     course = make.course(trainers="Ann")
-    page = signed_in.get(f"/coordinator/courses/{course.id}/edit").get_data(as_text=True)
+    page = coordinator_client.get(f"/coordinator/courses/{course.id}/edit").get_data(as_text=True)
     assert 'value="02"' in page and 'value="09:30"' in page and 'value="Ann"' in page
-    response = signed_in.post(
+    response = coordinator_client.post(
         f"/coordinator/courses/{course.id}/edit",
         data=course_form(course.venue_id, total_places="24", trainers="Ann and Gary"),
     )
@@ -133,10 +135,12 @@ def test_editing_shows_the_saved_values_and_saves_changes(signed_in, make, cours
     assert (course.total_places, course.trainers) == (24, "Ann and Gary")
 
 
-def test_moving_a_published_course_emails_the_people_with_places(signed_in, make, course_form, db):
+def test_moving_a_published_course_emails_the_people_with_places(
+    coordinator_client, make, course_form, db
+):
     course = make.course()
     holder = make.booking(course)
-    signed_in.post(
+    coordinator_client.post(
         f"/coordinator/courses/{course.id}/edit",
         data=course_form(
             course.venue_id, day1_date=["9", "3", "2026"], day2_date=["10", "3", "2026"]
@@ -149,41 +153,47 @@ def test_moving_a_published_course_emails_the_people_with_places(signed_in, make
     assert sorted(to_holder) == ["calendar_invite", "calendar_invite", "course_changed"]
 
 
-def test_a_cancelled_course_cannot_be_edited(signed_in, make, course_form):
+def test_a_cancelled_course_cannot_be_edited(coordinator_client, make, course_form):
     course = make.course(status=CourseStatus.CANCELLED)
-    response = signed_in.post(
+    response = coordinator_client.post(
         f"/coordinator/courses/{course.id}/edit", data=course_form(course.venue_id, trainers="X")
     )
     assert response.status_code == 302
-    assert "cannot be changed" in signed_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert "cannot be changed" in coordinator_client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
     assert course.trainers != "X"
 
 
-def test_publishing_puts_the_course_on_the_calendar(signed_in, make):
+def test_publishing_puts_the_course_on_the_calendar(coordinator_client, make):
     course = make.course(status=CourseStatus.DRAFT, venue_obj=make.venue("Whitehaven"))
-    assert "Whitehaven" not in signed_in.get("/courses").get_data(as_text=True)
-    signed_in.post(f"/coordinator/courses/{course.id}/publish")
+    assert "Whitehaven" not in coordinator_client.get("/courses").get_data(as_text=True)
+    coordinator_client.post(f"/coordinator/courses/{course.id}/publish")
     assert course.status == CourseStatus.PUBLISHED
-    assert "Whitehaven" in signed_in.get("/courses").get_data(as_text=True)
+    assert "Whitehaven" in coordinator_client.get("/courses").get_data(as_text=True)
 
 
-def test_publishing_a_course_in_the_past_is_refused_with_a_message(signed_in, make):
+def test_publishing_a_course_in_the_past_is_refused_with_a_message(coordinator_client, make):
     course = make.course(date(2026, 1, 1), status=CourseStatus.DRAFT)
-    response = signed_in.post(f"/coordinator/courses/{course.id}/publish", follow_redirects=True)
+    response = coordinator_client.post(
+        f"/coordinator/courses/{course.id}/publish", follow_redirects=True
+    )
     assert "Day 1 of this course is in the past" in response.get_data(as_text=True)
     assert course.status == CourseStatus.DRAFT
 
 
-def test_releasing_places_now(signed_in, make):
+def test_releasing_places_now(coordinator_client, make):
     course = make.course()
-    response = signed_in.post(f"/coordinator/courses/{course.id}/release", follow_redirects=True)
+    response = coordinator_client.post(
+        f"/coordinator/courses/{course.id}/release", follow_redirects=True
+    )
     assert "Unfilled places are now open to everyone" in response.get_data(as_text=True)
     assert course.released_early_at is not None
 
 
-def test_setting_up_the_next_date_makes_a_draft_copy(signed_in, make, db):
+def test_setting_up_the_next_date_makes_a_draft_copy(coordinator_client, make, db):
     course = make.course(date(2026, 3, 2))
-    response = signed_in.post(
+    response = coordinator_client.post(
         f"/coordinator/courses/{course.id}/duplicate", data={"weeks_later": "4"}
     )
     copy = db.session.scalars(select(Course).where(Course.id != course.id)).one()
@@ -200,9 +210,9 @@ def test_setting_up_the_next_date_makes_a_draft_copy(signed_in, make, db):
         ("0", "between 1 and 52"),
     ],
 )
-def test_setting_up_the_next_date_explains_mistakes(signed_in, make, db, weeks, message):
+def test_setting_up_the_next_date_explains_mistakes(coordinator_client, make, db, weeks, message):
     course = make.course()
-    response = signed_in.post(
+    response = coordinator_client.post(
         f"/coordinator/courses/{course.id}/duplicate", data={"weeks_later": weeks}
     )
     assert response.status_code == 200
@@ -210,10 +220,10 @@ def test_setting_up_the_next_date_explains_mistakes(signed_in, make, db, weeks, 
     assert count_courses(db) == 1
 
 
-def test_cancelling_a_course_ends_every_booking_and_says_why(signed_in, make):
+def test_cancelling_a_course_ends_every_booking_and_says_why(coordinator_client, make):
     course = make.course()
     booking = make.booking(course)
-    response = signed_in.post(
+    response = coordinator_client.post(
         f"/coordinator/courses/{course.id}/cancel", data={"reason": "The trainer is ill."}
     )
     assert response.status_code == 302
@@ -223,17 +233,21 @@ def test_cancelling_a_course_ends_every_booking_and_says_why(signed_in, make):
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
-def test_cancelling_needs_a_reason(signed_in, make, reason):
+def test_cancelling_needs_a_reason(coordinator_client, make, reason):
     course = make.course()
-    response = signed_in.post(f"/coordinator/courses/{course.id}/cancel", data={"reason": reason})
+    response = coordinator_client.post(
+        f"/coordinator/courses/{course.id}/cancel", data={"reason": reason}
+    )
     assert response.status_code == 200
     assert summary_errors(response) == ["Say why the course is cancelled"]
     assert course.status == CourseStatus.PUBLISHED
 
 
-def test_a_course_cannot_be_cancelled_twice(signed_in, make):
+def test_a_course_cannot_be_cancelled_twice(coordinator_client, make):
     course = make.course(status=CourseStatus.CANCELLED)
-    response = signed_in.post(f"/coordinator/courses/{course.id}/cancel", data={"reason": "Again"})
+    response = coordinator_client.post(
+        f"/coordinator/courses/{course.id}/cancel", data={"reason": "Again"}
+    )
     assert response.status_code == 200
     assert "already cancelled" in response.get_data(as_text=True)
 
@@ -253,9 +267,9 @@ def test_a_course_cannot_be_cancelled_twice(signed_in, make):
         "/coordinator/venues/x/edit",
     ],
 )
-def test_unknown_or_odd_ids_are_not_found(signed_in, path):
-    assert signed_in.get(path).status_code == 404
-    assert signed_in.post(path, data={}).status_code in (404, 405)
+def test_unknown_or_odd_ids_are_not_found(coordinator_client, path):
+    assert coordinator_client.get(path).status_code == 404
+    assert coordinator_client.post(path, data={}).status_code in (404, 405)
 
 
 WEIRD = [
@@ -278,7 +292,7 @@ WEIRD = [
 
 @pytest.mark.parametrize("value", WEIRD)
 def test_no_server_error_for_anything_typed_into_the_course_form(
-    signed_in, make, course_form, value
+    coordinator_client, make, course_form, value
 ):
     venue = make.venue()
     course = make.course(venue_obj=venue)
@@ -291,10 +305,10 @@ def test_no_server_error_for_anything_typed_into_the_course_form(
         "notes",
     ):
         for url in ("/coordinator/courses/new", f"/coordinator/courses/{course.id}/edit"):
-            response = signed_in.post(url, data=course_form(venue.id, **{field: value}))
+            response = coordinator_client.post(url, data=course_form(venue.id, **{field: value}))
             assert response.status_code in (200, 302, 400), (field, url)
     for parts in ([value, "3", "2026"], ["2", value, "2026"], ["2", "3", value], [value]):
-        response = signed_in.post(
+        response = coordinator_client.post(
             "/coordinator/courses/new", data=course_form(venue.id, day1_date=parts)
         )
         assert response.status_code in (200, 302, 400), parts
@@ -304,30 +318,32 @@ def test_no_server_error_for_anything_typed_into_the_course_form(
         ("/coordinator/venues/new", "postcode"),
         ("/coordinator/sign-in", "email"),
     ):
-        assert signed_in.post(url, data={field: value}).status_code in (200, 302, 400), url
+        assert coordinator_client.post(url, data={field: value}).status_code in (200, 302, 400), url
 
 
-def test_a_nul_character_is_a_bad_request_not_a_server_error(signed_in, make, course_form, db):
+def test_a_nul_character_is_a_bad_request_not_a_server_error(
+    coordinator_client, make, course_form, db
+):
     venue = make.venue()
-    response = signed_in.post(
+    response = coordinator_client.post(
         "/coordinator/courses/new", data=course_form(venue.id, notes="a\x00b")
     )
     assert response.status_code == 400
     assert count_courses(db) == 0
-    assert signed_in.get("/courses", query_string={"q": "\x00"}).status_code == 400
+    assert coordinator_client.get("/courses", query_string={"q": "\x00"}).status_code == 400
 
 
-def test_a_course_page_leads_to_its_people_and_its_registers(signed_in, make):
+def test_a_course_page_leads_to_its_people_and_its_registers(coordinator_client, make):
     """Everything about one course is reachable from its page, without typing addresses."""
     course = make.course()
-    page = signed_in.get(f"/coordinator/courses/{course.id}").text
+    page = coordinator_client.get(f"/coordinator/courses/{course.id}").text
     people = f'href="/coordinator/courses/{course.id}/bookings"'
     assert people in page
     for day in course.days:
         assert f'href="/coordinator/registers/days/{day.id}"' in page
-    assert signed_in.get(f"/coordinator/courses/{course.id}/bookings").status_code == 200
+    assert coordinator_client.get(f"/coordinator/courses/{course.id}/bookings").status_code == 200
 
 
-def test_the_coordinators_menu_leads_to_personal_data_requests(signed_in):
-    page = signed_in.get("/coordinator").text
+def test_the_coordinators_menu_leads_to_personal_data_requests(coordinator_client):
+    page = coordinator_client.get("/coordinator").text
     assert 'href="/coordinator/privacy">Personal data</a>' in page

@@ -16,16 +16,16 @@ GOOD = {
 }
 
 
-def test_a_venue_is_added(signed_in, db):
-    response = signed_in.post("/coordinator/venues/new", data=GOOD)
+def test_a_venue_is_added(coordinator_client, db):
+    response = coordinator_client.post("/coordinator/venues/new", data=GOOD)
     assert response.status_code == 302
     venue = db.session.scalars(select(Venue)).one()
     assert (venue.name, venue.town, venue.postcode) == ("The Beacon", "Whitehaven", "CA28 7LY")
-    assert "The Beacon" in signed_in.get("/coordinator/venues").get_data(as_text=True)
+    assert "The Beacon" in coordinator_client.get("/coordinator/venues").get_data(as_text=True)
 
 
-def test_a_venue_needs_a_name_address_and_town(signed_in, db):
-    response = signed_in.post(
+def test_a_venue_needs_a_name_address_and_town(coordinator_client, db):
+    response = coordinator_client.post(
         "/coordinator/venues/new", data={"name": "", "address": "", "town": ""}
     )
     page = response.get_data(as_text=True)
@@ -35,26 +35,28 @@ def test_a_venue_needs_a_name_address_and_town(signed_in, db):
     assert db.session.scalar(select(Venue.id)) is None
 
 
-def test_a_too_long_postcode_is_a_shown_error(signed_in, db):
-    response = signed_in.post(
+def test_a_too_long_postcode_is_a_shown_error(coordinator_client, db):
+    response = coordinator_client.post(
         "/coordinator/venues/new", data={**GOOD, "postcode": "CA28 7LY 12345"}
     )
     assert "The postcode must be 10 characters or fewer" in response.get_data(as_text=True)
     assert db.session.scalar(select(Venue.id)) is None
 
 
-def test_a_venue_is_changed(signed_in, make):
+def test_a_venue_is_changed(coordinator_client, make):
     venue = make.venue("Kendal")
-    page = signed_in.get(f"/coordinator/venues/{venue.id}/edit").get_data(as_text=True)
+    page = coordinator_client.get(f"/coordinator/venues/{venue.id}/edit").get_data(as_text=True)
     assert 'value="Kendal"' in page
-    signed_in.post(f"/coordinator/venues/{venue.id}/edit", data={**GOOD, "name": "Kendal Hall"})
+    coordinator_client.post(
+        f"/coordinator/venues/{venue.id}/edit", data={**GOOD, "name": "Kendal Hall"}
+    )
     assert venue.name == "Kendal Hall"
 
 
-def test_a_venue_is_archived_and_restored(signed_in, make):
+def test_a_venue_is_archived_and_restored(coordinator_client, make):
     venue = make.venue("Kendal")
-    signed_in.post(f"/coordinator/venues/{venue.id}/archive")
+    coordinator_client.post(f"/coordinator/venues/{venue.id}/archive")
     assert venue.is_archived
-    assert "Archived" in signed_in.get("/coordinator/venues").get_data(as_text=True)
-    signed_in.post(f"/coordinator/venues/{venue.id}/restore")
+    assert "Archived" in coordinator_client.get("/coordinator/venues").get_data(as_text=True)
+    coordinator_client.post(f"/coordinator/venues/{venue.id}/restore")
     assert not venue.is_archived

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import timedelta
 
@@ -14,6 +13,7 @@ from booking.models import AuditEvent, BookingStatus, OutboxStatus
 from booking.services import outbox
 from booking.services.errors import NotAllowed
 
+from ..support.parallel import run_at_once
 from .helpers import NOW, committed, rows, send_all, statuses
 
 
@@ -161,26 +161,17 @@ def test_a_row_that_keeps_killing_its_sender_is_given_up(mail_app, make, smtp):
 def test_two_workers_at_once_never_send_a_message_twice(mail_app, make, smtp):
     count = 40
     _queue_plain(make, count)
-    errors = []
 
     def worker(name: str):
-        try:
-            with mail_app.app_context():
-                while True:
-                    summary = mailer.send_due_now(now=NOW, limit=3, worker_id=name)
-                    if summary.claimed == 0:
-                        break
-                db.session.remove()
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
+        def call():
+            while mailer.send_due_now(now=NOW, limit=3, worker_id=name).claimed:
+                pass
 
-    threads = [threading.Thread(target=worker, args=(f"worker-{n}",)) for n in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+        return call
 
-    assert not errors
+    outcome = run_at_once(mail_app, [worker(f"worker-{n}") for n in range(2)])
+
+    assert outcome.errors == []
     ids = Counter(r.message_id for r in smtp.received)
     assert len(smtp.received) == count
     assert len(ids) == count and set(ids.values()) == {1}

@@ -63,13 +63,6 @@ def booked(make):
     return make.booking(course, person)
 
 
-@pytest.fixture
-def coordinator(make, sign_in_coordinator):
-    user = make.coordinator()
-    sign_in_coordinator(user)
-    return user
-
-
 def _reminder_to(booking, clock) -> OutboxMessage:
     from booking import emails
 
@@ -146,7 +139,7 @@ def test_a_bounce_for_an_address_we_never_wrote_to_marks_nobody(booked, make, co
 
 
 def test_coordinators_see_the_bounce_on_the_person_and_the_course_pages(
-    client, coordinator, booked, config, clock
+    coordinator_client, booked, config, clock
 ):
     row = _reminder_to(booked, clock)
     ingest(
@@ -155,10 +148,12 @@ def test_coordinators_see_the_bounce_on_the_person_and_the_course_pages(
         config=config,
     )
 
-    person_page = client.get(f"/coordinator/bookings/{booked.id}").get_data(as_text=True)
-    people_page = client.get(f"/coordinator/courses/{booked.course_id}/bookings").get_data(
+    person_page = coordinator_client.get(f"/coordinator/bookings/{booked.id}").get_data(
         as_text=True
     )
+    people_page = coordinator_client.get(
+        f"/coordinator/courses/{booked.course_id}/bookings"
+    ).get_data(as_text=True)
 
     words = "Email to this address bounced (could not be delivered) on Monday 5 January 2026"
     assert words in person_page

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import replace
 from datetime import timedelta
 
@@ -12,6 +11,7 @@ from booking.extensions import db
 from booking.models import EmailLink, InboundMessage, InboundOutcome, LinkPurpose, Person
 from booking.services.mailbox import MailboxConfig, ingest, person_name
 
+from ..support.parallel import run_at_once
 from .conftest import link_from, message_bytes, outbox_rows
 
 
@@ -77,28 +77,14 @@ def test_without_a_message_id_the_same_sender_date_and_body_is_a_duplicate(cours
 
 def test_two_deliveries_at_the_same_moment_record_one_message(app, courses, config, clock):
     raw = message_bytes("apple_mail_request.eml")
-    barrier = threading.Barrier(2)
-    results, errors = [], []
 
     def deliver():
-        with app.app_context():
-            try:
-                barrier.wait(timeout=10)
-                result = ingest(raw, now=clock(), config=config)
-                results.append(result.duplicate)
-            except Exception as exc:  # pragma: no cover - reported below
-                errors.append(exc)
-            finally:
-                db.session.remove()
+        return ingest(raw, now=clock(), config=config).duplicate
 
-    threads = [threading.Thread(target=deliver) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcome = run_at_once(app, [deliver, deliver])
 
-    assert errors == []
-    assert sorted(results) == [False, True]
+    assert outcome.errors == []
+    assert sorted(outcome.results) == [False, True]
     assert _count(InboundMessage) == 1
     assert len(outbox_rows()) == 1
 

@@ -23,13 +23,6 @@ MANAGER_ASKS = (
 )
 
 
-@pytest.fixture
-def coordinator(make, sign_in_coordinator):
-    user = make.coordinator()
-    sign_in_coordinator(user)
-    return user
-
-
 def test_addresses_and_names_of_other_people_are_found():
     text = "Please book Tom Newman (tom.newman@cumberland.gov.uk), and copy me: jo@x.org."
     assert named_people(text, exclude=["jo@x.org"]) == [
@@ -73,16 +66,16 @@ def test_a_manager_asking_for_their_new_starter_gets_no_link_that_books_themselv
     ]
 
 
-def test_the_page_says_whose_place_the_button_books(client, coordinator, courses, config, clock):
+def test_the_page_says_whose_place_the_button_books(coordinator_client, courses, config, clock):
     message = ingest(MANAGER_ASKS, now=clock(), config=config).message
-    page = client.get(f"/coordinator/mailbox/{message.id}").get_data(as_text=True)
+    page = coordinator_client.get(f"/coordinator/mailbox/{message.id}").get_data(as_text=True)
     assert "Whose place?" in page
     assert "Jo Bloggs (jo.bloggs@cumberland.gov.uk), who sent this message" in page
     assert "Tom Newman (tom.newman@cumberland.gov.uk), named in the message" in page
 
 
 def test_without_anyone_else_named_the_page_names_the_sender(
-    client, coordinator, courses, config, clock
+    coordinator_client, courses, config, clock
 ):
     raw = MANAGER_ASKS.replace(
         b"Hi, please book my new starter Tom Newman (tom.newman@cumberland.gov.uk) onto the "
@@ -90,17 +83,17 @@ def test_without_anyone_else_named_the_page_names_the_sender(
         b"Is there parking at Kendal?",
     )
     message = ingest(raw, now=clock(), config=config).message
-    page = client.get(f"/coordinator/mailbox/{message.id}").get_data(as_text=True)
+    page = coordinator_client.get(f"/coordinator/mailbox/{message.id}").get_data(as_text=True)
     assert "This books a place for Jo Bloggs (jo.bloggs@cumberland.gov.uk)" in page
 
 
 def test_a_coordinator_sends_the_named_person_their_own_link(
-    client, coordinator, courses, config, clock
+    client, coordinator_client, courses, config, clock
 ):
     message = ingest(MANAGER_ASKS, now=clock(), config=config).message
     course = courses["carlisle_march"]
 
-    response = client.post(
+    response = coordinator_client.post(
         f"/coordinator/mailbox/{message.id}/book",
         data={"course_id": course.id, "person": "tom.newman@cumberland.gov.uk"},
     )
@@ -125,22 +118,22 @@ def test_a_coordinator_sends_the_named_person_their_own_link(
 
 
 def test_a_forwarded_request_lets_the_coordinator_book_the_person_forwarded(
-    client, coordinator, courses, config, clock
+    coordinator_client, courses, config, clock
 ):
     message = ingest(message_bytes("forward.eml"), now=clock(), config=config).message
-    page = client.get(f"/coordinator/mailbox/{message.id}").get_data(as_text=True)
+    page = coordinator_client.get(f"/coordinator/mailbox/{message.id}").get_data(as_text=True)
     assert "Taylor Grey (taylor.grey@cumberland.gov.uk), named in the message" in page
 
-    client.post(
+    coordinator_client.post(
         f"/coordinator/mailbox/{message.id}/book",
         data={"course_id": courses["kendal_march"].id, "person": "taylor.grey@cumberland.gov.uk"},
     )
     assert outbox_rows()[-1].to_address == "taylor.grey@cumberland.gov.uk"
 
 
-def test_only_the_people_shown_can_be_chosen(client, coordinator, courses, config, clock):
+def test_only_the_people_shown_can_be_chosen(coordinator_client, courses, config, clock):
     message = ingest(MANAGER_ASKS, now=clock(), config=config).message
-    response = client.post(
+    response = coordinator_client.post(
         f"/coordinator/mailbox/{message.id}/book",
         data={"course_id": courses["carlisle_march"].id, "person": "someone@example.org"},
     )

@@ -13,13 +13,6 @@ from booking.services.mailbox import ingest
 from .conftest import message_bytes, outbox_rows
 
 
-@pytest.fixture
-def coordinator(make, sign_in_coordinator):
-    user = make.coordinator()
-    sign_in_coordinator(user)
-    return user
-
-
 def test_the_sender_of_a_message_too_large_to_read_is_told_so(courses, config, clock):
     message = ingest(message_bytes("oversized.eml"), now=clock(), config=config).message
 
@@ -59,7 +52,7 @@ def test_the_reply_limit_counts_for_messages_too_large_to_read(courses, config, 
     assert "No reply sent" in " ".join(message.understanding["actions"])
 
 
-def test_the_list_says_who_had_a_reply_and_who_did_not(client, coordinator, courses, config, clock):
+def test_the_list_says_who_had_a_reply_and_who_did_not(coordinator_client, courses, config, clock):
     ingest(message_bytes("oversized.eml"), now=clock(), config=config)
     silent = replace(config, replies_per_sender_per_hour=0)
     raw = (
@@ -68,7 +61,7 @@ def test_the_list_says_who_had_a_reply_and_who_did_not(client, coordinator, cour
     )
     ingest(raw, now=clock(), config=silent)
 
-    page = client.get("/coordinator/mailbox").get_data(as_text=True)
+    page = coordinator_client.get("/coordinator/mailbox").get_data(as_text=True)
 
     assert "Each sender has had one short reply" not in page
     rows = page.split('<tr class="govuk-table__row">')[2:]

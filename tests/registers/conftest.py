@@ -1,4 +1,5 @@
-"""A course on 2 and 3 March 2026 with a coordinator, and times on and after its days."""
+"""A course on 2 and 3 March 2026, and times on and after its days (the signed-in
+coordinator is in tests/conftest.py)."""
 
 from datetime import UTC, datetime
 
@@ -16,11 +17,6 @@ def course(make):
 
 
 @pytest.fixture
-def coordinator(make):
-    return make.coordinator(full_name="Casey Coordinator")
-
-
-@pytest.fixture
 def day1(course):
     return course.days[0]
 
@@ -28,11 +24,6 @@ def day1(course):
 @pytest.fixture
 def day2(course):
     return course.days[1]
-
-
-@pytest.fixture
-def coordinator_client(sign_in_coordinator, coordinator):
-    return sign_in_coordinator(coordinator)
 
 
 @pytest.fixture

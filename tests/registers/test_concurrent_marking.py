@@ -5,14 +5,13 @@ connection. For the same person on the same day the last save wins, and the hist
 both saves in order.
 """
 
-import threading
-
 from sqlalchemy import select
 
 from booking.extensions import db as _db
 from booking.models import AttendanceChange, AttendanceMark, Booking, CourseDay, Mark, User
 from booking.services import registers
 
+from ..support.parallel import run_at_once
 from .conftest import DAY_1_MORNING
 
 
@@ -25,31 +24,24 @@ def test_two_coordinators_marking_at_once_lose_no_marks(app, db, make, course, d
     day_id = day1.id
     db.session.commit()  # no read transaction left open: it would pin an old snapshot on SQLite
 
-    barrier = threading.Barrier(2)
-    errors = []
-
     def take_register(user_id, booking_ids, mark):
-        try:
-            with app.app_context():
-                user = _db.session.get(User, user_id)
-                day = _db.session.get(CourseDay, day_id)
-                barrier.wait(timeout=10)
-                for booking_id in [shared, *booking_ids]:  # the same person first, at once
-                    booking = _db.session.get(Booking, booking_id)
-                    registers.mark(booking, day, mark, actor=user, now=DAY_1_MORNING)
-                _db.session.remove()
-        except BaseException as exc:  # reported below, in the main thread
-            errors.append(exc)
+        def call():
+            user = _db.session.get(User, user_id)
+            day = _db.session.get(CourseDay, day_id)
+            for booking_id in [shared, *booking_ids]:  # the same person first, at once
+                booking = _db.session.get(Booking, booking_id)
+                registers.mark(booking, day, mark, actor=user, now=DAY_1_MORNING)
 
-    threads = [
-        threading.Thread(target=take_register, args=(first_coordinator, first_half, Mark.PRESENT)),
-        threading.Thread(target=take_register, args=(second_coordinator, second_half, Mark.LATE)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+        return call
+
+    outcome = run_at_once(
+        app,
+        [
+            take_register(first_coordinator, first_half, Mark.PRESENT),
+            take_register(second_coordinator, second_half, Mark.LATE),
+        ],
+    )
+    assert outcome.errors == []
 
     db.session.expire_all()
     marks = {m.booking_id: m for m in db.session.scalars(select(AttendanceMark))}

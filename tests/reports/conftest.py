@@ -32,9 +32,8 @@ class Programme:
 
 
 @pytest.fixture
-def programme(make, clock):
+def programme(make, clock, coordinator):
     clock.set(NOW)
-    coordinator = make.coordinator()
     kendal, carlisle = make.venue("Kendal"), make.venue("Carlisle")
     a = make.course(date(2026, 3, 2), total_places=6, partner_places=2, venue_obj=kendal)
     b = make.course(date(2026, 2, 9), venue_obj=carlisle)
@@ -96,8 +95,3 @@ def programme(make, clock):
         reason="Trained by the police in 2025",
     )  # fmt: skip
     return Programme(a=a, b=b, c=c, d=d, people=people, coordinator=coordinator)
-
-
-@pytest.fixture
-def coordinator_client(sign_in_coordinator, programme):
-    return sign_in_coordinator(programme.coordinator)

@@ -13,7 +13,7 @@ def read_csv(response):
     return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"), newline="")))
 
 
-def test_attendance_page_has_a_chart_and_the_same_numbers_in_a_table(coordinator_client):
+def test_attendance_page_has_a_chart_and_the_same_numbers_in_a_table(coordinator_client, programme):
     page = coordinator_client.get(
         "/coordinator/reports/attendance?start=2026-03-01&end=2026-03-31"
     ).get_data(as_text=True)
@@ -23,7 +23,7 @@ def test_attendance_page_has_a_chart_and_the_same_numbers_in_a_table(coordinator
     assert 'href="/coordinator/reports/attendance.csv?start=2026-03-01&amp;end=2026-03-31"' in page
 
 
-def test_attendance_download_has_the_figures(coordinator_client):
+def test_attendance_download_has_the_figures(coordinator_client, programme):
     rows = read_csv(
         coordinator_client.get(
             "/coordinator/reports/attendance.csv?start=2026-03-01&end=2026-03-31"
@@ -33,19 +33,19 @@ def test_attendance_download_has_the_figures(coordinator_client):
     assert rows[1] == ["2026-03-02", "Kendal Town Hall", "4", "0", "3", "2", "2", "2", "1"]
 
 
-def test_a_period_that_ends_before_it_starts_is_explained(coordinator_client):
+def test_a_period_that_ends_before_it_starts_is_explained(coordinator_client, programme):
     page = coordinator_client.get(
         "/coordinator/reports/attendance?start=2026-03-31&end=2026-03-01"
     ).get_data(as_text=True)
     assert "The end date must be the same as or after the start date" in page
 
 
-def test_nonsense_dates_fall_back_to_the_default_period(coordinator_client):
+def test_nonsense_dates_fall_back_to_the_default_period(coordinator_client, programme):
     response = coordinator_client.get("/coordinator/reports/no-shows?start=yesterday&end=99")
     assert response.status_code == 200
 
 
-def test_completions_page_and_download(coordinator_client):
+def test_completions_page_and_download(coordinator_client, programme):
     url = "/coordinator/reports/completions?start=2026-01-01&end=2026-03-31"
     page = coordinator_client.get(url).get_data(as_text=True)
     assert "Completions by organisation" in page and "Team South" in page
@@ -57,14 +57,14 @@ def test_completions_page_and_download(coordinator_client):
     ]
 
 
-def test_no_shows_page_and_download(coordinator_client):
+def test_no_shows_page_and_download(coordinator_client, programme):
     url = "/coordinator/reports/no-shows?start=2026-03-01&end=2026-03-31"
     assert "Dan Davies" in coordinator_client.get(url).get_data(as_text=True)
     rows = read_csv(coordinator_client.get(url.replace("no-shows?", "no-shows.csv?")))
     assert [r[0] for r in rows[1:]] == ["Dan Davies"]
 
 
-def test_waiting_page_and_download(coordinator_client):
+def test_waiting_page_and_download(coordinator_client, programme):
     assert "Will Waiting" in coordinator_client.get("/coordinator/reports/waiting").get_data(
         as_text=True
     )
@@ -72,7 +72,7 @@ def test_waiting_page_and_download(coordinator_client):
     assert rows[1][0] == "Will Waiting" and rows[1][-1] == "10"
 
 
-def test_the_dashboard_shows_courses_offers_waiting_and_risk(coordinator_client):
+def test_the_dashboard_shows_courses_offers_waiting_and_risk(coordinator_client, programme):
     page = coordinator_client.get("/coordinator").get_data(as_text=True)
     assert "2 of 8" in page  # staff places on C against the staff allocation
     assert "At risk" in page

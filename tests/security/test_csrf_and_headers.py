@@ -101,12 +101,9 @@ def test_static_files_may_be_cached(client):
 
 
 @pytest.fixture
-def production_client(database_url, app):
-    production = create_app(
-        "production",
-        SECRET_KEY=secrets.token_urlsafe(48),
-        SQLALCHEMY_DATABASE_URI=database_url,
-        RATELIMIT_ENABLED=False,
+def production_client(make_app, app):
+    production = make_app(
+        "production", SECRET_KEY=secrets.token_urlsafe(48), RATELIMIT_ENABLED=False
     )
     return production.test_client()
 

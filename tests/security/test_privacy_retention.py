@@ -94,6 +94,13 @@ def test_a_person_who_attended_a_finished_course_can_be_erased(make, db, attende
     assert _is_anonymised(db, staff)
 
 
+def _demo_past_courses(db, clock) -> list[Course]:
+    """The demo's courses that have already run, the most recent last."""
+    courses = db.session.scalars(select(Course)).all()
+    past = [c for c in courses if c.days[-1].date < clock.now.date()]
+    return sorted(past, key=lambda c: c.days[-1].date)
+
+
 def _demo_people(db, group: Group, *, anonymised: bool) -> int:
     done = Person.anonymised_at.is_not(None) if anonymised else Person.anonymised_at.is_(None)
     return db.session.scalar(select(func.count(Person.id)).where(Person.group == group, done))
@@ -103,11 +110,11 @@ def test_the_purge_command_anonymises_the_demo_attendees_years_later(
     runner, clock, db, app, monkeypatch
 ):
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    finished = db.session.scalar(select(Course).where(Course.status == CourseStatus.FINISHED))
+    finished = _demo_past_courses(db, clock)[-1]
     staff, partners = (_demo_people(db, g, anonymised=False) for g in (Group.STAFF, Group.PARTNER))
     assert staff > 50 and partners > 5
 
-    # Seven years after the finished course every demo course is over six years past; with
+    # Seven years after the last finished course every demo course is over six years past; with
     # partners kept for ten years only council staff go.
     monkeypatch.setitem(app.config, "PARTNER_RETENTION_YEARS", 10)
     clock.set(_years_after(finished.days[-1].date, 7))
@@ -126,14 +133,18 @@ def test_the_purge_command_anonymises_the_demo_attendees_years_later(
 
 def test_the_purge_command_keeps_everyone_booked_on_a_course_still_to_come(runner, clock, db):
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    finished = db.session.scalar(select(Course).where(Course.status == CourseStatus.FINISHED))
+    past = _demo_past_courses(db, clock)
     finished_attendees = set(
-        db.session.scalars(select(Booking.person_id).where(Booking.course_id == finished.id))
+        db.session.scalars(
+            select(Booking.person_id).where(Booking.course_id.in_([c.id for c in past]))
+        )
     )
-    # Over six years after the finished course (and after the demo's bookings were made),
+    # Over six years after the finished courses (and after the demo's bookings were made),
     # but with everyone else's course still to come, as if they had booked a long way ahead.
-    clock.set(_years_after(finished.days[-1].date, 6, days=60))
-    upcoming = db.session.scalars(select(Course).where(Course.id != finished.id)).all()
+    clock.set(_years_after(past[-1].days[-1].date, 6, days=60))
+    upcoming = db.session.scalars(
+        select(Course).where(Course.id.not_in([c.id for c in past]))
+    ).all()
     for course in upcoming:
         for day in course.days:
             day.date += timedelta(weeks=52 * 7)

@@ -17,24 +17,6 @@ def text(response) -> str:
 
 
 @pytest.fixture
-def coordinator(app, client, make, sign_in_coordinator):
-    """A signed-in coordinator, through the shared fixture.
-
-    Flask-Login's "strong" session protection also needs its session identifier; the
-    shared fixture on this branch leaves it out (fixed on main), so it is added if missing.
-    """
-    from flask_login.utils import _create_identifier
-
-    user = make.coordinator()
-    sign_in_coordinator(user)
-    with app.test_request_context(environ_base=client.environ_base):
-        identifier = _create_identifier()
-    with client.session_transaction() as session:
-        session.setdefault("_id", identifier)
-    return user
-
-
-@pytest.fixture
 def full_course(make, clock):
     """One place, held, and two people waiting (a partner who asked first, then staff)."""
     course = make.course(total_places=1, partner_places=0, release_on=date(2026, 1, 1))
@@ -75,29 +57,29 @@ def test_coordinator_booking_pages_need_a_coordinator(client, db, full_course, m
     assert db.session.get(Booking, holder.id).status == BookingStatus.CONFIRMED
 
 
-def test_the_people_page_lists_places_and_the_waitlist_in_order(client, coordinator, full_course):
+def test_the_people_page_lists_places_and_the_waitlist_in_order(coordinator_client, full_course):
     course, *_ = full_course
-    page = text(client.get(f"/coordinator/courses/{course.id}/bookings"))
+    page = text(coordinator_client.get(f"/coordinator/courses/{course.id}/bookings"))
     assert "Hana Holder" in page
     assert page.index("Sam Staff") < page.index("Pat Partner")  # staff first (rule 4)
     assert "Waitlist, in order (2)" in page
 
 
-def test_unknown_courses_and_bookings_are_not_found(client, coordinator):
-    assert client.get("/coordinator/courses/999/bookings").status_code == 404
-    assert client.get("/coordinator/bookings/999").status_code == 404
-    assert client.post("/coordinator/bookings/999/cancel").status_code == 404
-    assert client.get("/coordinator/bookings/99999999999999999999").status_code == 404
+def test_unknown_courses_and_bookings_are_not_found(coordinator_client):
+    assert coordinator_client.get("/coordinator/courses/999/bookings").status_code == 404
+    assert coordinator_client.get("/coordinator/bookings/999").status_code == 404
+    assert coordinator_client.post("/coordinator/bookings/999/cancel").status_code == 404
+    assert coordinator_client.get("/coordinator/bookings/99999999999999999999").status_code == 404
 
 
-def test_a_coordinator_adds_someone_with_a_reason(client, db, coordinator, make, clock):
+def test_a_coordinator_adds_someone_with_a_reason(coordinator_client, db, coordinator, make, clock):
     course = make.course()
     data = {
         "email": "New.Starter@Cumbria.gov.uk",
         "full_name": "New Starter",
         "reason": "Asked by their manager on the phone.",
     }
-    response = client.post(f"/coordinator/courses/{course.id}/bookings/add", data=data)
+    response = coordinator_client.post(f"/coordinator/courses/{course.id}/bookings/add", data=data)
     assert response.status_code == 302
     booking = db.session.scalar(select(Booking))
     assert booking.status == BookingStatus.CONFIRMED
@@ -107,10 +89,10 @@ def test_a_coordinator_adds_someone_with_a_reason(client, db, coordinator, make,
 
 
 def test_adding_without_a_reason_shows_an_error_and_saves_nothing(
-    client, db, coordinator, make, clock
+    coordinator_client, db, make, clock
 ):
     course = make.course()
-    response = client.post(
+    response = coordinator_client.post(
         f"/coordinator/courses/{course.id}/bookings/add",
         data={"email": "someone@nhs.net", "full_name": "Some One", "reason": ""},
     )
@@ -120,11 +102,11 @@ def test_adding_without_a_reason_shows_an_error_and_saves_nothing(
     assert db.session.scalar(select(func.count(Person.id))) == 0
 
 
-def test_a_coordinator_promotes_someone_waiting(client, db, coordinator, full_course):
+def test_a_coordinator_promotes_someone_waiting(coordinator_client, db, full_course):
     _course, _holder, partner, _staff = full_course
-    page = text(client.get(f"/coordinator/bookings/{partner.id}"))
+    page = text(coordinator_client.get(f"/coordinator/bookings/{partner.id}"))
     assert "number 2 on the waitlist" in page
-    response = client.post(
+    response = coordinator_client.post(
         f"/coordinator/bookings/{partner.id}/promote", data={"promote-reason": "Court work"}
     )
     assert response.status_code == 302
@@ -133,9 +115,9 @@ def test_a_coordinator_promotes_someone_waiting(client, db, coordinator, full_co
     assert promoted.status == BookingStatus.CONFIRMED and promoted.over_capacity
 
 
-def test_a_coordinator_reorders_the_waitlist(client, db, coordinator, full_course):
+def test_a_coordinator_reorders_the_waitlist(coordinator_client, db, full_course):
     _course, _holder, partner, staff = full_course
-    response = client.post(
+    response = coordinator_client.post(
         f"/coordinator/bookings/{partner.id}/priority",
         data={"priority-priority": "1", "priority-reason": "Needs it for a new role"},
     )
@@ -145,9 +127,9 @@ def test_a_coordinator_reorders_the_waitlist(client, db, coordinator, full_cours
     assert bookings.waitlist_position(db.session.get(Booking, staff.id)) == 2
 
 
-def test_a_bad_priority_is_shown_as_an_error(client, db, coordinator, full_course):
+def test_a_bad_priority_is_shown_as_an_error(coordinator_client, db, full_course):
     _course, _holder, partner, _staff = full_course
-    response = client.post(
+    response = coordinator_client.post(
         f"/coordinator/bookings/{partner.id}/priority",
         data={"priority-priority": "first", "priority-reason": "x"},
     )
@@ -157,7 +139,7 @@ def test_a_bad_priority_is_shown_as_an_error(client, db, coordinator, full_cours
 
 
 def test_a_coordinator_corrects_a_group_and_the_freed_place_is_offered(
-    client, db, make, coordinator, clock
+    coordinator_client, db, make, clock
 ):
     course = make.course(total_places=2, partner_places=1)
     council_worker = bookings.book_place(
@@ -167,7 +149,7 @@ def test_a_coordinator_corrects_a_group_and_the_freed_place_is_offered(
         course, make.person(Group.PARTNER), actor="t", now=clock()
     )
     assert waiting_partner.status == BookingStatus.WAITLISTED
-    response = client.post(
+    response = coordinator_client.post(
         f"/coordinator/bookings/{council_worker.id}/group",
         data={"group-group": "staff", "group-reason": "Seconded to the council"},
     )
@@ -177,9 +159,9 @@ def test_a_coordinator_corrects_a_group_and_the_freed_place_is_offered(
     assert db.session.get(Booking, waiting_partner.id).status == BookingStatus.OFFERED
 
 
-def test_a_coordinator_cancels_and_the_place_is_offered(client, db, coordinator, full_course):
+def test_a_coordinator_cancels_and_the_place_is_offered(coordinator_client, db, full_course):
     _course, holder, _partner, staff = full_course
-    response = client.post(
+    response = coordinator_client.post(
         f"/coordinator/bookings/{holder.id}/cancel", data={"cancel-reason": "Off sick"}
     )
     assert response.status_code == 302
@@ -188,26 +170,26 @@ def test_a_coordinator_cancels_and_the_place_is_offered(client, db, coordinator,
     assert db.session.get(Booking, staff.id).status == BookingStatus.OFFERED
 
 
-def test_cancelling_without_a_reason_is_refused(client, db, coordinator, full_course):
+def test_cancelling_without_a_reason_is_refused(coordinator_client, db, full_course):
     _course, holder, *_ = full_course
-    response = client.post(f"/coordinator/bookings/{holder.id}/cancel", data={})
+    response = coordinator_client.post(f"/coordinator/bookings/{holder.id}/cancel", data={})
     assert response.status_code == 400
     assert "Say why this booking is being cancelled" in text(response)
     assert db.session.get(Booking, holder.id).status == BookingStatus.CONFIRMED
 
 
-def test_a_coordinator_moves_someone_even_to_a_full_date(client, db, coordinator, make, clock):
+def test_a_coordinator_moves_someone_even_to_a_full_date(coordinator_client, db, make, clock):
     course = make.course()
     full = make.course(day1=date(2026, 4, 6), total_places=1, partner_places=0)
     bookings.book_place(full, make.person(Group.STAFF), actor="t", now=clock())
     booking = bookings.book_place(course, make.person(Group.STAFF), actor="t", now=clock())
-    refused = client.post(
+    refused = coordinator_client.post(
         f"/coordinator/bookings/{booking.id}/move",
         data={"move-course_id": str(full.id), "move-reason": "Swap"},
     )
     assert refused.status_code == 400
     assert "There is no free place on that date now" in text(refused)
-    moved = client.post(
+    moved = coordinator_client.post(
         f"/coordinator/bookings/{booking.id}/move",
         data={
             "move-course_id": str(full.id),
@@ -234,15 +216,13 @@ def test_flask_bookings_tick_prints_what_it_did_and_is_safe_to_repeat(
 
 
 def test_opening_a_booking_with_support_needs_is_recorded_in_the_audit_trail(
-    client, db, make, clock, sign_in_coordinator
+    coordinator_client, coordinator, db, make, clock
 ):
     from booking.models import AuditEvent
 
-    coordinator = make.coordinator()
-    sign_in_coordinator(coordinator)
     booking = make.booking(make.course(), support_needs="I use a wheelchair.")
 
-    page = client.get(f"/coordinator/bookings/{booking.id}").get_data(as_text=True)
+    page = coordinator_client.get(f"/coordinator/bookings/{booking.id}").get_data(as_text=True)
 
     assert "I use a wheelchair." in page
     [event] = db.session.scalars(
@@ -253,15 +233,13 @@ def test_opening_a_booking_with_support_needs_is_recorded_in_the_audit_trail(
 
 
 def test_a_booking_page_shown_again_after_a_mistake_also_records_the_look(
-    client, db, make, clock, sign_in_coordinator
+    coordinator_client, coordinator, db, make, clock
 ):
     from booking.models import AuditEvent
 
-    coordinator = make.coordinator()
-    sign_in_coordinator(coordinator)
     booking = make.booking(make.course(), support_needs="I use a wheelchair.")
 
-    response = client.post(f"/coordinator/bookings/{booking.id}/cancel", data={})
+    response = coordinator_client.post(f"/coordinator/bookings/{booking.id}/cancel", data={})
 
     assert response.status_code == 400
     assert "I use a wheelchair." in response.get_data(as_text=True)
