@@ -35,7 +35,7 @@ from ..models import (
 )
 from ..timezone import LONDON
 from . import audit, bookings
-from .allocation import held_counts, is_released
+from .allocation import held_counts
 from .db import lock_course, transactional
 from .errors import NotAllowed, Problems
 
@@ -390,7 +390,7 @@ def publish_course(course: Course, *, actor: Actor, now: datetime) -> Course:
     _refuse_if_over(course, "published")
     if course.first_day.date < today_in_london(now):
         raise NotAllowed("Day 1 of this course is in the past. Change the dates before publishing.")
-    if course.booking_closes_at <= now:
+    if course.is_past_cut_off(now):
         raise NotAllowed(
             "Booking for this course would already be closed. "
             "Change the last day to book before publishing."
@@ -436,7 +436,7 @@ def release_places_now(course: Course, *, actor: Actor, now: datetime) -> Course
     course = lock_course(course.id)
     if course.status != CourseStatus.PUBLISHED:
         raise NotAllowed("Only a published course can have its places released.")
-    if is_released(course, now):
+    if course.is_released(now):
         raise NotAllowed("Places on this course are already open to everyone.")
     course.released_early_at = now
     audit.record("course.released_early", course, actor=actor, now=now)

@@ -69,7 +69,6 @@ from ..models import (
 )
 from ..timezone import LONDON
 from . import audit, bookings, links, outbox, people
-from .allocation import is_bookable
 from .db import transactional
 from .errors import BookingError, NotAllowed, ValidationError
 
@@ -355,7 +354,7 @@ def _request(
     config: MailboxConfig,
 ) -> InboundOutcome:
     inbound.course_id = course.id
-    if not is_bookable(course, now):
+    if not course.is_open_for_booking(now):
         record["actions"].append("The course matched is not taking bookings.")
         return _triage(inbound, record, now=now, config=config)
     if _active_booking(parsed.sender, [course.id]):
@@ -822,7 +821,7 @@ def _link_for_named_person(
     named = {p.get("email"): p.get("name", "") for p in record.get("named_people") or []}
     if email not in named:
         raise ValidationError("Choose one of the people shown.", field="person")
-    if not is_bookable(course, now):
+    if not course.is_open_for_booking(now):
         raise ValidationError(
             "That course is not taking bookings. Add them on the course's people page instead.",
             field="course_id",

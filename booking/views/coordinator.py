@@ -19,7 +19,7 @@ from ..forms.fields import add_problems
 from ..models import Course, Venue
 from ..services import courses as course_service
 from ..services import reports
-from ..services.allocation import availability, availability_for, is_released, waitlist_counts
+from ..services.allocation import availability, availability_for, waitlist_counts
 from ..services.bookings import cancel_course
 from ..services.errors import BookingError, Problems
 
@@ -102,7 +102,7 @@ def course(course_id: int):
         places=availability(course, now),
         waiting=waitlist_counts([course.id])[course.id],
         last_day_to_book=course_service.last_day_to_book(course),
-        released=is_released(course, now),
+        released=course.is_released(now),
         confirm=ConfirmForm(),
     )
 
