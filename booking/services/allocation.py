@@ -19,7 +19,7 @@ from enum import StrEnum
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import HOLDING, Booking, BookingStatus, Course, Group, Person
+from ..models import Booking, BookingStatus, Course, Group, Person
 from ..timezone import LONDON  # noqa: F401 - services/bookings.py reads allocation.LONDON
 
 
@@ -101,7 +101,7 @@ def held_counts(course_ids: Iterable[int]) -> dict[int, dict[Group, int]]:
     rows = db.session.execute(
         select(Booking.course_id, Person.group, func.count(Booking.id))
         .join(Person, Person.id == Booking.person_id)
-        .where(Booking.course_id.in_(ids), Booking.status.in_(HOLDING))
+        .where(Booking.course_id.in_(ids), Booking.holds_place)
         .group_by(Booking.course_id, Person.group)
     )
     for course_id, group, number in rows:

@@ -23,7 +23,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import emails
 from ..extensions import db
 from ..models import (
-    HOLDING,
     Booking,
     Course,
     CourseDay,
@@ -188,7 +187,7 @@ def holders(course: Course) -> list[Booking]:
         db.session.scalars(
             select(Booking)
             .options(selectinload(Booking.person))
-            .where(Booking.course_id == course.id, Booking.status.in_(HOLDING))
+            .where(Booking.course_id == course.id, Booking.holds_place)
             .order_by(Booking.id)
         )
     )

@@ -13,12 +13,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
-    HOLDING,
     AttendanceMark,
     AuditEvent,
     Booking,
@@ -375,7 +374,6 @@ class Waiting:
 
 def waiting_without_a_date(now: datetime) -> list[Waiting]:
     """People on a waitlist who hold no place on any date and are not yet trained."""
-    other = aliased(Booking)
     rows = db.session.execute(
         select(Booking, Person, Course)
         .join(Person, Person.id == Booking.person_id)
@@ -383,15 +381,8 @@ def waiting_without_a_date(now: datetime) -> list[Waiting]:
         .options(selectinload(Course.days), joinedload(Course.venue))
         .where(
             Booking.status == BookingStatus.WAITLISTED,
-            ~exists().where(
-                other.person_id == Booking.person_id,
-                other.course_type_id == Booking.course_type_id,
-                other.status.in_(HOLDING),
-            ),
-            ~exists().where(
-                TrainingCompletion.person_id == Booking.person_id,
-                TrainingCompletion.course_type_id == Booking.course_type_id,
-            ),
+            ~Booking.has_place_on_any_date,
+            ~Booking.person_has_completed,
         )
         .order_by(Booking.requested_at, Booking.id)
     ).all()
