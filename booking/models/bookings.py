@@ -18,12 +18,15 @@ from sqlalchemy import (
     exists,
     func,
     text,
+    type_coerce,
 )
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from ..extensions import db
+from .attendance import Attendance, AttendanceMark, Mark
 from .base import UTCDateTime, enum_column, utcnow
+from .courses import CourseDay
 from .people import Group, Person, TrainingCompletion
 
 
@@ -144,9 +147,10 @@ class Booking(db.Model):
 
     @person_has_completed.expression
     def person_has_completed(cls):
+        completion = aliased(TrainingCompletion)
         return exists().where(
-            TrainingCompletion.person_id == cls.person_id,
-            TrainingCompletion.course_type_id == cls.course_type_id,
+            completion.person_id == cls.person_id,
+            completion.course_type_id == cls.course_type_id,
         )
 
     @hybrid_method
@@ -214,6 +218,62 @@ class Booking(db.Model):
     @offer_ran_out.expression
     def offer_ran_out(cls, now: datetime):
         return and_(cls.status == BookingStatus.OFFERED, cls.offer_expires_at <= now)
+
+    @property
+    def day_marks(self) -> list:
+        """The register mark (or None) for each day of the course, in day order."""
+        by_day = {mark.course_day_id: mark for mark in self.marks}
+        return [by_day.get(day.id) for day in self.course.days]
+
+    @hybrid_property
+    def attendance(self) -> Attendance:
+        """The rule "completion" for this booking: completed, not completed, or not yet known
+        while a day has no mark (see `Attendance.from_marks`)."""
+        return Attendance.from_marks(self.day_marks)
+
+    @attendance.expression
+    def attendance(cls):
+        # Aliases throughout, so a query that already reads marks or days (a register, a
+        # report) cannot have these subqueries correlated to its own rows by mistake.
+        day, mark = aliased(CourseDay), aliased(AttendanceMark)
+        unmarked_day = exists().where(
+            day.course_id == cls.course_id,
+            ~exists()
+            .where(mark.booking_id == cls.id, mark.course_day_id == day.id)
+            .correlate_except(mark),  # the booking is two levels up
+        )
+        day_not_counted = exists().where(mark.booking_id == cls.id, ~mark.counts)
+        outcome = case(
+            (unmarked_day, Attendance.NOT_YET_KNOWN.value),
+            (day_not_counted, Attendance.NOT_COMPLETED.value),
+            else_=Attendance.COMPLETED.value,
+        )
+        return type_coerce(outcome, enum_column(Attendance, 20))
+
+    @hybrid_property
+    def is_no_show(self) -> bool:
+        """The rule "no-show": still holding their place (confirmed) and marked absent on
+        day 1. Read from the marks, never stored."""
+        marks = self.day_marks
+        return (
+            self.status == BookingStatus.CONFIRMED
+            and bool(marks)
+            and marks[0] is not None
+            and marks[0].mark == Mark.ABSENT
+        )
+
+    @is_no_show.expression
+    def is_no_show(cls):
+        day, mark = aliased(CourseDay), aliased(AttendanceMark)
+        return and_(
+            cls.status == BookingStatus.CONFIRMED,
+            exists().where(
+                mark.booking_id == cls.id,
+                mark.mark == Mark.ABSENT,
+                mark.course_day_id == day.id,
+                day.day_number == 1,
+            ),
+        )
 
 
 class LinkPurpose(enum.StrEnum):

@@ -25,7 +25,7 @@ from sqlalchemy.orm import selectinload
 from .. import emails
 from ..extensions import db
 from ..models import (
-    AttendanceMark,
+    Attendance,
     Booking,
     BookingStatus,
     Course,
@@ -82,11 +82,11 @@ def queue_due_reminders(*, now: datetime) -> ReminderSummary:
     for key, booking in after_course:
         if key in queued:
             continue
-        attended = _attended_days(booking)
-        if attended is None:
+        outcome = booking.attendance
+        if outcome == Attendance.NOT_YET_KNOWN:
             continue  # the register is not complete yet
-        missed = [number for number, present in attended.items() if not present]
-        if missed:
+        if outcome == Attendance.NOT_COMPLETED:
+            missed = _missed_days(booking)
             if records.completion_for(booking.person, booking.course.course_type) is not None:
                 continue  # trained some other way: nothing to tell them
             if booking.course_id not in next_dates:
@@ -206,13 +206,10 @@ def _confirmed_bookings_ended_recently(now: datetime) -> list[Booking]:
     return [b for b in bookings if now - AFTER_COURSE_WINDOW <= _ends(b.course.last_day) <= now]
 
 
-def _attended_days(booking: Booking) -> dict[int, bool] | None:
-    """Day number -> attended, or None while any day has no mark yet."""
-    marks: dict[int, AttendanceMark] = {m.course_day_id: m for m in booking.marks}
-    result = {}
-    for day in booking.course.days:
-        mark = marks.get(day.id)
-        if mark is None:
-            return None
-        result[day.day_number] = records.counts(mark)
-    return result
+def _missed_days(booking: Booking) -> list[int]:
+    """The numbers of the days whose mark does not count (every day is marked)."""
+    return [
+        day.day_number
+        for day, mark in zip(booking.course.days, booking.day_marks, strict=True)
+        if not mark.counts
+    ]
