@@ -350,7 +350,7 @@ def _demo_finished_course(
     course = Course(
         course_type=course_type,
         venue=venue,
-        status=CourseStatus.FINISHED,
+        status=CourseStatus.PUBLISHED,  # over, worked out from its dates
         total_places=20,
         partner_places=4,
         release_on=course_service.default_release_on(day1),

@@ -15,10 +15,11 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     and_,
+    exists,
     or_,
 )
 from sqlalchemy.ext.hybrid import hybrid_method
-from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship, selectinload
 
 from ..extensions import db
 from ..timezone import london_date
@@ -26,10 +27,12 @@ from .base import UTCDateTime, enum_column, utcnow
 
 
 class CourseStatus(enum.StrEnum):
+    """What a coordinator decided. Whether a course is over is worked out from its dates
+    (`Course.is_over`), never stored."""
+
     DRAFT = "draft"
     PUBLISHED = "published"
     CANCELLED = "cancelled"
-    FINISHED = "finished"
 
 
 class CourseType(db.Model):
@@ -153,6 +156,21 @@ class Course(db.Model):
     @is_released.expression
     def is_released(cls, now: datetime):
         return or_(cls.released_early_at.is_not(None), cls.release_on <= london_date(now))
+
+    @hybrid_method
+    def is_over(self, now: datetime) -> bool:
+        """Finished: the course has days and every one is before today (London time). From
+        midnight after the last day a published course cannot be changed or cancelled."""
+        today = london_date(now)
+        return bool(self.days) and all(day.date < today for day in self.days)
+
+    @is_over.expression
+    def is_over(cls, now: datetime):
+        day, later_day = aliased(CourseDay), aliased(CourseDay)
+        return and_(
+            exists().where(day.course_id == cls.id),
+            ~exists().where(later_day.course_id == cls.id, later_day.date >= london_date(now)),
+        )
 
 
 class CourseDay(db.Model):

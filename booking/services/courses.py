@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import emails
@@ -146,19 +146,13 @@ def _first_day_date():
     )
 
 
-def _not_over(today: date):
-    """Courses with a day today or later."""
-    return exists().where(CourseDay.course_id == Course.id, CourseDay.date >= today)
-
-
 def calendar_courses(now: datetime) -> list[Course]:
     """Published and cancelled courses that are not over, soonest first (three queries)."""
-    today = today_in_london(now)
     stmt = (
         select(Course)
         .where(
             Course.status.in_([CourseStatus.PUBLISHED, CourseStatus.CANCELLED]),
-            _not_over(today),
+            ~Course.is_over(now),
         )
         .order_by(_first_day_date(), Course.id)
     )
@@ -167,8 +161,7 @@ def calendar_courses(now: datetime) -> list[Course]:
 
 def coordinator_courses(now: datetime, *, past: bool = False) -> list[Course]:
     """Every course that is not over (or, with past=True, that is), for coordinators."""
-    today = today_in_london(now)
-    condition = ~_not_over(today) if past else _not_over(today)
+    condition = Course.is_over(now) if past else ~Course.is_over(now)
     order = _first_day_date().desc() if past else _first_day_date()
     stmt = select(Course).where(condition).order_by(order, Course.id)
     return list(db.session.scalars(with_details(stmt)))
@@ -271,15 +264,17 @@ def _current_days(course: Course) -> list[DayDetails]:
     return [DayDetails(d.date, d.starts_at, d.ends_at) for d in course.days]
 
 
-def check_can_change(course: Course) -> None:
-    """Raise NotAllowed if the course is cancelled or finished (so cannot be edited)."""
-    _refuse_if_over(course, "changed")
+def check_can_change(course: Course, *, now: datetime) -> None:
+    """Raise NotAllowed if the course is cancelled or has finished (so cannot be edited)."""
+    _refuse_if_over(course, "changed", now)
 
 
-def _refuse_if_over(course: Course, doing: str) -> None:
+def _refuse_if_over(course: Course, doing: str, now: datetime) -> None:
+    """A published course has finished once it is over; a draft that is over never ran, so
+    it can still be given new dates."""
     if course.status == CourseStatus.CANCELLED:
         raise NotAllowed(f"This course is cancelled, so it cannot be {doing}.")
-    if course.status == CourseStatus.FINISHED:
+    if course.status == CourseStatus.PUBLISHED and course.is_over(now):
         raise NotAllowed(f"This course has finished, so it cannot be {doing}.")
 
 
@@ -352,7 +347,7 @@ def update_course(course: Course, details: CourseDetails, *, actor: Actor, now: 
     """Change a course. If a published course's dates, times or venue change, everyone
     holding a place is told and calendar entries are updated (schedule_version goes up)."""
     course = lock_course(course.id)
-    _refuse_if_over(course, "changed")
+    _refuse_if_over(course, "changed", now)
     _check(details, now=now, course=course)
     before = (course.venue_id, _current_days(course))
     _apply(course, details)
@@ -386,7 +381,7 @@ def publish_course(course: Course, *, actor: Actor, now: datetime) -> Course:
     course = lock_course(course.id)
     if course.status == CourseStatus.PUBLISHED:
         raise NotAllowed("This course is already published.")
-    _refuse_if_over(course, "published")
+    _refuse_if_over(course, "published", now)
     if course.first_day.date < today_in_london(now):
         raise NotAllowed("Day 1 of this course is in the past. Change the dates before publishing.")
     if course.is_past_cut_off(now):
@@ -503,7 +498,7 @@ def update_venue(venue: Venue, details: VenueDetails, *, actor: Actor, now: date
                 select(Course).where(
                     Course.venue_id == venue.id,
                     Course.status == CourseStatus.PUBLISHED,
-                    _not_over(today_in_london(now)),
+                    ~Course.is_over(now),
                 )
             )
         )

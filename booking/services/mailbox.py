@@ -55,7 +55,6 @@ from ..models import (
     Booking,
     BookingStatus,
     Course,
-    CourseDay,
     CourseStatus,
     EmailLink,
     InboundMessage,
@@ -67,7 +66,6 @@ from ..models import (
     User,
     with_details,
 )
-from ..timezone import LONDON
 from . import audit, bookings, links, outbox, people
 from .db import transactional
 from .errors import BookingError, NotAllowed, ValidationError
@@ -641,16 +639,12 @@ def _who(record: dict) -> dict:
 
 
 def _candidate_courses(now: datetime) -> list[Course]:
-    """Published courses that have not finished: what a message could be about."""
-    today = now.astimezone(LONDON).date()
-    last_day = (
-        select(CourseDay.course_id).where(CourseDay.date >= today).group_by(CourseDay.course_id)
-    )
+    """Published courses that are not over: what a message could be about."""
     return list(
         db.session.scalars(
             with_details(
                 select(Course)
-                .where(Course.status == CourseStatus.PUBLISHED, Course.id.in_(last_day))
+                .where(Course.status == CourseStatus.PUBLISHED, ~Course.is_over(now))
                 .order_by(Course.id)
             )
         )

@@ -194,7 +194,7 @@ def _confirmed_bookings_ended_recently(now: datetime) -> list[Booking]:
         .join(Course, Course.id == Booking.course_id)
         .where(
             Booking.status == BookingStatus.CONFIRMED,
-            Course.status.in_((CourseStatus.PUBLISHED, CourseStatus.FINISHED)),
+            Course.status == CourseStatus.PUBLISHED,
             Course.id.in_(last_days),
         )
         .options(

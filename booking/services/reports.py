@@ -122,17 +122,15 @@ def is_at_risk(course: Course, held: int, today: date) -> bool:
 
 
 def dashboard(now: datetime) -> Dashboard:
-    """Upcoming courses with their figures, open offers and recent changes (six queries)."""
+    """Courses not over yet with their figures, open offers and recent changes (six queries)."""
     today = today_in_london(now)
-    last_day = aliased(CourseDay)
+    first_day = aliased(CourseDay)
     courses = list(
         db.session.scalars(
             select(Course)
-            .join(last_day, last_day.course_id == Course.id)
-            .where(Course.status == CourseStatus.PUBLISHED)
-            .group_by(Course.id)
-            .having(func.max(last_day.date) >= today)
-            .order_by(func.min(last_day.date), Course.id)
+            .join(first_day, and_(first_day.course_id == Course.id, first_day.day_number == 1))
+            .where(Course.status == CourseStatus.PUBLISHED, ~Course.is_over(now))
+            .order_by(first_day.date, Course.id)
             .limit(DASHBOARD_COURSES)
             .options(
                 selectinload(Course.days),
@@ -243,7 +241,7 @@ def attendance_by_course(start: date, end: date) -> list[CourseAttendance]:
     Each booking's outcome and no-show come from the rules on `Booking` (read in SQL), and
     each day's count from `AttendanceMark.counts`, so this report agrees with the records.
     """
-    courses = _courses_between(start, end, (CourseStatus.PUBLISHED, CourseStatus.FINISHED))
+    courses = _courses_between(start, end, (CourseStatus.PUBLISHED,))
     ids = [c.id for c in courses]
     if not ids:
         return []

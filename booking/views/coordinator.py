@@ -69,7 +69,7 @@ def courses():
     return render_template(
         "coordinator/courses.html",
         courses=listed,
-        past=past,
+        past=past,  # every course listed is over (`Course.is_over`), or none is
         places=availability_for(listed, now),
         waiting=waitlist_counts(c.id for c in listed),
     )
@@ -103,6 +103,7 @@ def course(course_id: int):
         waiting=waitlist_counts([course.id])[course.id],
         last_day_to_book=course_service.last_day_to_book(course),
         released=course.is_released(now),
+        over=course.is_over(now),
         confirm=ConfirmForm(),
     )
 
@@ -113,7 +114,7 @@ def edit_course(course_id: int):
     course = db.get_or_404(Course, course_id)
     form = _course_form(course)
     try:
-        course_service.check_can_change(course)
+        course_service.check_can_change(course, now=clock.now())
         if request.method == "GET":
             form.fill_from(course)
         elif form.validate_on_submit():
@@ -178,7 +179,9 @@ def cancel(course_id: int):
             return redirect(url_for("coordinator.course", course_id=course.id))
         except BookingError as error:
             add_problems(form, [("reason", error.message)])
-    return render_template("coordinator/cancel.html", form=form, course=course)
+    return render_template(
+        "coordinator/cancel.html", form=form, course=course, over=course.is_over(clock.now())
+    )
 
 
 @bp.get("/venues")

@@ -30,7 +30,7 @@ def test_the_course_list_shows_upcoming_courses_with_places_and_waits(signed_in,
     course = make.course(venue_obj=make.venue("Carlisle", name="Civic Centre"))
     make.booking(course)
     make.booking(course, status=BookingStatus.WAITLISTED)
-    make.course(date(2025, 12, 1), status=CourseStatus.FINISHED, venue_obj=make.venue("Kendal"))
+    make.course(date(2025, 12, 1), venue_obj=make.venue("Kendal"))
     page = signed_in.get("/coordinator/courses").get_data(as_text=True)
     assert "Civic Centre, Carlisle" in page
     assert "1 of 20" in page
@@ -157,6 +157,23 @@ def test_a_cancelled_course_cannot_be_edited(signed_in, make, course_form):
     assert response.status_code == 302
     assert "cannot be changed" in signed_in.get(response.headers["Location"]).get_data(as_text=True)
     assert course.trainers != "X"
+
+
+def test_a_course_whose_last_day_has_passed_shows_as_finished_and_cannot_change(
+    signed_in, make, course_form
+):
+    course = make.course(date(2025, 12, 1), venue_obj=make.venue("Kendal"))
+    page = signed_in.get(f"/coordinator/courses/{course.id}").get_data(as_text=True)
+    assert "Finished" in page and "Booking closed" not in page
+    assert "Change details" not in page and "Cancel this course" not in page
+    assert "Finished" in signed_in.get("/coordinator/courses?show=past").get_data(as_text=True)
+    response = signed_in.post(
+        f"/coordinator/courses/{course.id}/edit", data=course_form(course.venue_id, trainers="X")
+    )
+    assert "has finished" in signed_in.get(response.headers["Location"]).get_data(as_text=True)
+    response = signed_in.post(f"/coordinator/courses/{course.id}/cancel", data={"reason": "No"})
+    assert "already finished" in response.get_data(as_text=True)
+    assert (course.trainers, course.status) == ("Sam Trainer", CourseStatus.PUBLISHED)
 
 
 def test_publishing_puts_the_course_on_the_calendar(signed_in, make):

@@ -62,7 +62,7 @@ def test_calendar_groups_courses_by_month_with_dates_times_and_place(client, clo
 def test_calendar_leaves_out_drafts_and_courses_that_are_over(client, clock, make):
     make.course(date(2026, 3, 2), venue_obj=make.venue("Carlisle"))
     make.course(date(2026, 3, 9), venue_obj=make.venue("Penrith"), status=CourseStatus.DRAFT)
-    make.course(date(2025, 12, 1), venue_obj=make.venue("Kendal"), status=CourseStatus.FINISHED)
+    make.course(date(2025, 12, 1), venue_obj=make.venue("Kendal"))
     make.course(date(2026, 1, 2), venue_obj=make.venue("Whitehaven"))  # ended last week
     page = text_of(client.get("/courses"))
     assert "Carlisle" in page
@@ -188,6 +188,12 @@ def test_a_closed_course_page_has_no_booking_button(client, clock, make):
     page = text_of(client.get(f"/courses/{course.id}"))
     assert "Booking for this course has closed" in page
     assert "Book a place" not in page and "Join the waitlist" not in page
+
+
+def test_a_course_page_after_its_last_day_says_it_has_finished(client, clock, make):
+    course = make.course(date(2026, 1, 3))  # Saturday and Sunday before the clock's Monday
+    page = text_of(client.get(f"/courses/{course.id}"))
+    assert "Finished" in page and "Booking closed" not in page
 
 
 def test_a_cancelled_course_page_says_why(client, clock, make):

@@ -82,3 +82,27 @@ def test_places_open_to_everyone_from_midnight_in_london_or_when_released_early(
         Course, rows.values(), Course.is_released(now), lambda c: c.is_released(now)
     )
     assert found == {rows[name].id for name in released | {"released early"}}
+
+
+@pytest.mark.parametrize(
+    ("now", "over"),
+    [
+        # Day 2 is Tuesday 2 June 2026; London is an hour ahead of UTC in summer.
+        (datetime(2026, 6, 2, 22, 59, tzinfo=UTC), {"last week"}),
+        (datetime(2026, 6, 2, 23, 0, tzinfo=UTC), {"last week", "ends today"}),
+    ],
+)
+def test_a_course_is_over_from_midnight_in_london_after_its_last_day(db, make, now, over):
+    rows = {
+        "last week": make.course(date(2026, 5, 25)),
+        "ends today": make.course(date(2026, 6, 1)),
+        "next week": make.course(date(2026, 6, 8)),
+        "cancelled, next week": make.course(date(2026, 6, 9), status=CourseStatus.CANCELLED),
+        "no days yet": make.course(date(2026, 5, 4)),
+    }
+    rows["no days yet"].days = []
+    db.session.commit()
+    found = same_in_python_and_sql(
+        Course, rows.values(), Course.is_over(now), lambda c: c.is_over(now)
+    )
+    assert found == {rows[name].id for name in over}
