@@ -1,14 +1,14 @@
 """Running the programme: creating, changing, publishing and duplicating courses, and venues.
 
 Times a person types are Europe/London wall-clock times. Two dates are worked out for a
-course unless the coordinator gives them:
+course unless the coordinator gives them (the limits are in booking/time_limits.py):
 
 * Release date: 14 days before day 1. From the start of that day (London time) unfilled
-  places are open to everyone (see services/allocation.py).
+  places are open to everyone (`Course.is_released`).
 * Booking cut-off: the end of the day (11:59pm, London time) two working days before day 1.
   Working days are Monday to Friday; bank holidays are not counted out. A course starting
   on Monday 2 March closes at 11:59pm on Thursday 26 February. After the cut-off only a
-  coordinator can add people.
+  coordinator can add people (`Course.is_past_cut_off`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import emails
+from .. import emails, time_limits
 from ..extensions import db
 from ..models import (
     Booking,
@@ -40,10 +40,6 @@ from .errors import NotAllowed, Problems
 
 INTRODUCTORY_NAME = "Signs of Safety Two Day Introductory Training"
 INTRODUCTORY_SLUG = "introductory"
-RELEASE_DAYS_BEFORE = 14
-CUTOFF_WORKING_DAYS_BEFORE = 2
-#: The latest a booking can close on its last day (London time).
-CUTOFF_TIME = time(23, 59)
 MAX_PLACES = 500
 #: How far ahead a course can be set up; stops typing slips like 2206 being saved.
 MAX_YEARS_AHEAD = 3
@@ -59,8 +55,8 @@ def today_in_london(now: datetime) -> date:
 
 
 def default_release_on(first_day: date) -> date:
-    """Unfilled places open to everyone 14 days before day 1."""
-    return first_day - timedelta(days=RELEASE_DAYS_BEFORE)
+    """Unfilled places open to everyone `time_limits.RELEASE_BEFORE` (14 days) before day 1."""
+    return first_day - time_limits.RELEASE_BEFORE
 
 
 def working_days_before(day: date, count: int) -> date:
@@ -74,13 +70,15 @@ def working_days_before(day: date, count: int) -> date:
 
 
 def default_booking_closes_on(first_day: date) -> date:
-    """The last day people can book: two working days before day 1."""
-    return working_days_before(first_day, CUTOFF_WORKING_DAYS_BEFORE)
+    """The last day people can book: two working days before day 1 (`time_limits`)."""
+    return working_days_before(first_day, time_limits.CUTOFF_WORKING_DAYS_BEFORE)
 
 
 def closing_moment(last_day_to_book: date) -> datetime:
-    """Booking closes at 11:59pm London time on the given day (stored in UTC)."""
-    return datetime.combine(last_day_to_book, CUTOFF_TIME, tzinfo=LONDON).astimezone(UTC)
+    """Booking closes at `time_limits.CUTOFF_TIME` (11:59pm) London time on the given day
+    (stored in UTC)."""
+    cut_off = time_limits.CUTOFF_TIME
+    return datetime.combine(last_day_to_book, cut_off, tzinfo=LONDON).astimezone(UTC)
 
 
 def last_day_to_book(course: Course) -> date:

@@ -29,7 +29,7 @@ from email.utils import parseaddr
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import emails
+from .. import emails, time_limits
 from ..extensions import db
 from ..mail_parsing import (
     DEFAULT_MAX_BYTES,
@@ -70,7 +70,6 @@ from . import audit, bookings, links, outbox, people
 from .db import transactional
 from .errors import BookingError, NotAllowed, ValidationError
 
-LINK_LIFETIME = timedelta(hours=24)
 #: Longest message text kept (the new text only; quoted messages are never stored).
 MAX_STORED_CHARS = 20_000
 
@@ -598,7 +597,13 @@ def _issue_link(
 ) -> tuple[EmailLink, str]:
     """A new one-time link from the shared issuer (only the token's hash is stored)."""
     return links.issue_link(
-        purpose, email, now=now, ttl=LINK_LIFETIME, course=course, booking=booking, details=details
+        purpose,
+        email,
+        now=now,
+        ttl=time_limits.MAILBOX_LINK_LIFETIME,
+        course=course,
+        booking=booking,
+        details=details,
     )
 
 

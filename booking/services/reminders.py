@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from .. import emails
+from .. import emails, time_limits
 from ..extensions import db
 from ..models import (
     Attendance,
@@ -37,8 +37,8 @@ from ..timezone import LONDON
 from . import records
 from .db import transactional
 
-REMINDER_DAYS = (7, 1)
-AFTER_COURSE_WINDOW = timedelta(days=30)
+REMINDER_DAYS = tuple(before.days for before in time_limits.REMINDERS_BEFORE)
+AFTER_COURSE_WINDOW = time_limits.AFTER_COURSE_WINDOW
 
 
 @dataclass

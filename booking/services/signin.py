@@ -1,23 +1,21 @@
 """Attendees sign in to "My bookings" with an emailed link: no passwords.
 
 The link is one of services/links.py's one-time links: 256 bits of randomness, only its
-SHA-256 hash stored, usable once, here for 15 minutes. Asking for one gives the same answer
-whether or not we know the address (only known addresses get an email).
+SHA-256 hash stored, usable once, for `time_limits.SIGN_IN_LINK_LIFETIME`. Asking for one
+gives the same answer whether or not we know the address (only known addresses get an email).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from .. import emails
+from .. import emails, time_limits
 from ..extensions import db
 from ..models import EmailLink, LinkPurpose, Person
 from . import audit, links, people
 from .db import transactional
 from .errors import LinkInvalid
-
-SIGN_IN_LINK_LIFETIME = timedelta(minutes=15)
 
 
 def _known_person(email: str) -> Person | None:
@@ -36,9 +34,11 @@ def request_sign_in_link(email: str, *, link_for: Callable[[str], str], now: dat
     if person is None:
         return
     _link, raw_token = links.issue_link(
-        LinkPurpose.SIGN_IN, person.email, now=now, ttl=SIGN_IN_LINK_LIFETIME
+        LinkPurpose.SIGN_IN, person.email, now=now, ttl=time_limits.SIGN_IN_LINK_LIFETIME
     )
-    emails.sign_in_link(person.email, link_for(raw_token), now=now, lifetime=SIGN_IN_LINK_LIFETIME)
+    emails.sign_in_link(
+        person.email, link_for(raw_token), now=now, lifetime=time_limits.SIGN_IN_LINK_LIFETIME
+    )
 
 
 def check_sign_in_link(raw_token: str, *, now: datetime) -> EmailLink:
