@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from icalendar import Calendar, Event, vCalAddress
 from icalendar.enums import STATUS, TRANSP
 
-from .models import HOLDING, Booking, CourseDay
+from .models import Booking, CourseDay
 from .timezone import LONDON
 
 PRODID = "-//Cumbria children's services//Signs of Safety training booking//EN"
@@ -58,7 +58,7 @@ def booking_calendar(
     booking: Booking, *, organiser: str, organiser_name: str = "", now: datetime
 ) -> bytes:
     """Both days of a booking as one `.ics` file to download (METHOD:PUBLISH, same UIDs)."""
-    cancelled = booking.status not in HOLDING
+    cancelled = not booking.holds_place
     days = list(booking.course.days)
     events = [
         _day_event(

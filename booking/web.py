@@ -9,6 +9,7 @@ from flask import Flask, abort, render_template, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from . import time_limits
 from .services.errors import TryAgain
 from .timezone import LONDON
 
@@ -37,6 +38,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["short_date"] = short_date
     app.jinja_env.filters["clock"] = clock
     app.jinja_env.filters["london"] = to_london
+    # Time limits in words, from the values the rules enforce: {{ limits.OFFER_LIFETIME|duration }}.
+    app.jinja_env.filters["duration"] = time_limits.in_words
+    app.jinja_env.filters["working_days"] = time_limits.working_days_in_words
+    app.jinja_env.globals["limits"] = time_limits
     app.jinja_env.globals["service_name"] = app.config["SERVICE_NAME"]
     app.jinja_env.globals["training_mailbox"] = app.config["TRAINING_MAILBOX"]
 

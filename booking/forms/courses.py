@@ -9,6 +9,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..services.courses import CourseDetails, DayDetails, VenueDetails
+from ..time_limits import (
+    CUTOFF_TIME,
+    CUTOFF_WORKING_DAYS_BEFORE,
+    RELEASE_BEFORE,
+    in_words,
+    working_days_in_words,
+)
+from ..web import clock
 from .fields import ClockTimeField, DayMonthYearField, WholeNumberField
 
 
@@ -71,12 +79,13 @@ class CourseForm(FlaskForm):
     )
     release_on = DayMonthYearField(
         "Date unfilled places open to everyone",
-        description="Leave blank for 14 days before day 1.",
+        description=f"Leave blank for {in_words(RELEASE_BEFORE)} before day 1.",
     )
     booking_closes_on = DayMonthYearField(
         "Last day to book",
         description=(
-            "Booking closes at 11:59pm on this day. Leave blank for 2 working days before day 1."
+            f"Booking closes at {clock(CUTOFF_TIME)} on this day. Leave blank for "
+            f"{working_days_in_words(CUTOFF_WORKING_DAYS_BEFORE)} before day 1."
         ),
     )
     trainers = StringField(

@@ -1,6 +1,6 @@
 """All models, importable from one place."""
 
-from .attendance import AttendanceChange, AttendanceMark, Mark
+from .attendance import Attendance, AttendanceChange, AttendanceMark, Mark
 from .audit import AuditEvent
 from .base import UTCDateTime, utcnow
 from .bookings import ACTIVE, HOLDING, Booking, BookingStatus, EmailLink, LinkPurpose
@@ -12,6 +12,7 @@ from .people import CompletionSource, Group, Person, RecoveryCode, Role, Trainin
 __all__ = [
     "ACTIVE",
     "HOLDING",
+    "Attendance",
     "AttendanceChange",
     "AttendanceMark",
     "AuditEvent",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -38,6 +40,34 @@ class AttendanceMark(Model):
 
     booking = relationship("Booking", back_populates="marks")
     course_day = relationship("CourseDay")
+
+    @hybrid_property
+    def counts(self) -> bool:
+        """The rule "completion": a day counts if they came (present or late), or left early
+        and the coordinator says the day still counts."""
+        return self.mark != Mark.ABSENT and self.counts_as_attended
+
+    @counts.expression
+    def counts(cls):
+        return and_(cls.mark != Mark.ABSENT, cls.counts_as_attended.is_(True))
+
+
+class Attendance(enum.StrEnum):
+    """Where a booking stands on the rule "completion", from its register marks."""
+
+    NOT_YET_KNOWN = "not_yet_known"  #: a day of the course has no mark yet
+    COMPLETED = "completed"  #: every day has a mark that counts
+    NOT_COMPLETED = "not_completed"  #: every day is marked and at least one does not count
+
+    @classmethod
+    def from_marks(cls, day_marks: Sequence[AttendanceMark | None]) -> Attendance:
+        """The outcome of one mark (or None) per course day. `Booking.attendance` is this
+        rule for a loaded booking, and the same rule in SQL."""
+        if any(mark is None for mark in day_marks):
+            return cls.NOT_YET_KNOWN
+        if all(mark.counts for mark in day_marks):
+            return cls.COMPLETED
+        return cls.NOT_COMPLETED
 
 
 class AttendanceChange(Model):

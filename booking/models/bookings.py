@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    and_,
+    case,
+    exists,
+    func,
+    text,
+    type_coerce,
+)
+from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from ..extensions import Model
+from .attendance import Attendance, AttendanceMark, Mark
 from .base import UTCDateTime, enum_column, utcnow
-from .people import Group
+from .courses import CourseDay
+from .people import Group, Person, TrainingCompletion
 
 
 class BookingStatus(enum.StrEnum):
@@ -90,6 +107,173 @@ class Booking(Model):
     person = relationship("Person", back_populates="bookings")
     moved_to = relationship("Booking", remote_side="Booking.id")
     marks = relationship("AttendanceMark", back_populates="booking", cascade="all, delete-orphan")
+
+    # The rules below are facts about one booking. Each is written once and works both ways:
+    # `booking.holds_place` answers for a loaded booking, `Booking.holds_place` is the same
+    # condition in a query. The Python side of the facts about other rows (the person's other
+    # bookings and completions) reads the relationships, so load them up front for many rows.
+
+    @hybrid_property
+    def holds_place(self) -> bool:
+        """Confirmed or offered: the booking takes one of the course's places."""
+        return self.status in HOLDING
+
+    @holds_place.expression
+    def holds_place(cls):
+        return cls.status.in_(HOLDING)
+
+    @hybrid_property
+    def has_place_on_any_date(self) -> bool:
+        """The rule "one place per training": the person holds a place on some date of this
+        booking's course type. For a booking that is waiting: a place on another date."""
+        return any(
+            other.holds_place and other.course_type_id == self.course_type_id
+            for other in self.person.bookings
+        )
+
+    @has_place_on_any_date.expression
+    def has_place_on_any_date(cls):
+        other = aliased(Booking)
+        return exists().where(
+            other.person_id == cls.person_id,
+            other.course_type_id == cls.course_type_id,
+            other.holds_place,
+        )
+
+    @hybrid_property
+    def person_has_completed(self) -> bool:
+        """The person has a recorded completion of this booking's course type."""
+        return any(c.course_type_id == self.course_type_id for c in self.person.completions)
+
+    @person_has_completed.expression
+    def person_has_completed(cls):
+        completion = aliased(TrainingCompletion)
+        return exists().where(
+            completion.person_id == cls.person_id,
+            completion.course_type_id == cls.course_type_id,
+        )
+
+    @hybrid_method
+    def may_be_offered(self, open_to: Collection[Group], *, released: bool) -> bool:
+        """The rule "offers": who may be offered a free place, before the queue order decides
+        between them. Waiting; in a group a free place is `open_to`; holding no place on
+        another date; and, until places are `released` to everyone, not already trained."""
+        return (
+            self.status == BookingStatus.WAITLISTED
+            and self.person.group in open_to
+            and not self.has_place_on_any_date
+            and (released or not self.person_has_completed)
+        )
+
+    @may_be_offered.expression
+    def may_be_offered(cls, open_to: Collection[Group], *, released: bool):
+        conditions = [
+            cls.status == BookingStatus.WAITLISTED,
+            cls.person.has(Person.group.in_(list(open_to))),
+            ~cls.has_place_on_any_date,
+        ]
+        if not released:
+            conditions.append(~cls.person_has_completed)
+        return and_(*conditions)
+
+    @hybrid_method
+    def waitlist_key(self, completed: bool | None = None) -> tuple:
+        """The rule "waitlist order", as a sort key (lowest is offered first): the
+        coordinator's `queue_priority` (set ones first, lowest first), then council staff
+        before partners, then people not yet trained before those who are, then when they
+        asked, then the booking id so the order is total. `completed` is whether the person
+        has done the training, when the caller already knows (it saves a query)."""
+        if completed is None:
+            completed = self.person_has_completed
+        return (
+            1 if self.queue_priority is None else 0,
+            self.queue_priority or 0,
+            0 if self.person.group == Group.STAFF else 1,
+            1 if completed else 0,
+            self.requested_at,
+            self.id,
+        )
+
+    @waitlist_key.expression
+    def waitlist_key(cls, completed: bool | None = None) -> tuple:
+        # The same terms in SQL, for ORDER BY or a row comparison; the query joins Person.
+        return (
+            case((cls.queue_priority.is_(None), 1), else_=0),
+            func.coalesce(cls.queue_priority, 0),
+            case((Person.group == Group.STAFF, 0), else_=1),
+            case((cls.person_has_completed, 1), else_=0),
+            cls.requested_at,
+            cls.id,
+        )
+
+    @hybrid_method
+    def offer_ran_out(self, now: datetime) -> bool:
+        """An offered place not answered by `offer_expires_at`: it passes to the next person."""
+        return (
+            self.status == BookingStatus.OFFERED
+            and self.offer_expires_at is not None
+            and now >= self.offer_expires_at
+        )
+
+    @offer_ran_out.expression
+    def offer_ran_out(cls, now: datetime):
+        return and_(cls.status == BookingStatus.OFFERED, cls.offer_expires_at <= now)
+
+    @property
+    def day_marks(self) -> list:
+        """The register mark (or None) for each day of the course, in day order."""
+        by_day = {mark.course_day_id: mark for mark in self.marks}
+        return [by_day.get(day.id) for day in self.course.days]
+
+    @hybrid_property
+    def attendance(self) -> Attendance:
+        """The rule "completion" for this booking: completed, not completed, or not yet known
+        while a day has no mark (see `Attendance.from_marks`)."""
+        return Attendance.from_marks(self.day_marks)
+
+    @attendance.expression
+    def attendance(cls):
+        # Aliases throughout, so a query that already reads marks or days (a register, a
+        # report) cannot have these subqueries correlated to its own rows by mistake.
+        day, mark = aliased(CourseDay), aliased(AttendanceMark)
+        unmarked_day = exists().where(
+            day.course_id == cls.course_id,
+            ~exists()
+            .where(mark.booking_id == cls.id, mark.course_day_id == day.id)
+            .correlate_except(mark),  # the booking is two levels up
+        )
+        day_not_counted = exists().where(mark.booking_id == cls.id, ~mark.counts)
+        outcome = case(
+            (unmarked_day, Attendance.NOT_YET_KNOWN.value),
+            (day_not_counted, Attendance.NOT_COMPLETED.value),
+            else_=Attendance.COMPLETED.value,
+        )
+        return type_coerce(outcome, enum_column(Attendance, 20))
+
+    @hybrid_property
+    def is_no_show(self) -> bool:
+        """The rule "no-show": still holding their place (confirmed) and marked absent on
+        day 1. Read from the marks, never stored."""
+        marks = self.day_marks
+        return (
+            self.status == BookingStatus.CONFIRMED
+            and bool(marks)
+            and marks[0] is not None
+            and marks[0].mark == Mark.ABSENT
+        )
+
+    @is_no_show.expression
+    def is_no_show(cls):
+        day, mark = aliased(CourseDay), aliased(AttendanceMark)
+        return and_(
+            cls.status == BookingStatus.CONFIRMED,
+            exists().where(
+                mark.booking_id == cls.id,
+                mark.mark == Mark.ABSENT,
+                mark.course_day_id == day.id,
+                day.day_number == 1,
+            ),
+        )
 
 
 class LinkPurpose(enum.StrEnum):

@@ -14,18 +14,25 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    and_,
+    exists,
+    or_,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+from sqlalchemy.ext.hybrid import hybrid_method
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship, selectinload
 
 from ..extensions import Model
+from ..timezone import london_date
 from .base import UTCDateTime, enum_column, utcnow
 
 
 class CourseStatus(enum.StrEnum):
+    """What a coordinator decided. Whether a course is over is worked out from its dates
+    (`Course.is_over`), never stored."""
+
     DRAFT = "draft"
     PUBLISHED = "published"
     CANCELLED = "cancelled"
-    FINISHED = "finished"
 
 
 class CourseType(Model):
@@ -114,6 +121,56 @@ class Course(Model):
     @property
     def last_day(self) -> CourseDay:
         return self.days[-1]
+
+    # The rules below are facts about one course at a moment. Each is written once and works
+    # both ways: `course.is_open_for_booking(now)` answers for a loaded course, and
+    # `Course.is_open_for_booking(now)` is the same condition for a query's WHERE.
+
+    @hybrid_method
+    def is_past_cut_off(self, now: datetime) -> bool:
+        """The rule "booking cut-off": from `booking_closes_at` only coordinators add people."""
+        return now >= self.booking_closes_at
+
+    @is_past_cut_off.expression
+    def is_past_cut_off(cls, now: datetime):
+        return cls.booking_closes_at <= now
+
+    @hybrid_method
+    def is_open_for_booking(self, now: datetime) -> bool:
+        """Taking requests from the public: published and not past the booking cut-off.
+
+        The same moment ends what people can change themselves (cancel, move) online.
+        """
+        return self.status == CourseStatus.PUBLISHED and not self.is_past_cut_off(now)
+
+    @is_open_for_booking.expression
+    def is_open_for_booking(cls, now: datetime):
+        return and_(cls.status == CourseStatus.PUBLISHED, ~cls.is_past_cut_off(now))
+
+    @hybrid_method
+    def is_released(self, now: datetime) -> bool:
+        """The rule "release date": unfilled places are open to both groups from the start
+        of `release_on` (London time), or from when a coordinator released them early."""
+        return self.released_early_at is not None or self.release_on <= london_date(now)
+
+    @is_released.expression
+    def is_released(cls, now: datetime):
+        return or_(cls.released_early_at.is_not(None), cls.release_on <= london_date(now))
+
+    @hybrid_method
+    def is_over(self, now: datetime) -> bool:
+        """Finished: the course has days and every one is before today (London time). From
+        midnight after the last day a published course cannot be changed or cancelled."""
+        today = london_date(now)
+        return bool(self.days) and all(day.date < today for day in self.days)
+
+    @is_over.expression
+    def is_over(cls, now: datetime):
+        day, later_day = aliased(CourseDay), aliased(CourseDay)
+        return and_(
+            exists().where(day.course_id == cls.id),
+            ~exists().where(later_day.course_id == cls.id, later_day.date >= london_date(now)),
+        )
 
 
 class CourseDay(Model):

@@ -1,8 +1,9 @@
-"""Who may take a free place on a course: the one home of allocation rules 1 and 2.
+"""Who may take a free place on a course: the one home of the allocation rules.
 
-Rule 1: before the release date, council staff may hold at most T - P places and partner
-agencies at most P (T total places, P partner places). Rule 2: from the release date, or
-once a coordinator releases the course early, every free place is open to both groups.
+"Places kept for partner agencies": before the release date, council staff may hold at most
+T - P places and partner agencies at most P (T total places, P partner places). "Release
+date": from then, or once a coordinator releases the course early, every free place is open
+to both groups (`Course.is_released`).
 
 Both the booking service (which decides under a lock) and the calendar (which only shows
 figures) use these functions, so the two can never disagree.
@@ -12,23 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import HOLDING, Booking, BookingStatus, Course, CourseStatus, Group, Person
-from ..timezone import LONDON
-
-
-def release_moment(course: Course) -> datetime:
-    """The moment unfilled places open to everyone: the start of the release date in London."""
-    return datetime.combine(course.release_on, time(0, 0), tzinfo=LONDON)
+from ..models import Booking, BookingStatus, Course, Group, Person
+from ..timezone import LONDON  # noqa: F401 - services/bookings.py reads allocation.LONDON
 
 
 def is_released(course: Course, now: datetime) -> bool:
-    return course.released_early_at is not None or now >= release_moment(course)
+    """`Course.is_released`: kept for services/bookings.py until it calls the model itself."""
+    return course.is_released(now)
 
 
 class BookingState(StrEnum):
@@ -46,7 +43,7 @@ class Availability:
     released: bool
     staff_held: int
     partner_held: int
-    bookable: bool  #: published and before the cut-off
+    bookable: bool  #: `Course.is_open_for_booking`: published and before the cut-off
 
     @property
     def held(self) -> int:
@@ -91,8 +88,8 @@ class Availability:
 
 
 def is_bookable(course: Course, now: datetime) -> bool:
-    """Open to requests from the public: published and before the booking cut-off."""
-    return course.status == CourseStatus.PUBLISHED and now < course.booking_closes_at
+    """`Course.is_open_for_booking`: kept for services/bookings.py until it calls the model."""
+    return course.is_open_for_booking(now)
 
 
 def held_counts(course_ids: Iterable[int]) -> dict[int, dict[Group, int]]:
@@ -104,7 +101,7 @@ def held_counts(course_ids: Iterable[int]) -> dict[int, dict[Group, int]]:
     rows = db.session.execute(
         select(Booking.course_id, Person.group, func.count(Booking.id))
         .join(Person, Person.id == Booking.person_id)
-        .where(Booking.course_id.in_(ids), Booking.status.in_(HOLDING))
+        .where(Booking.course_id.in_(ids), Booking.holds_place)
         .group_by(Booking.course_id, Person.group)
     )
     for course_id, group, number in rows:
@@ -125,10 +122,10 @@ def availability_for(courses: Iterable[Course], now: datetime) -> dict[int, Avai
         c.id: Availability(
             total_places=c.total_places,
             partner_places=c.partner_places,
-            released=is_released(c, now),
+            released=c.is_released(now),
             staff_held=counts[c.id][Group.STAFF],
             partner_held=counts[c.id][Group.PARTNER],
-            bookable=is_bookable(c, now),
+            bookable=c.is_open_for_booking(now),
         )
         for c in courses
     }

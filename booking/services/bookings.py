@@ -1201,7 +1201,7 @@ def cancel_course(
     course = lock_course(course.id)
     if course is None:
         raise NotFound("We could not find that course.")
-    if course.status in (CourseStatus.CANCELLED, CourseStatus.FINISHED):
+    if course.status == CourseStatus.CANCELLED or course.is_over(now):
         raise NotAllowed("This course is already cancelled or finished.")
     if not reason.strip():
         raise NotAllowed("Please say why the course is cancelled.")

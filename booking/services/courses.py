@@ -1,14 +1,14 @@
 """Running the programme: creating, changing, publishing and duplicating courses, and venues.
 
 Times a person types are Europe/London wall-clock times. Two dates are worked out for a
-course unless the coordinator gives them:
+course unless the coordinator gives them (the limits are in booking/time_limits.py):
 
 * Release date: 14 days before day 1. From the start of that day (London time) unfilled
-  places are open to everyone (see services/allocation.py).
+  places are open to everyone (`Course.is_released`).
 * Booking cut-off: the end of the day (11:59pm, London time) two working days before day 1.
   Working days are Monday to Friday; bank holidays are not counted out. A course starting
   on Monday 2 March closes at 11:59pm on Thursday 26 February. After the cut-off only a
-  coordinator can add people.
+  coordinator can add people (`Course.is_past_cut_off`).
 """
 
 from __future__ import annotations
@@ -17,13 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import emails
+from .. import emails, time_limits
 from ..extensions import db
 from ..models import (
-    HOLDING,
     Booking,
     Course,
     CourseDay,
@@ -35,16 +34,12 @@ from ..models import (
 )
 from ..timezone import LONDON
 from . import audit, bookings
-from .allocation import held_counts, is_released
+from .allocation import held_counts
 from .db import lock_course, transactional
 from .errors import NotAllowed, Problems
 
 INTRODUCTORY_NAME = "Signs of Safety Two Day Introductory Training"
 INTRODUCTORY_SLUG = "introductory"
-RELEASE_DAYS_BEFORE = 14
-CUTOFF_WORKING_DAYS_BEFORE = 2
-#: The latest a booking can close on its last day (London time).
-CUTOFF_TIME = time(23, 59)
 MAX_PLACES = 500
 #: How far ahead a course can be set up; stops typing slips like 2206 being saved.
 MAX_YEARS_AHEAD = 3
@@ -63,8 +58,8 @@ def today_in_london(now: datetime) -> date:
 
 
 def default_release_on(first_day: date) -> date:
-    """Unfilled places open to everyone 14 days before day 1."""
-    return first_day - timedelta(days=RELEASE_DAYS_BEFORE)
+    """Unfilled places open to everyone `time_limits.RELEASE_BEFORE` (14 days) before day 1."""
+    return first_day - time_limits.RELEASE_BEFORE
 
 
 def working_days_before(day: date, count: int) -> date:
@@ -78,13 +73,15 @@ def working_days_before(day: date, count: int) -> date:
 
 
 def default_booking_closes_on(first_day: date) -> date:
-    """The last day people can book: two working days before day 1."""
-    return working_days_before(first_day, CUTOFF_WORKING_DAYS_BEFORE)
+    """The last day people can book: two working days before day 1 (`time_limits`)."""
+    return working_days_before(first_day, time_limits.CUTOFF_WORKING_DAYS_BEFORE)
 
 
 def closing_moment(last_day_to_book: date) -> datetime:
-    """Booking closes at 11:59pm London time on the given day (stored in UTC)."""
-    return datetime.combine(last_day_to_book, CUTOFF_TIME, tzinfo=LONDON).astimezone(UTC)
+    """Booking closes at `time_limits.CUTOFF_TIME` (11:59pm) London time on the given day
+    (stored in UTC)."""
+    cut_off = time_limits.CUTOFF_TIME
+    return datetime.combine(last_day_to_book, cut_off, tzinfo=LONDON).astimezone(UTC)
 
 
 def last_day_to_book(course: Course) -> date:
@@ -191,19 +188,13 @@ def _first_day_date():
     )
 
 
-def _not_over(today: date):
-    """Courses with a day today or later."""
-    return exists().where(CourseDay.course_id == Course.id, CourseDay.date >= today)
-
-
 def calendar_courses(now: datetime) -> list[Course]:
     """Published and cancelled courses that are not over, soonest first (three queries)."""
-    today = today_in_london(now)
     stmt = (
         select(Course)
         .where(
             Course.status.in_([CourseStatus.PUBLISHED, CourseStatus.CANCELLED]),
-            _not_over(today),
+            ~Course.is_over(now),
         )
         .order_by(_first_day_date(), Course.id)
     )
@@ -212,8 +203,7 @@ def calendar_courses(now: datetime) -> list[Course]:
 
 def coordinator_courses(now: datetime, *, past: bool = False) -> list[Course]:
     """Every course that is not over (or, with past=True, that is), for coordinators."""
-    today = today_in_london(now)
-    condition = ~_not_over(today) if past else _not_over(today)
+    condition = Course.is_over(now) if past else ~Course.is_over(now)
     order = _first_day_date().desc() if past else _first_day_date()
     stmt = select(Course).where(condition).order_by(order, Course.id)
     return list(db.session.scalars(with_details(stmt)))
@@ -232,7 +222,7 @@ def holders(course: Course) -> list[Booking]:
         db.session.scalars(
             select(Booking)
             .options(selectinload(Booking.person))
-            .where(Booking.course_id == course.id, Booking.status.in_(HOLDING))
+            .where(Booking.course_id == course.id, Booking.holds_place)
             .order_by(Booking.id)
         )
     )
@@ -351,15 +341,17 @@ def _current_days(course: Course) -> list[DayDetails]:
     return [DayDetails(d.date, d.starts_at, d.ends_at) for d in course.days]
 
 
-def check_can_change(course: Course) -> None:
-    """Raise NotAllowed if the course is cancelled or finished (so cannot be edited)."""
-    _refuse_if_over(course, "changed")
+def check_can_change(course: Course, *, now: datetime) -> None:
+    """Raise NotAllowed if the course is cancelled or has finished (so cannot be edited)."""
+    _refuse_if_over(course, "changed", now)
 
 
-def _refuse_if_over(course: Course, doing: str) -> None:
+def _refuse_if_over(course: Course, doing: str, now: datetime) -> None:
+    """A published course has finished once it is over; a draft that is over never ran, so
+    it can still be given new dates."""
     if course.status == CourseStatus.CANCELLED:
         raise NotAllowed(f"This course is cancelled, so it cannot be {doing}.")
-    if course.status == CourseStatus.FINISHED:
+    if course.status == CourseStatus.PUBLISHED and course.is_over(now):
         raise NotAllowed(f"This course has finished, so it cannot be {doing}.")
 
 
@@ -442,7 +434,7 @@ def update_course(
     """Change a course. If a published course's dates, times or venue change, everyone
     holding a place is told and calendar entries are updated (schedule_version goes up)."""
     course = lock_course(course.id)
-    _refuse_if_over(course, "changed")
+    _refuse_if_over(course, "changed", now)
     _check(details, now=now, max_span_days=max_span_days, course=course)
     old_days, old_venue = _current_days(course), course.venue.one_line_address
     _apply(course, details)
@@ -481,10 +473,10 @@ def publish_course(course: Course, *, actor: Actor, now: datetime) -> Course:
     course = lock_course(course.id)
     if course.status == CourseStatus.PUBLISHED:
         raise NotAllowed("This course is already published.")
-    _refuse_if_over(course, "published")
+    _refuse_if_over(course, "published", now)
     if course.first_day.date < today_in_london(now):
         raise NotAllowed("Day 1 of this course is in the past. Change the dates before publishing.")
-    if course.booking_closes_at <= now:
+    if course.is_past_cut_off(now):
         raise NotAllowed(
             "Booking for this course would already be closed. "
             "Change the last day to book before publishing."
@@ -537,7 +529,7 @@ def release_places_now(course: Course, *, actor: Actor, now: datetime) -> Course
     course = lock_course(course.id)
     if course.status != CourseStatus.PUBLISHED:
         raise NotAllowed("Only a published course can have its places released.")
-    if is_released(course, now):
+    if course.is_released(now):
         raise NotAllowed("Places on this course are already open to everyone.")
     course.released_early_at = now
     audit.record("course.released_early", course, actor=actor, now=now)
@@ -606,7 +598,7 @@ def update_venue(venue: Venue, details: VenueDetails, *, actor: Actor, now: date
                 select(Course).where(
                     Course.venue_id == venue.id,
                     Course.status == CourseStatus.PUBLISHED,
-                    _not_over(today_in_london(now)),
+                    ~Course.is_over(now),
                 )
             )
         )

@@ -91,7 +91,7 @@ def person_record_csv(record: PersonRecord) -> bytes:
             line.course.venue.name,
             line.status_words,
             *(line.marks_words + ["", ""])[:2],
-            line.outcome,
+            line.outcome_words,
         ]
         for line in record.lines
     ]

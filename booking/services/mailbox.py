@@ -29,7 +29,7 @@ from email.utils import parseaddr
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import emails
+from .. import emails, time_limits
 from ..extensions import db
 from ..mail_parsing import (
     DEFAULT_MAX_BYTES,
@@ -55,7 +55,6 @@ from ..models import (
     Booking,
     BookingStatus,
     Course,
-    CourseDay,
     CourseStatus,
     EmailLink,
     InboundMessage,
@@ -67,13 +66,10 @@ from ..models import (
     User,
     with_details,
 )
-from ..timezone import LONDON
 from . import audit, bookings, links, outbox, people
-from .allocation import is_bookable
 from .db import transactional
 from .errors import BookingError, NotAllowed, ValidationError
 
-LINK_LIFETIME = timedelta(hours=24)
 #: Longest message text kept (the new text only; quoted messages are never stored).
 MAX_STORED_CHARS = 20_000
 
@@ -379,7 +375,7 @@ def _request(
     config: MailboxConfig,
 ) -> InboundOutcome:
     inbound.course_id = course.id
-    if not is_bookable(course, now):
+    if not course.is_open_for_booking(now):
         record["actions"].append("The course matched is not taking bookings.")
         return _triage(inbound, record, now=now, config=config)
     if _active_booking(parsed.sender, [course.id]):
@@ -625,7 +621,13 @@ def _issue_link(
 ) -> tuple[EmailLink, str]:
     """A new one-time link from the shared issuer (only the token's hash is stored)."""
     return links.issue_link(
-        purpose, email, now=now, ttl=LINK_LIFETIME, course=course, booking=booking, details=details
+        purpose,
+        email,
+        now=now,
+        ttl=time_limits.MAILBOX_LINK_LIFETIME,
+        course=course,
+        booking=booking,
+        details=details,
     )
 
 
@@ -666,16 +668,12 @@ def _who(record: dict) -> dict:
 
 
 def _candidate_courses(now: datetime) -> list[Course]:
-    """Published courses that have not finished: what a message could be about."""
-    today = now.astimezone(LONDON).date()
-    last_day = (
-        select(CourseDay.course_id).where(CourseDay.date >= today).group_by(CourseDay.course_id)
-    )
+    """Published courses that are not over: what a message could be about."""
     return list(
         db.session.scalars(
             with_details(
                 select(Course)
-                .where(Course.status == CourseStatus.PUBLISHED, Course.id.in_(last_day))
+                .where(Course.status == CourseStatus.PUBLISHED, ~Course.is_over(now))
                 .order_by(Course.id)
             )
         )
@@ -847,7 +845,7 @@ def _link_for_named_person(
     named = {p.get("email"): p.get("name", "") for p in record.get("named_people") or []}
     if email not in named:
         raise ValidationError("Choose one of the people shown.", field="person")
-    if not is_bookable(course, now):
+    if not course.is_open_for_booking(now):
         raise ValidationError(
             "That course is not taking bookings. Add them on the course's people page instead.",
             field="course_id",

@@ -1,13 +1,14 @@
 """Training records: who completed the course, who did not, no-shows, and past completions.
 
-When the training counts as completed: a `TrainingCompletion` (source "course") is made as
+When the training counts as completed (the rule "completion", `Booking.attendance` and
+`AttendanceMark.counts` in the models): a `TrainingCompletion` (source "course") is made as
 soon as both days carry a mark that counts (present, late, or left early when the
 coordinator says the day still counts), dated the last day of the course. The outcome is
 worked out again after every mark saved for that booking, so a correction after the course
 can make or undo a completion. Once both days are marked and one does not count, the
 training is not completed and the person is told once (with the next dates).
-A no-show is someone still holding their place who is marked absent on day 1; it is read
-from the marks, not stored.
+A no-show (`Booking.is_no_show`) is someone still holding their place who is marked absent
+on day 1; it is read from the marks, not stored.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import (
+    Attendance,
     AttendanceMark,
     Booking,
     BookingStatus,
@@ -43,32 +45,22 @@ from .errors import NotAllowed, ValidationError
 from .people import classify_email, clean_details
 
 
-def counts(mark: AttendanceMark | None) -> bool:
-    """Whether a day's mark counts towards completing the training."""
-    return mark is not None and mark.mark != Mark.ABSENT and mark.counts_as_attended
-
-
-def update_outcome(booking: Booking, *, actor: User | str, now: datetime) -> str:
+def update_outcome(booking: Booking, *, actor: User | str, now: datetime) -> Attendance:
     """Make, keep or undo the completion for a booking from its marks. Returns the outcome.
 
-    Called by the register service after each mark; joins the caller's transaction.
+    Called by the register service after each mark; joins the caller's transaction, and
+    reads the outcome in SQL so the mark just saved is counted.
     """
-    day_ids = [d.id for d in booking.course.days]
-    marks = {
-        m.course_day_id: m
-        for m in db.session.scalars(
-            select(AttendanceMark).where(AttendanceMark.booking_id == booking.id)
-        )
-    }
-    if any(day_id not in marks for day_id in day_ids):
-        return "not yet known"
+    outcome = db.session.scalar(select(Booking.attendance).where(Booking.id == booking.id))
+    if outcome == Attendance.NOT_YET_KNOWN:
+        return outcome
     completion = db.session.scalars(
         select(TrainingCompletion).where(
             TrainingCompletion.person_id == booking.person_id,
             TrainingCompletion.course_type_id == booking.course_type_id,
         )
     ).one_or_none()
-    if all(counts(marks[day_id]) for day_id in day_ids):
+    if outcome == Attendance.COMPLETED:
         if completion is None:
             completion = TrainingCompletion(
                 person_id=booking.person_id,
@@ -82,7 +74,7 @@ def update_outcome(booking: Booking, *, actor: User | str, now: datetime) -> str
             db.session.add(completion)
             db.session.flush()
             audit.record("training.completed", booking, actor=actor, now=now)
-        return "completed"
+        return outcome
     ours = (
         completion is not None
         and completion.source == CompletionSource.COURSE
@@ -93,7 +85,7 @@ def update_outcome(booking: Booking, *, actor: User | str, now: datetime) -> str
         audit.record("training.completion_undone", booking, actor=actor, now=now)
         completion = None
     # The person hears what happens next from the after-course message (services/reminders.py).
-    return "not completed"
+    return outcome
 
 
 # ---------------------------------------------------------------- people and their records
@@ -130,16 +122,27 @@ def mark_words(mark: AttendanceMark | None) -> str:
     return words
 
 
+OUTCOME_WORDS = {
+    Attendance.NOT_YET_KNOWN: "",
+    Attendance.COMPLETED: "Completed",
+    Attendance.NOT_COMPLETED: "Not completed",
+}
+NO_SHOW_WORDS = "Not completed: did not come on day 1 (no-show)"
+
+
 @dataclass(frozen=True)
 class RecordLine:
-    """One booking on a person's record."""
+    """One booking on a person's record (its course's days and its marks loaded)."""
 
     booking: Booking
-    day_marks: list[AttendanceMark | None]
 
     @property
     def course(self) -> Course:
         return self.booking.course
+
+    @property
+    def day_marks(self) -> list[AttendanceMark | None]:
+        return self.booking.day_marks
 
     @property
     def status_words(self) -> str:
@@ -151,22 +154,16 @@ class RecordLine:
 
     @property
     def is_no_show(self) -> bool:
-        """Still holding the place and marked absent on day 1."""
-        first = self.day_marks[0] if self.day_marks else None
-        return (
-            first is not None
-            and first.mark == Mark.ABSENT
-            and self.booking.status == BookingStatus.CONFIRMED
-        )
+        return self.booking.is_no_show
 
     @property
-    def outcome(self) -> str:
+    def outcome(self) -> Attendance:
+        return self.booking.attendance
+
+    @property
+    def outcome_words(self) -> str:
         """Completed, Not completed (and a no-show), or empty while not known."""
-        if self.is_no_show:
-            return "Not completed: did not come on day 1 (no-show)"
-        if all(m is not None for m in self.day_marks):
-            return "Completed" if all(counts(m) for m in self.day_marks) else "Not completed"
-        return ""
+        return NO_SHOW_WORDS if self.is_no_show else OUTCOME_WORDS[self.outcome]
 
 
 @dataclass(frozen=True)
@@ -208,10 +205,7 @@ def person_record(person: Person) -> PersonRecord:
         )
         .order_by(Booking.requested_at.desc(), Booking.id.desc())
     ).all()
-    lines = []
-    for b in bookings:
-        by_day = {m.course_day_id: m for m in b.marks}
-        lines.append(RecordLine(booking=b, day_marks=[by_day.get(d.id) for d in b.course.days]))
+    lines = [RecordLine(booking=b) for b in bookings]
     completions = db.session.scalars(
         select(TrainingCompletion)
         .where(TrainingCompletion.person_id == person.id)

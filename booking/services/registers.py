@@ -329,7 +329,7 @@ def course_days_around(now: datetime, *, days_before: int = 30, days_after: int 
         .where(
             CourseDay.date >= today - timedelta(days=days_before),
             CourseDay.date <= today + timedelta(days=days_after),
-            Course.status.in_((CourseStatus.PUBLISHED, CourseStatus.FINISHED)),
+            Course.status == CourseStatus.PUBLISHED,
         )
         .order_by(CourseDay.date, CourseDay.course_id, CourseDay.day_number)
     ).all()

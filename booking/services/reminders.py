@@ -25,10 +25,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from .. import emails
+from .. import emails, time_limits
 from ..extensions import db
 from ..models import (
-    AttendanceMark,
+    Attendance,
     Booking,
     BookingStatus,
     Course,
@@ -40,8 +40,8 @@ from ..timezone import LONDON
 from . import records
 from .db import transactional
 
-REMINDER_DAYS = (7, 1)
-AFTER_COURSE_WINDOW = timedelta(days=30)
+REMINDER_DAYS = tuple(before.days for before in time_limits.REMINDERS_BEFORE)
+AFTER_COURSE_WINDOW = time_limits.AFTER_COURSE_WINDOW
 #: Reminder keys once ended in the course's schedule version ("-v2"), so every change sent
 #: everyone in the window another reminder; keys queued that way still count as sent.
 _OLD_VERSION_SUFFIX = re.compile(r"-v\d+$")
@@ -91,11 +91,11 @@ def queue_due_reminders(*, now: datetime) -> ReminderSummary:
     for key, booking in after_course:
         if key in queued:
             continue
-        attended = _attended_days(booking)
-        if attended is None:
+        outcome = booking.attendance
+        if outcome == Attendance.NOT_YET_KNOWN:
             continue  # the register is not complete yet
-        missed = [number for number, present in attended.items() if not present]
-        if missed:
+        if outcome == Attendance.NOT_COMPLETED:
+            missed = _missed_days(booking)
             if records.completion_for(booking.person, booking.course.course_type) is not None:
                 continue  # trained some other way: nothing to tell them
             if booking.course_id not in next_dates:
@@ -208,7 +208,7 @@ def _confirmed_bookings_ended_recently(now: datetime) -> list[Booking]:
         .join(Course, Course.id == Booking.course_id)
         .where(
             Booking.status == BookingStatus.CONFIRMED,
-            Course.status.in_((CourseStatus.PUBLISHED, CourseStatus.FINISHED)),
+            Course.status == CourseStatus.PUBLISHED,
             Course.id.in_(last_days),
         )
         .options(
@@ -220,13 +220,10 @@ def _confirmed_bookings_ended_recently(now: datetime) -> list[Booking]:
     return [b for b in bookings if now - AFTER_COURSE_WINDOW <= _ends(b.course.last_day) <= now]
 
 
-def _attended_days(booking: Booking) -> dict[int, bool] | None:
-    """Day number -> attended, or None while any day has no mark yet."""
-    marks: dict[int, AttendanceMark] = {m.course_day_id: m for m in booking.marks}
-    result = {}
-    for day in booking.course.days:
-        mark = marks.get(day.id)
-        if mark is None:
-            return None
-        result[day.day_number] = records.counts(mark)
-    return result
+def _missed_days(booking: Booking) -> list[int]:
+    """The numbers of the days whose mark does not count (every day is marked)."""
+    return [
+        day.day_number
+        for day, mark in zip(booking.course.days, booking.day_marks, strict=True)
+        if not mark.counts
+    ]

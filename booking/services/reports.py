@@ -13,12 +13,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
-    HOLDING,
+    Attendance,
     AttendanceMark,
     AuditEvent,
     Booking,
@@ -27,14 +27,12 @@ from ..models import (
     Course,
     CourseDay,
     CourseStatus,
-    Mark,
     Person,
     TrainingCompletion,
 )
 from ..timezone import LONDON
 from . import allocation
 from .allocation import Availability
-from .records import counts
 
 AT_RISK_DAYS = 21
 AT_RISK_SHARE = 0.5
@@ -124,17 +122,15 @@ def is_at_risk(course: Course, held: int, today: date) -> bool:
 
 
 def dashboard(now: datetime) -> Dashboard:
-    """Upcoming courses with their figures, open offers and recent changes (six queries)."""
+    """Courses not over yet with their figures, open offers and recent changes (six queries)."""
     today = today_in_london(now)
-    last_day = aliased(CourseDay)
+    first_day = aliased(CourseDay)
     courses = list(
         db.session.scalars(
             select(Course)
-            .join(last_day, last_day.course_id == Course.id)
-            .where(Course.status == CourseStatus.PUBLISHED)
-            .group_by(Course.id)
-            .having(func.max(last_day.date) >= today)
-            .order_by(func.min(last_day.date), Course.id)
+            .join(first_day, and_(first_day.course_id == Course.id, first_day.day_number == 1))
+            .where(Course.status == CourseStatus.PUBLISHED, ~Course.is_over(now))
+            .order_by(first_day.date, Course.id)
             .limit(DASHBOARD_COURSES)
             .options(
                 selectinload(Course.days),
@@ -240,49 +236,47 @@ class CourseAttendance:
 
 
 def attendance_by_course(start: date, end: date) -> list[CourseAttendance]:
-    """Attendance and completion for each course starting in [start, end] (three queries)."""
-    courses = _courses_between(start, end, (CourseStatus.PUBLISHED, CourseStatus.FINISHED))
+    """Attendance and completion for each course starting in [start, end] (three queries).
+
+    Each booking's outcome and no-show come from the rules on `Booking` (read in SQL), and
+    each day's count from `AttendanceMark.counts`, so this report agrees with the records.
+    """
+    courses = _courses_between(start, end, (CourseStatus.PUBLISHED,))
     ids = [c.id for c in courses]
     if not ids:
         return []
     rows = db.session.execute(
-        select(Booking.id, Booking.course_id, Booking.over_capacity, AttendanceMark)
+        select(
+            Booking.id,
+            Booking.course_id,
+            Booking.over_capacity,
+            Booking.attendance,
+            Booking.is_no_show,
+            AttendanceMark,
+        )
         .outerjoin(AttendanceMark, AttendanceMark.booking_id == Booking.id)
         .where(Booking.course_id.in_(ids), Booking.status == BookingStatus.CONFIRMED)
     ).all()
-    marks: dict[int, dict[int, AttendanceMark]] = defaultdict(dict)
-    booked: dict[int, set[int]] = defaultdict(set)
+    outcomes: dict[int, dict[int, tuple[Attendance, bool]]] = defaultdict(dict)
     walk_ins: dict[int, set[int]] = defaultdict(set)
-    for booking_id, course_id, over, mark in rows:
-        booked[course_id].add(booking_id)
+    attended_on: dict[int, int] = defaultdict(int)  # course day id -> marks that count
+    for booking_id, course_id, over, outcome, no_show, mark in rows:
+        outcomes[course_id][booking_id] = (outcome, no_show)
         if over:
             walk_ins[course_id].add(booking_id)
-        if mark is not None:
-            marks[booking_id][mark.course_day_id] = mark
+        if mark is not None and mark.counts:
+            attended_on[mark.course_day_id] += 1
     result = []
     for course in courses:
-        day_ids = [d.id for d in course.days]
-        attended = [0] * len(day_ids)
-        completed = not_completed = no_shows = 0
-        for booking_id in booked[course.id]:
-            day_marks = [marks[booking_id].get(d) for d in day_ids]
-            for i, m in enumerate(day_marks):
-                attended[i] += counts(m)
-            if day_marks and day_marks[0] is not None and day_marks[0].mark == Mark.ABSENT:
-                no_shows += 1
-            if all(m is not None for m in day_marks):
-                if all(counts(m) for m in day_marks):
-                    completed += 1
-                else:
-                    not_completed += 1
+        booked = outcomes[course.id].values()
         result.append(
             CourseAttendance(
                 course=course,
-                places=len(booked[course.id]),
-                attended=attended,
-                completed=completed,
-                not_completed=not_completed,
-                no_shows=no_shows,
+                places=len(booked),
+                attended=[attended_on[day.id] for day in course.days],
+                completed=sum(outcome == Attendance.COMPLETED for outcome, _ in booked),
+                not_completed=sum(outcome == Attendance.NOT_COMPLETED for outcome, _ in booked),
+                no_shows=sum(no_show for _, no_show in booked),
                 walk_ins=len(walk_ins[course.id]),
             )
         )
@@ -344,22 +338,14 @@ class NoShow:
 
 
 def no_shows(start: date, end: date) -> list[NoShow]:
-    """People who kept their place but were marked absent on day 1 in [start, end] (one query)."""
+    """No-shows (`Booking.is_no_show`) whose day 1 is in [start, end] (one query)."""
     rows = db.session.execute(
         select(Booking, Person, Course, CourseDay)
         .join(Person, Person.id == Booking.person_id)
         .join(Course, Course.id == Booking.course_id)
-        .join(AttendanceMark, AttendanceMark.booking_id == Booking.id)
-        .join(
-            CourseDay,
-            and_(CourseDay.id == AttendanceMark.course_day_id, CourseDay.day_number == 1),
-        )
+        .join(CourseDay, and_(CourseDay.course_id == Course.id, CourseDay.day_number == 1))
         .options(joinedload(Course.venue))
-        .where(
-            Booking.status == BookingStatus.CONFIRMED,
-            AttendanceMark.mark == Mark.ABSENT,
-            CourseDay.date.between(start, end),
-        )
+        .where(Booking.is_no_show, CourseDay.date.between(start, end))
         .order_by(CourseDay.date, Person.full_name)
     ).all()
     return [NoShow(*row) for row in rows]
@@ -375,7 +361,6 @@ class Waiting:
 
 def waiting_without_a_date(now: datetime) -> list[Waiting]:
     """People on a waitlist who hold no place on any date and are not yet trained."""
-    other = aliased(Booking)
     rows = db.session.execute(
         select(Booking, Person, Course)
         .join(Person, Person.id == Booking.person_id)
@@ -383,15 +368,8 @@ def waiting_without_a_date(now: datetime) -> list[Waiting]:
         .options(selectinload(Course.days), joinedload(Course.venue))
         .where(
             Booking.status == BookingStatus.WAITLISTED,
-            ~exists().where(
-                other.person_id == Booking.person_id,
-                other.course_type_id == Booking.course_type_id,
-                other.status.in_(HOLDING),
-            ),
-            ~exists().where(
-                TrainingCompletion.person_id == Booking.person_id,
-                TrainingCompletion.course_type_id == Booking.course_type_id,
-            ),
+            ~Booking.has_place_on_any_date,
+            ~Booking.person_has_completed,
         )
         .order_by(Booking.requested_at, Booking.id)
     ).all()

@@ -1,23 +1,22 @@
 """Attendees sign in to "My bookings" with an emailed link: no passwords.
 
 The link is one of services/links.py's one-time links: 256 bits of randomness, only its
-SHA-256 hash stored, usable once, here for 15 minutes. Asking for one gives the same answer,
-after the same work, whether or not we know the address (only known addresses get an email).
+SHA-256 hash stored, usable once, for `time_limits.SIGN_IN_LINK_LIFETIME`. Asking for one
+gives the same answer, after the same work, whether or not we know the address (only known
+addresses get an email).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from .. import emails
+from .. import emails, time_limits
 from ..extensions import db
 from ..models import EmailLink, LinkPurpose, OutboxMessage, Person
 from . import audit, links, people
 from .db import transactional
 from .errors import LinkInvalid
-
-SIGN_IN_LINK_LIFETIME = timedelta(minutes=15)
 
 
 def _known_person(email: str) -> Person | None:
@@ -40,10 +39,10 @@ def request_sign_in_link(
     address = person.email if person is not None else people.normalise_email(email)
     savepoint = db.session.begin_nested()
     _link, raw_token = links.issue_link(
-        LinkPurpose.SIGN_IN, address, now=now, ttl=SIGN_IN_LINK_LIFETIME
+        LinkPurpose.SIGN_IN, address, now=now, ttl=time_limits.SIGN_IN_LINK_LIFETIME
     )
     message = emails.sign_in_link(
-        address, link_for(raw_token), now=now, lifetime=SIGN_IN_LINK_LIFETIME
+        address, link_for(raw_token), now=now, lifetime=time_limits.SIGN_IN_LINK_LIFETIME
     )
     db.session.flush()
     if person is None:

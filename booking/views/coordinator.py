@@ -19,7 +19,7 @@ from ..forms.fields import add_problems
 from ..models import Course, Venue
 from ..services import courses as course_service
 from ..services import reports
-from ..services.allocation import availability, availability_for, is_released, waitlist_counts
+from ..services.allocation import availability, availability_for, waitlist_counts
 from ..services.bookings import cancel_course
 from ..services.errors import BookingError, Problems
 
@@ -73,7 +73,7 @@ def courses():
     return render_template(
         "coordinator/courses.html",
         courses=listed,
-        past=past,
+        past=past,  # every course listed is over (`Course.is_over`), or none is
         places=availability_for(listed, now),
         waiting=waitlist_counts(c.id for c in listed),
     )
@@ -109,7 +109,8 @@ def course(course_id: int):
         places=availability(course, now),
         waiting=waitlist_counts([course.id])[course.id],
         last_day_to_book=course_service.last_day_to_book(course),
-        released=is_released(course, now),
+        released=course.is_released(now),
+        over=course.is_over(now),
         confirm=ConfirmForm(),
     )
 
@@ -120,7 +121,7 @@ def edit_course(course_id: int):
     course = db.get_or_404(Course, course_id)
     form = _course_form(course)
     try:
-        course_service.check_can_change(course)
+        course_service.check_can_change(course, now=clock.now())
         if request.method == "GET":
             form.fill_from(course)
         elif form.validate_on_submit():
@@ -193,7 +194,9 @@ def cancel(course_id: int):
             return redirect(url_for("coordinator.course", course_id=course.id))
         except BookingError as error:
             add_problems(form, [("reason", error.message)])
-    return render_template("coordinator/cancel.html", form=form, course=course)
+    return render_template(
+        "coordinator/cancel.html", form=form, course=course, over=course.is_over(clock.now())
+    )
 
 
 @bp.get("/venues")

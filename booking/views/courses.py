@@ -48,6 +48,7 @@ def course(course_id: int):
         "courses/course.html",
         course=course,
         places=availability(course, now),
+        over=course.is_over(now),
         last_day_to_book=course_service.last_day_to_book(course),
     )
 

@@ -30,7 +30,7 @@ def test_the_course_list_shows_upcoming_courses_with_places_and_waits(coordinato
     course = make.course(venue_obj=make.venue("Carlisle", name="Civic Centre"))
     make.booking(course)
     make.booking(course, status=BookingStatus.WAITLISTED)
-    make.course(date(2025, 12, 1), status=CourseStatus.FINISHED, venue_obj=make.venue("Kendal"))
+    make.course(date(2025, 12, 1), venue_obj=make.venue("Kendal"))
     page = coordinator_client.get("/coordinator/courses").get_data(as_text=True)
     assert "Civic Centre, Carlisle" in page
     assert "1 of 20" in page
@@ -163,6 +163,23 @@ def test_a_cancelled_course_cannot_be_edited(coordinator_client, make, course_fo
         as_text=True
     )
     assert course.trainers != "X"
+
+
+def test_a_course_whose_last_day_has_passed_shows_as_finished_and_cannot_change(
+    coordinator_client, make, course_form
+):
+    course = make.course(date(2025, 12, 1), venue_obj=make.venue("Kendal"))
+    page = coordinator_client.get(f"/coordinator/courses/{course.id}").get_data(as_text=True)
+    assert "Finished" in page and "Booking closed" not in page
+    assert "Change details" not in page and "Cancel this course" not in page
+    assert "Finished" in coordinator_client.get("/coordinator/courses?show=past").get_data(as_text=True)
+    response = coordinator_client.post(
+        f"/coordinator/courses/{course.id}/edit", data=course_form(course.venue_id, trainers="X")
+    )
+    assert "has finished" in coordinator_client.get(response.headers["Location"]).get_data(as_text=True)
+    response = coordinator_client.post(f"/coordinator/courses/{course.id}/cancel", data={"reason": "No"})
+    assert "already finished" in response.get_data(as_text=True)
+    assert (course.trainers, course.status) == ("Sam Trainer", CourseStatus.PUBLISHED)
 
 
 def test_publishing_puts_the_course_on_the_calendar(coordinator_client, make):

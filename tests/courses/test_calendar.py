@@ -62,7 +62,7 @@ def test_calendar_groups_courses_by_month_with_dates_times_and_place(client, clo
 def test_calendar_leaves_out_drafts_and_courses_that_are_over(client, clock, make):
     make.course(date(2026, 3, 2), venue_obj=make.venue("Carlisle"))
     make.course(date(2026, 3, 9), venue_obj=make.venue("Penrith"), status=CourseStatus.DRAFT)
-    make.course(date(2025, 12, 1), venue_obj=make.venue("Kendal"), status=CourseStatus.FINISHED)
+    make.course(date(2025, 12, 1), venue_obj=make.venue("Kendal"))
     make.course(date(2026, 1, 2), venue_obj=make.venue("Whitehaven"))  # ended last week
     page = text_of(client.get("/courses"))
     assert "Carlisle" in page
@@ -93,6 +93,35 @@ def test_every_free_place_is_open_to_both_groups_from_the_release_date(client, c
     card = card_for(client.get("/courses"), "Carlisle")
     assert "Places for council staff 3 places left" in card
     assert "Places for partner agencies 3 places left" in card
+
+
+def test_each_card_says_when_its_free_places_open_to_everyone(client, clock, make):
+    make.course(date(2026, 3, 2), venue_obj=make.venue("Carlisle"))  # the default: 14 days
+    make.course(
+        date(2026, 3, 9), release_on=date(2026, 3, 2), venue_obj=make.venue("Penrith")
+    )  # a coordinator set a later date
+    make.course(
+        date(2026, 3, 16),
+        venue_obj=make.venue("Kendal"),
+        released_early_at=datetime(2026, 1, 2, 10, 0, tzinfo=UTC),
+    )
+    page = client.get("/courses")
+    assert "Free places open to everyone From Monday 16 February 2026" in card_for(page, "Carlisle")
+    assert "Free places open to everyone From Monday 2 March 2026" in card_for(page, "Penrith")
+    assert "Free places open to everyone Now" in card_for(page, "Kendal")
+    intro = text_of(page).split("There are")[0]
+    assert "until 14 days before the course" not in intro
+    assert "until the date shown with each course (usually 14 days before it starts)" in intro
+
+
+def test_the_people_page_says_places_are_open_to_everyone_once_released_early(
+    client, clock, make, sign_in_coordinator
+):
+    course = make.course(released_early_at=datetime(2026, 1, 2, 10, 0, tzinfo=UTC))
+    signed_in = sign_in_coordinator(make.coordinator())
+    page = text_of(signed_in.get(f"/coordinator/courses/{course.id}/bookings"))
+    assert "4 kept for partner agencies until" not in page
+    assert "4 were kept for partner agencies; free places are now open to everyone" in page
 
 
 def test_a_course_with_no_free_place_is_full_with_a_waitlist(client, clock, make):
@@ -188,6 +217,12 @@ def test_a_closed_course_page_has_no_booking_button(client, clock, make):
     page = text_of(client.get(f"/courses/{course.id}"))
     assert "Booking for this course has closed" in page
     assert "Book a place" not in page and "Join the waitlist" not in page
+
+
+def test_a_course_page_after_its_last_day_says_it_has_finished(client, clock, make):
+    course = make.course(date(2026, 1, 3))  # Saturday and Sunday before the clock's Monday
+    page = text_of(client.get(f"/courses/{course.id}"))
+    assert "Finished" in page and "Booking closed" not in page
 
 
 def test_a_cancelled_course_page_says_why(client, clock, make):

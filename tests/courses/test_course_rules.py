@@ -169,6 +169,20 @@ def test_a_cancelled_course_cannot_be_edited_or_published(make, details):
         service.publish_course(course, actor="test", now=NOW)
 
 
+def test_a_published_course_that_is_over_cannot_be_changed_or_cancelled(make, details, outbox):
+    course = make.course(date(2025, 12, 1))  # published; its days were 1 and 2 December
+    make.booking(course)
+    with pytest.raises(NotAllowed, match="has finished"):
+        service.update_course(course, details(), actor="test", now=NOW)
+    with pytest.raises(NotAllowed, match="finished"):
+        cancel_course(course, actor="test", now=NOW, reason="Typed in the wrong course")
+    assert course.status == CourseStatus.PUBLISHED
+    assert outbox() == []
+    draft = make.course(date(2025, 12, 8), status=CourseStatus.DRAFT)  # never ran
+    service.update_course(draft, details(), actor="test", now=NOW)
+    assert draft.first_day.date == date(2026, 3, 2)
+
+
 def test_a_cancelled_course_cannot_be_booked(make):
     course = make.course()
     cancel_course(course, actor="test", now=NOW, reason="The trainer is ill.")
@@ -276,7 +290,7 @@ def test_duplicating_sets_up_the_next_date_as_a_draft(make):
 
 
 def test_duplicating_refuses_dates_that_would_be_in_the_past(make):
-    course = make.course(date(2025, 11, 3), status=CourseStatus.FINISHED)
+    course = make.course(date(2025, 11, 3))
     with pytest.raises(Problems) as error:
         service.duplicate_course(course, weeks_later=2, actor="test", now=NOW)
     assert problem_fields(error.value) == ["weeks_later"]
@@ -342,7 +356,7 @@ def test_venue_text_is_tidied(db):
 def test_moving_a_venue_tells_people_on_upcoming_courses_there(make, outbox):
     course = make.course()
     make.booking(course)
-    past = make.course(date(2025, 12, 1), venue_obj=course.venue, status=CourseStatus.FINISHED)
+    past = make.course(date(2025, 12, 1), venue_obj=course.venue)
     make.booking(past)
     venue = course.venue
     service.update_venue(

@@ -13,7 +13,7 @@ from booking.extensions import db
 from booking.mailer import SmtpTransport
 from booking.models import BookingStatus, EmailLink, InboundMessage, InboundOutcome
 from booking.services.outbox import Outgoing, PermanentFailure
-from booking.services.signin import SIGN_IN_LINK_LIFETIME
+from booking.time_limits import SIGN_IN_LINK_LIFETIME
 
 from .conftest import MAILBOX
 from .helpers import NOW, change_to, days_of, rows, send_all

@@ -11,7 +11,7 @@ import pytest
 from booking import emails
 from booking.extensions import db
 from booking.models import BookingStatus, EmailLink, InboundMessage, InboundOutcome
-from booking.services.signin import SIGN_IN_LINK_LIFETIME
+from booking.time_limits import SIGN_IN_LINK_LIFETIME
 
 from .helpers import NOW, change_to, days_of, rows
 

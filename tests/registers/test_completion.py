@@ -133,6 +133,6 @@ def test_absent_on_day_one_while_keeping_the_place_is_a_no_show(
     registers.mark(came, day1, Mark.PRESENT, actor=coordinator, now=DAY_1_MORNING)
     record = records.person_record(no_show.person)
     assert record.lines[0].is_no_show
-    assert "no-show" in record.lines[0].outcome
+    assert "no-show" in record.lines[0].outcome_words
     assert not records.person_record(came.person).lines[0].is_no_show
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
