@@ -132,6 +132,10 @@ class Config:
     MAILBOX_REPLIES_PER_HOUR = _env_int("MAILBOX_REPLIES_PER_HOUR", 3)
     MAILBOX_REPLIES_PER_DAY = _env_int("MAILBOX_REPLIES_PER_DAY", 10)
 
+    #: `json` writes one JSON object per log line (production); `text` plain lines.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
     #: The coordinators' status page raises an alert when a scheduled command has not
     #: succeeded for this long, or the oldest waiting email is this old (deploy/README.md).
     STATUS_TICK_LATE_MINUTES = _env_int("STATUS_TICK_LATE_MINUTES", 15)

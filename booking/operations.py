@@ -9,7 +9,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Add the health check to `app`."""
+    """Add request ids and logs, the health check and the status page to `app`."""
+    from . import logs
     from .views import health
 
+    logs.init_app(app)
     app.register_blueprint(health.bp)
