@@ -132,6 +132,9 @@ class Config:
     MAILBOX_REPLIES_PER_HOUR = _env_int("MAILBOX_REPLIES_PER_HOUR", 3)
     MAILBOX_REPLIES_PER_DAY = _env_int("MAILBOX_REPLIES_PER_DAY", 10)
 
+    #: `/metrics` needs `Authorization: Bearer <this>` when set; when empty it answers only
+    #: requests straight from a private or loopback address (see booking/metrics.py).
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
     #: `json` writes one JSON object per log line (production); `text` plain lines.
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

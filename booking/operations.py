@@ -9,9 +9,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Add request ids and logs, the health check and the status page to `app`."""
-    from . import logs
+    """Add request ids and logs, metrics, the health check and the status page to `app`."""
+    from . import logs, metrics
     from .views import health
 
     logs.init_app(app)
+    metrics.init_app(app)
     app.register_blueprint(health.bp)
