@@ -170,8 +170,8 @@ class TextFormatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
-        if not hasattr(record, "request_id"):
-            record.request_id = None
+        if getattr(record, "request_id", None) is None:
+            record.request_id = "-"
         cached, record.exc_text = record.exc_text, None  # another handler's, with the message
         try:
             return super().format(record)
@@ -215,6 +215,9 @@ def configure(app: Flask) -> None:
     _install_record_factory()
     # SQL logging at DEBUG prints result rows, which hold names and addresses.
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
+    # Alembic says "Context impl ..." at every health check; `flask db upgrade` turns it
+    # back on from migrations/alembic.ini, so upgrades still say what they run.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     log_format = (app.config.get("LOG_FORMAT") or "text").lower()
     level = (app.config.get("LOG_LEVEL") or "INFO").upper()
     root = logging.getLogger()

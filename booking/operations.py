@@ -9,10 +9,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Add request ids and logs, metrics, the health check and the status page to `app`."""
+    """Add request ids and logs, metrics, the health check, the status page and
+    `flask doctor` to `app`."""
     from . import logs, metrics
+    from .cli.doctor import doctor_command
     from .views import health
 
     logs.init_app(app)
     metrics.init_app(app)
     app.register_blueprint(health.bp)
+    app.cli.add_command(doctor_command)
