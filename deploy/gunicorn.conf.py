@@ -40,8 +40,11 @@ if os.environ.get("LOG_FORMAT", "").lower() == "json":
                 "stream": "ext://sys.stderr",
             }
         },
+        # The app puts its own JSON handler on the root logger (booking/logs.py).
+        "root": {"level": "INFO", "handlers": []},
         "loggers": {
-            "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False}
+            "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+            "gunicorn.access": {"handlers": [], "level": "INFO", "propagate": False},
         },
     }
 
