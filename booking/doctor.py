@@ -15,13 +15,14 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from config import DevelopmentConfig, TestingConfig
-
 from .health import database_problem
 
 OK, WARNING, PROBLEM = "ok", "warning", "problem"
 MAKE_A_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 SECRET_KEY_MIN_LENGTH = 32
+#: The keys written in config.py for development and tests (DevelopmentConfig.SECRET_KEY
+#: itself is the real key when SECRET_KEY is set, so the words are compared, not the class).
+EXAMPLE_SECRET_KEYS = {"development-only-secret-key-not-for-production", "testing-secret-key"}
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def secret_key_problem(key: str | None) -> str | None:
     key = (key or "").strip()
     if not key:
         return "SECRET_KEY is not set"
-    if key in {DevelopmentConfig.SECRET_KEY, TestingConfig.SECRET_KEY}:
+    if key in EXAMPLE_SECRET_KEYS:
         return "SECRET_KEY is the example written in config.py, which anyone can read"
     if len(key) < SECRET_KEY_MIN_LENGTH or len(set(key)) < 10:
         return f"SECRET_KEY is too short or too simple (use {SECRET_KEY_MIN_LENGTH} or more random characters)"

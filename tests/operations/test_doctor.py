@@ -86,6 +86,17 @@ def test_a_production_configuration_that_is_right_passes(doctor, smtp):
     assert _line(output, "Redis").startswith("ok")
 
 
+def test_a_good_key_from_the_environment_is_not_taken_for_the_example(doctor, monkeypatch):
+    """With SECRET_KEY set, config.py's development class holds the real key, not the example."""
+    import config
+
+    monkeypatch.setattr(config.DevelopmentConfig, "SECRET_KEY", GOOD_KEY)
+
+    code, output = doctor(**{**PRODUCTION, "RATELIMIT_ENABLED": False, "MAIL_SUPPRESS_SEND": True})
+
+    assert _line(output, "Secret key").startswith("ok"), output
+
+
 @pytest.mark.parametrize(
     "key",
     [
