@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The systemd units' equivalents for a machine without systemd (a container, a test box).
 #
-#   deploy/run-without-systemd.sh start     gunicorn (daemon) and the outbox worker, as systemd would
+#   deploy/run-without-systemd.sh start     gunicorn and the outbox worker in the background, as systemd would
 #   deploy/run-without-systemd.sh reload    replace gunicorn's workers one by one (after an upgrade)
 #   deploy/run-without-systemd.sh stop      stop both, letting requests and mail in hand finish
 #   deploy/run-without-systemd.sh status    say what runs
@@ -25,9 +25,12 @@ start() {
   if running "$RUN_DIR/gunicorn.pid"; then
     echo "gunicorn is already running"
   else
-    as_service_user env PROMETHEUS_MULTIPROC_DIR="$RUN_DIR/metrics" \
-      "$BIN/gunicorn" --config "$APP_DIR/deploy/gunicorn.conf.py" --daemon \
-      --pid "$RUN_DIR/gunicorn.pid" --error-logfile "$LOG_DIR/web.log" wsgi:app
+    # In the background rather than --daemon, which would send the app's own log lines
+    # (standard error) nowhere.
+    as_service_user env PROMETHEUS_MULTIPROC_DIR="$RUN_DIR/metrics" nohup \
+      "$BIN/gunicorn" --config "$APP_DIR/deploy/gunicorn.conf.py" \
+      --pid "$RUN_DIR/gunicorn.pid" wsgi:app >>"$LOG_DIR/web.log" 2>&1 &
+    for _ in $(seq 1 30); do running "$RUN_DIR/gunicorn.pid" && break; sleep 1; done
     echo "gunicorn started (log: $LOG_DIR/web.log)"
   fi
   if running "$RUN_DIR/outbox.pid"; then
