@@ -36,8 +36,11 @@ start() {
   if running "$RUN_DIR/outbox.pid"; then
     echo "The outbox worker is already running"
   else
-    as_service_user nohup "$BIN/flask" outbox worker >>"$LOG_DIR/outbox.log" 2>&1 &
-    echo $! >"$RUN_DIR/outbox.pid"
+    # The worker writes its own pid (runuser's would not pass SIGTERM on).
+    rm -f "$RUN_DIR/outbox.pid"
+    as_service_user nohup sh -c 'echo $$ >"$1" && exec "$2" outbox worker' sh \
+      "$RUN_DIR/outbox.pid" "$BIN/flask" >>"$LOG_DIR/outbox.log" 2>&1 &
+    for _ in $(seq 1 30); do running "$RUN_DIR/outbox.pid" && break; sleep 1; done
     echo "The outbox worker started (log: $LOG_DIR/outbox.log)"
   fi
 }
