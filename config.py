@@ -157,6 +157,21 @@ class Config:
     MAILBOX_REPLIES_PER_HOUR = _env_int("MAILBOX_REPLIES_PER_HOUR", 3)
     MAILBOX_REPLIES_PER_DAY = _env_int("MAILBOX_REPLIES_PER_DAY", 10)
 
+    #: `/metrics` needs `Authorization: Bearer <this>` when set; when empty it answers only
+    #: requests straight from a private or loopback address (see booking/metrics.py).
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    #: `json` writes one JSON object per log line (production); `text` plain lines.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
+    #: The coordinators' status page raises an alert when a scheduled command has not
+    #: succeeded for this long, or the oldest waiting email is this old (deploy/README.md).
+    STATUS_TICK_LATE_MINUTES = _env_int("STATUS_TICK_LATE_MINUTES", 15)
+    STATUS_REMINDERS_LATE_MINUTES = _env_int("STATUS_REMINDERS_LATE_MINUTES", 120)
+    STATUS_MAILBOX_POLL_LATE_MINUTES = _env_int("STATUS_MAILBOX_POLL_LATE_MINUTES", 10)
+    STATUS_PURGE_LATE_HOURS = _env_int("STATUS_PURGE_LATE_HOURS", 26)
+    STATUS_OUTBOX_LATE_MINUTES = _env_int("STATUS_OUTBOX_LATE_MINUTES", 15)
+
 
 class DevelopmentConfig(Config):
     """Local use: SQLite in the instance folder, a fixed harmless secret, mail printed only."""

@@ -82,6 +82,10 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
     from .cli import register_commands
 
     register_commands(app)
+
+    from . import operations
+
+    operations.init_app(app)
     return app
 
 

@@ -1,8 +1,8 @@
 """Checks of the settings production starts with, each giving a plain message or None.
 
 `create_app()` refuses to start in production when a check finds a problem that puts
-people's data at risk, and logs a warning for the rest. A future `flask doctor` runs the
-same functions.
+people's data at risk, and logs a warning for the rest. `flask doctor` (booking/doctor.py)
+runs the same functions.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ SECRET_KEY_MIN_ESTIMATED_BITS = 80
 
 def secret_key_problem(key: str | None) -> str | None:
     """Why `key` is not safe to sign sessions with in production, or None if it is."""
-    problem = _what_is_wrong_with(key or "")
+    problem = secret_key_weakness(key)
     if problem is None:
         return None
     return (
@@ -34,7 +34,10 @@ def secret_key_problem(key: str | None) -> str | None:
     )
 
 
-def _what_is_wrong_with(key: str) -> str | None:
+def secret_key_weakness(key: str | None) -> str | None:
+    """What is wrong with `key` in a few words ("is not set", "is mostly one character
+    repeated"), or None if it is long and random enough."""
+    key = key or ""
     if not key.strip():
         return "is not set"
     if key in {DEVELOPMENT_SECRET_KEY, TESTING_SECRET_KEY}:
@@ -59,12 +62,17 @@ def _estimated_bits(counts: Counter, length: int) -> float:
     return -length * sum(n / length * math.log2(n / length) for n in counts.values())
 
 
+def rate_limits_in_memory(config: Mapping) -> bool:
+    """Whether rate limits are on and kept in each worker's own memory (not shared)."""
+    if not config.get("RATELIMIT_ENABLED", True):
+        return False
+    uri = config.get("RATELIMIT_STORAGE_URI") or "memory://"
+    return uri.startswith("memory://")
+
+
 def rate_limit_storage_problem(config: Mapping) -> str | None:
     """Why rate limits are weaker than they look (kept in each worker's memory), or None."""
-    if not config.get("RATELIMIT_ENABLED", True):
-        return None
-    uri = config.get("RATELIMIT_STORAGE_URI") or "memory://"
-    if not uri.startswith("memory://"):
+    if not rate_limits_in_memory(config):
         return None
     return (
         "Rate limits are kept in each worker's memory (RATELIMIT_STORAGE_URI is memory://), "

@@ -5,7 +5,8 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from .. import clock
-from ..services import bookings
+from ..services import bookings, jobs
+from .runs import record
 
 group = AppGroup("bookings", help="Booking housekeeping.")
 
@@ -21,7 +22,9 @@ def tick() -> None:
     if summary.busy_course_ids:
         ids = ", ".join(str(course_id) for course_id in summary.busy_course_ids)
         click.echo(f"The database was busy, so these courses wait for the next run: {ids}.")
+        record(jobs.TICK, succeeded=False)
         raise SystemExit(1)
+    record(jobs.TICK)
 
 
 def register(app: Flask) -> None:

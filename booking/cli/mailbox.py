@@ -27,8 +27,10 @@ from ..mail_fetching import (
     SkipMessage,
     poll,
 )
+from ..services import jobs
 from ..services.errors import TryAgain
 from ..services.mailbox import IngestResult, MailboxConfig, ingest
+from .runs import record
 
 EX_OK = 0
 EX_TEMPFAIL = 75
@@ -114,6 +116,7 @@ def poll_command(starttls: bool) -> None:
         token = _access_token(settings)
     except MailboxUnavailable as exc:
         click.echo(str(exc), err=True)
+        record(jobs.MAILBOX_POLL, succeeded=False)
         sys.exit(EX_TEMPFAIL)
     imap = ImapSettings(
         host=settings.get("MAILBOX_IMAP_HOST", ""),
@@ -141,13 +144,16 @@ def poll_command(starttls: bool) -> None:
         result = poll(imap, handle)
     except MailboxUnavailable as exc:
         click.echo(f"Could not read the mailbox: {exc}", err=True)
+        record(jobs.MAILBOX_POLL, succeeded=False)
         sys.exit(EX_TEMPFAIL)
     except (OperationalError, DBAPIError, TryAgain) as exc:
         db.session.rollback()
         click.echo(
             f"The database is not available; try again later. ({type(exc).__name__})", err=True
         )
+        record(jobs.MAILBOX_POLL, succeeded=False)
         sys.exit(EX_TEMPFAIL)
+    record(jobs.MAILBOX_POLL)
     if not result.found:
         click.echo("No new messages.")
         return

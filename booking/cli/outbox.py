@@ -16,9 +16,11 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from .. import clock, mailer
+from ..services import jobs
 from ..services import outbox as outbox_service
 from ..services.outbox import SendSummary
 from ..services.reminders import queue_due_reminders
+from .runs import record
 
 group = AppGroup("outbox", help="Send the email waiting in the outbox.")
 
@@ -74,6 +76,7 @@ def send_command(limit: int, no_reminders: bool) -> None:
 def reminders_command() -> None:
     """Queue the reminders and after-course messages that are due (without sending)."""
     click.echo(str(queue_due_reminders(now=clock.now())).capitalize() + ".")
+    record(jobs.REMINDERS)
 
 
 @group.command("worker")

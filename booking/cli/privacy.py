@@ -4,7 +4,8 @@ import click
 from flask import Flask, current_app
 
 from .. import clock
-from ..services import privacy
+from ..services import jobs, privacy
+from .runs import record
 
 
 def register(app: Flask) -> None:
@@ -35,3 +36,4 @@ def purge_command() -> None:
         f"Partner agency workers anonymised: {summary.partner_anonymised}.\n"
         f"Old sign-in and booking links deleted: {summary.links_deleted}."
     )
+    record(jobs.PURGE)

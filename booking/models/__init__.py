@@ -5,6 +5,7 @@ from .audit import AuditEvent
 from .base import UTCDateTime, utcnow
 from .bookings import ACTIVE, HOLDING, Booking, BookingStatus, EmailLink, LinkPurpose
 from .courses import Course, CourseDay, CourseStatus, CourseType, Venue, with_details
+from .jobs import JobRun
 from .mailbox import InboundMessage, InboundOutcome
 from .outbox import OutboxMessage, OutboxStatus
 from .people import CompletionSource, Group, Person, RecoveryCode, Role, TrainingCompletion, User
@@ -27,6 +28,7 @@ __all__ = [
     "Group",
     "InboundMessage",
     "InboundOutcome",
+    "JobRun",
     "LinkPurpose",
     "Mark",
     "OutboxMessage",

@@ -1,7 +1,7 @@
 """courses are over by their dates: no "finished" status
 
-Revision ID: 0003_course_over_from_dates
-Revises: 0002_email_bounces
+Revision ID: 0005_course_over_from_dates
+Revises: 0004_reply_threading
 Create Date: 2026-12-01 10:00:00
 
 The "finished" course status was never set by the service (only by demo data); whether a
@@ -12,8 +12,8 @@ become "published", which is what they were before they were over.
 
 from alembic import op
 
-revision = "0003_course_over_from_dates"
-down_revision = "0002_email_bounces"
+revision = "0005_course_over_from_dates"
+down_revision = "0004_reply_threading"
 branch_labels = None
 depends_on = None
 
