@@ -172,12 +172,18 @@ def test_a_course_whose_last_day_has_passed_shows_as_finished_and_cannot_change(
     page = coordinator_client.get(f"/coordinator/courses/{course.id}").get_data(as_text=True)
     assert "Finished" in page and "Booking closed" not in page
     assert "Change details" not in page and "Cancel this course" not in page
-    assert "Finished" in coordinator_client.get("/coordinator/courses?show=past").get_data(as_text=True)
+    assert "Finished" in coordinator_client.get("/coordinator/courses?show=past").get_data(
+        as_text=True
+    )
     response = coordinator_client.post(
         f"/coordinator/courses/{course.id}/edit", data=course_form(course.venue_id, trainers="X")
     )
-    assert "has finished" in coordinator_client.get(response.headers["Location"]).get_data(as_text=True)
-    response = coordinator_client.post(f"/coordinator/courses/{course.id}/cancel", data={"reason": "No"})
+    assert "has finished" in coordinator_client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+    response = coordinator_client.post(
+        f"/coordinator/courses/{course.id}/cancel", data={"reason": "No"}
+    )
     assert "already finished" in response.get_data(as_text=True)
     assert (course.trainers, course.status) == ("Sam Trainer", CourseStatus.PUBLISHED)
 
