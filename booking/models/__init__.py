@@ -7,7 +7,16 @@ from .bookings import ACTIVE, HOLDING, Booking, BookingStatus, EmailLink, LinkPu
 from .courses import Course, CourseDay, CourseStatus, CourseType, Venue, with_details
 from .mailbox import InboundMessage, InboundOutcome
 from .outbox import OutboxMessage, OutboxStatus
-from .people import CompletionSource, Group, Person, RecoveryCode, Role, TrainingCompletion, User
+from .people import (
+    CompletionSource,
+    CouncilAccountLink,
+    Group,
+    Person,
+    RecoveryCode,
+    Role,
+    TrainingCompletion,
+    User,
+)
 
 __all__ = [
     "ACTIVE",
@@ -18,6 +27,7 @@ __all__ = [
     "Booking",
     "BookingStatus",
     "CompletionSource",
+    "CouncilAccountLink",
     "Course",
     "CourseDay",
     "CourseStatus",
