@@ -88,6 +88,11 @@ def _registry() -> CouncilSignIn:
     return current_app.extensions[EXTENSION]
 
 
+def providers() -> list[Provider]:
+    """The configured providers, in the order of OIDC_PROVIDERS."""
+    return list(_registry().providers.values())
+
+
 def provider_or_404(name: str) -> Provider:
     provider = _registry().providers.get(name)
     if provider is None:

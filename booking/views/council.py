@@ -7,9 +7,25 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
 
 from .. import auth, clock, council
+from ..extensions import db
+from ..forms.auth import ButtonForm
+from ..forms.bookings import choices
+from ..forms.council import LinkCouncilAccountForm
+from ..models import CouncilAccountLink, User
 from ..security import limit_council_sign_in
 from ..services import accounts, council_sign_in
 from ..services.errors import BookingError, TryAgain
@@ -113,3 +129,86 @@ def _failed(provider, purpose, next_path, reason, *, unreachable=False, message=
         coordinator=purpose == COORDINATOR,
         next_path=auth.safe_next_path(next_path),
     ), 503 if unreachable else 400
+
+
+# --- Administrators: which council account signs in to which coordinator account ----------
+
+
+def _account_page(user, form=None, error_list=None, status=200):
+    form = form or LinkCouncilAccountForm()
+    form.provider.choices = choices((p.name, p.label) for p in council.providers())
+    return render_template(
+        "auth/council_accounts.html",
+        user=user,
+        form=form,
+        button=ButtonForm(),
+        labels={p.name: p.label for p in council.providers()},
+        error_list=error_list,
+    ), status
+
+
+@bp.get("/coordinator/accounts/<id:user_id>/council-sign-in")
+@auth.administrator_required
+def account(user_id: int):
+    return _account_page(db.get_or_404(User, user_id))
+
+
+@bp.post("/coordinator/accounts/<id:user_id>/council-sign-in/link")
+@auth.administrator_required
+def link(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = LinkCouncilAccountForm()
+    form.provider.choices = choices((p.name, p.label) for p in council.providers())
+    if not form.validate_on_submit():
+        return _account_page(user, form, status=400)
+    try:
+        council_sign_in.link_account(
+            user,
+            council.provider_or_404(form.provider.data),
+            form.subject.data,
+            actor=current_user._get_current_object(),
+            now=clock.now(),
+        )
+    except BookingError as error:
+        return _account_page(user, form, [{"text": error.message, "href": "#subject"}], 400)
+    flash("The council account is linked.", "success")
+    return redirect(url_for(".account", user_id=user.id))
+
+
+@bp.post("/coordinator/accounts/<id:user_id>/council-sign-in/<id:link_id>/remove")
+@auth.administrator_required
+def unlink(user_id: int, link_id: int):
+    found = db.get_or_404(CouncilAccountLink, link_id)
+    if found.user_id != user_id or not ButtonForm().validate_on_submit():
+        abort(404)
+    council_sign_in.unlink_account(found, actor=current_user._get_current_object(), now=clock.now())
+    flash("The council account is no longer linked.", "success")
+    return redirect(url_for(".account", user_id=user_id))
+
+
+@bp.post(
+    "/coordinator/accounts/<id:user_id>/council-sign-in/<any('password-off', 'password-on'):change>"
+)
+@auth.administrator_required
+def password(user_id: int, change: str):
+    user = db.get_or_404(User, user_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        council_sign_in.require_council_sign_in(
+            user,
+            change == "password-off",
+            actor=current_user._get_current_object(),
+            providers=council.providers(),
+            now=clock.now(),
+        )
+    except BookingError as error:
+        flash(error.message)
+    else:
+        flash(
+            "Their password is turned off: they sign in with their council account."
+            if user.council_sign_in_required
+            else "Their password works again.",
+            "success",
+        )
+    return redirect(url_for(".account", user_id=user.id))
