@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import requests
 from authlib.integrations.base_client import OAuthError
@@ -82,6 +83,24 @@ class CouncilSignIn:
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = registry = CouncilSignIn(app)
     app.jinja_env.globals["council_providers"] = lambda: list(registry.providers.values())
+    origins = sorted({_origin(p.issuer) for p in registry.providers.values()})
+    if origins:
+        # The sign-out button is a form whose answer sends the browser to the provider's
+        # sign-out; browsers hold that redirect to the page's form-action list.
+        allowed = "form-action 'self' " + " ".join(origins)
+
+        @app.after_request
+        def allow_sign_out_at_providers(response):
+            policy = response.headers.get("Content-Security-Policy")
+            if policy:
+                policy = policy.replace("form-action 'self'", allowed, 1)
+                response.headers["Content-Security-Policy"] = policy
+            return response
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _registry() -> CouncilSignIn:

@@ -277,6 +277,11 @@ def test_signing_out_ends_our_session_and_the_providers(client, journey, cumberl
     assert "post_logout_redirect_uri=http%3A%2F%2Flocalhost%2Fcourses" in location
     assert "client_id=booking-app" in location
     assert not _signed_in_person(client)
+    # The sign-out form's answer may lead to the providers (browsers check form-action).
+    policy = client.get("/courses").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {cumberland.base} {cumberland.base}" not in policy
+    assert "form-action 'self' http://127.0.0.1:" in policy
+    assert cumberland.base in policy
 
 
 def test_signing_out_after_an_emailed_link_stays_here(client, make):
