@@ -130,8 +130,11 @@ def identity_from_claims(provider: Provider, claims: Mapping) -> CouncilIdentity
         # The adapter checks both; a token from another provider must never get further.
         raise SignInRefused(reason="wrong_issuer")
     email = people.normalise_email(str(claims.get("email") or ""))
-    verified = claims.get("email_verified") is True or (
-        provider.trust_domain_email and provider.vouches_for(email)
+    verified = (
+        claims.get("email_verified") is True
+        # Microsoft Entra ID's optional claim: the address's domain is verified by its owner.
+        or claims.get("xms_edov") in (True, "true", "1")
+        or (provider.trust_domain_email and provider.vouches_for(email))
     )
     amr = claims.get("amr") or []
     mfa = isinstance(amr, list) and any(value in provider.mfa_values for value in amr)

@@ -30,6 +30,20 @@ def test_with_no_provider_configured_no_button_shows_and_nothing_changes(app, ma
     assert client.get("/sign-in/council/cumberland").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "setting",
+    [
+        {"name": "cumberland", "client_id": "x", "domains": ["cumberland.gov.uk"]},
+        {"name": "cumberland", "issuer": "https://id.example", "domains": ["cumberland.gov.uk"]},
+        {"name": "cumberland", "issuer": "https://id.example", "client_id": "x"},
+    ],
+    ids=["no-issuer", "no-client-id", "no-domains"],
+)
+def test_a_provider_missing_a_setting_stops_the_app_starting(make_app, setting):
+    with pytest.raises(ValueError, match="OIDC_PROVIDERS: cumberland needs"):
+        make_app(OIDC_PROVIDERS=[setting])
+
+
 def test_the_button_shows_on_the_booking_form_and_both_sign_in_pages(client, make):
     course = make.course()
     for page, expected in (
@@ -235,6 +249,13 @@ def test_a_provider_trusted_for_its_domains_needs_no_email_verified_claim(build_
     assert Browser(app.test_client()).sign_in(cumberland, "g").status_code == 400
 
 
+def test_microsoft_entras_domain_owner_verified_claim_counts_as_verified(
+    client, journey, cumberland
+):
+    cumberland.add_user("e", email="e@cumberland.gov.uk", xms_edov=True)
+    assert journey.sign_in(cumberland, "e").headers["Location"] == "/my-bookings"
+
+
 @pytest.mark.parametrize(
     "target",
     [
@@ -292,3 +313,21 @@ def test_signing_out_after_an_emailed_link_stays_here(client, make):
         sess[ATTENDEE_SESSION_KEY] = {"id": person.id, "v": person.session_version}
     response = client.post("/sign-out")
     assert response.headers["Location"] == "/courses"
+
+
+def test_providers_are_read_from_the_environment(monkeypatch):
+    from config import _oidc_providers
+
+    monkeypatch.setenv("OIDC_PROVIDERS", "cumberland, westmorland-and-furness")
+    monkeypatch.setenv("OIDC_CUMBERLAND_ISSUER", "https://login.example/c/v2.0")
+    monkeypatch.setenv("OIDC_CUMBERLAND_CLIENT_ID", "client-c")
+    monkeypatch.setenv("OIDC_CUMBERLAND_LABEL", "Cumberland Council account")
+    monkeypatch.setenv("OIDC_CUMBERLAND_DOMAINS", "cumberland.gov.uk, cumbria.gov.uk")
+    monkeypatch.setenv("OIDC_WESTMORLAND_AND_FURNESS_COUNCIL", "off")
+    monkeypatch.setenv("OIDC_WESTMORLAND_AND_FURNESS_MFA_VALUES", "mfa,otp")
+    cumberland, westmorland = _oidc_providers()
+    assert cumberland["issuer"] == "https://login.example/c/v2.0"
+    assert cumberland["domains"] == ["cumberland.gov.uk", "cumbria.gov.uk"]
+    assert (cumberland["label"], cumberland["council"]) == ("Cumberland Council account", True)
+    assert westmorland["name"] == "westmorland-and-furness"
+    assert (westmorland["council"], westmorland["mfa_values"]) == (False, ["mfa", "otp"])
