@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import CouncilAccountLink, Group, Person, User
+from ..models import AuditEvent, CouncilAccountLink, Group, Person, User
 from . import accounts, audit, people
 from .db import transactional
 from .errors import BookingError, NotAllowed, ValidationError
@@ -366,4 +366,20 @@ def record_refusal(provider: Provider, reason: str, *, purpose: str, now: dateti
         provider=provider.name,
         purpose=purpose,
         **{key: value for key, value in facts.items() if value},
+    )
+
+
+def recent_unlinked_sign_ins(*, limit: int = 10) -> list[AuditEvent]:
+    """The latest coordinators' council sign-ins that found no account, newest first: an
+    administrator links the right one (its subject) to an account."""
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.action == "sign_in.council_refused",
+                AuditEvent.reason == "no_linked_account",
+            )
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        )
     )

@@ -143,6 +143,7 @@ def _account_page(user, form=None, error_list=None, status=200):
         form=form,
         button=ButtonForm(),
         labels={p.name: p.label for p in council.providers()},
+        unlinked=council_sign_in.recent_unlinked_sign_ins(),
         error_list=error_list,
     ), status
 

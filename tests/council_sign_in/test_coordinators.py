@@ -174,6 +174,26 @@ def test_an_administrator_links_an_account_by_subject_and_can_remove_it(
     assert "account.council_account_unlinked" in _actions()
 
 
+def test_a_sign_in_that_found_no_account_is_offered_for_linking(
+    client, make, journey, cumberland, sign_in_coordinator
+):
+    user = make.coordinator(email="old.name@cumbria.gov.uk")
+    claims = cumberland.add_user("j", email="j@cumberland.gov.uk", email_verified=True)
+    assert journey.sign_in(cumberland, "j", start=START).status_code == 400
+    _administrator(make, sign_in_coordinator, client)
+    page = client.get(f"/coordinator/accounts/{user.id}/council-sign-in").get_data(as_text=True)
+    assert "These council sign-ins found no account" in page
+    assert claims["sub"] in page and "cumberland.gov.uk" in page
+    assert "j@cumberland.gov.uk" not in page
+    client.post(
+        f"/coordinator/accounts/{user.id}/council-sign-in/link",
+        data={"provider": "cumberland", "subject": claims["sub"]},
+    )
+    client.post("/sign-out")
+    cumberland.add_user("j", sub=claims["sub"], email="j@cumberland.gov.uk", amr=["mfa"])
+    assert journey.sign_in(cumberland, "j", start=START).headers["Location"] == "/coordinator"
+
+
 def test_linking_a_subject_twice_is_refused(client, make, sign_in_coordinator):
     first = make.coordinator()
     second = make.coordinator()
