@@ -30,6 +30,29 @@ DEVELOPMENT_SECRET_KEY = "development-only-secret-key-not-for-production"  # noq
 TESTING_SECRET_KEY = "testing-secret-key"  # noqa: S105 - tests only
 
 
+def _oidc_providers() -> list[dict]:
+    """Council sign-in (OpenID Connect) providers: OIDC_PROVIDERS names them, and each name's
+    settings are OIDC_<NAME>_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _LABEL, _DOMAINS, _COUNCIL,
+    _TRUST_DOMAIN_EMAIL and _MFA_VALUES (see README: "Sign in with a council account")."""
+    providers = []
+    for name in _env_list("OIDC_PROVIDERS", ""):
+        prefix = "OIDC_" + name.upper().replace("-", "_") + "_"
+        providers.append(
+            {
+                "name": name,
+                "issuer": os.environ.get(prefix + "ISSUER", ""),
+                "client_id": os.environ.get(prefix + "CLIENT_ID", ""),
+                "client_secret": os.environ.get(prefix + "CLIENT_SECRET", ""),
+                "label": os.environ.get(prefix + "LABEL", "") or "council account",
+                "domains": _env_list(prefix + "DOMAINS", ""),
+                "council": _env_bool(prefix + "COUNCIL", True),
+                "trust_domain_email": _env_bool(prefix + "TRUST_DOMAIN_EMAIL", False),
+                "mfa_values": _env_list(prefix + "MFA_VALUES", "mfa"),
+            }
+        )
+    return providers
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -119,6 +142,13 @@ class Config:
     #: The most days from a course's first day to its last.
     COURSE_MAX_SPAN_DAYS = _env_int("COURSE_MAX_SPAN_DAYS", 14)
 
+    #: Sign in with a council account (OpenID Connect); an empty list shows no button.
+    OIDC_PROVIDERS = _oidc_providers()
+    #: Seconds a provider's clock may differ from ours when checking a token's times.
+    OIDC_CLOCK_SKEW_SECONDS = _env_int("OIDC_CLOCK_SKEW_SECONDS", 60)
+    #: Seconds we wait for a provider to answer before showing the emailed-link fallback.
+    OIDC_TIMEOUT_SECONDS = _env_int("OIDC_TIMEOUT_SECONDS", 10)
+
     #: Days after a course ends before support needs text is deleted.
     SUPPORT_NEEDS_RETENTION_DAYS = _env_int("SUPPORT_NEEDS_RETENTION_DAYS", 30)
     #: Years without a booking before a person's details are anonymised.
@@ -198,6 +228,8 @@ class TestingConfig(Config):
     #: Off so tests that move the clock by days stay signed in; tests/security turns them on.
     COORDINATOR_IDLE_TIMEOUT = None
     COORDINATOR_ABSOLUTE_TIMEOUT = None
+    #: Tests add loopback providers of their own.
+    OIDC_PROVIDERS: list[dict] = []
 
 
 class ProductionConfig(Config):

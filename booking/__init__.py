@@ -69,9 +69,10 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
     lock_settings.enabled = app.config["BOOKING_LOCKS_ENABLED"]
     lock_settings.pause_seconds = app.config["BOOKING_TEST_PAUSE_SECONDS"]
 
-    from . import auth, security, web
+    from . import auth, council, security, web
 
     auth.init_app(app)
+    council.init_app(app)
     web.init_app(app)
     security.init_app(app)
 

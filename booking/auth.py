@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
@@ -26,6 +27,8 @@ from .models import Person, User
 COORDINATOR_SESSION_KEY = "coordinator"
 PENDING_SESSION_KEY = "pending_sign_in"
 ATTENDEE_SESSION_KEY = "attendee"
+#: The council account provider someone signed in with (see booking/council.py).
+SIGNED_IN_WITH_KEY = "signed_in_with"
 #: How long someone has between a correct password and typing their code.
 PENDING_LIFETIME = timedelta(minutes=10)
 
@@ -54,6 +57,27 @@ def load_user(user_id: str) -> User | None:
     if user is None or user.session_version != int(version) or not user.is_enabled:
         return None
     return user
+
+
+def safe_next_path(target: str | None) -> str | None:
+    """A path on this site for signing in to lead to, else None: never another site.
+
+    Refused: anything not starting with one "/", backslashes (some browsers read a backslash
+    as "/"), spaces and control characters (browsers drop tabs and newlines, so a slash, a tab
+    and a slash is "//"), and anything with a scheme or host.
+    """
+    if not target or len(target) > 2000 or not target.startswith("/"):
+        return None
+    if (
+        target.startswith("//")
+        or "\\" in target
+        or any(ord(c) <= 32 or ord(c) == 127 for c in target)
+    ):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
 
 
 # --- Coordinators ---------------------------------------------------------------------------
@@ -90,9 +114,12 @@ def pending_user(now: datetime) -> User | None:
 
 def start_coordinator_session(user: User, now: datetime) -> None:
     """Both steps done: a fresh session that signs the coordinator in."""
+    signed_in_with = session.get(SIGNED_IN_WITH_KEY)  # a council sign-in, then their code
     session.clear()
     login_user(user, fresh=True)
     session.update(coordinator_session_values(now))
+    if signed_in_with:
+        session[SIGNED_IN_WITH_KEY] = signed_in_with
 
 
 def end_session() -> None:

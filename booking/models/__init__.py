@@ -8,7 +8,16 @@ from .courses import Course, CourseDay, CourseStatus, CourseType, Venue, with_de
 from .jobs import JobRun
 from .mailbox import InboundMessage, InboundOutcome
 from .outbox import OutboxMessage, OutboxStatus
-from .people import CompletionSource, Group, Person, RecoveryCode, Role, TrainingCompletion, User
+from .people import (
+    CompletionSource,
+    CouncilAccountLink,
+    Group,
+    Person,
+    RecoveryCode,
+    Role,
+    TrainingCompletion,
+    User,
+)
 
 __all__ = [
     "ACTIVE",
@@ -20,6 +29,7 @@ __all__ = [
     "Booking",
     "BookingStatus",
     "CompletionSource",
+    "CouncilAccountLink",
     "Course",
     "CourseDay",
     "CourseStatus",

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import false as sql_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -70,9 +71,20 @@ class User(UserMixin, Model):
     session_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Set by an administrator: this account signs in with its council account only (its
+    #: password is not accepted).
+    council_sign_in_required: Mapped[bool] = mapped_column(
+        default=False, server_default=sql_false()
+    )
 
     recovery_codes = relationship(
         "RecoveryCode", back_populates="user", cascade="all, delete-orphan"
+    )
+    council_accounts = relationship(
+        "CouncilAccountLink",
+        back_populates="user",
+        cascade="all, delete-orphan",
+        order_by="CouncilAccountLink.linked_at",
     )
 
     def get_id(self) -> str:
@@ -98,6 +110,34 @@ class RecoveryCode(Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user = relationship("User", back_populates="recovery_codes")
+
+
+class CouncilAccountLink(db.Model):
+    """A council account (at an OpenID Connect provider) that signs in to a `User` account.
+
+    Matched by the provider's issuer and its stable subject identifier, never by email
+    address, which can change. One link per account per provider.
+    """
+
+    __tablename__ = "council_account_links"
+    __table_args__ = (
+        UniqueConstraint("issuer", "subject", name="uq_council_account_links_issuer_subject"),
+        UniqueConstraint("user_id", "issuer", name="uq_council_account_links_user_issuer"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: The provider's name in OIDC_PROVIDERS (for the page); the issuer is what is matched.
+    provider: Mapped[str] = mapped_column(String(60))
+    issuer: Mapped[str] = mapped_column(String(300))
+    #: The provider's `sub` claim for this person.
+    subject: Mapped[str] = mapped_column(String(255))
+    #: "first sign-in" or the administrator who linked it.
+    linked_by: Mapped[str] = mapped_column(String(200), default="")
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user = relationship("User", back_populates="council_accounts")
 
 
 class CompletionSource(enum.StrEnum):

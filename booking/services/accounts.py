@@ -42,13 +42,16 @@ def find_account(email: str) -> User | None:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The enabled account with this email and password, else None (the same for any reason)."""
+    """The enabled account with this email and password, else None (the same for any reason).
+
+    An account an administrator set to sign in with its council account has no password.
+    """
     user = find_account(email)
     password = (password or "")[:MAX_PASSWORD_LENGTH]  # hashing megabytes would be a denial
     password_ok = check_password_hash(
         user.password_hash if user else _NO_SUCH_ACCOUNT_HASH, password
     )
-    if user is None or not password_ok or not user.is_enabled:
+    if user is None or not password_ok or not user.is_enabled or user.council_sign_in_required:
         return None
     return user
 

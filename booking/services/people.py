@@ -49,14 +49,19 @@ def email_domain(email: str) -> str:
     return address.rsplit("@", 1)[1] if "@" in address else ""
 
 
+def on_domains(email: str, domains: Iterable[str]) -> bool:
+    """Whether the address is on one of these domains or one of their subdomains."""
+    domain = email_domain(email)
+    for wanted in domains:
+        wanted = wanted.strip().lower().lstrip("@").lstrip(".")
+        if wanted and (domain == wanted or domain.endswith("." + wanted)):
+            return True
+    return False
+
+
 def classify_email(email: str, council_domains: Iterable[str]) -> Group:
     """Council staff for an address on a council domain or one of its subdomains."""
-    domain = email_domain(email)
-    for council in council_domains:
-        council = council.strip().lower().lstrip("@").lstrip(".")
-        if council and (domain == council or domain.endswith("." + council)):
-            return Group.STAFF
-    return Group.PARTNER
+    return Group.STAFF if on_domains(email, council_domains) else Group.PARTNER
 
 
 def find_person(email: str) -> Person | None:

@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from .. import auth, clock
+from .. import auth, clock, council
 from ..extensions import db
 from ..forms.auth import (
     ButtonForm,
@@ -49,9 +49,7 @@ def _show_at_field(form, error: BookingError, default_field: str) -> None:
 
 def _safe_next(target: str | None) -> str | None:
     """Only a path on this site (never another site) may be where sign-in leads."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    return auth.safe_next_path(target)
 
 
 # --- Attendees: emailed links --------------------------------------------------------------
@@ -111,9 +109,11 @@ def sign_out():
         accounts.end_sessions(current_user._get_current_object(), now=clock.now())
     elif (person := auth.current_attendee()) is not None:
         signin.end_person_sessions(person, now=clock.now())
+    provider = session.get(auth.SIGNED_IN_WITH_KEY)
     auth.end_session()
     flash("You have signed out.")
-    return redirect(url_for("courses.calendar"))
+    # Signed in with a council account: end the session there too, where the provider can.
+    return redirect(council.sign_out_url(provider) or url_for("courses.calendar"))
 
 
 # --- Coordinators: password, then a code ---------------------------------------------------
