@@ -112,7 +112,7 @@ class RecoveryCode(Model):
     user = relationship("User", back_populates="recovery_codes")
 
 
-class CouncilAccountLink(db.Model):
+class CouncilAccountLink(Model):
     """A council account (at an OpenID Connect provider) that signs in to a `User` account.
 
     Matched by the provider's issuer and its stable subject identifier, never by email
