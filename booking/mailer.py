@@ -34,6 +34,7 @@ from email.message import Message
 from email.mime.base import MIMEBase
 from email.mime.text import MIMEText
 from email.utils import parseaddr
+from typing import Any
 
 import flask_mail
 from flask import Flask, current_app
@@ -106,7 +107,9 @@ class OutboxMailMessage(flask_mail.Message):
         self.calendars = calendars or []
 
     def _mimetext(self, text: str | None, subtype: str = "plain") -> MIMEText:
-        return MIMEText(text or "", _subtype=subtype, _charset=UTF8_QUOTED_PRINTABLE)
+        # The standard library takes a Charset here too; its type stubs say only str.
+        charset: Any = UTF8_QUOTED_PRINTABLE
+        return MIMEText(text or "", _subtype=subtype, _charset=charset)
 
     def as_bytes(self) -> bytes:
         data = super().as_bytes()

@@ -47,8 +47,9 @@ class AttendanceMark(Model):
         and the coordinator says the day still counts."""
         return self.mark != Mark.ABSENT and self.counts_as_attended
 
-    @counts.expression
-    def counts(cls):
+    @counts.inplace.expression
+    @classmethod
+    def _counts_expression(cls):
         return and_(cls.mark != Mark.ABSENT, cls.counts_as_attended.is_(True))
 
 
@@ -65,7 +66,7 @@ class Attendance(enum.StrEnum):
         rule for a loaded booking, and the same rule in SQL."""
         if any(mark is None for mark in day_marks):
             return cls.NOT_YET_KNOWN
-        if all(mark.counts for mark in day_marks):
+        if all(mark is not None and mark.counts for mark in day_marks):
             return cls.COMPLETED
         return cls.NOT_COMPLETED
 

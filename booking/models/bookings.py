@@ -118,8 +118,9 @@ class Booking(Model):
         """Confirmed or offered: the booking takes one of the course's places."""
         return self.status in HOLDING
 
-    @holds_place.expression
-    def holds_place(cls):
+    @holds_place.inplace.expression
+    @classmethod
+    def _holds_place_expression(cls):
         return cls.status.in_(HOLDING)
 
     @hybrid_property
@@ -131,8 +132,9 @@ class Booking(Model):
             for other in self.person.bookings
         )
 
-    @has_place_on_any_date.expression
-    def has_place_on_any_date(cls):
+    @has_place_on_any_date.inplace.expression
+    @classmethod
+    def _has_place_on_any_date_expression(cls):
         other = aliased(Booking)
         return exists().where(
             other.person_id == cls.person_id,
@@ -145,8 +147,9 @@ class Booking(Model):
         """The person has a recorded completion of this booking's course type."""
         return any(c.course_type_id == self.course_type_id for c in self.person.completions)
 
-    @person_has_completed.expression
-    def person_has_completed(cls):
+    @person_has_completed.inplace.expression
+    @classmethod
+    def _person_has_completed_expression(cls):
         completion = aliased(TrainingCompletion)
         return exists().where(
             completion.person_id == cls.person_id,
@@ -165,8 +168,9 @@ class Booking(Model):
             and (released or not self.person_has_completed)
         )
 
-    @may_be_offered.expression
-    def may_be_offered(cls, open_to: Collection[Group], *, released: bool):
+    @may_be_offered.inplace.expression  # type: ignore[attr-defined]  # hybrid_method.inplace is typed as the method
+    @classmethod
+    def _may_be_offered_expression(cls, open_to: Collection[Group], *, released: bool):
         conditions = [
             cls.status == BookingStatus.WAITLISTED,
             cls.person.has(Person.group.in_(list(open_to))),
@@ -194,8 +198,9 @@ class Booking(Model):
             self.id,
         )
 
-    @waitlist_key.expression
-    def waitlist_key(cls, completed: bool | None = None) -> tuple:
+    @waitlist_key.inplace.expression  # type: ignore[attr-defined]  # hybrid_method.inplace is typed as the method
+    @classmethod
+    def _waitlist_key_expression(cls, completed: bool | None = None) -> tuple:
         # The same terms in SQL, for ORDER BY or a row comparison; the query joins Person.
         return (
             case((cls.queue_priority.is_(None), 1), else_=0),
@@ -215,8 +220,9 @@ class Booking(Model):
             and now >= self.offer_expires_at
         )
 
-    @offer_ran_out.expression
-    def offer_ran_out(cls, now: datetime):
+    @offer_ran_out.inplace.expression  # type: ignore[attr-defined]  # hybrid_method.inplace is typed as the method
+    @classmethod
+    def _offer_ran_out_expression(cls, now: datetime):
         return and_(cls.status == BookingStatus.OFFERED, cls.offer_expires_at <= now)
 
     @property
@@ -231,8 +237,9 @@ class Booking(Model):
         while a day has no mark (see `Attendance.from_marks`)."""
         return Attendance.from_marks(self.day_marks)
 
-    @attendance.expression
-    def attendance(cls):
+    @attendance.inplace.expression
+    @classmethod
+    def _attendance_expression(cls):
         # Aliases throughout, so a query that already reads marks or days (a register, a
         # report) cannot have these subqueries correlated to its own rows by mistake.
         day, mark = aliased(CourseDay), aliased(AttendanceMark)
@@ -262,8 +269,9 @@ class Booking(Model):
             and marks[0].mark == Mark.ABSENT
         )
 
-    @is_no_show.expression
-    def is_no_show(cls):
+    @is_no_show.inplace.expression
+    @classmethod
+    def _is_no_show_expression(cls):
         day, mark = aliased(CourseDay), aliased(AttendanceMark)
         return and_(
             cls.status == BookingStatus.CONFIRMED,

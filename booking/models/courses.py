@@ -131,8 +131,9 @@ class Course(Model):
         """The rule "booking cut-off": from `booking_closes_at` only coordinators add people."""
         return now >= self.booking_closes_at
 
-    @is_past_cut_off.expression
-    def is_past_cut_off(cls, now: datetime):
+    @is_past_cut_off.inplace.expression  # type: ignore[attr-defined]  # hybrid_method.inplace is typed as the method
+    @classmethod
+    def _is_past_cut_off_expression(cls, now: datetime):
         return cls.booking_closes_at <= now
 
     @hybrid_method
@@ -143,8 +144,9 @@ class Course(Model):
         """
         return self.status == CourseStatus.PUBLISHED and not self.is_past_cut_off(now)
 
-    @is_open_for_booking.expression
-    def is_open_for_booking(cls, now: datetime):
+    @is_open_for_booking.inplace.expression  # type: ignore[attr-defined]  # hybrid_method.inplace is typed as the method
+    @classmethod
+    def _is_open_for_booking_expression(cls, now: datetime):
         return and_(cls.status == CourseStatus.PUBLISHED, ~cls.is_past_cut_off(now))
 
     @hybrid_method
@@ -153,8 +155,9 @@ class Course(Model):
         of `release_on` (London time), or from when a coordinator released them early."""
         return self.released_early_at is not None or self.release_on <= london_date(now)
 
-    @is_released.expression
-    def is_released(cls, now: datetime):
+    @is_released.inplace.expression  # type: ignore[attr-defined]  # hybrid_method.inplace is typed as the method
+    @classmethod
+    def _is_released_expression(cls, now: datetime):
         return or_(cls.released_early_at.is_not(None), cls.release_on <= london_date(now))
 
     @hybrid_method
@@ -164,8 +167,9 @@ class Course(Model):
         today = london_date(now)
         return bool(self.days) and all(day.date < today for day in self.days)
 
-    @is_over.expression
-    def is_over(cls, now: datetime):
+    @is_over.inplace.expression  # type: ignore[attr-defined]  # hybrid_method.inplace is typed as the method
+    @classmethod
+    def _is_over_expression(cls, now: datetime):
         day, later_day = aliased(CourseDay), aliased(CourseDay)
         return and_(
             exists().where(day.course_id == cls.id),

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .base import UTCDateTime
 
 
-class JobRun(db.Model):
+class JobRun(Model):
     """One row per scheduled command (`bookings tick`, `privacy purge`, ...), updated each run."""
 
     __tablename__ = "job_runs"

@@ -51,7 +51,9 @@ def update_outcome(booking: Booking, *, actor: User | str, now: datetime) -> Att
     Called by the register service after each mark; joins the caller's transaction, and
     reads the outcome in SQL so the mark just saved is counted.
     """
-    outcome = db.session.scalar(select(Booking.attendance).where(Booking.id == booking.id))
+    outcome = Attendance(
+        db.session.scalars(select(Booking.attendance).where(Booking.id == booking.id)).one()
+    )
     if outcome == Attendance.NOT_YET_KNOWN:
         return outcome
     completion = db.session.scalars(
