@@ -357,7 +357,22 @@ def _cut_them_out_of_other_messages(traces: _Traces, *, skip: list[int]) -> list
         message.body_text = traces.redact(message.body_text)
         message.understanding = traces.redact(message.understanding or {})
         message.closed_note = traces.redact(message.closed_note)
+    _cut_them_out_of_our_replies([m.message_id_header for m in naming_them], traces)
     return [message.id for message in naming_them]
+
+
+def _cut_them_out_of_our_replies(message_ids: list[str], traces: _Traces) -> None:
+    """Our replies to those messages repeat their subject ("Re: Training for ..."), and may
+    quote what they said: the person's name and address go from those too."""
+    answered = [message_id for message_id in message_ids if message_id]
+    if not answered:
+        return
+    for reply in db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.in_reply_to.in_(answered))
+    ):
+        reply.subject = traces.redact(reply.subject)
+        reply.text_body = traces.redact(reply.text_body)
+        reply.html_body = traces.redact(reply.html_body)
 
 
 def _scrub_audit(
