@@ -98,13 +98,15 @@ def transactional(fn: Callable[P, R]) -> Callable[P, R]:
         if _depth.get():
             return fn(*args, **kwargs)
         for attempt in range(1, MAX_ATTEMPTS + 1):
+            if is_sqlite() and db.session().in_transaction() and not _has_pending_changes():
+                # A read-only transaction cannot be upgraded safely: start a write one. End it
+                # before queueing, so no writer waits in the queue holding a pooled connection
+                # that the writer at the front may need.
+                db.session.rollback()
             writer_queue = _sqlite_writer_queue()  # first: if this fails, nothing is set yet
             depth_token = _depth.set(1)
             immediate_token = _sqlite_immediate.set(True)
             try:
-                if is_sqlite() and db.session().in_transaction() and not _has_pending_changes():
-                    # A read-only transaction cannot be upgraded safely: start a write one.
-                    db.session.rollback()
                 result = fn(*args, **kwargs)
                 db.session.commit()
                 return result
