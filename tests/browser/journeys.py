@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from .conftest import DESKTOP, MOBILE, TABLET
 
 JS_MODES = [True, False]
@@ -28,7 +30,9 @@ class Journey:
 
     def look(self, step: str) -> None:
         page = self.page
-        assert page.locator("h1").count() == 1, f"{page.url} should have exactly one h1"
+        # expect() waits for a page still loading after a click (a loaded machine is slow).
+        page.wait_for_load_state()
+        expect(page.locator("h1"), f"{page.url} should have exactly one h1").to_have_count(1)
         for size in self.widths:
             page.set_viewport_size(size)
             self.axe.check(page)

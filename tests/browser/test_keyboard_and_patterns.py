@@ -3,9 +3,11 @@ error summary with inline errors, a skip link, one h1 and a label on every field
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from .journeys import JS_IDS, JS_MODES, Journey, email_to, link_in, tab_to
 
@@ -77,7 +79,7 @@ def test_booking_form_sent_empty_shows_error_summary_linked_to_each_field(
     assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
 
     page.get_by_role("button", name="Send me a link to confirm").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     summary = page.locator(".govuk-error-summary")
     assert summary.get_by_role("heading").inner_text().strip() == "There is a problem"
     links = summary.get_by_role("link")
