@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import pytest
 
 from booking.models import Course, Group, Person
-from booking.services import requests
+from booking.services.bookings import book_place
 
 from .conftest import on_postgres
 
@@ -36,7 +36,7 @@ def test_a_writer_waiting_for_its_turn_holds_no_connection(db, make, make_app):
             course = db.session.get(Course, course_id)  # reads first, as a page does
             person = db.session.get(Person, person_id)
             have_read.set()
-            booked.append(requests.book_place(course, person, actor="test", now=NOW).id)
+            booked.append(book_place(course, person, actor="test", now=NOW).id)
             db.session.remove()
 
     queue = os.open(f"{db.engine.url.database}.writers", os.O_RDWR | os.O_CREAT, 0o600)
