@@ -151,7 +151,7 @@ def check_counts(url: str, env: dict[str, str], course_id: int) -> dict:
     from booking import create_app
     from booking.extensions import db
     from booking.models import Booking, BookingStatus, Course, Group, Person
-    from booking.services.bookings import ordered_waitlist
+    from booking.services.waitlist import ordered_waitlist
 
     app = create_app("development", SQLALCHEMY_DATABASE_URI=url, SECRET_KEY=env["SECRET_KEY"])
     with app.app_context():

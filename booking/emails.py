@@ -85,13 +85,14 @@ def place_confirmed(booking: Booking, *, now: datetime) -> OutboxMessage:
     )
 
 
-def waitlisted(booking: Booking, *, now: datetime, position: int | None = None) -> OutboxMessage:
-    """Tell someone they are on the waitlist, and where; cancel any invitations they had."""
+def waitlisted(booking: Booking, *, now: datetime, position: int | None) -> OutboxMessage:
+    """Tell someone they are on the waitlist, and where (`position`, 1 is next, worked out by
+    the caller from services/waitlist.py); cancel any invitations they had."""
     return _tell(
         "waitlisted",
         booking,
         subject=f"You are on the waitlist: {_course_title(booking)}",
-        context={"position": position or _waitlist_position(booking)},
+        context={"position": position},
         calendar=invites.CANCEL,
         now=now,
     )
@@ -679,10 +680,3 @@ def _mailbox_summary(
         html=html,
         now=now,
     )
-
-
-def _waitlist_position(booking: Booking) -> int:
-    """Where someone is on the waitlist, in the booking rules' own order."""
-    from .services.bookings import waitlist_position
-
-    return waitlist_position(booking) or 1

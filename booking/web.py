@@ -14,6 +14,8 @@ from .services.errors import TryAgain
 from .timezone import LONDON
 
 GOVUK_DIR = Path(__file__).resolve().parent / "static" / "govuk"
+#: Seconds a browser or proxy is asked to wait before sending a request again after a 503.
+RETRY_AFTER_SECONDS = 5
 
 
 class RowIdConverter(IntegerConverter):
@@ -58,7 +60,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(TryAgain)
     def busy(error: TryAgain):
-        return render_template("errors/try_again.html", message=error.message), 503
+        """The one page for a database that stayed busy, whichever page was being used."""
+        page = render_template("errors/try_again.html", message=error.message)
+        return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -8,7 +8,7 @@ from flask import Flask
 from .. import clock
 from ..models import Role
 from ..services import accounts
-from ..services.errors import BookingError
+from ..services.errors import BookingError, TryAgain
 
 
 def register(app: Flask) -> None:
@@ -41,7 +41,7 @@ def create_coordinator(email: str, full_name: str, administrator: bool, password
             actor="command line",
             now=clock.now(),
         )
-    except BookingError as error:
+    except (BookingError, TryAgain) as error:
         raise click.ClickException(error.message) from error
     kind = "administrator" if administrator else "coordinator"
     click.echo(

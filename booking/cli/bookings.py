@@ -5,7 +5,8 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from .. import clock
-from ..services import bookings, jobs
+from ..services import jobs, waitlist
+from ..services.errors import TryAgain
 from .runs import record
 
 group = AppGroup("bookings", help="Booking housekeeping.")
@@ -14,7 +15,12 @@ group = AppGroup("bookings", help="Booking housekeeping.")
 @group.command("tick")
 def tick() -> None:
     """End offers that ran out and offer free places. Safe to run every few minutes."""
-    summary = bookings.tick(now=clock.now())
+    try:
+        summary = waitlist.tick(now=clock.now())
+    except TryAgain:  # busy before any course was reached (busy courses are listed below)
+        click.echo("The database was busy, so nothing was done. The next run will do it.")
+        record(jobs.TICK, succeeded=False)
+        raise SystemExit(1) from None
     click.echo(
         f"Offers that ran out: {summary.expired}. Places offered: {summary.offered}. "
         f"Courses changed: {len(summary.changed)}."

@@ -33,7 +33,7 @@ from ..models import (
     OutboxMessage,
     User,
 )
-from ..services import accounts, bookings, people, registers
+from ..services import accounts, people, registers, requests
 from ..services import courses as course_service
 from ..services.courses import CourseDetails, DayDetails, VenueDetails
 from ..services.db import transactional
@@ -398,7 +398,7 @@ def _demo_bookings(
             asked += timedelta(minutes=folk.rng.randint(5, 600))
             when = min(asked, until) if until else asked
             person = folk.make(group, when)
-            booking = bookings.book_place(course, person, actor=ACTOR, now=when)
+            booking = requests.book_place(course, person, actor=ACTOR, now=when)
             folk.booking_ids.append(booking.id)
             if booking.status == BookingStatus.CONFIRMED:
                 held.append(booking)

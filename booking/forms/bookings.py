@@ -16,8 +16,8 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from wtforms.validators import ValidationError as FieldError
 
 from ..models import Group
-from ..services.bookings import REQUEST_FIELDS
 from ..services.people import PERSON_FIELDS, classify_email
+from ..services.requests import REQUEST_FIELDS
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 

@@ -3,7 +3,16 @@
 from .attendance import Attendance, AttendanceChange, AttendanceMark, Mark
 from .audit import AuditEvent
 from .base import UTCDateTime, utcnow
-from .bookings import ACTIVE, HOLDING, Booking, BookingStatus, EmailLink, LinkPurpose
+from .bookings import (
+    ACTIVE,
+    BOOKING_TRANSITIONS,
+    HOLDING,
+    Booking,
+    BookingStatus,
+    EmailLink,
+    LinkPurpose,
+    statuses_that_may_become,
+)
 from .courses import Course, CourseDay, CourseStatus, CourseType, Venue, with_details
 from .jobs import JobRun
 from .mailbox import InboundMessage, InboundOutcome
@@ -21,6 +30,7 @@ from .people import (
 
 __all__ = [
     "ACTIVE",
+    "BOOKING_TRANSITIONS",
     "HOLDING",
     "Attendance",
     "AttendanceChange",
@@ -50,6 +60,7 @@ __all__ = [
     "UTCDateTime",
     "User",
     "Venue",
+    "statuses_that_may_become",
     "utcnow",
     "with_details",
 ]

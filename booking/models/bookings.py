@@ -46,6 +46,42 @@ HOLDING = (BookingStatus.CONFIRMED, BookingStatus.OFFERED)
 #: Statuses that are still live (holding or waiting).
 ACTIVE = (BookingStatus.CONFIRMED, BookingStatus.OFFERED, BookingStatus.WAITLISTED)
 
+#: The booking state machine: each status and the statuses it may change to. A booking is
+#: created waiting or with a place; services/transitions.py makes every change after that
+#: and refuses any move not listed here. The five ended statuses go nowhere.
+BOOKING_TRANSITIONS: dict[BookingStatus, frozenset[BookingStatus]] = {
+    BookingStatus.WAITLISTED: frozenset(
+        {
+            BookingStatus.OFFERED,  # a place came free for them (rule 5)
+            BookingStatus.CONFIRMED,  # a coordinator gave them a place, or they walked in
+            BookingStatus.CANCELLED,  # by them, a coordinator, or the course being cancelled
+            BookingStatus.MOVED,  # a coordinator moved them to another date
+            BookingStatus.WITHDRAWN,  # they got a place on another date (rule 6)
+        }
+    ),
+    BookingStatus.OFFERED: frozenset(
+        {
+            BookingStatus.CONFIRMED,  # they said yes, a coordinator promoted them, or a walk-in
+            BookingStatus.DECLINED,  # they said no
+            BookingStatus.EXPIRED,  # they did not answer in time
+            BookingStatus.CANCELLED,
+            BookingStatus.MOVED,  # a coordinator moved them to another date
+        }
+    ),
+    BookingStatus.CONFIRMED: frozenset({BookingStatus.CANCELLED, BookingStatus.MOVED}),
+    BookingStatus.CANCELLED: frozenset(),
+    BookingStatus.DECLINED: frozenset(),
+    BookingStatus.EXPIRED: frozenset(),
+    BookingStatus.WITHDRAWN: frozenset(),
+    BookingStatus.MOVED: frozenset(),
+}
+
+
+def statuses_that_may_become(to: BookingStatus) -> tuple[BookingStatus, ...]:
+    """The statuses a booking may change to `to` from, by `BOOKING_TRANSITIONS`."""
+    return tuple(status for status, moves in BOOKING_TRANSITIONS.items() if to in moves)
+
+
 _holding_sql = "status IN ('confirmed', 'offered')"
 _active_sql = "status IN ('confirmed', 'offered', 'waitlisted')"
 
@@ -310,4 +346,14 @@ class EmailLink(Model):
     result_booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"))
 
 
-__all__ = ["ACTIVE", "HOLDING", "Booking", "BookingStatus", "EmailLink", "Group", "LinkPurpose"]
+__all__ = [
+    "ACTIVE",
+    "BOOKING_TRANSITIONS",
+    "HOLDING",
+    "Booking",
+    "BookingStatus",
+    "EmailLink",
+    "Group",
+    "LinkPurpose",
+    "statuses_that_may_become",
+]

@@ -20,12 +20,6 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Booking, BookingStatus, Course, Group, Person
-from ..timezone import LONDON  # noqa: F401 - services/bookings.py reads allocation.LONDON
-
-
-def is_released(course: Course, now: datetime) -> bool:
-    """`Course.is_released`: kept for services/bookings.py until it calls the model itself."""
-    return course.is_released(now)
 
 
 class BookingState(StrEnum):
@@ -85,11 +79,6 @@ class Availability:
     def over_capacity(self) -> int:
         """Places held beyond the total (coordinators can add walk-ins)."""
         return max(0, self.held - self.total_places)
-
-
-def is_bookable(course: Course, now: datetime) -> bool:
-    """`Course.is_open_for_booking`: kept for services/bookings.py until it calls the model."""
-    return course.is_open_for_booking(now)
 
 
 def held_counts(course_ids: Iterable[int]) -> dict[int, dict[Group, int]]:

@@ -11,6 +11,12 @@ from datetime import datetime
 from ..extensions import db
 from ..models import AuditEvent, User
 
+#: Who acted, in words, when a person uses a link from their email.
+BY_EMAILED_LINK = "the person, by emailed link"
+SIGNED_IN = "the person, signed in with an emailed link"
+#: Who acted when the system did something on its own (an offer running out, say).
+SYSTEM = "system"
+
 
 def record(
     action: str,

@@ -1,4 +1,5 @@
-"""Running the programme: creating, changing, publishing and duplicating courses, and venues.
+"""Running the programme: creating, changing, publishing, duplicating and cancelling courses,
+and venues.
 
 Times a person types are Europe/London wall-clock times. Two dates are worked out for a
 course unless the coordinator gives them (the limits are in booking/time_limits.py):
@@ -23,7 +24,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import emails, time_limits
 from ..extensions import db
 from ..models import (
+    ACTIVE,
     Booking,
+    BookingStatus,
     Course,
     CourseDay,
     CourseStatus,
@@ -33,10 +36,12 @@ from ..models import (
     with_details,
 )
 from ..timezone import LONDON
-from . import audit, bookings
+from . import audit
 from .allocation import held_counts
 from .db import lock_course, transactional
-from .errors import NotAllowed, Problems
+from .errors import NotAllowed, NotFound, Problems
+from .transitions import transition
+from .waitlist import fill_free_places
 
 INTRODUCTORY_NAME = "Signs of Safety Two Day Introductory Training"
 INTRODUCTORY_SLUG = "introductory"
@@ -447,7 +452,7 @@ def update_course(
     if schedule_changed and course.status == CourseStatus.PUBLISHED:
         _schedule_changed(course, change, actor=actor, now=now)
     audit.record("course.updated", course, actor=actor, now=now, schedule_changed=schedule_changed)
-    bookings.fill_free_places(course, now=now)  # more places, or a moved date, may free some
+    fill_free_places(course, now=now)  # more places, or a moved date, may free some
     return course
 
 
@@ -533,8 +538,43 @@ def release_places_now(course: Course, *, actor: Actor, now: datetime) -> Course
         raise NotAllowed("Places on this course are already open to everyone.")
     course.released_early_at = now
     audit.record("course.released_early", course, actor=actor, now=now)
-    bookings.fill_free_places(course, now=now)  # partners' places now open to staff and back
+    fill_free_places(course, now=now)  # partners' places now open to staff and back
     return course
+
+
+@transactional
+def cancel_course(course: Course, *, actor: Actor, now: datetime, reason: str) -> list[Booking]:
+    """Cancel a course (rule 7): every place, offer and wait on it ends, and everyone is told."""
+    course = lock_course(course.id)
+    if course is None:
+        raise NotFound("We could not find that course.")
+    if course.status == CourseStatus.CANCELLED or course.is_over(now):
+        raise NotAllowed("This course is already cancelled or finished.")
+    if not reason.strip():
+        raise NotAllowed("Please say why the course is cancelled.")
+    course.status = CourseStatus.CANCELLED
+    course.cancelled_reason = reason.strip()
+    live = db.session.scalars(
+        select(Booking).where(Booking.course_id == course.id, Booking.status.in_(ACTIVE))
+    ).all()
+    # Through transition, like every status change: a wait ended a moment ago under another
+    # course's lock (its person took a place there) stays ended and is not told twice.
+    affected = [
+        booking
+        for booking in live
+        if transition(
+            booking,
+            BookingStatus.CANCELLED,
+            now=now,
+            ended_at=now,
+            reason="The course was cancelled.",
+        )
+    ]
+    audit.record(
+        "course.cancelled", course, actor=actor, now=now, reason=reason, bookings=len(affected)
+    )
+    emails.course_cancelled(course, affected, now=now)
+    return affected
 
 
 # --- Venues --------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The one family of domain errors. Each carries a plain-English message a person can read."""
+"""The one family of domain errors (a rule said no), and `TryAgain` (the database was too
+busy), which is not one of them. Each carries a plain-English message a person can read."""
 
 from collections.abc import Sequence
 
@@ -47,8 +48,19 @@ class ValidationError(BookingError):
         self.field = field
 
 
-class TryAgain(BookingError):
+class TryAgain(Exception):
+    """The database stayed busy however often the change was retried; nothing was changed.
+
+    Not a `BookingError`: no rule said no, so no page shows it as a problem with what was
+    typed. One error handler (web.py) shows the "please try again" page for it everywhere;
+    commands say the database was busy and exit non-zero.
+    """
+
     default_message = "Lots of people are booking right now. Please try again in a moment."
+
+    def __init__(self, message: str | None = None):
+        self.message = message or self.default_message
+        super().__init__(self.message)
 
 
 class Problems(ValidationError):

@@ -66,7 +66,7 @@ from ..models import (
     User,
     with_details,
 )
-from . import audit, bookings, links, outbox, people
+from . import audit, links, outbox, people, requests
 from .db import transactional
 from .errors import BookingError, NotAllowed, ValidationError
 
@@ -581,7 +581,7 @@ def _send_cancel_link(
 ) -> EmailLink:
     """Issue a one-click cancel link for `booking` and reply with it.
 
-    `/cancel/<token>` shows a button; pressing it runs `bookings.cancel_by_link`.
+    `/cancel/<token>` shows a button; pressing it runs `changes.cancel_by_link`.
     """
     link, token = _issue_link(
         LinkPurpose.CANCEL_BY_EMAIL,
@@ -607,7 +607,7 @@ def _book_now(
 ) -> Booking:
     """Book at once through the website's rules (DMARC pass, or a coordinator's choice)."""
     person = _person_for(email, who, now=now, actor=actor, config=config)
-    return bookings.book_place(course, person, actor=actor, now=now, support_needs=support_needs)
+    return requests.book_place(course, person, actor=actor, now=now, support_needs=support_needs)
 
 
 def _issue_link(

@@ -19,6 +19,7 @@ from ..models import Group, Person, User
 from . import audit
 from .db import transactional
 from .errors import NotAllowed, ValidationError
+from .waitlist import fill_after_group_change
 
 #: Details a person gives about themselves that are kept on their record.
 PERSON_FIELDS = ("full_name", "job_title", "team", "organisation", "line_manager_email")
@@ -155,8 +156,6 @@ def correct_group(
 
     Places already held are kept. Places this frees for the other group are offered at once.
     """
-    from .bookings import fill_after_group_change
-
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Say why this person's group is being changed.", field="reason")

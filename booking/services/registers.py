@@ -29,7 +29,7 @@ from ..models import (
     User,
 )
 from ..timezone import LONDON
-from . import allocation, audit, bookings, people, records
+from . import allocation, audit, changes, people, records
 from .db import lock_course, transactional
 from .errors import NotAllowed, ValidationError
 
@@ -273,7 +273,7 @@ def add_walk_in(
             raise ValidationError(
                 "There are no free places. Say why you are adding them anyway.", field="reason"
             )
-        booking = bookings.add_walk_in_booking(
+        booking = changes.add_walk_in_booking(
             course, person, actor=actor, now=now, over_capacity=not free, reason=reason
         )
     mark(booking, day, Mark.PRESENT, actor=actor, now=now, reason=reason or "Walk-in")

@@ -13,7 +13,7 @@ from ..auth import attendee_required, current_attendee
 from ..extensions import db
 from ..forms.account import SupportNeedsForm
 from ..models import ACTIVE, Booking, BookingStatus
-from ..services import bookings, links
+from ..services import changes, links
 from ..services.errors import BookingError
 
 bp = Blueprint("account", __name__, url_prefix="/my-bookings")
@@ -71,7 +71,7 @@ def support_needs(booking_id: int):
     form = SupportNeedsForm()
     if form.validate_on_submit():
         try:
-            bookings.update_support_needs(
+            changes.update_support_needs(
                 booking, form.support_needs.data, actor="the person, signed in", now=clock.now()
             )
         except BookingError as error:

@@ -1,5 +1,6 @@
 """Booking a place, confirming the address, the booking page behind every email, and the
-coordinators' booking actions. Routes only: every rule is in services/bookings.py."""
+coordinators' booking actions. Routes only: the rules are in services/requests.py,
+services/changes.py and services/waitlist.py."""
 
 from __future__ import annotations
 
@@ -35,8 +36,18 @@ from ..forms.bookings import (
 )
 from ..models import Booking, Course, CourseStatus, Group, LinkPurpose
 from ..security import limit_booking
-from ..services import allocation, bookings, links, people, privacy
-from ..services.errors import BookingError, LinkInvalid, TryAgain, ValidationError
+from ..services import (
+    allocation,
+    audit,
+    booking_pages,
+    changes,
+    links,
+    people,
+    privacy,
+    requests,
+    waitlist,
+)
+from ..services.errors import BookingError, LinkInvalid, ValidationError
 
 bp = Blueprint("bookings", __name__)
 
@@ -91,11 +102,9 @@ def request_place(course_id: int):
     if form.validate_on_submit():
         try:
             if attendee is not None:  # address already proven by their sign-in link
-                booking = bookings.book_as_signed_in(course, attendee, form.details(), now=now)
+                booking = requests.book_as_signed_in(course, attendee, form.details(), now=now)
                 return redirect(_manage_url(booking))
-            link, _token = bookings.request_place(course, form.details(), now=now)
-        except TryAgain:
-            raise  # the plain 503 "please try again" page
+            link, _token = requests.request_place(course, form.details(), now=now)
         except BookingError as error:
             error_list = [{"text": error.message, "href": "#email"}]
         else:
@@ -103,7 +112,7 @@ def request_place(course_id: int):
             return redirect(url_for(".check_email", course_id=course.id))
     # Booking brings the course up to date under its lock; a page shown brings it up to
     # date here, so the figures on it are right.
-    bookings.refresh_course(course, now=now)
+    waitlist.refresh_course(course, now=now)
     availability = allocation.availability(course, now)
     if attendee is not None:
         form.for_signed_in(full=availability.state == allocation.BookingState.FULL)
@@ -112,7 +121,7 @@ def request_place(course_id: int):
         course=course,
         form=form,
         error_list=error_list,
-        open=allocation.is_bookable(course, now),
+        open=course.is_open_for_booking(now),
         availability=availability,
     )
 
@@ -149,7 +158,7 @@ def _confirm_page(link, form: ConfirmForm, error_list=None, status=200):
             "bookings/confirm.html",
             course=db.session.get(Course, link.course_id),
             form=form,
-            ask_organisation=bookings.organisation_needed(link, council_domains=_domains()),
+            ask_organisation=requests.organisation_needed(link, council_domains=_domains()),
             error_list=error_list,
         ),
         status,
@@ -162,7 +171,7 @@ def confirm(token: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        booking = bookings.confirm_request(
+        booking = requests.confirm_request(
             token,
             now=clock.now(),
             council_domains=_domains(),
@@ -182,8 +191,6 @@ def confirm(token: str):
         return render_template("bookings/link_expired.html", course=course), 410
     except LinkInvalid:
         abort(404)
-    except TryAgain:
-        raise  # the plain 503 "please try again" page
     except BookingError as error:
         return render_template("bookings/problem.html", message=error.message), 409
     flash("Thank you. Your email address is confirmed.", "success")
@@ -210,13 +217,11 @@ def cancel_by_link(token: str):
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        booking = bookings.cancel_by_link(token, now=clock.now())
+        booking = changes.cancel_by_link(token, now=clock.now())
     except (links.LinkUsed, links.LinkExpired):
         return redirect(url_for(".cancel_link_page", token=token))
     except LinkInvalid:
         abort(404)
-    except TryAgain:
-        raise  # the plain 503 "please try again" page
     except BookingError as error:
         return render_template("bookings/problem.html", message=error.message), 409
     flash("Your booking is cancelled.", "success")
@@ -230,8 +235,8 @@ def cancel_by_link(token: str):
 def manage(token: str):
     booking = _booking_or_404(token)
     now = clock.now()
-    bookings.refresh_course(booking.course, now=now)  # ends offers that ran out, offers places
-    summary = bookings.booking_summary(booking, now=now)
+    waitlist.refresh_course(booking.course, now=now)  # ends offers that ran out, offers places
+    summary = booking_pages.booking_summary(booking, now=now)
     answer = request.args.get("answer")  # the offer email links here with ?answer=accept|decline
     return render_template(
         "bookings/manage.html", s=summary, token=token, form=ButtonForm(), answer=answer
@@ -240,13 +245,13 @@ def manage(token: str):
 
 @bp.post("/b/<token>/accept")
 def accept(token: str):
-    return _act(token, bookings.accept_offer, "You have a place. We have emailed you the details.")
+    return _act(token, changes.accept_offer, "You have a place. We have emailed you the details.")
 
 
 @bp.post("/b/<token>/decline")
 def decline(token: str):
     return _act(
-        token, bookings.decline_offer, "You have said no to the place. Thank you for telling us."
+        token, changes.decline_offer, "You have said no to the place. Thank you for telling us."
     )
 
 
@@ -255,7 +260,7 @@ def cancel(token: str):
     booking = _booking_or_404(token)
     form = ButtonForm()
     if form.validate_on_submit():
-        return _act(token, bookings.cancel_booking, "Your booking is cancelled.")
+        return _act(token, changes.cancel_booking, "Your booking is cancelled.")
     return render_template("bookings/cancel.html", booking=booking, token=token, form=form)
 
 
@@ -264,9 +269,7 @@ def _act(token: str, action, success: str):
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        action(booking, actor=bookings.BY_EMAILED_LINK, now=clock.now())
-    except TryAgain:
-        raise  # the plain 503 "please try again" page
+        action(booking, actor=audit.BY_EMAILED_LINK, now=clock.now())
     except BookingError as error:
         flash(error.message)
     else:
@@ -279,15 +282,13 @@ def move(token: str):
     booking = _booking_or_404(token)
     now = clock.now()
     form = MoveForm()
-    options = bookings.move_choices(booking, now=now)
+    options = booking_pages.move_choices(booking, now=now)
     form.course_id.choices = choices((c.id, _course_label(c)) for c in options)
     error_list = None
     if form.validate_on_submit():
         to_course = db.get_or_404(Course, form.course_id.data)
         try:
-            new = bookings.move_booking(booking, to_course, actor=bookings.BY_EMAILED_LINK, now=now)
-        except TryAgain:
-            raise  # the plain 503 "please try again" page
+            new = changes.move_booking(booking, to_course, actor=audit.BY_EMAILED_LINK, now=now)
         except BookingError as error:
             error_list = [{"text": error.message, "href": "#course_id"}]
         else:
@@ -327,7 +328,7 @@ def _people_page(course: Course, add_form: CoordinatorAddForm, error_list=None, 
         render_template(
             "bookings/coordinator_people.html",
             course=course,
-            people=bookings.course_people(course),  # its waitlist is in queue order
+            people=booking_pages.course_people(course),  # its waitlist is in queue order
             availability=allocation.availability(course, now),
             form=add_form,
             error_list=error_list,
@@ -345,7 +346,7 @@ def coordinator_add(course_id: int):
     if not form.validate_on_submit():
         return _people_page(course, form, status=400)
     try:
-        booking = bookings.add_by_email(
+        booking = changes.add_by_email(
             course,
             form.details(),
             actor=current_user,
@@ -354,8 +355,6 @@ def coordinator_add(course_id: int):
             council_domains=_domains(),
             allow_over_capacity=form.allow_over_capacity.data,
         )
-    except TryAgain:
-        raise  # the plain 503 "please try again" page
     except BookingError as error:
         return _people_page(course, form, [{"text": error.message, "href": "#email"}], 400)
     flash(f"{booking.person.full_name or booking.person.email} is added.", "success")
@@ -390,14 +389,14 @@ def _booking_page(booking: Booking, failed=None, error_list=None, status=200):
             forms=forms,
             form=failed[1] if failed else None,
             error_list=error_list,
-            position=bookings.waitlist_position(booking),
+            position=waitlist.waitlist_position(booking),
         ),
         status,
     )
 
 
 def _move_targets(booking: Booking):
-    return choices((c.id, _course_label(c)) for c in bookings.other_dates(booking))
+    return choices((c.id, _course_label(c)) for c in booking_pages.other_dates(booking))
 
 
 _COORDINATOR_ACTIONS: dict[str, tuple[type[FlaskForm], str]] = {
@@ -423,8 +422,6 @@ def coordinator_action(booking_id: int, action: str):
         return _booking_page(booking, (action, form), status=400)
     try:
         result = _run_coordinator_action(action, booking, form)
-    except TryAgain:
-        raise  # the plain 503 "please try again" page
     except BookingError as error:
         field = getattr(error, "field", None) or "reason"
         errors = [{"text": error.message, "href": f"#{action}-{field}"}]
@@ -436,15 +433,15 @@ def coordinator_action(booking_id: int, action: str):
 def _run_coordinator_action(action: str, booking: Booking, form) -> Booking:
     common = {"actor": current_user, "now": clock.now(), "reason": form.reason.data}
     if action == "cancel":
-        return bookings.cancel_booking(booking, **common)
+        return changes.cancel_booking(booking, **common)
     if action == "promote":
-        return bookings.promote(booking, **common)
+        return changes.promote(booking, **common)
     if action == "priority":
-        return bookings.set_queue_priority(booking, form.priority_value(), **common)
+        return changes.set_queue_priority(booking, form.priority_value(), **common)
     if action == "group":
         people.correct_group(booking.person, Group(form.group.data), **common)
         return booking
     to_course = db.get_or_404(Course, form.course_id.data)
-    return bookings.move_booking(
+    return changes.move_booking(
         booking, to_course, allow_over_capacity=form.allow_over_capacity.data, **common
     )

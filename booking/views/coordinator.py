@@ -20,7 +20,6 @@ from ..models import Course, Venue
 from ..services import courses as course_service
 from ..services import reports
 from ..services.allocation import availability, availability_for, waitlist_counts
-from ..services.bookings import cancel_course
 from ..services.errors import BookingError, Problems
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
@@ -186,7 +185,7 @@ def cancel(course_id: int):
     form = CancelCourseForm()
     if form.validate_on_submit():
         try:
-            ended = cancel_course(
+            ended = course_service.cancel_course(
                 course, actor=current_user, now=clock.now(), reason=form.reason.data
             )
             told = "1 person has" if len(ended) == 1 else f"{len(ended)} people have"

@@ -28,7 +28,7 @@ from ..forms.council import LinkCouncilAccountForm
 from ..models import CouncilAccountLink, User
 from ..security import limit_council_sign_in
 from ..services import accounts, council_sign_in
-from ..services.errors import BookingError, TryAgain
+from ..services.errors import BookingError
 
 bp = Blueprint("council", __name__)
 log = logging.getLogger(__name__)
@@ -68,8 +68,6 @@ def callback(name: str):
         return _failed(
             provider, purpose, next_path, failure.reason, unreachable=failure.unreachable
         )
-    except TryAgain:
-        raise  # the plain 503 "please try again" page
     except council_sign_in.SignInRefused as refused:
         return _failed(
             provider,

@@ -10,8 +10,8 @@ from flask_login import current_user
 
 from .. import clock, ical
 from ..models import CourseStatus
-from ..services import bookings
 from ..services import courses as course_service
+from ..services import waitlist
 from ..services.allocation import availability, availability_for
 
 bp = Blueprint("courses", __name__)
@@ -43,7 +43,7 @@ def course(course_id: int):
     ):
         abort(404)
     now = clock.now()
-    bookings.refresh_course(course, now=now)  # offers that ran out pass on before we count
+    waitlist.refresh_course(course, now=now)  # offers that ran out pass on before we count
     return render_template(
         "courses/course.html",
         course=course,

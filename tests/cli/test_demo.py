@@ -26,8 +26,8 @@ from booking.models import (
 )
 from booking.services.accounts import authenticate
 from booking.services.allocation import availability_for
-from booking.services.bookings import fill_is_due
 from booking.services.courses import calendar_courses
+from booking.services.waitlist import fill_is_due
 
 
 def test_the_demo_is_a_programme_at_six_cumbrian_towns(runner, clock, db):

@@ -14,7 +14,7 @@ from sqlalchemy import event, func, select
 
 from booking.extensions import db
 from booking.models import AuditEvent, Booking, BookingStatus, Course, Group, Person
-from booking.services import allocation, bookings
+from booking.services import allocation, changes, requests, waitlist
 from booking.services.errors import TryAgain
 
 from ..support.parallel import run_at_once
@@ -33,7 +33,7 @@ def _book(course_id: int, person_id: int):
     def call():
         course = db.session.get(Course, course_id)
         person = db.session.get(Person, person_id)
-        booking = bookings.book_place(course, person, actor="test", now=NOW)
+        booking = requests.book_place(course, person, actor="test", now=NOW)
         return booking.id, booking.status
 
     return call
@@ -66,10 +66,10 @@ def test_two_hundred_people_confirming_at_once_never_overbook(db, make, worker_a
         db.session.scalars(select(Booking.person_id).where(Booking.course_id == course.id))
     )
     assert len(per_person) == 200 and set(per_person.values()) == {1}
-    positions = bookings.waitlist_positions(course)
+    positions = waitlist.waitlist_positions(course)
     assert sorted(positions.values()) == list(range(1, 181))
     # Staff wait ahead of partners (rule 4), and each thread was told its own booking.
-    ordered = db.session.scalars(bookings.ordered_waitlist(course)).all()
+    ordered = db.session.scalars(waitlist.ordered_waitlist(course)).all()
     assert [b.person.group for b in ordered] == [Group.STAFF] * 134 + [Group.PARTNER] * 46
     assert len({booking_id for booking_id, _status in outcome.results}) == 200
     availability = allocation.availability(course, NOW)
@@ -169,11 +169,11 @@ def test_the_same_confirm_link_posted_at_once_books_once(db, make, worker_app):
     from booking.services import links
 
     course = make.course()
-    _link, token = bookings.request_place(course, {"email": "jo@cumberland.gov.uk"}, now=NOW)
+    _link, token = requests.request_place(course, {"email": "jo@cumberland.gov.uk"}, now=NOW)
     app = worker_app()
 
     def confirm():
-        return bookings.confirm_request(token, now=NOW, council_domains=["cumberland.gov.uk"]).id
+        return requests.confirm_request(token, now=NOW, council_domains=["cumberland.gov.uk"]).id
 
     outcome = run_at_once(app, [confirm for _ in range(8)])
 
@@ -188,13 +188,13 @@ def test_two_links_for_the_same_new_address_followed_at_once_make_one_person(db,
     course = make.course()
     domains = ["cumberland.gov.uk"]
     tokens = [
-        bookings.request_place(course, {"email": "new@cumberland.gov.uk"}, now=NOW)[1]
+        requests.request_place(course, {"email": "new@cumberland.gov.uk"}, now=NOW)[1]
         for _ in range(2)
     ]
     app = worker_app()
 
     def confirm(token):
-        return lambda: bookings.confirm_request(token, now=NOW, council_domains=domains).id
+        return lambda: requests.confirm_request(token, now=NOW, council_domains=domains).id
 
     outcome = run_at_once(app, [confirm(token) for token in tokens])
 
@@ -212,18 +212,18 @@ def test_fifty_cancellations_and_acceptances_at_once_keep_the_counts_right(db, m
     """
     course = make.course(total_places=50, partner_places=0)
     holders = [
-        bookings.book_place(course, make.person(Group.STAFF), actor="test", now=NOW)
+        requests.book_place(course, make.person(Group.STAFF), actor="test", now=NOW)
         for _ in range(50)
     ]
     waiting = [
-        bookings.book_place(
+        requests.book_place(
             course, make.person(Group.STAFF), actor="test", now=NOW + timedelta(seconds=i)
         )
         for i in range(75)
     ]
     assert {b.status for b in holders} == {BookingStatus.CONFIRMED}
     for holder in holders[:25]:  # frees 25 places: offered to the first 25 waiting
-        bookings.cancel_booking(holder, actor="test", now=NOW)
+        changes.cancel_booking(holder, actor="test", now=NOW)
     offered_ids = [b.id for b in waiting[:25]]
     db.session.expire_all()
     assert {db.session.get(Booking, i).status for i in offered_ids} == {BookingStatus.OFFERED}
@@ -234,14 +234,14 @@ def test_fifty_cancellations_and_acceptances_at_once_keep_the_counts_right(db, m
     def cancel(booking_id):
         def call():
             booking = db.session.get(Booking, booking_id)
-            return bookings.cancel_booking(booking, actor="test", now=later).status
+            return changes.cancel_booking(booking, actor="test", now=later).status
 
         return call
 
     def accept(booking_id):
         def call():
             booking = db.session.get(Booking, booking_id)
-            return bookings.accept_offer(booking, actor="test", now=later).status
+            return changes.accept_offer(booking, actor="test", now=later).status
 
         return call
 

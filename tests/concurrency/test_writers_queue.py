@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import pytest
 
 from booking.models import Course, Group, Person
-from booking.services.bookings import book_place
+from booking.services.requests import book_place
 
 from .conftest import on_postgres
 

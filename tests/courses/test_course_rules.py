@@ -10,8 +10,7 @@ from sqlalchemy import select
 from booking.models import AuditEvent, BookingStatus, CourseStatus, Group
 from booking.services import courses as service
 from booking.services.allocation import availability
-from booking.services.bookings import cancel_course
-from booking.services.courses import DayDetails
+from booking.services.courses import DayDetails, cancel_course
 from booking.services.errors import NotAllowed, Problems
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday

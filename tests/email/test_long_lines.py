@@ -54,7 +54,7 @@ def _queue_every_kind(make, course, bookings):
     )
     emails.confirm_your_email(first.person.email, course, "token", now=NOW, expires_at=NOW)
     emails.place_confirmed(first, now=NOW)
-    emails.waitlisted(second, now=NOW)
+    emails.waitlisted(second, now=NOW, position=1)
     emails.place_offered(offered, now=NOW)
     emails.offer_ended(offered, now=NOW)
     emails.booking_cancelled(second, now=NOW)

@@ -57,7 +57,7 @@ def test_no_email_we_send_uses_jargon(app, make):
     )
     emails.confirm_your_email("new@nhs.net", course, "token", now=NOW, expires_at=NOW)
     emails.place_confirmed(booking, now=NOW)
-    emails.waitlisted(booking, now=NOW)
+    emails.waitlisted(booking, now=NOW, position=1)
     emails.place_offered(offered, now=NOW)
     emails.offer_ended(offered, now=NOW)
     emails.booking_cancelled(booking, now=NOW)

@@ -238,10 +238,10 @@ def test_dmarc_pass_from_someone_with_a_place_on_another_date_is_kept_for_a_coor
     """The booking rules refuse a second place; the message is still stored (so the mail
     server does not deliver it again and again) and left for a person to answer."""
     from booking.models import Group
-    from booking.services import bookings
+    from booking.services import requests
 
     person = make.person(Group.STAFF, email="jo.bloggs@cumberland.gov.uk")
-    held = bookings.book_place(courses["kendal_march"], person, actor="test", now=clock())
+    held = requests.book_place(courses["kendal_march"], person, actor="test", now=clock())
     trusted = replace(config, trusted_authserv_id="mx.cumbria.gov.uk")
 
     message = ingest(message_bytes("outlook_request.eml"), now=clock(), config=trusted).message

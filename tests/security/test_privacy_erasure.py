@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from booking.models import AuditEvent, EmailLink, InboundMessage, OutboxMessage
-from booking.services import bookings, courses, mailbox, people, privacy, records
+from booking.services import changes, courses, mailbox, people, privacy, records, requests
 from booking.services.courses import CourseDetails, DayDetails
 
 from ..support.stored import everything_stored
@@ -72,10 +72,10 @@ def history(app, make, db, clock):
         now=now,
         details={"full_name": OTHER_NAME},
     )
-    booking = bookings.book_place(
+    booking = requests.book_place(
         course, quentin, actor="the person", now=now, support_needs="A hearing loop"
     )
-    bookings.book_place(course, olive, actor="the person", now=now)
+    requests.book_place(course, olive, actor="the person", now=now)
     config = mailbox.MailboxConfig.from_mapping(app.config)
     message = mailbox.ingest(
         _raw_email(f"Hello, this is {NAME}. Is there parking?\n\nThanks, Quentin"),
@@ -84,7 +84,7 @@ def history(app, make, db, clock):
     ).message
     mailbox.close_message(message, f"Rang {NAME} back about parking", actor=coordinator, now=now)
     _move_day_two_times(course, coordinator, now)
-    bookings.cancel_booking(
+    changes.cancel_booking(
         booking, actor=coordinator, now=now, reason=f"{NAME} rang to say he has left"
     )
     records.record_completion_elsewhere(
@@ -155,10 +155,10 @@ def test_an_address_html_escapes_is_still_found_in_the_summary(make, db, clock):
     course = make.course(date(2026, 3, 2))
     odd = make.person(email="quentin.o'erasable@nhs.net", full_name="Quentin O'Erasable")
     other = make.person(full_name=OTHER_NAME)
-    booking = bookings.book_place(course, odd, actor="the person", now=clock.now)
-    bookings.book_place(course, other, actor="the person", now=clock.now)
+    booking = requests.book_place(course, odd, actor="the person", now=clock.now)
+    requests.book_place(course, other, actor="the person", now=clock.now)
     _move_day_two_times(course, coordinator, clock.now)
-    bookings.cancel_booking(booking, actor=coordinator, now=clock.now, reason="Left")
+    changes.cancel_booking(booking, actor=coordinator, now=clock.now, reason="Left")
     privacy.erase_person(odd, actor=coordinator, now=clock.now, reason="They asked us to")
     db.session.expire_all()
     stored = everything_stored()

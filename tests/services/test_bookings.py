@@ -21,7 +21,7 @@ from booking.models import (
     OutboxMessage,
     TrainingCompletion,
 )
-from booking.services import allocation, bookings, links
+from booking.services import allocation, booking_pages, changes, courses, links, requests, waitlist
 from booking.services.errors import (
     AlreadyBooked,
     BookingClosed,
@@ -39,7 +39,7 @@ S, W, OFFER = BookingStatus.CONFIRMED, BookingStatus.WAITLISTED, BookingStatus.O
 
 def book(make, course, now, group=Group.STAFF, **person_fields):
     person = make.person(group, **person_fields)
-    return bookings.book_place(course, person, actor="test", now=now)
+    return requests.book_place(course, person, actor="test", now=now)
 
 
 def fresh(db, booking):
@@ -79,7 +79,7 @@ def small(make):
 
 def test_asking_for_a_place_holds_nothing_until_the_address_is_confirmed(db, make, clock):
     course = make.course()
-    link, token = bookings.request_place(
+    link, token = requests.request_place(
         course,
         {"email": " Jo@Cumberland.gov.uk ", "full_name": "Jo Bloggs", "support_needs": "Ramp"},
         now=clock(),
@@ -98,12 +98,12 @@ def test_confirming_the_address_books_the_place_and_keeps_support_needs_on_the_b
     db, make, clock
 ):
     course = make.course()
-    _link, token = bookings.request_place(
+    _link, token = requests.request_place(
         course,
         {"email": "jo@cumberland.gov.uk", "full_name": "Jo Bloggs", "support_needs": "A ramp"},
         now=clock(),
     )
-    booking = bookings.confirm_request(token, now=clock(), council_domains=COUNCIL)
+    booking = requests.confirm_request(token, now=clock(), council_domains=COUNCIL)
     assert booking.status == S
     assert booking.person.full_name == "Jo Bloggs"
     assert booking.person.group == Group.STAFF
@@ -119,44 +119,44 @@ def test_confirming_the_address_books_the_place_and_keeps_support_needs_on_the_b
 def test_a_confirm_link_works_once_and_not_after_24_hours(db, make, clock):
     course = make.course()
     partner = {"organisation": "NHS"}  # partner agency people say who they work for
-    _link, token = bookings.request_place(course, {"email": "jo@nhs.net", **partner}, now=clock())
-    _link2, late = bookings.request_place(course, {"email": "sam@nhs.net", **partner}, now=clock())
-    bookings.confirm_request(token, now=clock(), council_domains=COUNCIL)
+    _link, token = requests.request_place(course, {"email": "jo@nhs.net", **partner}, now=clock())
+    _link2, late = requests.request_place(course, {"email": "sam@nhs.net", **partner}, now=clock())
+    requests.confirm_request(token, now=clock(), council_domains=COUNCIL)
     with pytest.raises(links.LinkUsed):
-        bookings.confirm_request(token, now=clock(), council_domains=COUNCIL)
+        requests.confirm_request(token, now=clock(), council_domains=COUNCIL)
     with pytest.raises(links.LinkExpired):
-        bookings.confirm_request(late, now=clock() + timedelta(hours=24), council_domains=COUNCIL)
+        requests.confirm_request(late, now=clock() + timedelta(hours=24), council_domains=COUNCIL)
     assert len(db.session.scalars(select(Booking)).all()) == 1
 
 
 def test_details_of_requests_never_confirmed_are_deleted_after_the_link_expires(db, make, clock):
     course = make.course()
-    bookings.request_place(
+    requests.request_place(
         course,
         {"email": "jo@nhs.net", "support_needs": "Wheelchair user"},
         now=clock(),
     )
-    assert bookings.tick(now=clock() + timedelta(hours=23)).forgotten_requests == 0
-    assert bookings.tick(now=clock() + timedelta(hours=24)).forgotten_requests == 1
+    assert waitlist.tick(now=clock() + timedelta(hours=23)).forgotten_requests == 0
+    assert waitlist.tick(now=clock() + timedelta(hours=24)).forgotten_requests == 1
     db.session.expire_all()
     assert db.session.scalar(select(EmailLink)).details == {}
-    assert bookings.tick(now=clock() + timedelta(hours=25)).forgotten_requests == 0
+    assert waitlist.tick(now=clock() + timedelta(hours=25)).forgotten_requests == 0
 
 
 def test_no_requests_for_a_course_that_is_not_published_or_has_closed(db, make, clock):
     draft = make.course(status=CourseStatus.DRAFT)
     with pytest.raises(CourseNotBookable):
-        bookings.request_place(draft, {"email": "a@nhs.net"}, now=clock())
+        requests.request_place(draft, {"email": "a@nhs.net"}, now=clock())
     course = make.course()
     with pytest.raises(BookingClosed):
-        bookings.request_place(course, {"email": "a@nhs.net"}, now=AFTER_CUTOFF)
+        requests.request_place(course, {"email": "a@nhs.net"}, now=AFTER_CUTOFF)
 
 
 def test_booking_twice_gives_the_same_booking_not_two(db, make, clock):
     course = make.course()
     person = make.person(Group.STAFF)
-    first = bookings.book_place(course, person, actor="test", now=clock())
-    second = bookings.book_place(course, person, actor="test", now=clock())
+    first = requests.book_place(course, person, actor="test", now=clock())
+    second = requests.book_place(course, person, actor="test", now=clock())
     assert first.id == second.id
     assert len(db.session.scalars(select(Booking)).all()) == 1
 
@@ -172,7 +172,7 @@ def test_before_release_staff_fill_only_their_share_then_wait(db, make, clock, s
     assert figures(small, clock()) == (0, 1)
     third = book(make, small, clock())
     assert third.status == W
-    assert bookings.waitlist_position(third) == 1
+    assert waitlist.waitlist_position(third) == 1
     assert figures(small, clock()) == (0, 1)
     assert allocation.availability(small, clock()).state == allocation.BookingState.OPEN
 
@@ -197,8 +197,8 @@ def test_from_the_release_date_every_free_place_is_open_to_both_groups(db, make,
 def test_the_release_date_starts_at_midnight_in_london(db, make, small):
     just_before = datetime(2026, 2, 15, 23, 59, tzinfo=UTC)  # GMT: London time equals UTC
     at_midnight = datetime(2026, 2, 16, 0, 0, tzinfo=UTC)
-    assert not allocation.is_released(small, just_before)
-    assert allocation.is_released(small, at_midnight)
+    assert not small.is_released(just_before)
+    assert small.is_released(at_midnight)
 
 
 def test_a_coordinator_can_release_places_early(db, make, clock, small):
@@ -217,9 +217,9 @@ def test_staff_before_partners_for_places_open_to_both(db, make, clock, small):
     holders = [book(make, small, RELEASED, Group.STAFF) for _ in range(3)]
     partner = book(make, small, RELEASED, Group.PARTNER)  # asked first
     staff = book(make, small, RELEASED + timedelta(minutes=5), Group.STAFF)
-    assert bookings.waitlist_position(staff) == 1
-    assert bookings.waitlist_position(partner) == 2
-    bookings.cancel_booking(holders[0], actor="test", now=RELEASED + timedelta(minutes=10))
+    assert waitlist.waitlist_position(staff) == 1
+    assert waitlist.waitlist_position(partner) == 2
+    changes.cancel_booking(holders[0], actor="test", now=RELEASED + timedelta(minutes=10))
     assert fresh(db, staff).status == OFFER
     assert fresh(db, partner).status == W
 
@@ -232,7 +232,7 @@ def test_before_release_a_freed_partner_place_goes_to_a_partner_even_behind_staf
     partner_holder = book(make, small, clock(), Group.PARTNER)
     staff_waiting = book(make, small, clock(), Group.STAFF)
     partner_waiting = book(make, small, clock() + timedelta(minutes=1), Group.PARTNER)
-    bookings.cancel_booking(partner_holder, actor="test", now=clock())
+    changes.cancel_booking(partner_holder, actor="test", now=clock())
     assert fresh(db, staff_waiting).status == W
     assert fresh(db, partner_waiting).status == OFFER
 
@@ -242,11 +242,11 @@ def test_people_not_yet_trained_come_before_people_already_trained(db, make, clo
         book(make, small, RELEASED)
     trained_person = make.person(Group.STAFF)
     complete(db, trained_person, small)
-    trained = bookings.book_place(small, trained_person, actor="test", now=RELEASED)
+    trained = requests.book_place(small, trained_person, actor="test", now=RELEASED)
     untrained = book(make, small, RELEASED + timedelta(minutes=1))
     assert trained.status == W
-    assert bookings.waitlist_position(untrained) == 1
-    assert bookings.waitlist_position(trained) == 2
+    assert waitlist.waitlist_position(untrained) == 1
+    assert waitlist.waitlist_position(trained) == 2
 
 
 def test_then_the_time_they_asked(db, make, clock, small):
@@ -255,8 +255,8 @@ def test_then_the_time_they_asked(db, make, clock, small):
     # Made in this order, but the second asked a minute earlier: the time asked decides.
     later = book(make, small, RELEASED + timedelta(minutes=2))
     earlier = book(make, small, RELEASED + timedelta(minutes=1))
-    assert bookings.waitlist_position(earlier) == 1
-    assert bookings.waitlist_position(later) == 2
+    assert waitlist.waitlist_position(earlier) == 1
+    assert waitlist.waitlist_position(later) == 2
 
 
 def test_each_position_matches_the_whole_queue_in_order(db, make, clock, small):
@@ -272,14 +272,14 @@ def test_each_position_matches_the_whole_queue_in_order(db, make, clock, small):
         if n % 4 == 1:
             complete(db, person, small)
         asked = RELEASED + timedelta(minutes=n % 5)  # several ask at the same moment
-        waiting.append(bookings.book_place(small, person, actor="test", now=asked))
+        waiting.append(requests.book_place(small, person, actor="test", now=asked))
     for number, booking in ((2, waiting[7]), (1, waiting[10]), (2, waiting[4])):
-        bookings.set_queue_priority(
+        changes.set_queue_priority(
             booking, number, actor=coordinator, now=RELEASED, reason="Needed first."
         )
-    in_order = db.session.scalars(bookings.ordered_waitlist(small)).all()
+    in_order = db.session.scalars(waitlist.ordered_waitlist(small)).all()
     assert [b.status for b in in_order] == [W] * 12
-    assert [bookings.waitlist_position(b) for b in in_order] == list(range(1, 13))
+    assert [waitlist.waitlist_position(b) for b in in_order] == list(range(1, 13))
     assert in_order[0].id == waiting[10].id  # priority 1 leads
     assert {in_order[1].id, in_order[2].id} == {waiting[4].id, waiting[7].id}
 
@@ -290,15 +290,15 @@ def test_a_coordinator_priority_comes_before_every_other_key(db, make, clock, sm
         book(make, small, RELEASED)
     staff = book(make, small, RELEASED, Group.STAFF)
     partner = book(make, small, RELEASED, Group.PARTNER)
-    bookings.set_queue_priority(
+    changes.set_queue_priority(
         partner, 1, actor=coordinator, now=RELEASED, reason="Needed for a court case."
     )
-    assert bookings.waitlist_position(partner) == 1
-    assert bookings.waitlist_position(staff) == 2
+    assert waitlist.waitlist_position(partner) == 1
+    assert waitlist.waitlist_position(staff) == 2
     with pytest.raises(ValidationError):
-        bookings.set_queue_priority(staff, 0, actor=coordinator, now=RELEASED, reason="")
-    bookings.set_queue_priority(partner, None, actor=coordinator, now=RELEASED, reason="Sorted.")
-    assert bookings.waitlist_position(staff) == 1
+        changes.set_queue_priority(staff, 0, actor=coordinator, now=RELEASED, reason="")
+    changes.set_queue_priority(partner, None, actor=coordinator, now=RELEASED, reason="Sorted.")
+    assert waitlist.waitlist_position(staff) == 1
     event = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "booking.reordered")
     ).first()
@@ -309,7 +309,7 @@ def test_waitlist_positions_are_shown_in_order_and_the_email_says_the_number(db,
     course = make.course(total_places=1, partner_places=0)
     book(make, course, clock())
     waiting = [book(make, course, clock() + timedelta(seconds=i)) for i in range(3)]
-    assert [bookings.waitlist_position(b) for b in waiting] == [1, 2, 3]
+    assert [waitlist.waitlist_position(b) for b in waiting] == [1, 2, 3]
     assert "number 3" in sent(db, "waitlisted")[-1].text_body
 
 
@@ -321,7 +321,7 @@ def test_a_freed_place_is_offered_to_the_first_person_who_may_take_it(db, make, 
     book(make, small, clock())
     waiting = book(make, small, clock())
     assert figures(small, clock()) == (0, 1)
-    result = bookings.cancel_booking(holder, actor="test", now=clock())
+    result = changes.cancel_booking(holder, actor="test", now=clock())
     assert result.status == BookingStatus.CANCELLED
     offer = fresh(db, waiting)
     assert offer.status == OFFER
@@ -338,7 +338,7 @@ def test_an_offer_ends_at_the_cut_off_when_that_is_sooner(db, make):
     nearly = course.booking_closes_at - timedelta(hours=3)
     holder = book(make, course, nearly)
     waiting = book(make, course, nearly)
-    bookings.cancel_booking(holder, actor="test", now=nearly)
+    changes.cancel_booking(holder, actor="test", now=nearly)
     assert fresh(db, waiting).offer_expires_at == course.booking_closes_at
 
 
@@ -347,18 +347,18 @@ def test_offer_passes_on_when_it_expires(db, make, clock, small):
     book(make, small, clock())
     first = book(make, small, clock())
     second = book(make, small, clock() + timedelta(minutes=1))
-    bookings.cancel_booking(holder, actor="test", now=clock())
+    changes.cancel_booking(holder, actor="test", now=clock())
     assert fresh(db, first).status == OFFER
-    assert bookings.refresh_course(small, now=clock() + timedelta(hours=47)) is None
+    assert waitlist.refresh_course(small, now=clock() + timedelta(hours=47)) is None
     later = clock() + timedelta(hours=48)
-    result = bookings.refresh_course(small, now=later)
+    result = waitlist.refresh_course(small, now=later)
     assert [b.id for b in result.expired] == [first.id]
     assert [b.id for b in result.offered] == [second.id]
     assert fresh(db, first).status == BookingStatus.EXPIRED
     assert fresh(db, second).status == OFFER
     assert [m.booking_id for m in sent(db, "offer_ended")] == [first.id]
-    with pytest.raises(bookings.OfferEnded):
-        bookings.accept_offer(fresh(db, first), actor="test", now=later)
+    with pytest.raises(changes.OfferEnded):
+        changes.accept_offer(fresh(db, first), actor="test", now=later)
 
 
 def test_an_offer_that_has_run_out_cannot_be_accepted_even_before_anything_processed_it(
@@ -367,9 +367,9 @@ def test_an_offer_that_has_run_out_cannot_be_accepted_even_before_anything_proce
     holder = book(make, small, clock())
     book(make, small, clock())
     waiting = book(make, small, clock())
-    bookings.cancel_booking(holder, actor="test", now=clock())
-    with pytest.raises(bookings.OfferEnded):
-        bookings.accept_offer(fresh(db, waiting), actor="test", now=clock() + timedelta(hours=49))
+    changes.cancel_booking(holder, actor="test", now=clock())
+    with pytest.raises(changes.OfferEnded):
+        changes.accept_offer(fresh(db, waiting), actor="test", now=clock() + timedelta(hours=49))
     assert fresh(db, waiting).status == OFFER  # the refusal changed nothing; the tick will end it
 
 
@@ -378,11 +378,11 @@ def test_declining_an_offer_passes_it_on_at_once(db, make, clock, small):
     book(make, small, clock())
     first = book(make, small, clock())
     second = book(make, small, clock() + timedelta(minutes=1))
-    bookings.cancel_booking(holder, actor="test", now=clock())
-    declined = bookings.decline_offer(fresh(db, first), actor="test", now=clock())
+    changes.cancel_booking(holder, actor="test", now=clock())
+    declined = changes.decline_offer(fresh(db, first), actor="test", now=clock())
     assert declined.status == BookingStatus.DECLINED
     assert fresh(db, second).status == OFFER
-    assert bookings.decline_offer(declined, actor="test", now=clock()).status == (
+    assert changes.decline_offer(declined, actor="test", now=clock()).status == (
         BookingStatus.DECLINED
     )
 
@@ -391,11 +391,11 @@ def test_accepting_an_offer_gives_the_place_and_twice_is_harmless(db, make, cloc
     holder = book(make, small, clock())
     book(make, small, clock())
     waiting = book(make, small, clock())
-    bookings.cancel_booking(holder, actor="test", now=clock())
-    accepted = bookings.accept_offer(fresh(db, waiting), actor="test", now=clock())
+    changes.cancel_booking(holder, actor="test", now=clock())
+    accepted = changes.accept_offer(fresh(db, waiting), actor="test", now=clock())
     assert accepted.status == S
     assert accepted.confirmed_at == clock()
-    assert bookings.accept_offer(accepted, actor="test", now=clock()).status == S
+    assert changes.accept_offer(accepted, actor="test", now=clock()).status == S
     assert figures(small, clock()) == (0, 1)
 
 
@@ -406,12 +406,12 @@ def test_the_release_date_passing_offers_unused_partner_places_to_staff_waiting(
     book(make, small, clock())
     waiting = book(make, small, clock())
     assert figures(small, clock()) == (0, 1)
-    assert bookings.tick(now=clock()).changed == []
-    results = bookings.tick(now=RELEASED).changed
+    assert waitlist.tick(now=clock()).changed == []
+    results = waitlist.tick(now=RELEASED).changed
     assert [[b.id for b in r.offered] for r in results] == [[waiting.id]]
     assert fresh(db, waiting).status == OFFER
     assert figures(small, RELEASED) == (0, 0)
-    assert bookings.tick(now=RELEASED).changed == []  # running again does nothing more
+    assert waitlist.tick(now=RELEASED).changed == []  # running again does nothing more
 
 
 def test_more_places_added_are_offered_on_the_next_refresh(db, make, clock, small):
@@ -421,31 +421,31 @@ def test_more_places_added_are_offered_on_the_next_refresh(db, make, clock, smal
     small.total_places = 4
     db.session.commit()
     assert figures(small, clock()) == (1, 1)
-    assert bookings.refresh_course(small, now=clock()).offered[0].id == waiting.id
+    assert waitlist.refresh_course(small, now=clock()).offered[0].id == waiting.id
 
 
 def test_no_offers_after_the_cut_off_or_on_a_course_not_published(db, make, clock, small):
     holder = book(make, small, clock())
     book(make, small, clock())
     waiting = book(make, small, clock())
-    bookings.cancel_booking(holder, actor=make.coordinator(), now=AFTER_CUTOFF, reason="Ill")
+    changes.cancel_booking(holder, actor=make.coordinator(), now=AFTER_CUTOFF, reason="Ill")
     assert fresh(db, waiting).status == W
-    assert bookings.refresh_course(small, now=AFTER_CUTOFF) is None
-    assert bookings.fill_free_places(small, now=AFTER_CUTOFF).offered == []
+    assert waitlist.refresh_course(small, now=AFTER_CUTOFF) is None
+    assert waitlist.fill_free_places(small, now=AFTER_CUTOFF).offered == []
 
     other = make.course(total_places=1, partner_places=0)
     first = book(make, other, clock())
     second = book(make, other, clock())
     other.status = CourseStatus.DRAFT
     db.session.commit()
-    bookings.cancel_booking(first, actor="test", now=clock())
+    changes.cancel_booking(first, actor="test", now=clock())
     assert fresh(db, second).status == W
 
 
 def test_refresh_does_nothing_and_takes_no_lock_when_nothing_is_due(db, make, clock, small):
     book(make, small, clock())
-    assert not bookings.fill_is_due(small, now=clock())
-    assert bookings.refresh_course(small, now=clock()) is None
+    assert not waitlist.fill_is_due(small, now=clock())
+    assert waitlist.refresh_course(small, now=clock()) is None
 
 
 # ---------------------------------------------------------------------------- rule 6
@@ -455,9 +455,9 @@ def test_one_place_per_training_so_people_with_a_place_move_instead_of_waiting(d
     first = make.course()
     second = make.course(day1=date(2026, 4, 6))
     person = make.person(Group.STAFF)
-    bookings.book_place(first, person, actor="test", now=clock())
+    requests.book_place(first, person, actor="test", now=clock())
     with pytest.raises(AlreadyBooked, match="move your place"):
-        bookings.book_place(second, person, actor="test", now=clock())
+        requests.book_place(second, person, actor="test", now=clock())
 
 
 def test_waits_on_other_dates_are_withdrawn_when_someone_gets_a_place(db, make, clock):
@@ -467,10 +467,10 @@ def test_waits_on_other_dates_are_withdrawn_when_someone_gets_a_place(db, make, 
     book(make, full, clock())
     book(make, also_full, clock())
     person = make.person(Group.STAFF)
-    wait_one = bookings.book_place(full, person, actor="test", now=clock())
-    wait_two = bookings.book_place(also_full, person, actor="test", now=clock())
+    wait_one = requests.book_place(full, person, actor="test", now=clock())
+    wait_two = requests.book_place(also_full, person, actor="test", now=clock())
     assert (wait_one.status, wait_two.status) == (W, W)
-    place = bookings.book_place(open_course, person, actor="test", now=clock())
+    place = requests.book_place(open_course, person, actor="test", now=clock())
     assert place.status == S
     assert fresh(db, wait_one).status == BookingStatus.WITHDRAWN
     assert fresh(db, wait_two).status == BookingStatus.WITHDRAWN
@@ -486,10 +486,10 @@ def test_accepting_an_offer_withdraws_waits_on_other_dates(db, make, clock):
     holder = book(make, one, clock())
     book(make, two, clock())
     person = make.person(Group.STAFF)
-    waiting_one = bookings.book_place(one, person, actor="test", now=clock())
-    waiting_two = bookings.book_place(two, person, actor="test", now=clock())
-    bookings.cancel_booking(holder, actor="test", now=clock())
-    bookings.accept_offer(fresh(db, waiting_one), actor="test", now=clock())
+    waiting_one = requests.book_place(one, person, actor="test", now=clock())
+    waiting_two = requests.book_place(two, person, actor="test", now=clock())
+    changes.cancel_booking(holder, actor="test", now=clock())
+    changes.accept_offer(fresh(db, waiting_one), actor="test", now=clock())
     assert fresh(db, waiting_two).status == BookingStatus.WITHDRAWN
 
 
@@ -499,11 +499,11 @@ def test_someone_offered_a_place_elsewhere_is_skipped_for_a_second_offer(db, mak
     holder_one = book(make, one, clock())
     holder_two = book(make, two, clock())
     person = make.person(Group.STAFF)
-    bookings.book_place(one, person, actor="test", now=clock())
-    waiting_two = bookings.book_place(two, person, actor="test", now=clock())
+    requests.book_place(one, person, actor="test", now=clock())
+    waiting_two = requests.book_place(two, person, actor="test", now=clock())
     next_in_line = book(make, two, clock() + timedelta(minutes=1))
-    bookings.cancel_booking(holder_one, actor="test", now=clock())
-    bookings.cancel_booking(holder_two, actor="test", now=clock())
+    changes.cancel_booking(holder_one, actor="test", now=clock())
+    changes.cancel_booking(holder_two, actor="test", now=clock())
     assert fresh(db, waiting_two).status == W
     assert fresh(db, next_in_line).status == OFFER
 
@@ -513,12 +513,12 @@ def test_people_already_trained_only_wait_and_are_offered_once_places_are_releas
 ):
     person = make.person(Group.STAFF)
     complete(db, person, small)
-    booking = bookings.book_place(small, person, actor="test", now=clock())
+    booking = requests.book_place(small, person, actor="test", now=clock())
     assert booking.status == W  # even though staff places are free
     assert figures(small, clock()) == (2, 1)
-    assert bookings.booking_summary(booking, now=clock()).completed_before
-    assert not bookings.fill_is_due(small, now=clock())
-    summary = bookings.tick(now=RELEASED)
+    assert booking_pages.booking_summary(booking, now=clock()).completed_before
+    assert not waitlist.fill_is_due(small, now=clock())
+    summary = waitlist.tick(now=RELEASED)
     assert [b.id for r in summary.changed for b in r.offered] == [booking.id]
     assert summary.offered == 1 and summary.busy_course_ids == []
 
@@ -530,11 +530,11 @@ def test_after_the_cut_off_only_coordinators_can_add_people(db, make, clock):
     course = make.course()
     person = make.person(Group.STAFF)
     with pytest.raises(BookingClosed):
-        bookings.book_place(course, person, actor="test", now=AFTER_CUTOFF)
+        requests.book_place(course, person, actor="test", now=AFTER_CUTOFF)
     coordinator = make.coordinator()
     with pytest.raises(ValidationError):
-        bookings.add_person(course, person, actor=coordinator, now=AFTER_CUTOFF, reason="")
-    added = bookings.add_person(
+        changes.add_person(course, person, actor=coordinator, now=AFTER_CUTOFF, reason="")
+    added = changes.add_person(
         course, person, actor=coordinator, now=AFTER_CUTOFF, reason="Late request from manager."
     )
     assert added.status == S
@@ -545,11 +545,11 @@ def test_a_coordinator_adds_to_the_waitlist_when_full_unless_told_to_go_over(db,
     course = make.course(total_places=1, partner_places=0)
     coordinator = make.coordinator()
     book(make, course, clock())
-    waiting = bookings.add_person(
+    waiting = changes.add_person(
         course, make.person(Group.STAFF), actor=coordinator, now=clock(), reason="Asked by phone"
     )
     assert waiting.status == W
-    over = bookings.add_person(
+    over = changes.add_person(
         course,
         make.person(Group.STAFF),
         actor=coordinator,
@@ -563,7 +563,7 @@ def test_a_coordinator_adds_to_the_waitlist_when_full_unless_told_to_go_over(db,
 
 def test_a_coordinator_can_add_someone_new_by_their_details(db, make, clock):
     course = make.course()
-    booking = bookings.add_by_email(
+    booking = changes.add_by_email(
         course,
         {"email": "New.Person@NHS.net", "full_name": "New Person", "support_needs": "Hearing loop"},
         actor=make.coordinator(),
@@ -580,8 +580,8 @@ def test_a_cancelled_course_cancels_every_booking_and_offer(db, make, clock, sma
     holder = book(make, small, clock())
     book(make, small, clock())
     waiting = book(make, small, clock())
-    bookings.cancel_booking(holder, actor="test", now=clock())
-    ended = bookings.cancel_course(small, actor=make.coordinator(), now=clock(), reason="Snow")
+    changes.cancel_booking(holder, actor="test", now=clock())
+    ended = courses.cancel_course(small, actor=make.coordinator(), now=clock(), reason="Snow")
     assert len(ended) == 2
     assert fresh(db, waiting).status == BookingStatus.CANCELLED
     with pytest.raises(CourseNotBookable):
@@ -596,7 +596,7 @@ def test_a_cancelled_course_cancels_invitations_only_for_people_who_had_them(
         book(make, small, clock())
     waiting = book(make, small, clock())
     assert waiting.status == W
-    bookings.cancel_course(small, actor=make.coordinator(), now=clock(), reason="Snow")
+    courses.cancel_course(small, actor=make.coordinator(), now=clock(), reason="Snow")
 
     cancelled_for = {row.booking_id for row in sent(db, "calendar_cancel")}
     assert holder.id in cancelled_for
@@ -614,13 +614,13 @@ def test_people_can_cancel_until_the_cut_off_and_coordinators_after_it_with_a_re
     course = make.course()
     booking = book(make, course, clock())
     with pytest.raises(BookingClosed):
-        bookings.cancel_booking(booking, actor="test", now=AFTER_CUTOFF)
+        changes.cancel_booking(booking, actor="test", now=AFTER_CUTOFF)
     coordinator = make.coordinator()
     with pytest.raises(ValidationError):
-        bookings.cancel_booking(booking, actor=coordinator, now=AFTER_CUTOFF, reason="")
-    done = bookings.cancel_booking(booking, actor=coordinator, now=AFTER_CUTOFF, reason="Ill")
+        changes.cancel_booking(booking, actor=coordinator, now=AFTER_CUTOFF, reason="")
+    done = changes.cancel_booking(booking, actor=coordinator, now=AFTER_CUTOFF, reason="Ill")
     assert done.status == BookingStatus.CANCELLED
-    assert bookings.cancel_booking(done, actor="test", now=clock()).status == (
+    assert changes.cancel_booking(done, actor="test", now=clock()).status == (
         BookingStatus.CANCELLED
     )
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "booking.cancelled"))
@@ -634,7 +634,7 @@ def test_moving_to_a_date_with_a_free_place_frees_the_old_place_for_the_next_per
     new = make.course(day1=date(2026, 4, 6), total_places=2, partner_places=0)
     booking = book(make, old, clock())
     waiting = book(make, old, clock())
-    moved = bookings.move_booking(booking, new, actor="test", now=clock())
+    moved = changes.move_booking(booking, new, actor="test", now=clock())
     assert moved.status == S and moved.course_id == new.id
     old_booking = fresh(db, booking)
     assert old_booking.status == BookingStatus.MOVED
@@ -649,11 +649,11 @@ def test_moving_to_a_full_date_or_after_the_cut_off_is_refused(db, make, clock):
     full = make.course(day1=date(2026, 4, 6), total_places=1, partner_places=0)
     book(make, full, clock())
     booking = book(make, old, clock())
-    with pytest.raises(bookings.NoPlaceFree):
-        bookings.move_booking(booking, full, actor="test", now=clock())
+    with pytest.raises(changes.NoPlaceFree):
+        changes.move_booking(booking, full, actor="test", now=clock())
     roomy = make.course(day1=date(2026, 4, 13))
     with pytest.raises(BookingClosed):
-        bookings.move_booking(booking, roomy, actor="test", now=AFTER_CUTOFF)
+        changes.move_booking(booking, roomy, actor="test", now=AFTER_CUTOFF)
     assert fresh(db, booking).status == S
 
 
@@ -663,10 +663,10 @@ def test_moving_respects_people_already_waiting_on_the_new_date(db, make, clock)
     holder = book(make, new, clock())
     waiting_there = book(make, new, clock())
     booking = book(make, old, clock())
-    bookings.cancel_booking(holder, actor="test", now=clock())  # offered to waiting_there
+    changes.cancel_booking(holder, actor="test", now=clock())  # offered to waiting_there
     assert fresh(db, waiting_there).status == OFFER
-    with pytest.raises(bookings.NoPlaceFree):
-        bookings.move_booking(booking, new, actor="test", now=clock())
+    with pytest.raises(changes.NoPlaceFree):
+        changes.move_booking(booking, new, actor="test", now=clock())
 
 
 def test_moving_where_they_were_waiting_turns_the_wait_into_the_place(db, make, clock):
@@ -674,11 +674,11 @@ def test_moving_where_they_were_waiting_turns_the_wait_into_the_place(db, make, 
     two = make.course(day1=date(2026, 4, 6), total_places=1, partner_places=0)
     blocker = book(make, two, clock())
     person = make.person(Group.STAFF)
-    wait = bookings.book_place(two, person, actor="test", now=clock())
-    place = bookings.book_place(one, person, actor="test", now=clock())
+    wait = requests.book_place(two, person, actor="test", now=clock())
+    place = requests.book_place(one, person, actor="test", now=clock())
     assert fresh(db, wait).status == BookingStatus.WITHDRAWN  # rule 6
-    bookings.cancel_booking(blocker, actor="test", now=clock())
-    moved = bookings.move_booking(place, two, actor="test", now=clock())
+    changes.cancel_booking(blocker, actor="test", now=clock())
+    moved = changes.move_booking(place, two, actor="test", now=clock())
     assert moved.status == S
 
 
@@ -688,9 +688,9 @@ def test_a_coordinator_can_move_someone_over_the_number_of_places_with_a_reason(
     book(make, full, clock())
     booking = book(make, old, clock())
     coordinator = make.coordinator()
-    with pytest.raises(bookings.NoPlaceFree):
-        bookings.move_booking(booking, full, actor=coordinator, now=clock(), reason="Asked")
-    moved = bookings.move_booking(
+    with pytest.raises(changes.NoPlaceFree):
+        changes.move_booking(booking, full, actor=coordinator, now=clock(), reason="Asked")
+    moved = changes.move_booking(
         booking, full, actor=coordinator, now=clock(), reason="Asked", allow_over_capacity=True
     )
     assert moved.over_capacity
@@ -703,9 +703,9 @@ def test_people_cannot_move_a_wait_or_to_the_same_date(db, make, clock):
     holder = book(make, course, clock())
     waiting = book(make, course, clock())
     with pytest.raises(NotAllowed):
-        bookings.move_booking(waiting, other, actor="test", now=clock())
+        changes.move_booking(waiting, other, actor="test", now=clock())
     with pytest.raises(NotAllowed):
-        bookings.move_booking(holder, course, actor="test", now=clock())
+        changes.move_booking(holder, course, actor="test", now=clock())
 
 
 def test_a_coordinator_can_promote_someone_waiting_even_over_the_allocation(db, make, clock):
@@ -714,30 +714,30 @@ def test_a_coordinator_can_promote_someone_waiting_even_over_the_allocation(db, 
     book(make, course, clock())
     waiting = book(make, course, clock())
     with pytest.raises(ValidationError):
-        bookings.promote(waiting, actor=coordinator, now=clock(), reason="")
-    promoted = bookings.promote(waiting, actor=coordinator, now=clock(), reason="Manager asked")
+        changes.promote(waiting, actor=coordinator, now=clock(), reason="")
+    promoted = changes.promote(waiting, actor=coordinator, now=clock(), reason="Manager asked")
     assert promoted.status == S and promoted.over_capacity
     assert allocation.availability(course, clock()).held == 2
     assert figures(course, clock()) == (0, 0)
     with pytest.raises(NotAllowed):
-        bookings.promote(promoted, actor=coordinator, now=clock(), reason="again")
+        changes.promote(promoted, actor=coordinator, now=clock(), reason="again")
 
 
 def test_the_booking_page_summary_says_what_the_person_can_do(db, make, clock, small):
     holder = book(make, small, clock())
     book(make, small, clock())
     waiting = book(make, small, clock())
-    place = bookings.booking_summary(holder, now=clock())
+    place = booking_pages.booking_summary(holder, now=clock())
     assert (place.state, place.can_cancel, place.can_move) == ("place", True, True)
-    wait = bookings.booking_summary(waiting, now=clock())
+    wait = booking_pages.booking_summary(waiting, now=clock())
     assert (wait.state, wait.position, wait.can_move) == ("waiting", 1, False)
-    bookings.cancel_booking(holder, actor="test", now=clock())
-    offer = bookings.booking_summary(fresh(db, waiting), now=clock())
+    changes.cancel_booking(holder, actor="test", now=clock())
+    offer = booking_pages.booking_summary(fresh(db, waiting), now=clock())
     assert offer.state == "offer"  # the page offers "yes" and "no" for this state only
     assert offer.offer_ends_at == clock() + timedelta(hours=48)
-    ended = bookings.booking_summary(fresh(db, waiting), now=clock() + timedelta(hours=49))
+    ended = booking_pages.booking_summary(fresh(db, waiting), now=clock() + timedelta(hours=49))
     assert ended.state == "offer_ended"
-    closed = bookings.booking_summary(fresh(db, waiting), now=AFTER_CUTOFF)
+    closed = booking_pages.booking_summary(fresh(db, waiting), now=AFTER_CUTOFF)
     assert closed.changes_closed and not closed.can_cancel
 
 
@@ -754,13 +754,13 @@ def test_places_left_agree_with_the_rules_through_a_whole_story(db, make, clock,
     w1 = book(make, small, clock(), Group.STAFF)
     w2 = book(make, small, clock(), Group.PARTNER)
     steps.append(figures(small, clock()))
-    bookings.cancel_booking(b, actor="test", now=clock())  # partner place -> partner waiting
+    changes.cancel_booking(b, actor="test", now=clock())  # partner place -> partner waiting
     steps.append(figures(small, clock()))
-    bookings.decline_offer(fresh(db, w2), actor="test", now=clock())  # nobody else may take it
+    changes.decline_offer(fresh(db, w2), actor="test", now=clock())  # nobody else may take it
     steps.append(figures(small, clock()))
-    bookings.cancel_booking(a, actor="test", now=clock())  # staff place -> staff waiting
+    changes.cancel_booking(a, actor="test", now=clock())  # staff place -> staff waiting
     steps.append(figures(small, clock()))
-    bookings.tick(now=RELEASED)  # nothing new: w1 already holds the offer
+    waitlist.tick(now=RELEASED)  # nothing new: w1 already holds the offer
     steps.append(figures(small, RELEASED))
     assert fresh(db, w1).status == OFFER
     assert steps == [(1, 1), (1, 0), (0, 0), (0, 0), (0, 0), (0, 1), (0, 1), (1, 1)]
@@ -773,16 +773,16 @@ def test_a_walk_in_takes_a_place_or_their_wait_and_their_other_waits_end(db, mak
     book(make, course, clock())
     book(make, other, clock())
     person = make.person(Group.STAFF)
-    here = bookings.book_place(course, person, actor="test", now=clock())
-    there = bookings.book_place(other, person, actor="test", now=clock())
+    here = requests.book_place(course, person, actor="test", now=clock())
+    there = requests.book_place(other, person, actor="test", now=clock())
     coordinator = make.coordinator()
-    place = bookings.add_walk_in_booking(
+    place = changes.add_walk_in_booking(
         course, person, actor=coordinator, now=clock(), over_capacity=True, reason="Walked in"
     )
     assert place.id == here.id
     assert (place.status, place.over_capacity) == (S, True)
     assert fresh(db, there).status == BookingStatus.WITHDRAWN
-    newcomer = bookings.add_walk_in_booking(
+    newcomer = changes.add_walk_in_booking(
         make.course(day1=date(2026, 5, 4)),
         make.person(Group.PARTNER),
         actor=coordinator,
@@ -792,7 +792,7 @@ def test_a_walk_in_takes_a_place_or_their_wait_and_their_other_waits_end(db, mak
     )
     assert newcomer.status == S
     with pytest.raises(NotAllowed, match="another date"):
-        bookings.add_walk_in_booking(
+        changes.add_walk_in_booking(
             other, person, actor=coordinator, now=clock(), over_capacity=True, reason="x"
         )
 
@@ -802,17 +802,17 @@ def test_support_needs_can_be_changed_while_the_booking_is_live_and_are_never_au
 ):
     course = make.course()
     booking = book(make, course, clock())
-    changed = bookings.update_support_needs(booking, " Hearing loop ", actor="test", now=clock())
+    changed = changes.update_support_needs(booking, " Hearing loop ", actor="test", now=clock())
     assert changed.support_needs == "Hearing loop"
     event = db.session.scalar(
         select(AuditEvent).where(AuditEvent.action == "booking.support_needs_changed")
     )
     assert "Hearing loop" not in str(event.details) and event.details == {"given": True}
     with pytest.raises(ValidationError):
-        bookings.update_support_needs(booking, "x" * 2001, actor="test", now=clock())
-    bookings.cancel_booking(booking, actor="test", now=clock())
+        changes.update_support_needs(booking, "x" * 2001, actor="test", now=clock())
+    changes.cancel_booking(booking, actor="test", now=clock())
     with pytest.raises(NotAllowed):
-        bookings.update_support_needs(fresh(db, booking), "", actor="test", now=clock())
+        changes.update_support_needs(fresh(db, booking), "", actor="test", now=clock())
 
 
 def test_the_other_dates_of_a_booking_cost_the_same_queries_however_many_there_are(
@@ -829,7 +829,7 @@ def test_the_other_dates_of_a_booking_cost_the_same_queries_however_many_there_a
         with counting_queries() as statements:
             shown = [
                 (c.first_day.date, c.venue.town, c.course_type.name)
-                for c in bookings.other_dates(fresh(db, booking))
+                for c in booking_pages.other_dates(fresh(db, booking))
             ]
         assert shown
         return len(statements)
@@ -838,5 +838,5 @@ def test_the_other_dates_of_a_booking_cost_the_same_queries_however_many_there_a
     with_one = queries_for_other_dates()
     for month in (5, 6, 7, 9):
         make.course(date(2026, month, 4))
-    assert len(bookings.other_dates(fresh(db, booking))) == 5
+    assert len(booking_pages.other_dates(fresh(db, booking))) == 5
     assert queries_for_other_dates() == with_one

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from booking.models import AuditEvent, Booking, BookingStatus, EmailLink, Group, OutboxMessage
-from booking.services import bookings, links
+from booking.services import changes, courses, links, requests
 
 FORM = {
     "full_name": "Jo Bloggs",
@@ -211,12 +211,12 @@ def test_someone_with_a_place_on_another_date_is_told_to_move_instead(client, db
 def offered(app, db, make, clock):
     """A course with one place: a holder who cancels, so the first person waiting is offered it."""
     course = make.course(total_places=1, partner_places=0)
-    holder = bookings.book_place(course, make.person(Group.STAFF), actor="test", now=clock())
-    first = bookings.book_place(course, make.person(Group.STAFF), actor="test", now=clock())
-    second = bookings.book_place(
+    holder = requests.book_place(course, make.person(Group.STAFF), actor="test", now=clock())
+    first = requests.book_place(course, make.person(Group.STAFF), actor="test", now=clock())
+    second = requests.book_place(
         course, make.person(Group.STAFF), actor="test", now=clock() + timedelta(minutes=1)
     )
-    bookings.cancel_booking(holder, actor="test", now=clock())
+    changes.cancel_booking(holder, actor="test", now=clock())
     return first, second
 
 
@@ -260,7 +260,7 @@ def test_an_offer_not_answered_in_time_has_ended(client, app, db, offered, clock
 
 def test_cancelling_asks_first_then_cancels(client, app, db, make, clock):
     course = make.course()
-    booking = bookings.book_place(course, make.person(Group.STAFF), actor="test", now=clock())
+    booking = requests.book_place(course, make.person(Group.STAFF), actor="test", now=clock())
     path = manage_path(app, booking)
     assert "Cancel my booking" in text(client.get(path))
     question = text(client.get(path + "/cancel"))
@@ -274,7 +274,7 @@ def test_cancelling_asks_first_then_cancels(client, app, db, make, clock):
 
 def test_after_the_cut_off_the_page_says_to_contact_the_team(client, app, db, make, clock):
     course = make.course()
-    booking = bookings.book_place(course, make.person(Group.STAFF), actor="test", now=clock())
+    booking = requests.book_place(course, make.person(Group.STAFF), actor="test", now=clock())
     clock.set(course.booking_closes_at + timedelta(minutes=1))
     page = text(client.get(manage_path(app, booking)))
     assert "too late to change this booking online" in page
@@ -287,7 +287,7 @@ def test_after_the_cut_off_the_page_says_to_contact_the_team(client, app, db, ma
 def test_moving_to_another_date_from_the_booking_page(client, app, db, make, clock):
     old = make.course()
     new = make.course(day1=date(2026, 4, 6), venue_obj=make.venue("Penrith"))
-    booking = bookings.book_place(old, make.person(Group.STAFF), actor="test", now=clock())
+    booking = requests.book_place(old, make.person(Group.STAFF), actor="test", now=clock())
     path = manage_path(app, booking)
     choices = text(client.get(path + "/move"))
     assert "Monday 6 April 2026" in choices and "Penrith" in choices
@@ -299,7 +299,7 @@ def test_moving_to_another_date_from_the_booking_page(client, app, db, make, clo
 
 def test_moving_to_a_date_not_offered_is_an_error_not_a_crash(client, app, make, clock):
     old = make.course()
-    booking = bookings.book_place(old, make.person(Group.STAFF), actor="test", now=clock())
+    booking = requests.book_place(old, make.person(Group.STAFF), actor="test", now=clock())
     make.course(day1=date(2026, 4, 6))
     response = client.post(manage_path(app, booking) + "/move", data={"course_id": "99999"})
     assert response.status_code == 200
@@ -321,7 +321,7 @@ def test_looking_at_pages_never_changes_anything(client, app, db, make, clock):
     make.course(day1=date(2026, 4, 6))
     client.post(f"/courses/{course.id}/book", data=FORM)
     path = confirm_path(db)
-    booking = bookings.book_place(course, make.person(Group.STAFF), actor="test", now=clock())
+    booking = requests.book_place(course, make.person(Group.STAFF), actor="test", now=clock())
     before = (
         count(db, Booking),
         count(db, AuditEvent),
@@ -344,8 +344,8 @@ def test_looking_at_pages_never_changes_anything(client, app, db, make, clock):
 
 def test_the_booking_page_says_when_the_course_was_cancelled(client, app, make, clock):
     course = make.course()
-    booking = bookings.book_place(course, make.person(Group.STAFF), actor="test", now=clock())
-    bookings.cancel_course(course, actor=make.coordinator(), now=clock(), reason="Trainer ill")
+    booking = requests.book_place(course, make.person(Group.STAFF), actor="test", now=clock())
+    courses.cancel_course(course, actor=make.coordinator(), now=clock(), reason="Trainer ill")
     page = text(client.get(manage_path(app, booking)))
     assert "This booking is cancelled" in page
     assert "This course has been cancelled" in page
@@ -357,7 +357,7 @@ def test_a_cancel_link_sent_by_email_asks_first_then_cancels_once(client, app, d
     from booking.models import LinkPurpose
 
     course = make.course()
-    booking = bookings.book_place(course, make.person(Group.STAFF), actor="test", now=clock())
+    booking = requests.book_place(course, make.person(Group.STAFF), actor="test", now=clock())
     _link, token = links.issue_link(
         LinkPurpose.CANCEL_BY_EMAIL,
         booking.person.email,
@@ -380,7 +380,7 @@ def test_an_expired_cancel_link_changes_nothing(client, app, db, make, clock):
     from booking.models import LinkPurpose
 
     course = make.course()
-    booking = bookings.book_place(course, make.person(Group.STAFF), actor="test", now=clock())
+    booking = requests.book_place(course, make.person(Group.STAFF), actor="test", now=clock())
     _link, token = links.issue_link(
         LinkPurpose.CANCEL_BY_EMAIL,
         booking.person.email,

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from booking.models import AuditEvent, Booking, BookingStatus, Group, Person
-from booking.services import bookings
+from booking.services import changes, requests, waitlist
 
 
 def text(response) -> str:
@@ -20,13 +20,13 @@ def text(response) -> str:
 def full_course(make, clock):
     """One place, held, and two people waiting (a partner who asked first, then staff)."""
     course = make.course(total_places=1, partner_places=0, release_on=date(2026, 1, 1))
-    holder = bookings.book_place(
+    holder = requests.book_place(
         course, make.person(Group.STAFF, full_name="Hana Holder"), actor="t", now=clock()
     )
-    partner = bookings.book_place(
+    partner = requests.book_place(
         course, make.person(Group.PARTNER, full_name="Pat Partner"), actor="t", now=clock()
     )
-    staff = bookings.book_place(
+    staff = requests.book_place(
         course,
         make.person(Group.STAFF, full_name="Sam Staff"),
         actor="t",
@@ -123,8 +123,8 @@ def test_a_coordinator_reorders_the_waitlist(coordinator_client, db, full_course
     )
     assert response.status_code == 302
     db.session.expire_all()
-    assert bookings.waitlist_position(db.session.get(Booking, partner.id)) == 1
-    assert bookings.waitlist_position(db.session.get(Booking, staff.id)) == 2
+    assert waitlist.waitlist_position(db.session.get(Booking, partner.id)) == 1
+    assert waitlist.waitlist_position(db.session.get(Booking, staff.id)) == 2
 
 
 def test_a_bad_priority_is_shown_as_an_error(coordinator_client, db, full_course):
@@ -142,10 +142,10 @@ def test_a_coordinator_corrects_a_group_and_the_freed_place_is_offered(
     coordinator_client, db, make, clock
 ):
     course = make.course(total_places=2, partner_places=1)
-    council_worker = bookings.book_place(
+    council_worker = requests.book_place(
         course, make.person(Group.PARTNER, email="seconded@nhs.net"), actor="t", now=clock()
     )
-    waiting_partner = bookings.book_place(
+    waiting_partner = requests.book_place(
         course, make.person(Group.PARTNER), actor="t", now=clock()
     )
     assert waiting_partner.status == BookingStatus.WAITLISTED
@@ -181,8 +181,8 @@ def test_cancelling_without_a_reason_is_refused(coordinator_client, db, full_cou
 def test_a_coordinator_moves_someone_even_to_a_full_date(coordinator_client, db, make, clock):
     course = make.course()
     full = make.course(day1=date(2026, 4, 6), total_places=1, partner_places=0)
-    bookings.book_place(full, make.person(Group.STAFF), actor="t", now=clock())
-    booking = bookings.book_place(course, make.person(Group.STAFF), actor="t", now=clock())
+    requests.book_place(full, make.person(Group.STAFF), actor="t", now=clock())
+    booking = requests.book_place(course, make.person(Group.STAFF), actor="t", now=clock())
     refused = coordinator_client.post(
         f"/coordinator/bookings/{booking.id}/move",
         data={"move-course_id": str(full.id), "move-reason": "Swap"},
@@ -206,7 +206,7 @@ def test_flask_bookings_tick_prints_what_it_did_and_is_safe_to_repeat(
     runner, db, full_course, clock
 ):
     _course, holder, *_ = full_course
-    bookings.cancel_booking(holder, actor="t", now=clock())
+    changes.cancel_booking(holder, actor="t", now=clock())
     clock.advance(hours=48)
     first = runner.invoke(args=["bookings", "tick"])
     assert first.exit_code == 0

@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from booking import time_limits
 from booking.models import BookingStatus, OutboxMessage
-from booking.services import bookings
 
 from .test_booking_journey import FORM, confirm_path, manage_path, text
 
@@ -37,12 +36,6 @@ def test_working_days_in_words():
         "1 working day",
         "2 working days",
     ]
-
-
-def test_the_booking_rules_use_the_same_limits(app):
-    """Until services/bookings.py reads these from time_limits itself (after its split)."""
-    assert bookings.OFFER_LIFETIME == time_limits.OFFER_LIFETIME
-    assert bookings.CONFIRM_LINK_LIFETIME == time_limits.CONFIRM_LINK_LIFETIME
 
 
 def test_the_waitlist_page_says_how_long_an_offer_lasts(client, app, make, clock, monkeypatch):

@@ -1,0 +1,375 @@
+"""The waitlist: its order and positions (rule 4), offering free places (rule 5), offers
+running out, and the `flask bookings tick` pass that keeps every course up to date.
+
+`fill_free_places` is the one function that offers places. Every change that can free a
+place calls it (or `fill_locked`, when the caller already holds the course lock).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from sqlalchemy import (
+    Select,
+    String,
+    cast,
+    exists,
+    func,
+    or_,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.orm import contains_eager
+
+from .. import emails, time_limits
+from ..extensions import db
+from ..models import (
+    ACTIVE,
+    Booking,
+    BookingStatus,
+    Course,
+    EmailLink,
+    Group,
+    LinkPurpose,
+    Person,
+    TrainingCompletion,
+)
+from . import allocation, audit
+from .audit import SYSTEM
+from .db import lock_courses, rows_changed, transactional
+from .errors import TryAgain
+from .transitions import lock, transition
+
+
+@dataclass
+class FillResult:
+    """What one pass of `fill_free_places` did on one course."""
+
+    course_id: int
+    expired: list[Booking] = field(default_factory=list)
+    offered: list[Booking] = field(default_factory=list)
+    #: Places held and free once the offers above were made (None if the course is closed).
+    availability: allocation.Availability | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.expired or self.offered)
+
+
+# --------------------------------------------------------------------------------------------
+# The waitlist order (rule 4): one query used everywhere
+# --------------------------------------------------------------------------------------------
+
+
+def _waitlist_order() -> tuple:
+    """`Booking.waitlist_key` as SQL terms (the query joins Person)."""
+    key: tuple = Booking.waitlist_key()  # type: ignore[assignment]  # the class side is SQL
+    return key
+
+
+def ordered_waitlist(course: Course) -> Select:
+    """The course's waitlist in offer order (rule 4, see `Booking.waitlist_key`)."""
+    return (
+        select(Booking)
+        .join(Person, Person.id == Booking.person_id)
+        .where(Booking.course_id == course.id, Booking.status == BookingStatus.WAITLISTED)
+        .order_by(*_waitlist_order())
+    )
+
+
+def waitlist_positions(course: Course) -> dict[int, int]:
+    """Booking id -> place in the queue (1 is next), for everyone waiting on the course."""
+    ids = db.session.scalars(ordered_waitlist(course).with_only_columns(Booking.id)).all()
+    return {booking_id: number for number, booking_id in enumerate(ids, start=1)}
+
+
+def waitlist_position(booking: Booking, *, completed: bool | None = None) -> int | None:
+    """Where this booking is in its course's waitlist (1 is next), or None if not waiting.
+
+    Counts the people whose sort key comes before this booking's, so a booking in a rush
+    gets one number back instead of reading and sorting the whole queue. `completed` is
+    whether this person has done the training, when the caller already knows.
+    """
+    if booking.status != BookingStatus.WAITLISTED:
+        return None
+    if completed is None:
+        completed = has_completed(booking.person, booking.course_type_id)
+    # This booking's own key as values (comparing against the key of an aliased row instead
+    # made PostgreSQL plan a 30 ms query).
+    mine = booking.waitlist_key(completed)
+    ahead = (
+        select(func.count())
+        .select_from(Booking)
+        .join(Person, Person.id == Booking.person_id)
+        .where(
+            Booking.course_id == booking.course_id,
+            Booking.status == BookingStatus.WAITLISTED,
+            tuple_(*_waitlist_order()) < mine,
+        )
+    )
+    return (db.session.scalar(ahead) or 0) + 1
+
+
+def has_completed(person: Person, course_type_id: int) -> bool:
+    """Whether the person has a recorded completion of this course type."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    TrainingCompletion.person_id == person.id,
+                    TrainingCompletion.course_type_id == course_type_id,
+                )
+            )
+        )
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Offering free places (rule 5)
+# --------------------------------------------------------------------------------------------
+
+
+@transactional
+def fill_free_places(course: Course, *, now: datetime) -> FillResult:
+    """End offers that ran out, then offer each free place to the first person who may take it."""
+    locked = lock(course.id)
+    return fill_locked(locked, now)
+
+
+def fill_is_due(course: Course, *, now: datetime) -> bool:
+    """Cheap check (no lock, no writes): has an offer run out, or can someone waiting be offered?"""
+    expired_offer = select(
+        exists().where(Booking.course_id == course.id, Booking.offer_ran_out(now))
+    )
+    if db.session.scalar(expired_offer):
+        return True
+    if not course.is_open_for_booking(now):
+        return False
+    availability = allocation.availability(course, now)
+    groups = [group for group in Group if availability.free_for(group) > 0]
+    if not groups:
+        return False
+    eligible = select(Booking.id).where(
+        Booking.course_id == course.id,
+        Booking.may_be_offered(groups, released=course.is_released(now)),
+    )
+    return bool(db.session.scalar(select(exists(eligible))))
+
+
+def refresh_course(course: Course, *, now: datetime) -> FillResult | None:
+    """Bring a course up to date when it is viewed or booked; only locks when work is due."""
+    if not fill_is_due(course, now=now):
+        return None
+    return fill_free_places(course, now=now)
+
+
+def fill_locked(course: Course, now: datetime) -> FillResult:
+    """`fill_free_places` for a caller that already holds the course lock."""
+    result = FillResult(course_id=course.id)
+    result.expired = _end_offers_that_ran_out(course, now)
+    if not course.is_open_for_booking(now):
+        return result  # no offers after the cut-off or on a course not taking bookings
+    result.availability = allocation.availability(course, now)
+    _offer_free_places(course, now, result)
+    return result
+
+
+def fill_after_group_change(person: Person, *, now: datetime) -> list[FillResult]:
+    """After a person's group changes, offer any places it freed on their upcoming courses."""
+    course_ids = db.session.scalars(
+        select(Booking.course_id).where(Booking.person_id == person.id, Booking.status.in_(ACTIVE))
+    ).all()
+    results = []
+    for course in lock_courses(list(course_ids)).values():
+        if course is not None:
+            results.append(fill_locked(course, now))
+    return results
+
+
+def _end_offers_that_ran_out(course: Course, now: datetime) -> list[Booking]:
+    """Step 1 of a fill: offers whose time is up end, and each person is told."""
+    ran_out = db.session.scalars(
+        select(Booking)
+        .where(Booking.course_id == course.id, Booking.offer_ran_out(now))
+        .order_by(Booking.offer_expires_at, Booking.id)
+    ).all()
+    expired = []
+    for booking in ran_out:
+        if transition(
+            booking,
+            BookingStatus.EXPIRED,
+            now=now,
+            ended_at=now,
+            reason="The offer was not taken up in time.",
+        ):
+            audit.record("booking.offer_expired", booking, actor=SYSTEM, now=now)
+            emails.offer_ended(booking, now=now)
+            expired.append(booking)
+    return expired
+
+
+def _offer_free_places(course: Course, now: datetime, result: FillResult) -> None:
+    """Step 2 of a fill: walk the waitlist in order, offering each free place to the first
+    person who may take it. Records the offers and the figures after them in `result`."""
+    availability = result.availability
+    assert availability is not None  # fill_locked counts the places before this step
+    groups = [group for group in Group if availability.free_for(group) > 0]
+    if not groups:
+        return
+    waiting = _waiting_in_groups(course, groups)
+    if not waiting:
+        return
+    completed, holding = _completed_and_holding(course, waiting)
+    released = course.is_released(now)
+    offer_ends = min(now + time_limits.OFFER_LIFETIME, course.booking_closes_at)
+    for booking in waiting:
+        if not _may_be_offered(booking, availability, holding, completed, released):
+            continue
+        if not _offer(booking, now=now, until=offer_ends):
+            continue  # their wait ended or they took a place elsewhere a moment ago
+        holding.add(booking.person_id)
+        availability = result.availability = _one_more_held(availability, booking.person.group)
+        result.offered.append(booking)
+        if availability.free == 0:
+            break
+
+
+def _waiting_in_groups(course: Course, groups: list[Group]) -> list[Booking]:
+    """The waitlist in order, only the people a free place is open to."""
+    return list(
+        db.session.scalars(
+            ordered_waitlist(course)
+            .where(Person.group.in_(groups))
+            .options(contains_eager(Booking.person))
+        ).unique()
+    )
+
+
+def _completed_and_holding(course: Course, waiting: list[Booking]) -> tuple[set[int], set[int]]:
+    """Of the people waiting: who has completed this training, and who holds a place on a
+    date of it already (two queries for the whole list)."""
+    person_ids = [booking.person_id for booking in waiting]
+    completed = set(
+        db.session.scalars(
+            select(TrainingCompletion.person_id).where(
+                TrainingCompletion.person_id.in_(person_ids),
+                TrainingCompletion.course_type_id == course.course_type_id,
+            )
+        )
+    )
+    holding = set(
+        db.session.scalars(
+            select(Booking.person_id).where(
+                Booking.person_id.in_(person_ids),
+                Booking.course_type_id == course.course_type_id,
+                Booking.holds_place,
+            )
+        )
+    )
+    return completed, holding
+
+
+def _may_be_offered(
+    booking: Booking,
+    availability: allocation.Availability,
+    holding: set[int],
+    completed: set[int],
+    released: bool,
+) -> bool:
+    """Whether this waiting person may be offered the next free place (rules 1, 2 and 6)."""
+    if availability.free_for(booking.person.group) <= 0:
+        return False
+    if booking.person_id in holding:
+        return False
+    # People already trained wait until places are open to everyone.
+    return not (booking.person_id in completed and not released)
+
+
+def _offer(booking: Booking, *, now: datetime, until: datetime) -> bool:
+    """Offer the place until `until`, and tell them; False if their wait ended meanwhile."""
+    if not transition(
+        booking,
+        BookingStatus.OFFERED,
+        now=now,
+        offered_at=now,
+        offer_expires_at=until,
+    ):
+        return False
+    audit.record("booking.offered", booking, actor=SYSTEM, now=now, until=until.isoformat())
+    emails.place_offered(booking, now=now)
+    return True
+
+
+def _one_more_held(availability: allocation.Availability, group: Group) -> allocation.Availability:
+    if group == Group.STAFF:
+        return replace(availability, staff_held=availability.staff_held + 1)
+    return replace(availability, partner_held=availability.partner_held + 1)
+
+
+# --------------------------------------------------------------------------------------------
+# The tick: every course kept up to date, and unconfirmed requests forgotten
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TickSummary:
+    """What one `flask bookings tick` pass did."""
+
+    changed: list[FillResult] = field(default_factory=list)
+    #: Courses skipped because the database stayed busy; the next pass picks them up.
+    busy_course_ids: list[int] = field(default_factory=list)
+    #: Booking requests never confirmed whose details were deleted.
+    forgotten_requests: int = 0
+
+    @property
+    def expired(self) -> int:
+        return sum(len(result.expired) for result in self.changed)
+
+    @property
+    def offered(self) -> int:
+        return sum(len(result.offered) for result in self.changed)
+
+
+def tick(*, now: datetime) -> TickSummary:
+    """The `flask bookings tick` pass: refresh every course that may need it. Idempotent.
+
+    Each course is its own transaction, so one busy course does not hold up the others.
+    """
+    due_offer = exists().where(Booking.course_id == Course.id, Booking.offer_ran_out(now))
+    course_ids = db.session.scalars(
+        select(Course.id).where(or_(Course.is_open_for_booking(now), due_offer)).order_by(Course.id)
+    ).all()
+    db.session.rollback()  # end the read so each course below starts a fresh transaction
+    summary = TickSummary(forgotten_requests=forget_unconfirmed_requests(now=now))
+    for course_id in course_ids:
+        course = db.session.get(Course, course_id)
+        if course is None:  # pragma: no cover - deleted meanwhile
+            continue
+        try:
+            result = refresh_course(course, now=now)
+        except TryAgain:
+            summary.busy_course_ids.append(course_id)
+            continue
+        if result:
+            summary.changed.append(result)
+    return summary
+
+
+@transactional
+def forget_unconfirmed_requests(*, now: datetime) -> int:
+    """Delete what people typed (support needs included) into requests they never confirmed.
+
+    The link row stays, so following it still says "this link has expired".
+    """
+    return rows_changed(
+        update(EmailLink)
+        .where(
+            EmailLink.purpose == LinkPurpose.CONFIRM_BOOKING,
+            EmailLink.used_at.is_(None),
+            EmailLink.expires_at <= now,
+            cast(EmailLink.details, String) != "{}",
+        )
+        .values(details={})
+        .execution_options(synchronize_session=False)
+    )
