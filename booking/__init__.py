@@ -12,7 +12,10 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from config import CONFIGS, Config
 
 from . import checks
-from .extensions import csrf, db, limiter, login_manager, mail, migrate
+from .extensions import csrf, db, limiter, login_manager, migrate
+
+# Not plain `mail`: that name is the booking.mail package once it is imported.
+from .extensions import mail as mail_extension
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,7 +58,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
-    mail.init_app(app)
+    mail_extension.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
@@ -64,10 +67,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
 
     WTFormsHelpers(app)
 
-    from .services.db import lock_settings
-
-    lock_settings.enabled = app.config["BOOKING_LOCKS_ENABLED"]
-    lock_settings.pause_seconds = app.config["BOOKING_TEST_PAUSE_SECONDS"]
+    _configure_without_the_app(app)
 
     from . import auth, council, security, web
 
@@ -88,6 +88,17 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
 
     operations.init_app(app)
     return app
+
+
+def _configure_without_the_app(app: Flask) -> None:
+    """Give the parts that run without a Flask app (the services and the email builder)
+    the settings they need, once."""
+    from .mail.outbound import composing
+    from .services.db import lock_settings
+
+    lock_settings.enabled = app.config["BOOKING_LOCKS_ENABLED"]
+    lock_settings.pause_seconds = app.config["BOOKING_TEST_PAUSE_SECONDS"]
+    composing.configure(composing.MailSettings.from_config(app.config))
 
 
 def _check_settings(app: Flask) -> None:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
 from pathlib import Path
 
 from flask import Flask, abort, render_template, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from . import time_limits
+from . import words
 from .services.errors import TryAgain
-from .timezone import LONDON
 
 GOVUK_DIR = Path(__file__).resolve().parent / "static" / "govuk"
 #: Seconds a browser or proxy is asked to wait before sending a request again after a 503.
@@ -36,14 +34,9 @@ def init_app(app: Flask) -> None:
     def govuk_assets(filename: str):
         return send_from_directory(GOVUK_DIR, filename, max_age=86400)
 
-    app.jinja_env.filters["long_date"] = long_date
-    app.jinja_env.filters["short_date"] = short_date
-    app.jinja_env.filters["clock"] = clock
-    app.jinja_env.filters["london"] = to_london
-    # Time limits in words, from the values the rules enforce: {{ limits.OFFER_LIFETIME|duration }}.
-    app.jinja_env.filters["duration"] = time_limits.in_words
-    app.jinja_env.filters["working_days"] = time_limits.working_days_in_words
-    app.jinja_env.globals["limits"] = time_limits
+    # Dates, times, time limits and statuses in words, the same as in the emails.
+    app.jinja_env.filters.update(words.TEMPLATE_FILTERS)
+    app.jinja_env.globals.update(words.TEMPLATE_GLOBALS)
     app.jinja_env.globals["service_name"] = app.config["SERVICE_NAME"]
     app.jinja_env.globals["training_mailbox"] = app.config["TRAINING_MAILBOX"]
 
@@ -105,32 +98,3 @@ def size_in_words(size: int | None) -> str:
     if size >= 1024 * 1024:
         return f"{round(size / (1024 * 1024), 1):g} MB"
     return f"{round(size / 1024)} KB"
-
-
-def to_london(value: datetime) -> datetime:
-    return value.astimezone(LONDON)
-
-
-def long_date(value: date | datetime) -> str:
-    """Monday 3 March 2026."""
-    if isinstance(value, datetime):
-        value = to_london(value).date()
-    return f"{value:%A} {value.day} {value:%B %Y}"
-
-
-def short_date(value: date | datetime) -> str:
-    """3 March 2026."""
-    if isinstance(value, datetime):
-        value = to_london(value).date()
-    return f"{value.day} {value:%B %Y}"
-
-
-def clock(value: time | datetime) -> str:
-    """9:30am, 1pm."""
-    if isinstance(value, datetime):
-        value = to_london(value).time()
-    hour = value.hour % 12 or 12
-    suffix = "am" if value.hour < 12 else "pm"
-    if value.minute:
-        return f"{hour}:{value.minute:02d}{suffix}"
-    return f"{hour}{suffix}"

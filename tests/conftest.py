@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 
 from booking import create_app
 from booking.extensions import db as _db
+from booking.mail.outbound import composing
 from booking.services.db import lock_settings
 
 from . import factories
@@ -100,6 +101,7 @@ def app(_schema):
     """The app with an app context pushed; every table is emptied after the test."""
     app = _schema
     app.config["CLOCK_OVERRIDE"] = None
+    _use_mail_settings_of(app)
     ctx = app.app_context()
     ctx.push()
     yield app
@@ -108,6 +110,12 @@ def app(_schema):
     ctx.pop()
     lock_settings.enabled = True
     lock_settings.pause_seconds = 0.0
+
+
+def _use_mail_settings_of(app):
+    """Emails take the settings of the last app made (one per process when serving), and
+    a test may have made another: use this test's app's settings."""
+    composing.configure(composing.MailSettings.from_config(app.config))
 
 
 def _empty_tables():
@@ -245,13 +253,14 @@ SENDER = "Signs of Safety training <no-reply@cumbria.gov.uk>"
 
 def _add_test_routes(app):
     """A page that queues mail the way a booking page does (for the after-request tests)."""
-    from booking import clock, emails
+    from booking import clock
+    from booking.mail.outbound import composing
     from booking.models import Booking
     from booking.services.db import transactional
 
     @transactional
     def remind(booking_id: int):
-        emails.reminder(_db.session.get(Booking, booking_id), now=clock.now(), days_before=7)
+        composing.reminder(_db.session.get(Booking, booking_id), now=clock.now(), days_before=7)
 
     def queue_mail(booking_id: int):
         remind(booking_id)
@@ -281,6 +290,7 @@ def mail_app(app, _mail_app, smtp):
     """An app that really sends to the loopback server; its context is pushed for the test."""
     _mail_app.config["CLOCK_OVERRIDE"] = None
     _mail_app.config["OUTBOX_SEND_AFTER_REQUEST"] = False
+    _use_mail_settings_of(_mail_app)
     with _mail_app.app_context():
         yield _mail_app
         _db.session.remove()

@@ -38,7 +38,7 @@ from ..services import courses as course_service
 from ..services.courses import CourseDetails, DayDetails, VenueDetails
 from ..services.db import transactional
 from ..services.errors import BookingError
-from ..timezone import LONDON
+from ..timezone import LONDON, london_date
 
 DEMO_COORDINATOR_EMAIL = "demo.coordinator@cumbria.gov.uk"
 DEMO_COORDINATOR_PASSWORD = "demo-password-for-this-laptop-only"  # noqa: S105 - demo data
@@ -295,7 +295,7 @@ def load_demo(
         town: course_service.create_venue(details, actor=ACTOR, now=set_up)
         for town, details in VENUES.items()
     }
-    today = course_service.today_in_london(now)
+    today = london_date(now)
     course_type = course_service.default_course_type()
     made = 0
     for index, plan in enumerate(PAST + PROGRAMME):

@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ..clock import now
 from ..extensions import db
-from ..mail_fetching import (
+from ..mail.inbound.fetching import (
     DEFAULT_OAUTH2_SCOPE,
     ImapSettings,
     MailboxUnavailable,

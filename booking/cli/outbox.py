@@ -15,7 +15,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from .. import clock, mailer
+from .. import clock
+from ..mail.outbound import sending
 from ..services import jobs
 from ..services import outbox as outbox_service
 from ..services.outbox import SendSummary
@@ -36,7 +37,7 @@ def register(app: Flask) -> None:
 def _one_pass(limit: int, worker_id: str) -> SendSummary:
     total = SendSummary()
     for _ in range(MAX_BATCHES_PER_PASS):
-        summary = mailer.send_due_now(now=clock.now(), limit=limit, worker_id=worker_id)
+        summary = sending.send_due_now(now=clock.now(), limit=limit, worker_id=worker_id)
         total.add(summary)
         if summary.claimed < limit or summary.sent == 0:
             break
@@ -64,7 +65,7 @@ def send_command(limit: int, no_reminders: bool) -> None:
     if current_app.extensions["mail"].suppress:
         click.echo("Sending is turned off (MAIL_SUPPRESS_SEND), so mail stays in the outbox.")
         return
-    summary = _one_pass(limit, mailer.worker_name())
+    summary = _one_pass(limit, sending.worker_name())
     click.echo(str(summary).capitalize() + ".")
     for reason in sorted(set(summary.problems)):
         click.echo(f"- {reason}", err=True)
@@ -92,7 +93,7 @@ def worker_command(interval: float, limit: int, max_loops: int | None) -> None:
         stopping = True
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-    worker_id = mailer.worker_name()
+    worker_id = sending.worker_name()
     suppressed = current_app.extensions["mail"].suppress
     click.echo(f"Outbox worker {worker_id} started.")
     loops = 0

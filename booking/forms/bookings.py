@@ -18,6 +18,7 @@ from wtforms.validators import ValidationError as FieldError
 from ..models import Group
 from ..services.people import PERSON_FIELDS, classify_email
 from ..services.requests import REQUEST_FIELDS
+from ..words import GROUP_WORDS
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 
@@ -237,7 +238,7 @@ class CoordinatorGroupForm(FlaskForm):
     group = RadioField(
         "Which group are they in?",
         description="Their email address decides this unless you change it here.",
-        choices=[SelectChoice("staff", "Council staff"), SelectChoice("partner", "Partner agency")],
+        choices=[SelectChoice(group.value, GROUP_WORDS[group]) for group in Group],
         widget=GovRadioInput(),
         validators=[InputRequired("Choose a group")],
         invalid_choice_message="Choose one of the groups shown",

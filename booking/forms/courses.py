@@ -16,7 +16,7 @@ from ..time_limits import (
     in_words,
     working_days_in_words,
 )
-from ..web import clock
+from ..words import time_of_day
 from .fields import ClockTimeField, DayMonthYearField, WholeNumberField
 
 
@@ -84,7 +84,7 @@ class CourseForm(FlaskForm):
     booking_closes_on = DayMonthYearField(
         "Last day to book",
         description=(
-            f"Booking closes at {clock(CUTOFF_TIME)} on this day. Leave blank for "
+            f"Booking closes at {time_of_day(CUTOFF_TIME)} on this day. Leave blank for "
             f"{working_days_in_words(CUTOFF_WORKING_DAYS_BEFORE)} before day 1."
         ),
     )

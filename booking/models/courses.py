@@ -22,7 +22,7 @@ from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship, selectinload
 
 from ..extensions import Model
-from ..timezone import london_date
+from ..timezone import LONDON, london_date
 from .base import UTCDateTime, enum_column, utcnow
 
 
@@ -194,6 +194,16 @@ class CourseDay(Model):
     ends_at: Mapped[time] = mapped_column(Time)
 
     course: Mapped[Course] = relationship(back_populates="days")
+
+    @property
+    def starts_in_london(self) -> datetime:
+        """When the day starts, as an aware Europe/London datetime."""
+        return datetime.combine(self.date, self.starts_at, tzinfo=LONDON)
+
+    @property
+    def ends_in_london(self) -> datetime:
+        """When the day ends, as an aware Europe/London datetime."""
+        return datetime.combine(self.date, self.ends_at, tzinfo=LONDON)
 
 
 def with_details(stmt):

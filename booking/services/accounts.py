@@ -22,6 +22,7 @@ from ..models import RecoveryCode, Role, User
 from . import audit
 from .db import transactional
 from .errors import NotAllowed, ValidationError
+from .people import normalise_email
 
 PASSWORD_MIN_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
@@ -31,10 +32,6 @@ _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 _EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 #: Checked against when no account has the address, so both answers take as long.
 _NO_SUCH_ACCOUNT_HASH = generate_password_hash(secrets.token_urlsafe(16))
-
-
-def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
 
 
 def find_account(email: str) -> User | None:

@@ -13,7 +13,6 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from .. import emails
 from ..extensions import db
 from ..models import (
     ACTIVE,
@@ -25,7 +24,7 @@ from ..models import (
     Person,
     User,
 )
-from . import allocation, audit, links, people
+from . import allocation, audit, emails, links, people
 from .audit import BY_EMAILED_LINK
 from .db import lock_courses, pause_for_tests, transactional
 from .errors import (

@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import emails, time_limits
+from .. import time_limits
 from ..extensions import db
 from ..models import (
     ACTIVE,
@@ -35,8 +35,8 @@ from ..models import (
     Venue,
     with_details,
 )
-from ..timezone import LONDON
-from . import audit
+from ..timezone import LONDON, london_date
+from . import audit, emails
 from .allocation import held_counts
 from .db import lock_course, transactional
 from .errors import NotAllowed, NotFound, Problems
@@ -56,10 +56,6 @@ Actor = User | str
 
 
 # --- Working out dates -------------------------------------------------------------------
-
-
-def today_in_london(now: datetime) -> date:
-    return now.astimezone(LONDON).date()
 
 
 def default_release_on(first_day: date) -> date:
@@ -91,7 +87,7 @@ def closing_moment(last_day_to_book: date) -> datetime:
 
 def last_day_to_book(course: Course) -> date:
     """The London date on which booking closes (for showing and for editing)."""
-    return course.booking_closes_at.astimezone(LONDON).date()
+    return london_date(course.booking_closes_at)
 
 
 # --- What a coordinator types --------------------------------------------------------------
@@ -318,7 +314,7 @@ def _problems(
                 )
             )
     before = _current_days(course) if course is not None else None
-    today = today_in_london(now)
+    today = london_date(now)
     problems += _day_problems(details, today=today, before=before, max_span_days=max_span_days)
     problems += _past_date_problems(details, today=today, course=course)
     if not problems:
@@ -479,7 +475,7 @@ def publish_course(course: Course, *, actor: Actor, now: datetime) -> Course:
     if course.status == CourseStatus.PUBLISHED:
         raise NotAllowed("This course is already published.")
     _refuse_if_over(course, "published", now)
-    if course.first_day.date < today_in_london(now):
+    if course.first_day.date < london_date(now):
         raise NotAllowed("Day 1 of this course is in the past. Change the dates before publishing.")
     if course.is_past_cut_off(now):
         raise NotAllowed(
@@ -519,7 +515,7 @@ def duplicate_course(
         raise Problems(
             [("weeks_later", "This course's venue is archived. Restore the venue first")]
         )
-    if details.days[0].date < today_in_london(now):
+    if details.days[0].date < london_date(now):
         raise Problems(
             [("weeks_later", "That would put day 1 in the past. Enter a larger number of weeks")]
         )

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from ..models import CourseDay
-from ..timezone import LONDON
+from ..timezone import LONDON, london_date
 from .records import SOURCE_WORDS, PersonRecord, mark_words
 from .registers import RegisterLine
 from .reports import CompletionGroup, CourseAttendance, NoShow, Waiting
@@ -171,7 +171,7 @@ def waiting_csv(rows: list[Waiting]) -> bytes:
                 r.person.email,
                 r.person.organisation,
                 _course_name(r.course),
-                r.booking.requested_at.astimezone(LONDON).date(),
+                london_date(r.booking.requested_at),
                 r.days_waiting,
             ]
             for r in rows

@@ -7,8 +7,8 @@ message is marked `sent` as soon as the server accepts it. So several senders at
 send the same message twice in normal operation; a sender that dies leaves rows in `sending`,
 which are claimed again once they are older than `RetryPolicy.stale_after`.
 
-The mail transport is passed in (see booking/mailer.py for the SMTP one), so this module has
-no web or mail-library code and tests can drive it with any transport.
+The mail transport is passed in (see booking/mail/outbound/sending.py for the SMTP one), so
+this module has no web or mail-library code and tests can drive it with any transport.
 """
 
 from __future__ import annotations

@@ -123,6 +123,26 @@ def find_or_create_person(
     return update_details(person, details)
 
 
+def find_or_add_person(
+    email: str,
+    details: Mapping[str, str],
+    *,
+    council_domains: Iterable[str],
+    now: datetime,
+    actor: User | str,
+) -> Person:
+    """The person with this address as they are on record, or a new one made from `details`,
+    which must give their name (a coordinator adding someone, or a file of past records)."""
+    existing = find_person(email)
+    if existing is not None:
+        return existing
+    if not one_line(details.get("full_name")):
+        raise ValidationError("Enter their full name.", field="full_name")
+    return find_or_create_person(
+        email, council_domains=council_domains, now=now, details=details, actor=actor
+    )
+
+
 @transactional
 def update_details(person: Person, details: Mapping[str, str]) -> Person:
     """Replace a known person's details with the ones given (empty ones keep the old value,

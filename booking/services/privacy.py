@@ -37,7 +37,7 @@ from ..models import (
     TrainingCompletion,
     User,
 )
-from ..timezone import LONDON
+from ..timezone import london_date
 from . import audit
 from .db import rows_changed, transactional
 from .errors import NotAllowed, ValidationError
@@ -87,7 +87,7 @@ def purge(
 ) -> PurgeSummary:
     """Delete old support needs, message text and links, and anonymise people whose last
     course is long past."""
-    today = now.astimezone(LONDON).date()
+    today = london_date(now)
     support_needs = _delete_old_support_needs(today - timedelta(days=support_needs_days), now)
     message_texts = _delete_old_message_texts(message_text_days, now)
     links = rows_changed(
@@ -170,7 +170,7 @@ def _delete_old_message_texts(days: int, now: datetime) -> int:
             func.coalesce(InboundMessage.handled_at, InboundMessage.received_at) <= long_enough,
             or_(
                 last_days.c.last_day.is_(None),
-                last_days.c.last_day <= long_enough.astimezone(LONDON).date(),
+                last_days.c.last_day <= london_date(long_enough),
             ),
         )
     )
@@ -191,13 +191,13 @@ def _people_inactive_since(limits: dict[Group, date], today: date) -> list[Perso
     people = db.session.scalars(
         select(Person).where(Person.anonymised_at.is_(None), Person.id.not_in(_live_bookers(today)))
     ).all()
-    last_seen: dict[int, date] = {p.id: p.created_at.astimezone(LONDON).date() for p in people}
+    last_seen: dict[int, date] = {p.id: london_date(p.created_at) for p in people}
 
     def later(person_id: int, value) -> None:
         if value is None or person_id not in last_seen:
             return
         if isinstance(value, datetime):
-            value = value.astimezone(LONDON).date()
+            value = london_date(value)
         last_seen[person_id] = max(last_seen[person_id], value)
 
     queries = [
@@ -402,7 +402,7 @@ def erase_person(person: Person, *, actor: User | str, now: datetime, reason: st
     person = db.session.get_one(Person, person.id, with_for_update=True, populate_existing=True)
     if person.anonymised_at is not None:
         raise NotAllowed("This person's details have already been erased.")
-    today = now.astimezone(LONDON).date()
+    today = london_date(now)
     if db.session.scalar(_live_bookers(today).where(Booking.person_id == person.id).limit(1)):
         raise NotAllowed(
             "This person still has a place or is waiting for one. Cancel those bookings first."
@@ -428,10 +428,103 @@ def _when(value) -> str | None:
 
 def export_person(person: Person) -> dict:
     """Everything held about one person, as JSON-ready data (for a subject access request)."""
+    return {
+        "person": _details(person),
+        "bookings": _bookings(person),
+        "training_completed": [
+            {
+                "course": c.course_type.name,
+                "completed_on": c.completed_on.isoformat(),
+                "source": str(c.source),
+                "reason": c.reason,
+            }
+            for c in person.completions
+        ],
+        "emails_sent_to_them": _emails_sent(person),
+        "emails_from_them": _emails_received(person),
+        "history": _history(person),
+    }
+
+
+def _details(person: Person) -> dict:
+    return {
+        "email": person.email,
+        "full_name": person.full_name,
+        "job_title": person.job_title,
+        "team": person.team,
+        "organisation": person.organisation,
+        "line_manager_email": person.line_manager_email,
+        "group": str(person.group),
+        "group_override_reason": person.group_override_reason,
+        "created_at": _when(person.created_at),
+        "anonymised_at": _when(person.anonymised_at),
+        "email_bounced_at": _when(person.email_bounced_at),
+    }
+
+
+def _bookings(person: Person) -> list[dict]:
     booking_ids = [b.id for b in person.bookings]
     marks = db.session.scalars(
         select(AttendanceMark).where(AttendanceMark.booking_id.in_(booking_ids or [0]))
     ).all()
+    return [
+        {
+            "id": b.id,
+            "course": b.course.course_type.name,
+            "course_days": [d.date.isoformat() for d in b.course.days],
+            "venue": b.course.venue.one_line_address,
+            "status": str(b.status),
+            "requested_at": _when(b.requested_at),
+            "confirmed_at": _when(b.confirmed_at),
+            "ended_at": _when(b.ended_at),
+            "reason": b.reason,
+            "support_needs": b.support_needs,
+            "support_needs_deleted_at": _when(b.support_needs_deleted_at),
+            "attendance": [
+                {
+                    "day": m.course_day.date.isoformat(),
+                    "mark": str(m.mark),
+                    "counts_as_attended": m.counts_as_attended,
+                }
+                for m in marks
+                if m.booking_id == b.id
+            ],
+        }
+        for b in person.bookings
+    ]
+
+
+def _emails_sent(person: Person) -> list[dict]:
+    messages = db.session.scalars(
+        select(OutboxMessage)
+        .where(func.lower(OutboxMessage.to_address) == person.email)
+        .order_by(OutboxMessage.created_at)
+    )
+    return [
+        {
+            "subject": m.subject,
+            "queued_at": _when(m.created_at),
+            "sent_at": _when(m.sent_at),
+            "text": m.text_body,
+        }
+        for m in messages
+    ]
+
+
+def _emails_received(person: Person) -> list[dict]:
+    messages = db.session.scalars(
+        select(InboundMessage)
+        .where(func.lower(InboundMessage.sender) == person.email)
+        .order_by(InboundMessage.received_at)
+    )
+    return [
+        {"received_at": _when(m.received_at), "subject": m.subject, "text": m.body_text}
+        for m in messages
+    ]
+
+
+def _history(person: Person) -> list[dict]:
+    booking_ids = [b.id for b in person.bookings]
     events = db.session.scalars(
         select(AuditEvent)
         .where(
@@ -442,99 +535,23 @@ def export_person(person: Person) -> dict:
             )
         )
         .order_by(AuditEvent.at)
-    ).all()
-    emails_sent = db.session.scalars(
-        select(OutboxMessage)
-        .where(func.lower(OutboxMessage.to_address) == person.email)
-        .order_by(OutboxMessage.created_at)
-    ).all()
-    emails_received = db.session.scalars(
-        select(InboundMessage)
-        .where(func.lower(InboundMessage.sender) == person.email)
-        .order_by(InboundMessage.received_at)
-    ).all()
-    return {
-        "person": {
-            "email": person.email,
-            "full_name": person.full_name,
-            "job_title": person.job_title,
-            "team": person.team,
-            "organisation": person.organisation,
-            "line_manager_email": person.line_manager_email,
-            "group": str(person.group),
-            "group_override_reason": person.group_override_reason,
-            "created_at": _when(person.created_at),
-            "anonymised_at": _when(person.anonymised_at),
-            "email_bounced_at": _when(person.email_bounced_at),
-        },
-        "bookings": [
-            {
-                "id": b.id,
-                "course": b.course.course_type.name,
-                "course_days": [d.date.isoformat() for d in b.course.days],
-                "venue": b.course.venue.one_line_address,
-                "status": str(b.status),
-                "requested_at": _when(b.requested_at),
-                "confirmed_at": _when(b.confirmed_at),
-                "ended_at": _when(b.ended_at),
-                "reason": b.reason,
-                "support_needs": b.support_needs,
-                "support_needs_deleted_at": _when(b.support_needs_deleted_at),
-                "attendance": [
-                    {
-                        "day": m.course_day.date.isoformat(),
-                        "mark": str(m.mark),
-                        "counts_as_attended": m.counts_as_attended,
-                    }
-                    for m in marks
-                    if m.booking_id == b.id
-                ],
-            }
-            for b in person.bookings
-        ],
-        "training_completed": [
-            {
-                "course": c.course_type.name,
-                "completed_on": c.completed_on.isoformat(),
-                "source": str(c.source),
-                "reason": c.reason,
-            }
-            for c in person.completions
-        ],
-        "emails_sent_to_them": [
-            {
-                "subject": m.subject,
-                "queued_at": _when(m.created_at),
-                "sent_at": _when(m.sent_at),
-                "text": m.text_body,
-            }
-            for m in emails_sent
-        ],
-        "emails_from_them": [
-            {"received_at": _when(m.received_at), "subject": m.subject, "text": m.body_text}
-            for m in emails_received
-        ],
-        "history": [
-            {
-                "at": _when(e.at),
-                "what": e.action,
-                "who": e.actor,
-                "reason": e.reason,
-                "record": f"{e.object_type} {e.object_id}",
-            }
-            for e in events
-        ],
-    }
+    )
+    return [
+        {
+            "at": _when(e.at),
+            "what": e.action,
+            "who": e.actor,
+            "reason": e.reason,
+            "record": f"{e.object_type} {e.object_id}",
+        }
+        for e in events
+    ]
 
 
 @transactional
 def record_export(person: Person, *, actor: User, now: datetime, form: str) -> None:
     """An export shows support needs: record who looked, and how (page or JSON file)."""
     audit.record("person.exported", person, actor=actor, now=now, form=form)
-
-
-def find_person(email: str) -> Person | None:
-    return db.session.scalar(select(Person).where(Person.email == (email or "").strip().lower()))
 
 
 # --- The audit trail, for reading ---------------------------------------------------------

@@ -29,7 +29,6 @@ from ..models import (
     Attendance,
     AttendanceMark,
     Booking,
-    BookingStatus,
     CompletionSource,
     Course,
     CourseType,
@@ -38,11 +37,12 @@ from ..models import (
     TrainingCompletion,
     User,
 )
-from ..timezone import LONDON
-from . import audit
+from ..timezone import london_date
+from ..words import STATUS_WORDS, short_date
+from . import audit, people
 from .db import transactional
 from .errors import NotAllowed, ValidationError
-from .people import classify_email, clean_details
+from .people import clean_details
 
 
 def update_outcome(booking: Booking, *, actor: User | str, now: datetime) -> Attendance:
@@ -64,16 +64,15 @@ def update_outcome(booking: Booking, *, actor: User | str, now: datetime) -> Att
     ).one_or_none()
     if outcome == Attendance.COMPLETED:
         if completion is None:
-            completion = TrainingCompletion(
-                person_id=booking.person_id,
-                course_type_id=booking.course_type_id,
-                completed_on=booking.course.last_day.date,
-                source=CompletionSource.COURSE,
+            _add_completion(
+                booking.person_id,
+                booking.course_type_id,
+                booking.course.last_day.date,
+                CompletionSource.COURSE,
+                actor=actor,
+                now=now,
                 booking_id=booking.id,
-                recorded_by_id=actor.id if isinstance(actor, User) else None,
-                created_at=now,
             )
-            db.session.add(completion)
             db.session.flush()
             audit.record("training.completed", booking, actor=actor, now=now)
         return outcome
@@ -90,18 +89,34 @@ def update_outcome(booking: Booking, *, actor: User | str, now: datetime) -> Att
     return outcome
 
 
+def _add_completion(
+    person_id: int,
+    course_type_id: int,
+    completed_on: date,
+    source: CompletionSource,
+    *,
+    actor: User | str,
+    now: datetime,
+    reason: str = "",
+    booking_id: int | None = None,
+) -> TrainingCompletion:
+    """A new training completion record, added to the caller's transaction."""
+    completion = TrainingCompletion(
+        person_id=person_id,
+        course_type_id=course_type_id,
+        completed_on=completed_on,
+        source=source,
+        reason=reason,
+        booking_id=booking_id,
+        recorded_by_id=actor.id if isinstance(actor, User) else None,
+        created_at=now,
+    )
+    db.session.add(completion)
+    return completion
+
+
 # ---------------------------------------------------------------- people and their records
 
-BOOKING_WORDS = {
-    BookingStatus.CONFIRMED: "Had a place",
-    BookingStatus.OFFERED: "Offered a place",
-    BookingStatus.WAITLISTED: "On the waitlist",
-    BookingStatus.CANCELLED: "Cancelled",
-    BookingStatus.DECLINED: "Said no to an offered place",
-    BookingStatus.EXPIRED: "Did not answer an offer in time",
-    BookingStatus.WITHDRAWN: "Left the waitlist (got a place on another date)",
-    BookingStatus.MOVED: "Moved to another date",
-}
 SOURCE_WORDS = {
     CompletionSource.COURSE: "on a course here",
     CompletionSource.ELSEWHERE: "recorded by a coordinator",
@@ -148,7 +163,7 @@ class RecordLine:
 
     @property
     def status_words(self) -> str:
-        return BOOKING_WORDS[self.booking.status]
+        return STATUS_WORDS[self.booking.status].record
 
     @property
     def marks_words(self) -> list[str]:
@@ -240,7 +255,7 @@ def record_completion_elsewhere(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Say how you know they completed the training.", field="reason")
-    if completed_on > now.astimezone(LONDON).date():
+    if completed_on > london_date(now):
         raise ValidationError(
             "The date they completed it must be today or in the past.", field="completed_on"
         )
@@ -248,18 +263,17 @@ def record_completion_elsewhere(
     if existing is not None:
         raise NotAllowed(
             f"{person.full_name or person.email} already has this training recorded "
-            f"(completed {existing.completed_on.day} {existing.completed_on:%B %Y})."
+            f"(completed {short_date(existing.completed_on)})."
         )
-    completion = TrainingCompletion(
-        person_id=person.id,
-        course_type_id=course_type.id,
-        completed_on=completed_on,
-        source=CompletionSource.ELSEWHERE,
+    completion = _add_completion(
+        person.id,
+        course_type.id,
+        completed_on,
+        CompletionSource.ELSEWHERE,
+        actor=actor,
+        now=now,
         reason=reason,
-        recorded_by_id=actor.id if isinstance(actor, User) else None,
-        created_at=now,
     )
-    db.session.add(completion)
     db.session.flush()
     audit.record(
         "training.recorded_elsewhere",
@@ -339,131 +353,151 @@ def _parse_date(raw: str) -> date | None:
 
 def preview_import(data: bytes, course_type: CourseType, *, now: datetime) -> ImportPreview:
     """Read a CSV of past completions without saving: what would be made, and every problem."""
-    if not data.strip():
-        raise ValidationError("The file is empty.", field="file")
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ValidationError(
-            "The file is too big. Split it into files under 500 KB.", field="file"
-        )
-    reader = csv.reader(io.StringIO(_decode(data), newline=""))
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error):
-        raise ValidationError("We could not read this file as a CSV.", field="file") from None
-    names = [" ".join(h.split()).lower() for h in header]
-    columns = {}
-    for key, aliases in COLUMNS.items():
-        for index, name in enumerate(names):
-            if name in aliases and key not in columns:
-                columns[key] = index
+    reader = _csv_reader(data)
+    columns = _columns(reader)
     missing = [
         label
         for key, label in (("email", "Email"), ("completed_on", "Completed on"))
         if key not in columns
     ]
     if missing:
-        return ImportPreview(
-            rows=[],
-            problems=[
-                ImportProblem(
-                    1,
-                    "The first row must name the columns. We could not "
-                    f"find: {', '.join(missing)}.",
-                )
-            ],
-            digest="",
-        )
-    rows: list[ImportRow] = []
+        text = f"The first row must name the columns. We could not find: {', '.join(missing)}."
+        return ImportPreview(rows=[], problems=[ImportProblem(1, text)], digest="")
     problems: list[ImportProblem] = []
-    seen: dict[str, int] = {}
-    today = now.astimezone(LONDON).date()
-    parsed: list[tuple[int, list[str]]] = []
-    try:
-        for cells in reader:
-            line = reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            if len(parsed) >= MAX_IMPORT_ROWS:
-                problems.append(
-                    ImportProblem(
-                        line,
-                        f"Only the first {MAX_IMPORT_ROWS} rows "
-                        "are read. Put the rest in another file.",
-                    )
-                )
-                break
-            parsed.append((line, cells))
-    except csv.Error as exc:
-        problems.append(ImportProblem(reader.line_num, f"This row could not be read ({exc})."))
-
-    def cell(cells, key):
-        index = columns.get(key)
-        return cells[index].strip() if index is not None and index < len(cells) else ""
-
-    emails_in_file = [cell(c, "email").lower() for _, c in parsed]
-    people = {
-        p.email: p
-        for p in db.session.scalars(select(Person).where(Person.email.in_(set(emails_in_file))))
-    }
-    done = set(
-        db.session.scalars(
-            select(Person.email)
-            .join(TrainingCompletion, TrainingCompletion.person_id == Person.id)
-            .where(
-                TrainingCompletion.course_type_id == course_type.id,
-                Person.email.in_(set(emails_in_file)),
-            )
-        )
-    )
-    for line, cells in parsed:
-        raw_email = cell(cells, "email")
-        raw_date = cell(cells, "completed_on")
-        details = clean_details({key: cell(cells, key) for key in _DETAIL_COLUMNS})
-        name = details["full_name"]
-        try:
-            email = validate_email(raw_email, check_deliverability=False).normalized.lower()
-        except EmailNotValidError:
-            problems.append(
-                ImportProblem(line, f"“{raw_email or '(empty)'}” is not an email address.")
-            )
-            continue
-        completed_on = _parse_date(raw_date)
-        if completed_on is None:
-            problems.append(
-                ImportProblem(
-                    line,
-                    f"“{raw_date or '(empty)'}” is not a date we can "
-                    "read. Use a date like 2024-03-25 or 25/03/2024.",
-                )
-            )
-            continue
-        if completed_on > today:
-            problems.append(ImportProblem(line, f"{completed_on:%d/%m/%Y} is in the future."))
-            continue
-        if email in seen:
-            problems.append(ImportProblem(line, f"{email} is also on row {seen[email]}."))
-            continue
-        seen[email] = line
-        if email in done:
-            problems.append(ImportProblem(line, f"{email} already has this training recorded."))
-            continue
-        if email not in people and not name:
-            problems.append(ImportProblem(line, f"{email} is new to us, so we need their name."))
-            continue
-        rows.append(
-            ImportRow(
-                line=line,
-                email=email,
-                **details,
-                completed_on=completed_on,
-                known_person=email in people,
-            )
-        )
+    lines = _read_lines(reader, problems)
+    check = _RowCheck(columns, course_type, [cells for _, cells in lines], today=london_date(now))
+    rows: list[ImportRow] = []
+    for line, cells in lines:
+        checked = check(line, cells)
+        if isinstance(checked, ImportRow):
+            rows.append(checked)
+        else:
+            problems.append(checked)
     fingerprint = json.dumps(
         [course_type.id, [[r.email, r.full_name, r.completed_on.isoformat()] for r in rows]]
     )
     digest = hashlib.sha256(fingerprint.encode()).hexdigest()
     return ImportPreview(rows=rows, problems=problems, digest=digest)
+
+
+def _csv_reader(data: bytes):
+    """A CSV reader over the file, once it is known to be neither empty nor too big."""
+    if not data.strip():
+        raise ValidationError("The file is empty.", field="file")
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ValidationError(
+            "The file is too big. Split it into files under 500 KB.", field="file"
+        )
+    return csv.reader(io.StringIO(_decode(data), newline=""))
+
+
+def _columns(reader) -> dict[str, int]:
+    """Which column holds each field, from the names in the first row (the first wins)."""
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        raise ValidationError("We could not read this file as a CSV.", field="file") from None
+    names = [" ".join(h.split()).lower() for h in header]
+    columns: dict[str, int] = {}
+    for key, aliases in COLUMNS.items():
+        for index, name in enumerate(names):
+            if name in aliases and key not in columns:
+                columns[key] = index
+    return columns
+
+
+def _read_lines(reader, problems: list[ImportProblem]) -> list[tuple[int, list[str]]]:
+    """The rows that are not blank, with their line numbers (at most MAX_IMPORT_ROWS)."""
+    lines: list[tuple[int, list[str]]] = []
+    try:
+        for cells in reader:
+            if not any(c.strip() for c in cells):
+                continue
+            if len(lines) >= MAX_IMPORT_ROWS:
+                problems.append(
+                    ImportProblem(
+                        reader.line_num,
+                        f"Only the first {MAX_IMPORT_ROWS} rows "
+                        "are read. Put the rest in another file.",
+                    )
+                )
+                break
+            lines.append((reader.line_num, cells))
+    except csv.Error as exc:
+        problems.append(ImportProblem(reader.line_num, f"This row could not be read ({exc})."))
+    return lines
+
+
+class _RowCheck:
+    """Checks each row of an import in turn: a completion to make, or the problem with it."""
+
+    def __init__(
+        self,
+        columns: dict[str, int],
+        course_type: CourseType,
+        rows: list[list[str]],
+        *,
+        today: date,
+    ):
+        self.columns = columns
+        self.today = today
+        self.seen: dict[str, int] = {}
+        emails = {self.cell(cells, "email").lower() for cells in rows}
+        self.known = set(db.session.scalars(select(Person.email).where(Person.email.in_(emails))))
+        self.done = set(
+            db.session.scalars(
+                select(Person.email)
+                .join(TrainingCompletion, TrainingCompletion.person_id == Person.id)
+                .where(
+                    TrainingCompletion.course_type_id == course_type.id,
+                    Person.email.in_(emails),
+                )
+            )
+        )
+
+    def cell(self, cells: list[str], key: str) -> str:
+        index = self.columns.get(key)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    def __call__(self, line: int, cells: list[str]) -> ImportRow | ImportProblem:
+        raw_email = self.cell(cells, "email")
+        raw_date = self.cell(cells, "completed_on")
+        details = clean_details({key: self.cell(cells, key) for key in _DETAIL_COLUMNS})
+        try:
+            email = validate_email(raw_email, check_deliverability=False).normalized.lower()
+        except EmailNotValidError:
+            return ImportProblem(line, f"“{raw_email or '(empty)'}” is not an email address.")
+        completed_on = _parse_date(raw_date)
+        if completed_on is None:
+            return ImportProblem(
+                line,
+                f"“{raw_date or '(empty)'}” is not a date we can "
+                "read. Use a date like 2024-03-25 or 25/03/2024.",
+            )
+        problem = self._problem(line, email, completed_on, has_name=bool(details["full_name"]))
+        if problem:
+            return ImportProblem(line, problem)
+        return ImportRow(
+            line=line,
+            email=email,
+            **details,
+            completed_on=completed_on,
+            known_person=email in self.known,
+        )
+
+    def _problem(self, line: int, email: str, completed_on: date, *, has_name: bool) -> str:
+        """What stops this row becoming a completion, or empty. A row with a good date
+        claims its address, so a later row for the same person is a problem."""
+        if completed_on > self.today:
+            return f"{completed_on:%d/%m/%Y} is in the future."
+        if email in self.seen:
+            return f"{email} is also on row {self.seen[email]}."
+        self.seen[email] = line
+        if email in self.done:
+            return f"{email} already has this training recorded."
+        if email not in self.known and not has_name:
+            return f"{email} is new to us, so we need their name."
+        return ""
 
 
 @transactional
@@ -486,38 +520,23 @@ def confirm_import(
         raise NotAllowed("Something changed since you checked this file. Check it again.")
     if not preview.rows:
         raise NotAllowed("There is nothing in this file we can save.")
-    people = {
-        p.email: p
-        for p in db.session.scalars(
-            select(Person).where(Person.email.in_([r.email for r in preview.rows]))
-        )
-    }
     created = []
     for row in preview.rows:
-        person = people.get(row.email)
-        if person is None:
-            person = Person(
-                email=row.email,
-                full_name=row.full_name,
-                job_title=row.job_title,
-                team=row.team,
-                organisation=row.organisation,
-                group=classify_email(row.email, council_domains),
-                created_at=now,
-            )
-            db.session.add(person)
-            db.session.flush()
-        completion = TrainingCompletion(
-            person_id=person.id,
-            course_type_id=course_type.id,
-            completed_on=row.completed_on,
-            source=CompletionSource.IMPORT,
-            reason=reason,
-            recorded_by_id=actor.id if isinstance(actor, User) else None,
-            created_at=now,
+        details = {field: getattr(row, field) for field in _DETAIL_COLUMNS}
+        person = people.find_or_add_person(
+            row.email, details, council_domains=council_domains, now=now, actor=actor
         )
-        db.session.add(completion)
-        created.append(completion)
+        created.append(
+            _add_completion(
+                person.id,
+                course_type.id,
+                row.completed_on,
+                CompletionSource.IMPORT,
+                actor=actor,
+                now=now,
+                reason=reason,
+            )
+        )
     db.session.flush()
     audit.record(
         "training.imported",

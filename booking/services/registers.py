@@ -28,7 +28,7 @@ from ..models import (
     Person,
     User,
 )
-from ..timezone import LONDON
+from ..timezone import london_date
 from . import allocation, audit, changes, people, records
 from .db import lock_course, transactional
 from .errors import NotAllowed, ValidationError
@@ -57,8 +57,9 @@ def describe_history_value(value: str) -> str:
     return records.MARK_WORDS[Mark(value)]
 
 
-def london_date(moment: datetime):
-    return moment.astimezone(LONDON).date()
+def is_before_the_day(day: CourseDay, now: datetime) -> bool:
+    """True until the course day starts (midnight at the start of it, London time)."""
+    return london_date(now) < day.date
 
 
 def is_after_the_day(day: CourseDay, now: datetime) -> bool:
@@ -142,7 +143,7 @@ def mark(
     if locked is None or day.course_id != locked.course_id:
         raise NotAllowed("That person is not on this course.")
     booking = locked
-    if london_date(now) < day.date:
+    if is_before_the_day(day, now):
         raise NotAllowed("You can only take the register on the day or afterwards.")
     if booking.course.status == CourseStatus.CANCELLED:
         raise NotAllowed("This course was cancelled, so there is no register to take.")
@@ -206,27 +207,8 @@ class WalkIn:
     organisation: str = ""
 
 
-def _find_or_create_person(
-    details: WalkIn, *, actor: User | str, council_domains: list[str], now: datetime
-) -> Person:
-    """Find someone by email address, or add them (a new person needs a name)."""
-    existing = people.find_person(details.email)
-    if existing is not None:
-        return existing
-    if not people.one_line(details.full_name):
-        raise ValidationError("Enter their full name.", field="full_name")
-    return people.find_or_create_person(
-        details.email,
-        council_domains=council_domains,
-        now=now,
-        details={
-            "full_name": details.full_name,
-            "job_title": details.job_title,
-            "team": details.team,
-            "organisation": details.organisation,
-        },
-        actor=actor,
-    )
+#: What a walk-in tells us about themselves that goes on their record.
+WALK_IN_DETAILS = ("full_name", "job_title", "team", "organisation")
 
 
 @transactional
@@ -253,11 +235,17 @@ def add_walk_in(
         raise NotAllowed("That day is not part of this course.")
     if course.status == CourseStatus.CANCELLED:
         raise NotAllowed("This course was cancelled, so no one can be added to it.")
-    if london_date(now) < day.date:
+    if is_before_the_day(day, now):
         raise NotAllowed("You can add walk-ins on the day of the course.")
     if is_after_the_day(day, now) and not reason:
         raise ValidationError("Say why you are adding someone after the day.", field="reason")
-    person = _find_or_create_person(details, actor=actor, council_domains=council_domains, now=now)
+    person = people.find_or_add_person(
+        details.email,
+        {field: getattr(details, field) for field in WALK_IN_DETAILS},
+        council_domains=council_domains,
+        now=now,
+        actor=actor,
+    )
     already = db.session.scalars(
         select(Booking).where(
             Booking.person_id == person.id,

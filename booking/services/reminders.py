@@ -25,8 +25,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from .. import emails, time_limits
+from .. import time_limits
 from ..extensions import db
+from ..mail.outbound import composing
 from ..models import (
     Attendance,
     Booking,
@@ -36,7 +37,7 @@ from ..models import (
     CourseStatus,
     OutboxMessage,
 )
-from ..timezone import LONDON
+from ..timezone import london_date
 from . import records
 from .db import transactional
 
@@ -54,14 +55,6 @@ class ReminderSummary:
 
     def __str__(self) -> str:
         return f"{self.reminders} reminders and {self.after_course} after-course messages queued"
-
-
-def _starts(day: CourseDay) -> datetime:
-    return datetime.combine(day.date, day.starts_at, tzinfo=LONDON)
-
-
-def _ends(day: CourseDay) -> datetime:
-    return datetime.combine(day.date, day.ends_at, tzinfo=LONDON)
 
 
 @transactional
@@ -84,7 +77,7 @@ def queue_due_reminders(*, now: datetime) -> ReminderSummary:
     for key, booking, days in reminders:
         if key in queued:
             continue
-        build = partial(emails.reminder, booking, now=now, days_before=days, dedupe_key=key)
+        build = partial(composing.reminder, booking, now=now, days_before=days, dedupe_key=key)
         if _queue_once(key, build):
             summary.reminders += 1
     next_dates: dict[int, list[Course]] = {}
@@ -101,7 +94,7 @@ def queue_due_reminders(*, now: datetime) -> ReminderSummary:
             if booking.course_id not in next_dates:
                 next_dates[booking.course_id] = _next_dates(booking.course, now)
             build = partial(
-                emails.course_not_completed,
+                composing.course_not_completed,
                 booking,
                 now=now,
                 missed_days=missed,
@@ -109,7 +102,7 @@ def queue_due_reminders(*, now: datetime) -> ReminderSummary:
                 dedupe_key=key,
             )
         else:
-            build = partial(emails.course_completed, booking, now=now, dedupe_key=key)
+            build = partial(composing.course_completed, booking, now=now, dedupe_key=key)
         if _queue_once(key, build):
             summary.after_course += 1
     return summary
@@ -119,7 +112,7 @@ def _due_reminders(now: datetime):
     """(dedupe key, booking, days before) for each reminder due now: the nearest one only,
     so someone who booked 3 days ahead gets the 1-day reminder alone."""
     for booking in _confirmed_bookings_starting_within(now, timedelta(days=max(REMINDER_DAYS))):
-        starts = _starts(booking.course.first_day)
+        starts = booking.course.first_day.starts_in_london
         had_place_at = booking.confirmed_at or booking.created_at
         for days in sorted(REMINDER_DAYS):
             moment = starts - timedelta(days=days)
@@ -154,7 +147,7 @@ def _next_dates(course: Course, now: datetime, limit: int = 5) -> list[Course]:
             .where(
                 Course.course_type_id == course.course_type_id,
                 Course.status == CourseStatus.PUBLISHED,
-                CourseDay.date > now.astimezone(LONDON).date(),
+                CourseDay.date > london_date(now),
             )
             .options(selectinload(Course.days), selectinload(Course.venue))
             .order_by(CourseDay.date)
@@ -192,7 +185,7 @@ def _confirmed_bookings_starting_within(now: datetime, window: timedelta) -> lis
         .options(selectinload(Booking.course).selectinload(Course.days))
         .order_by(Booking.id)
     )
-    return [b for b in bookings if now < _starts(b.course.first_day) <= now + window]
+    return [b for b in bookings if now < b.course.first_day.starts_in_london <= now + window]
 
 
 def _confirmed_bookings_ended_recently(now: datetime) -> list[Booking]:
@@ -217,7 +210,9 @@ def _confirmed_bookings_ended_recently(now: datetime) -> list[Booking]:
         )
         .order_by(Booking.id)
     )
-    return [b for b in bookings if now - AFTER_COURSE_WINDOW <= _ends(b.course.last_day) <= now]
+    return [
+        b for b in bookings if now - AFTER_COURSE_WINDOW <= b.course.last_day.ends_in_london <= now
+    ]
 
 
 def _missed_days(booking: Booking) -> list[int]:

@@ -30,7 +30,8 @@ from ..models import (
     Person,
     TrainingCompletion,
 )
-from ..timezone import LONDON
+from ..timezone import london_date
+from ..words import short_date
 from . import allocation
 from .allocation import Availability
 
@@ -38,10 +39,6 @@ AT_RISK_DAYS = 21
 AT_RISK_SHARE = 0.5
 DASHBOARD_COURSES = 100
 RECENT_CHANGES = 15
-
-
-def today_in_london(now: datetime) -> date:
-    return now.astimezone(LONDON).date()
 
 
 def _courses_between(start: date | None, end: date | None, statuses) -> list[Course]:
@@ -123,7 +120,7 @@ def is_at_risk(course: Course, held: int, today: date) -> bool:
 
 def dashboard(now: datetime) -> Dashboard:
     """Courses not over yet with their figures, open offers and recent changes (six queries)."""
-    today = today_in_london(now)
+    today = london_date(now)
     first_day = aliased(CourseDay)
     courses = list(
         db.session.scalars(
@@ -226,8 +223,7 @@ class CourseAttendance:
     @property
     def label(self) -> str:
         """A short name for charts: "2 March 2026, Kendal"."""
-        first = self.course.first_day.date
-        return f"{first.day} {first:%B %Y}, {self.course.venue.town}"
+        return f"{short_date(self.course.first_day.date)}, {self.course.venue.town}"
 
     @property
     def completion_rate(self) -> int | None:
@@ -373,14 +369,11 @@ def waiting_without_a_date(now: datetime) -> list[Waiting]:
         )
         .order_by(Booking.requested_at, Booking.id)
     ).all()
-    today = today_in_london(now)
-    return [
-        Waiting(b, p, c, (today - b.requested_at.astimezone(LONDON).date()).days)
-        for b, p, c in rows
-    ]
+    today = london_date(now)
+    return [Waiting(b, p, c, (today - london_date(b.requested_at)).days) for b, p, c in rows]
 
 
 def default_period(now: datetime, *, months: int) -> tuple[date, date]:
     """From about `months` months ago to today."""
-    today = today_in_london(now)
+    today = london_date(now)
     return today - timedelta(days=round(months * 30.44)), today

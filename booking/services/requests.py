@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from .. import emails, time_limits
+from .. import time_limits
 from ..extensions import db
 from ..models import (
     Booking,
@@ -22,7 +22,7 @@ from ..models import (
     Person,
     User,
 )
-from . import audit, links, people
+from . import audit, emails, links, people
 from .audit import BY_EMAILED_LINK, SIGNED_IN
 from .db import pause_for_tests, transactional
 from .errors import AlreadyBooked, BookingClosed, CourseNotBookable, NotFound, ValidationError

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from .. import emails, time_limits
+from .. import time_limits
 from ..extensions import db
+from ..mail.outbound import composing
 from ..models import EmailLink, LinkPurpose, OutboxMessage, Person
 from . import audit, links, people
 from .db import transactional
@@ -41,7 +42,7 @@ def request_sign_in_link(
     _link, raw_token = links.issue_link(
         LinkPurpose.SIGN_IN, address, now=now, ttl=time_limits.SIGN_IN_LINK_LIFETIME
     )
-    message = emails.sign_in_link(
+    message = composing.sign_in_link(
         address, link_for(raw_token), now=now, lifetime=time_limits.SIGN_IN_LINK_LIFETIME
     )
     db.session.flush()

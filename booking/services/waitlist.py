@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import contains_eager
 
-from .. import emails, time_limits
+from .. import time_limits
 from ..extensions import db
 from ..models import (
     ACTIVE,
@@ -36,7 +36,7 @@ from ..models import (
     Person,
     TrainingCompletion,
 )
-from . import allocation, audit
+from . import allocation, audit, emails
 from .audit import SYSTEM
 from .db import lock_courses, rows_changed, transactional
 from .errors import TryAgain

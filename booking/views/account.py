@@ -12,30 +12,16 @@ from .. import clock
 from ..auth import attendee_required, current_attendee
 from ..extensions import db
 from ..forms.account import SupportNeedsForm
-from ..models import ACTIVE, Booking, BookingStatus
+from ..models import ACTIVE, Booking
 from ..services import changes, links
 from ..services.errors import BookingError
 
 bp = Blueprint("account", __name__, url_prefix="/my-bookings")
 
-#: A booking's status in plain words, as the person reads it.
-STATUS_WORDS = {
-    BookingStatus.CONFIRMED: "You have a place",
-    BookingStatus.OFFERED: "A place is being kept for you: please say if you want it",
-    BookingStatus.WAITLISTED: "You are on the waitlist",
-    BookingStatus.CANCELLED: "Cancelled",
-    BookingStatus.DECLINED: "You said no to a place",
-    BookingStatus.EXPIRED: "The place we kept for you has been offered to someone else",
-    BookingStatus.WITHDRAWN: "Taken off the waitlist because you have a place on another date",
-    BookingStatus.MOVED: "Moved to another date",
-}
-
 
 def manage_url(booking: Booking) -> str:
     """The booking's own page, where the person cancels, moves or answers an offer."""
-    return url_for(
-        "bookings.manage", token=links.manage_token(booking, current_app.config["SECRET_KEY"])
-    )
+    return links.manage_path(booking, current_app.config["SECRET_KEY"])
 
 
 def _own_booking(booking_id: int) -> Booking:
@@ -59,7 +45,6 @@ def index():
         person=person,
         bookings=rows,
         active=ACTIVE,
-        status_words=STATUS_WORDS,
         manage_url=manage_url,
     )
 

@@ -57,7 +57,7 @@ CHECK_EMAIL_KEY = "booking_request_email"
 
 @bp.context_processor
 def _helpers():
-    return {"manage_token_for": lambda booking: links.manage_token(booking, _secret())}
+    return {"manage_url": _manage_url}
 
 
 def _secret() -> str:
@@ -69,7 +69,7 @@ def _domains() -> list[str]:
 
 
 def _manage_url(booking: Booking) -> str:
-    return url_for("bookings.manage", token=links.manage_token(booking, _secret()))
+    return links.manage_path(booking, _secret())
 
 
 def _public_course_or_404(course_id: int) -> Course:
@@ -307,7 +307,7 @@ def move(token: str):
 
 
 def _course_label(course: Course) -> str:
-    from ..web import long_date
+    from ..words import long_date
 
     return f"{long_date(course.first_day.date)} and {long_date(course.last_day.date)}, {course.venue.town}"
 

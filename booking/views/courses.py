@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import clock, ical
+from .. import clock
+from ..mail.outbound import invitations
 from ..models import CourseStatus
 from ..services import courses as course_service
 from ..services import waitlist
@@ -57,7 +58,7 @@ def course(course_id: int):
 def feed():
     now = clock.now()
     site = current_app.config["SITE_URL"]
-    body = ical.courses_feed(
+    body = invitations.courses_feed(
         course_service.calendar_courses(now),
         domain=urlsplit(site).hostname or "localhost",
         now=now,

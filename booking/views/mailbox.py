@@ -7,11 +7,11 @@ from .. import clock
 from ..auth import coordinator_required
 from ..extensions import db
 from ..forms.mailbox import BookFromMessageForm, CloseMessageForm, ReplyWithCalendarForm
-from ..mail_understanding import support_needs
+from ..mail.inbound.understanding import support_needs
 from ..models import Course, InboundMessage
-from ..services import mailbox, privacy
+from ..services import mailbox, mailbox_triage, privacy
 from ..services.errors import BookingError, ValidationError
-from ..web import short_date
+from ..words import short_date
 
 bp = Blueprint("mailbox", __name__, url_prefix="/coordinator/mailbox")
 
@@ -19,7 +19,7 @@ bp = Blueprint("mailbox", __name__, url_prefix="/coordinator/mailbox")
 @bp.get("")
 @coordinator_required
 def index():
-    return render_template("mailbox/index.html", messages=mailbox.triage_messages())
+    return render_template("mailbox/index.html", messages=mailbox_triage.triage_messages())
 
 
 @bp.get("/<id:message_id>")
@@ -40,7 +40,7 @@ def book(message_id: int):
     config = mailbox.MailboxConfig.from_mapping(current_app.config)
     return _act(
         message,
-        lambda: mailbox.book_from_triage(
+        lambda: mailbox_triage.book_from_triage(
             message,
             course,
             actor=current_user,
@@ -62,7 +62,7 @@ def reply_with_calendar(message_id: int):
     calendar_url = current_app.config["SITE_URL"] + url_for("courses.calendar")
     return _act(
         message,
-        lambda: mailbox.reply_with_calendar(
+        lambda: mailbox_triage.reply_with_calendar(
             message, calendar_url=calendar_url, actor=current_user, now=clock.now()
         ),
     )
@@ -77,7 +77,9 @@ def close(message_id: int):
         return _show(message, close_form=form), 400
     return _act(
         message,
-        lambda: mailbox.close_message(message, form.note.data, actor=current_user, now=clock.now()),
+        lambda: mailbox_triage.close_message(
+            message, form.note.data, actor=current_user, now=clock.now()
+        ),
         close_form=form,
     )
 
@@ -116,7 +118,7 @@ def _book_form(message: InboundMessage) -> BookFromMessageForm:
             c.id,
             f"{short_date(c.first_day.date)} and {short_date(c.last_day.date)}, {c.venue.town}",
         )
-        for c in mailbox.courses_to_offer(clock.now())
+        for c in mailbox_triage.courses_to_offer(clock.now())
     ]
     guessed = (message.understanding or {}).get("course_ids") or []
     if form.course_id.data is None and len(guessed) == 1:
@@ -157,8 +159,8 @@ def _show(message: InboundMessage, **context):
         "mailbox/show.html",
         message=message,
         understanding=message.understanding or {},
-        guessed_courses=mailbox.guessed_courses(message),
-        ask_organisation=mailbox.organisation_missing(message, current_app.config),
+        guessed_courses=mailbox_triage.guessed_courses(message),
+        ask_organisation=mailbox_triage.organisation_missing(message, current_app.config),
         support_needs=needs,
         is_open=message.outcome in mailbox.OPEN_OUTCOMES,
         **context,

@@ -5,17 +5,38 @@ lives in one place; it only runs when OUTBOX_SEND_AFTER_REQUEST is on and the re
 queued mail, and it sends after the response has gone (`call_on_close`).
 """
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_login import current_user
+from sqlalchemy import event
 
-from .. import clock, emails, mailer
+from .. import clock
 from ..auth import coordinator_required
 from ..extensions import db
+from ..mail.outbound import sending
 from ..models import OutboxMessage
 from ..services import outbox
 from ..services.errors import BookingError
 
 bp = Blueprint("outbox", __name__, url_prefix="/coordinator/outbox")
+
+#: Set on flask.g when a request queued mail, so the best-effort sender knows to run.
+QUEUED_FLAG = "outbox_queued"
+
+
+@event.listens_for(OutboxMessage, "after_insert")
+def _note_mail_queued(_mapper, _connection, _message: OutboxMessage) -> None:
+    """A request wrote a message to the outbox (in whichever service): send after it."""
+    if has_request_context():
+        setattr(g, QUEUED_FLAG, True)
 
 
 @bp.get("")
@@ -39,8 +60,8 @@ def retry(message_id: int):
 
 @bp.after_app_request
 def send_queued_mail(response):
-    if current_app.config.get("OUTBOX_SEND_AFTER_REQUEST") and g.get(emails.QUEUED_FLAG):
+    if current_app.config.get("OUTBOX_SEND_AFTER_REQUEST") and g.get(QUEUED_FLAG):
         # current_app is a proxy, which Flask's types present as the app itself.
         app = current_app._get_current_object()  # type: ignore[attr-defined]
-        response.call_on_close(lambda: mailer.send_after_response(app))
+        response.call_on_close(lambda: sending.send_after_response(app))
     return response

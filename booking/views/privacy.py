@@ -12,7 +12,7 @@ from ..auth import coordinator_required
 from ..extensions import db
 from ..forms.privacy import AuditFilterForm, EraseForm, FindPersonForm
 from ..models import Person
-from ..services import privacy
+from ..services import people, privacy
 from ..services.errors import BookingError
 
 bp = Blueprint("privacy", __name__, url_prefix="/coordinator")
@@ -26,7 +26,7 @@ def find_person():
     # Posted, never in the web address: addresses there end up in logs and browser history.
     form = FindPersonForm()
     if form.validate_on_submit():
-        person = privacy.find_person(form.email.data)
+        person = people.find_person(form.email.data)
         if person is not None:
             return redirect(url_for("privacy.person", person_id=person.id))
         error = {"text": "We hold nothing about that email address", "href": "#email"}

@@ -40,7 +40,7 @@ def _register_page(day: CourseDay, *, errors: dict | None = None, status: int = 
         lines=registers.register_for(day),
         places=allocation.availability(day.course, now),
         after_the_day=registers.is_after_the_day(day, now),
-        before_the_day=registers.london_date(now) < day.date,
+        before_the_day=registers.is_before_the_day(day, now),
         saved=request.args.get("saved", type=int),
         errors=errors,
         error_list=[{"text": text, "href": href} for href, text in errors.values()],

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from booking.mail.outbound import composing
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "tests" / "browser" / "vendor" / "axe.min.js"
@@ -96,6 +98,7 @@ def live_server(live_app):
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     base_url = f"http://127.0.0.1:{server.server_port}"
     live_app.config["SITE_URL"] = base_url
+    composing.configure(composing.MailSettings.from_config(live_app.config))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield base_url

@@ -59,10 +59,10 @@ def email_to(smtp, live_app, address: str, subject_contains: str, timeout: float
     after a redirect). So the outbox worker's pass runs here too, as it would in production
     within the minute: mail is still sent by the app, over SMTP, to the test server.
     """
-    from booking import mailer
+    from booking.mail.outbound import sending
 
     with live_app.app_context():
-        mailer.send_due_now()
+        sending.send_due_now()
     return smtp.wait_for(
         lambda r: (
             address in r.rcpt_tos and subject_contains.lower() in r.message["Subject"].lower()

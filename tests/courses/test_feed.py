@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time
 
 from icalendar import Calendar
 
-from booking import ical
+from booking.mail.outbound import invitations
 from booking.models import CourseStatus
 from booking.services import courses as service
 from booking.services.courses import DayDetails
@@ -101,7 +101,7 @@ def test_an_empty_feed_is_still_a_valid_calendar(client, clock):
 def test_a_course_day_event_can_carry_an_invites_own_uid_and_sequence(make):
     course = make.course(date(2026, 3, 27), date(2026, 3, 30))
     stamp = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-    event = ical.course_day_event(
+    event = invitations.course_day_event(
         course, course.days[1], uid="booking-7-day-2@example.org", sequence=3, stamp=stamp
     )
     assert str(event["UID"]) == "booking-7-day-2@example.org"

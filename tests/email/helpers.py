@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from booking import mailer
 from booking.extensions import db
+from booking.mail.outbound import sending
 from booking.models import OutboxMessage, OutboxStatus
 from booking.services.courses import DayDetails, ScheduleChange
 
@@ -24,7 +24,7 @@ def committed(fn, *args, **kwargs):
 
 def send_all(now=NOW, limit=100):
     """Run the sender once for the current app (the same path `flask outbox send` takes)."""
-    summary = mailer.send_due_now(now=now, limit=limit, worker_id="test-worker")
+    summary = sending.send_due_now(now=now, limit=limit, worker_id="test-worker")
     db.session.expire_all()
     return summary
 

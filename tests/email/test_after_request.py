@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from booking import emails
+from booking.mail.outbound import composing
 from booking.models import BookingStatus
 
 from .helpers import NOW, rows, statuses
@@ -44,7 +44,7 @@ def test_nothing_is_sent_when_the_setting_is_off(web, mail_app, make, smtp):
 def test_a_request_that_queued_nothing_does_not_touch_the_mail_server(web, db, make, smtp):
     """Mail that is due but was not queued by this request is left to the outbox worker."""
     booking = _booking(make)
-    emails.reminder(booking, now=NOW, days_before=7)
+    composing.reminder(booking, now=NOW, days_before=7)
     db.session.commit()
     response = web.get("/test-only/nothing")
     assert response.status_code == 200

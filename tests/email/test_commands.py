@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from booking import emails
 from booking.extensions import db
+from booking.mail.outbound import composing
 from booking.models import BookingStatus
 
 from .helpers import NOW, statuses
@@ -12,7 +12,7 @@ from .helpers import NOW, statuses
 def _queue(make, count=2):
     course = make.course()
     for _ in range(count):
-        emails.reminder(
+        composing.reminder(
             make.booking(course, status=BookingStatus.CONFIRMED), now=NOW, days_before=7
         )
     db.session.commit()

@@ -5,9 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from booking import emails
 from booking.extensions import db
+from booking.mail.outbound import composing
 from booking.models import BookingStatus, OutboxMessage
+from booking.services import emails
 from booking.services.db import transactional
 
 from .conftest import MAILBOX, SENDER
@@ -253,7 +254,7 @@ def test_html_never_carries_what_a_person_typed_unescaped(mail_app, make, smtp):
 def test_subjects_and_calendars_never_hold_personal_details(mail_app, make, smtp):
     booking = _confirmed(make)
     committed(emails.place_confirmed, booking, now=NOW)
-    committed(emails.reminder, booking, now=NOW, days_before=7)
+    committed(composing.reminder, booking, now=NOW, days_before=7)
     booking.status = BookingStatus.CANCELLED
     committed(emails.booking_cancelled, booking, now=NOW)
     send_all()

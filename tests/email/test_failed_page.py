@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from booking import emails
 from booking.extensions import db
+from booking.mail.outbound import composing
 from booking.models import OutboxMessage, OutboxStatus
 
 from .helpers import NOW, rows
@@ -11,7 +11,7 @@ from .helpers import NOW, rows
 
 def _failed_message(make, **fields):
     booking = make.booking(make.course())
-    message = emails.reminder(booking, now=NOW, days_before=7)
+    message = composing.reminder(booking, now=NOW, days_before=7)
     message.status = OutboxStatus.FAILED
     message.attempts = 10
     message.last_error = "The mail server refused the address (code 550)."

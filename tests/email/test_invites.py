@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar
 
-from booking import invites
+from booking.mail.outbound import invitations
 from booking.models import BookingStatus
 
 from .helpers import DAY_AFTER_CLOCKS_CHANGE, DAY_BEFORE_CLOCKS_CHANGE, NOW
@@ -18,8 +18,8 @@ def _booking(make, **fields):
     return make.booking(course, person, support_needs="Needs a hearing loop", **fields)
 
 
-def _invite(booking, day_index=0, method=invites.REQUEST, sequence=1, now=NOW):
-    data = invites.day_invitation(
+def _invite(booking, day_index=0, method=invitations.REQUEST, sequence=1, now=NOW):
+    data = invitations.day_invitation(
         booking,
         booking.course.days[day_index],
         method=method,
@@ -48,7 +48,7 @@ def test_local_times_are_right_either_side_of_the_clock_change(make):
     assert after.events[0].start.astimezone(UTC) == datetime(2026, 3, 30, 8, 30, tzinfo=UTC)
     assert after.events[0].end.astimezone(UTC) == datetime(2026, 3, 30, 15, 30, tzinfo=UTC)
     assert [tz["TZID"] for tz in before.walk("VTIMEZONE")] == ["Europe/London"]
-    assert b"DTSTART;TZID=Europe/London:20260330T093000" in invites.day_invitation(
+    assert b"DTSTART;TZID=Europe/London:20260330T093000" in invitations.day_invitation(
         booking, booking.course.days[1], method="REQUEST", sequence=1, organiser=MAILBOX, now=NOW
     )
 
@@ -77,7 +77,7 @@ def test_uid_stays_the_same_and_sequence_rises_across_changes(make):
 def test_cancellation_has_the_same_uid_and_is_marked_cancelled(make):
     booking = _booking(make)
     _, request = _invite(booking, sequence=1)
-    _, cancel = _invite(booking, method=invites.CANCEL, sequence=2)
+    _, cancel = _invite(booking, method=invitations.CANCEL, sequence=2)
     assert cancel["METHOD"] == "CANCEL"
     assert cancel.events[0]["UID"] == request.events[0]["UID"]
     assert cancel.events[0]["STATUS"] == "CANCELLED"
@@ -87,8 +87,8 @@ def test_no_support_needs_or_management_link_in_any_calendar(make):
     booking = _booking(make)
     for data in (
         _invite(booking)[0],
-        _invite(booking, method=invites.CANCEL)[0],
-        invites.booking_calendar(booking, organiser=MAILBOX, now=NOW),
+        _invite(booking, method=invitations.CANCEL)[0],
+        invitations.booking_calendar(booking, organiser=MAILBOX, now=NOW),
     ):
         text = Calendar.from_ical(data).to_ical().decode()
         assert "hearing loop" not in text.replace("\r\n ", "")
@@ -98,7 +98,7 @@ def test_no_support_needs_or_management_link_in_any_calendar(make):
 
 def test_download_has_both_days_with_the_invitation_uids(make):
     booking = _booking(make, invite_sequence=3)
-    calendar = Calendar.from_ical(invites.booking_calendar(booking, organiser=MAILBOX, now=NOW))
+    calendar = Calendar.from_ical(invitations.booking_calendar(booking, organiser=MAILBOX, now=NOW))
     assert calendar["METHOD"] == "PUBLISH"
     assert [e["UID"] for e in calendar.events] == [
         f"booking-{booking.id}-day-1@cumbria.gov.uk",
@@ -109,14 +109,24 @@ def test_download_has_both_days_with_the_invitation_uids(make):
 
 def test_download_for_a_cancelled_booking_shows_the_days_cancelled(make):
     booking = _booking(make, status=BookingStatus.CANCELLED)
-    calendar = Calendar.from_ical(invites.booking_calendar(booking, organiser=MAILBOX, now=NOW))
+    calendar = Calendar.from_ical(invitations.booking_calendar(booking, organiser=MAILBOX, now=NOW))
     assert {e["STATUS"] for e in calendar.events} == {"CANCELLED"}
 
 
 def test_the_booking_page_download_uses_the_configured_mailbox(app, make):
-    from booking import emails
+    from booking.mail.outbound import composing
 
     booking = _booking(make)
-    calendar = Calendar.from_ical(emails.booking_calendar(booking, now=NOW))
+    calendar = Calendar.from_ical(composing.booking_calendar(booking, now=NOW))
     assert len(calendar.events) == 2
     assert str(calendar.events[0]["ORGANIZER"]) == f"mailto:{app.config['TRAINING_MAILBOX']}"
+
+
+def test_the_feed_invitations_and_downloads_name_one_product(make):
+    booking = _booking(make)
+    feed = invitations.courses_feed([booking.course], domain="example.org", now=NOW)
+    download = invitations.booking_calendar(booking, organiser=MAILBOX, now=NOW)
+    products = {
+        str(Calendar.from_ical(data)["PRODID"]) for data in (feed, _invite(booking)[0], download)
+    }
+    assert products == {invitations.PRODID}

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from booking import emails
 from booking.extensions import db
-from booking.mailer import SmtpTransport
+from booking.mail.outbound import composing
+from booking.mail.outbound.sending import SmtpTransport
 from booking.models import BookingStatus, EmailLink, InboundMessage, InboundOutcome
+from booking.services import emails
 from booking.services.outbox import Outgoing, PermanentFailure
 from booking.time_limits import SIGN_IN_LINK_LIFETIME
 
@@ -58,9 +59,9 @@ def _queue_every_kind(make, course, bookings):
     emails.place_offered(offered, now=NOW)
     emails.offer_ended(offered, now=NOW)
     emails.booking_cancelled(second, now=NOW)
-    emails.reminder(first, now=NOW, days_before=7)
-    emails.course_completed(first, now=NOW)
-    emails.course_not_completed(first, now=NOW, missed_days=[1, 2], next_courses=[course])
+    composing.reminder(first, now=NOW, days_before=7)
+    composing.course_completed(first, now=NOW)
+    composing.course_not_completed(first, now=NOW, missed_days=[1, 2], next_courses=[course])
     third.status = BookingStatus.MOVED
     moved_to = make.booking(make.course(date(2026, 4, 6)), third.person)
     emails.booking_moved(third, moved_to, now=NOW)
@@ -69,7 +70,7 @@ def _queue_every_kind(make, course, bookings):
     change = change_to(course, old_days=old_days, old_venue="Ÿr Hen Gapel – " * 40)
     emails.course_changed(course, bookings, change=change, now=NOW)
     emails.course_cancelled(course, bookings, now=NOW)
-    emails.sign_in_link(
+    composing.sign_in_link(
         first.person.email, "https://x.example/sign-in/t", now=NOW, lifetime=SIGN_IN_LINK_LIFETIME
     )
     inbound = InboundMessage(
@@ -80,14 +81,14 @@ def _queue_every_kind(make, course, bookings):
         understanding={"name": _long_name(7)},
     )
     db.session.add(inbound)
-    emails.mailbox_booking_link(inbound, "https://x.example/confirm/t", course, now=NOW)
-    emails.mailbox_cancel_link(inbound, "https://x.example/cancel/t", first, now=NOW)
-    emails.mailbox_acknowledgement(inbound, now=NOW)
-    emails.mailbox_calendar_link(inbound, "https://x.example/courses", now=NOW)
+    composing.mailbox_booking_link(inbound, "https://x.example/confirm/t", course, now=NOW)
+    composing.mailbox_cancel_link(inbound, "https://x.example/cancel/t", first, now=NOW)
+    composing.mailbox_acknowledgement(inbound, now=NOW)
+    composing.mailbox_calendar_link(inbound, "https://x.example/courses", now=NOW)
     link = EmailLink(created_at=NOW, expires_at=datetime(2026, 1, 6, 9, tzinfo=UTC))
-    emails.mailbox_link_reminder(inbound, link, course, link_subject=inbound.subject, now=NOW)
-    emails.mailbox_too_large(inbound, limit="5 megabytes", now=NOW)
-    emails.mailbox_booking_link_for_named_person(
+    composing.mailbox_link_reminder(inbound, link, course, link_subject=inbound.subject, now=NOW)
+    composing.mailbox_too_large(inbound, limit="5 megabytes", now=NOW)
+    composing.mailbox_booking_link_for_named_person(
         second.person.email, _long_name(8), "https://x.example/confirm/u", course, now=NOW
     )
     db.session.commit()

@@ -6,9 +6,10 @@ import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 
-from booking import emails
 from booking.extensions import db
+from booking.mail.outbound import composing
 from booking.models import BookingStatus, InboundMessage, InboundOutcome
+from booking.services import emails
 
 from .conftest import MAILBOX
 from .helpers import NOW, send_all
@@ -100,7 +101,7 @@ def test_the_calendar_link_reply_says_reply_to_this_email_once(mail_app, make, s
         understanding={"name": "Jo"},
     )
     db.session.add(inbound)
-    emails.mailbox_calendar_link(inbound, f"{SITE}/courses", now=NOW)
+    composing.mailbox_calendar_link(inbound, f"{SITE}/courses", now=NOW)
     db.session.commit()
     send_all()
 

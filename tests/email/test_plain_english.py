@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from booking import emails
 from booking.extensions import db
+from booking.mail.outbound import composing
 from booking.models import BookingStatus, EmailLink, InboundMessage, InboundOutcome
+from booking.services import emails
 from booking.time_limits import SIGN_IN_LINK_LIFETIME
 
 from .helpers import NOW, change_to, days_of, rows
@@ -61,9 +62,9 @@ def test_no_email_we_send_uses_jargon(app, make):
     emails.place_offered(offered, now=NOW)
     emails.offer_ended(offered, now=NOW)
     emails.booking_cancelled(booking, now=NOW)
-    emails.reminder(booking, now=NOW, days_before=7)
-    emails.course_completed(booking, now=NOW)
-    emails.course_not_completed(booking, now=NOW, missed_days=[1, 2])
+    composing.reminder(booking, now=NOW, days_before=7)
+    composing.course_completed(booking, now=NOW)
+    composing.course_not_completed(booking, now=NOW, missed_days=[1, 2])
     booking.status = BookingStatus.MOVED
     db.session.commit()
     new = make.booking(make.course(), person, status=BookingStatus.CONFIRMED)
@@ -74,7 +75,7 @@ def test_no_email_we_send_uses_jargon(app, make):
     change = change_to(course, old_days=old_days, old_venue="Carlisle Library, Globe Lane, CA3 8NX")
     emails.course_changed(course, [booking], change=change, now=NOW)
     emails.course_cancelled(course, [booking], now=NOW)
-    emails.sign_in_link(
+    composing.sign_in_link(
         "jo@nhs.net", "http://localhost/sign-in/token", now=NOW, lifetime=SIGN_IN_LINK_LIFETIME
     )
     inbound = InboundMessage(
@@ -84,19 +85,19 @@ def test_no_email_we_send_uses_jargon(app, make):
         understanding={},
     )
     db.session.add(inbound)
-    emails.mailbox_booking_link(inbound, "http://localhost/confirm/token", course, now=NOW)
-    emails.mailbox_cancel_link(inbound, "http://localhost/cancel/token", booking, now=NOW)
-    emails.mailbox_acknowledgement(inbound, now=NOW)
-    emails.mailbox_calendar_link(inbound, "http://localhost/courses", now=NOW)
-    emails.mailbox_too_large(inbound, limit="5.0 megabytes", now=NOW)
-    emails.mailbox_link_reminder(
+    composing.mailbox_booking_link(inbound, "http://localhost/confirm/token", course, now=NOW)
+    composing.mailbox_cancel_link(inbound, "http://localhost/cancel/token", booking, now=NOW)
+    composing.mailbox_acknowledgement(inbound, now=NOW)
+    composing.mailbox_calendar_link(inbound, "http://localhost/courses", now=NOW)
+    composing.mailbox_too_large(inbound, limit="5.0 megabytes", now=NOW)
+    composing.mailbox_link_reminder(
         inbound,
         EmailLink(created_at=NOW, expires_at=NOW + timedelta(hours=24)),
         course,
         link_subject="Re: Training",
         now=NOW,
     )
-    emails.mailbox_booking_link_for_named_person(
+    composing.mailbox_booking_link_for_named_person(
         "tom@nhs.net", "Tom Newman", "http://localhost/confirm/token", course, now=NOW
     )
     db.session.commit()

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from booking.extensions import db
 from booking.models import InboundMessage
-from booking.services.mailbox import MailboxConfig, ingest, reply_with_calendar
+from booking.services.mailbox import MailboxConfig, ingest
+from booking.services.mailbox_triage import reply_with_calendar
 
 from .helpers import NOW, send_all
 

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from booking import emails, mailer
 from booking.extensions import db
+from booking.mail.outbound import composing, sending
 from booking.models import AuditEvent, BookingStatus, OutboxStatus
-from booking.services import outbox
+from booking.services import emails, outbox
 from booking.services.errors import NotAllowed
 
 from ..support.parallel import run_at_once
@@ -31,7 +31,7 @@ def _queue_plain(make, count: int) -> list:
     course = make.course(total_places=count + 5)
     bookings = [make.booking(course, status=BookingStatus.CONFIRMED) for _ in range(count)]
     for booking in bookings:
-        emails.reminder(booking, now=NOW, days_before=7)
+        composing.reminder(booking, now=NOW, days_before=7)
     db.session.commit()
     return bookings
 
@@ -164,7 +164,7 @@ def test_two_workers_at_once_never_send_a_message_twice(mail_app, make, smtp):
 
     def worker(name: str):
         def call():
-            while mailer.send_due_now(now=NOW, limit=3, worker_id=name).claimed:
+            while sending.send_due_now(now=NOW, limit=3, worker_id=name).claimed:
                 pass
 
         return call
@@ -202,6 +202,6 @@ def test_only_failed_messages_can_be_retried(mail_app, make):
 
 
 def test_suppressed_sending_leaves_mail_in_the_outbox(app, make):
-    committed(emails.reminder, make.booking(make.course()), now=NOW, days_before=7)
-    assert mailer.send_due_now(now=NOW).claimed == 0
+    committed(composing.reminder, make.booking(make.course()), now=NOW, days_before=7)
+    assert sending.send_due_now(now=NOW).claimed == 0
     assert statuses() == {"pending": 1}

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from booking import emails
 from booking.extensions import db
+from booking.mail.outbound import composing
 from booking.models import BookingStatus, OutboxStatus
 
 from .conftest import MAILBOX
@@ -62,7 +62,7 @@ def flask_command(database_url, smtp, tmp_path):
 def _queue(make, count: int, now: datetime) -> None:
     course = make.course(total_places=count + 5)
     for _ in range(count):
-        emails.reminder(
+        composing.reminder(
             make.booking(course, status=BookingStatus.CONFIRMED), now=now, days_before=7
         )
     db.session.commit()

@@ -64,18 +64,18 @@ def booked(make):
 
 
 def _reminder_to(booking, clock) -> OutboxMessage:
-    from booking import emails
+    from booking.mail.outbound import composing
 
-    row = emails.reminder(booking, now=clock(), days_before=7)
+    row = composing.reminder(booking, now=clock(), days_before=7)
     db.session.commit()
     return row
 
 
 def _send_one(mail_app, clock):
-    from booking import emails
-    from booking.mailer import send_due_now
+    from booking.mail.outbound import composing
+    from booking.mail.outbound.sending import send_due_now
 
-    emails.sign_in_link(
+    composing.sign_in_link(
         "someone@nhs.net", "http://localhost/x", now=clock(), lifetime=timedelta(minutes=15)
     )
     db.session.commit()

@@ -57,7 +57,7 @@ def test_the_same_message_delivered_twice_gets_one_reply_and_one_link(runner, co
 def test_following_the_emailed_link_books_the_place_and_sends_the_confirmation(
     client, runner, courses, clock, mail_app, smtp
 ):
-    from booking.mailer import send_due_now
+    from booking.mail.outbound.sending import send_due_now
     from booking.models import BookingStatus
 
     mail_app.config["CLOCK_OVERRIDE"] = clock()  # the sending app shares the test's clock

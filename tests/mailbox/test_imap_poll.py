@@ -129,7 +129,7 @@ def test_when_the_database_is_down_messages_stay_new_for_the_next_poll(
 
 
 def test_a_message_that_cannot_be_handled_does_not_hold_up_the_rest(dovecot):
-    from booking.mail_fetching import ImapSettings, SkipMessage, poll
+    from booking.mail.inbound.fetching import ImapSettings, SkipMessage, poll
 
     from .imap_server import PASSWORD, USER
 

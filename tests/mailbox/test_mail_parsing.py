@@ -6,7 +6,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from booking.mail_parsing import (
+from booking.mail.inbound.parsing import (
     MessageKind,
     dmarc_passed,
     html_to_text,

@@ -7,7 +7,13 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from booking.mail_understanding import CourseSummary, Intent, find_dates, support_needs, understand
+from booking.mail.inbound.understanding import (
+    CourseSummary,
+    Intent,
+    find_dates,
+    support_needs,
+    understand,
+)
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 COURSES = [

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import AuditEvent, InboundMessage, InboundOutcome
-from booking.services import mailbox, privacy
+from booking.services import mailbox_triage, privacy
 from booking.services.mailbox import ingest
 
 from .conftest import message_bytes
@@ -39,7 +39,7 @@ def closed(courses, config, clock, make):
     message = ingest(QUESTION, now=clock(), config=config).message
     assert message.outcome == InboundOutcome.TRIAGE and message.course_id is None
     closed_at = clock.advance(days=2)
-    mailbox.close_message(message, "Told them no", actor=make.coordinator(), now=closed_at)
+    mailbox_triage.close_message(message, "Told them no", actor=make.coordinator(), now=closed_at)
     return message, closed_at
 
 
@@ -107,9 +107,9 @@ def test_a_message_is_dealt_with_when_a_coordinator_acts_on_it(courses, config, 
     moment = clock.advance(days=1)
     coordinator, course = make.coordinator(), courses["carlisle_march"]
     if how == "close":
-        mailbox.close_message(message, "Rang them", actor=coordinator, now=moment)
+        mailbox_triage.close_message(message, "Rang them", actor=coordinator, now=moment)
     else:
-        mailbox.book_from_triage(
+        mailbox_triage.book_from_triage(
             message,
             course,
             actor=coordinator,

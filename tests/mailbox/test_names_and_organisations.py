@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from booking.extensions import db
-from booking.mail_parsing import parse_message, read_display_name
+from booking.mail.inbound.parsing import parse_message, read_display_name
 from booking.models import Booking, Person
 from booking.services.mailbox import ingest
 

@@ -104,7 +104,7 @@ def test_a_refused_token_request_asks_to_try_again_later_without_the_secret(
 
 
 def test_the_token_address_comes_from_the_tenant():
-    from booking.mail_fetching import OAuth2Client
+    from booking.mail.inbound.fetching import OAuth2Client
 
     client = OAuth2Client(tenant="contoso.onmicrosoft.com", client_id="a", client_secret="b")
     assert (

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from booking.extensions import db
-from booking.mail_understanding import CourseSummary, understand
+from booking.mail.inbound.understanding import CourseSummary, understand
 from booking.models import EmailLink, InboundOutcome
 from booking.services.mailbox import ingest
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from booking.extensions import db
-from booking.mail_understanding import named_people, understand
+from booking.mail.inbound.understanding import named_people, understand
 from booking.models import Booking, EmailLink, InboundOutcome, Person
 from booking.services.mailbox import ingest
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from booking import emails
 from booking.extensions import db
+from booking.mail.outbound import composing
 from booking.models import (
     BookingStatus,
     InboundMessage,
@@ -74,7 +74,7 @@ def test_the_outbox_backlog_its_age_and_failures_are_shown(client, make, clock):
     course = make.course(total_places=5)
     booked = [make.booking(course, status=BookingStatus.CONFIRMED) for _ in range(3)]
     for booking in booked:
-        emails.reminder(booking, now=clock() - timedelta(minutes=10), days_before=7)
+        composing.reminder(booking, now=clock() - timedelta(minutes=10), days_before=7)
     db.session.commit()
     message = db.session.query(OutboxMessage).filter_by(booking_id=booked[0].id).one()
     message.status = OutboxStatus.FAILED

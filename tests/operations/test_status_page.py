@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from booking import emails
 from booking.extensions import db
+from booking.mail.outbound import composing
 from booking.models import BookingStatus, OutboxMessage, OutboxStatus
 from booking.services import jobs
 
@@ -28,7 +28,7 @@ def _page(client) -> str:
 def _queue(make, count: int, now) -> list[OutboxMessage]:
     course = make.course(total_places=count + 5)
     for _ in range(count):
-        emails.reminder(
+        composing.reminder(
             make.booking(course, status=BookingStatus.CONFIRMED), now=now, days_before=7
         )
     db.session.commit()

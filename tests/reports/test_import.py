@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from booking.models import CompletionSource, Group, Person, TrainingCompletion
+from booking.models import AuditEvent, CompletionSource, Group, Person, TrainingCompletion
 from booking.services import records
 from booking.services.errors import NotAllowed
 
@@ -175,3 +175,20 @@ def test_the_import_keeps_its_own_smaller_limit_under_the_request_limit(
     )
     assert response.status_code == 400
     assert "The file is too big" in response.get_data(as_text=True)
+
+
+def test_people_an_import_adds_are_added_as_a_walk_in_is(db, programme):
+    course_type = programme.a.course_type
+    preview = records.preview_import(GOOD_AND_BAD, course_type, now=NOW)
+    records.confirm_import(
+        GOOD_AND_BAD, course_type, expected_digest=preview.digest, actor=programme.coordinator,
+        now=NOW, reason="The old spreadsheet", council_domains=["cumberland.gov.uk"],
+    )  # fmt: skip
+    added = db.session.scalars(
+        select(Person.email)
+        .join(
+            AuditEvent, (AuditEvent.object_type == "person") & (AuditEvent.object_id == Person.id)
+        )
+        .where(AuditEvent.action == "person.created")
+    ).all()
+    assert sorted(added) == ["helper@nhs.net", "new.person@cumberland.gov.uk"]

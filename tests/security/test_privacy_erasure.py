@@ -9,7 +9,16 @@ import pytest
 from sqlalchemy import select
 
 from booking.models import AuditEvent, EmailLink, InboundMessage, OutboxMessage
-from booking.services import changes, courses, mailbox, people, privacy, records, requests
+from booking.services import (
+    changes,
+    courses,
+    mailbox,
+    mailbox_triage,
+    people,
+    privacy,
+    records,
+    requests,
+)
 from booking.services.courses import CourseDetails, DayDetails
 
 from ..support.stored import everything_stored
@@ -82,7 +91,9 @@ def history(app, make, db, clock):
         now=now,
         config=config,
     ).message
-    mailbox.close_message(message, f"Rang {NAME} back about parking", actor=coordinator, now=now)
+    mailbox_triage.close_message(
+        message, f"Rang {NAME} back about parking", actor=coordinator, now=now
+    )
     _move_day_two_times(course, coordinator, now)
     changes.cancel_booking(
         booking, actor=coordinator, now=now, reason=f"{NAME} rang to say he has left"
@@ -178,7 +189,7 @@ def test_someone_named_in_another_person_s_email_is_cut_out_of_it(app, make, db,
         f"Hi, please book my new starter {NAME} ({EMAIL}) onto the 10 March course.\r\n"
     ).encode()
     message = mailbox.ingest(raw, now=clock.now, config=config).message
-    mailbox.book_from_triage(
+    mailbox_triage.book_from_triage(
         message, course, actor=coordinator, now=clock.now, config=config, for_email=EMAIL
     )
     link = db.session.scalars(select(EmailLink).where(EmailLink.email == EMAIL)).one()

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from booking.models import EmailLink, InboundOutcome, OutboxMessage, Person
-from booking.services import mailbox, people, records
+from booking.services import mailbox, mailbox_triage, people, records
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 INJECTED = "Jo\r\nBcc: victim@example.org"
@@ -145,7 +145,7 @@ def test_someone_booked_from_an_email_gets_a_clean_name(app, db, make, clock):
     ).encode()
     config = mailbox.MailboxConfig.from_mapping(app.config)
     message = mailbox.ingest(raw, now=clock.now, config=config).message
-    mailbox.book_from_triage(
+    mailbox_triage.book_from_triage(
         message, course, actor=make.coordinator(), now=clock.now, config=config
     )
     person = db.session.scalars(select(Person)).one()

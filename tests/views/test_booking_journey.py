@@ -38,7 +38,7 @@ def confirm_path(db) -> str:
 
 
 def manage_path(app, booking) -> str:
-    return "/b/" + links.manage_token(booking, app.config["SECRET_KEY"])
+    return links.manage_path(booking, app.config["SECRET_KEY"])
 
 
 def text(response) -> str:

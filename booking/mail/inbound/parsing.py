@@ -136,27 +136,14 @@ def parse_message(
     try:
         msg = BytesParser(policy=policy.default).parsebytes(raw)
     except Exception:  # pragma: no cover - the parser is lenient; this is a last resort
-        problems.append("The message could not be read at all.")
-        return ParsedMessage(
-            sender="",
-            display_name="",
-            subject="",
-            new_text="",
-            message_id="",
-            fingerprint="sha256:" + hashlib.sha256(raw).hexdigest(),
-            kind=MessageKind.FROM_A_PERSON,
-            problems=tuple(problems),
-            size=size,
-        )
+        return _unreadable(raw, size)
 
     headers = _Headers(msg, problems)
     sender, display_name = _sender(headers, problems)
     subject = one_line(headers.get("subject"), limit=300)
     message_id = normalise_message_id(headers.get("message-id"))
-    sent_at = _date(headers.get("date"))
 
-    body = _Body(problems)
-    body.read(msg)
+    body = _Body(problems).read(msg)
     full_text = body.text()
     new_text, removed = strip_quotes_and_signature(full_text)
     _note_defects(msg, problems)
@@ -176,7 +163,7 @@ def parse_message(
         reason=reason,
         problems=tuple(dict.fromkeys(problems)),
         authentication_results=tuple(headers.get_all("authentication-results")),
-        sent_at=sent_at,
+        sent_at=_date(headers.get("date")),
         is_forward=bool(_FORWARD_SUBJECT.match(lowered_subject)) or body.saw_forward,
         is_reply=bool(_REPLY_SUBJECT.match(lowered_subject)),
         attachments_skipped=body.attachments,
@@ -187,6 +174,21 @@ def parse_message(
         bounced_message_ids=tuple(dict.fromkeys(body.returned_ids))[:20] if is_bounce else (),
         message_id_header=_message_id_header(headers),
         references=_thread(headers),
+    )
+
+
+def _unreadable(raw: bytes, size: int) -> ParsedMessage:
+    """A message the parser could not read at all: kept for a person to look at."""
+    return ParsedMessage(
+        sender="",
+        display_name="",
+        subject="",
+        new_text="",
+        message_id="",
+        fingerprint="sha256:" + hashlib.sha256(raw).hexdigest(),
+        kind=MessageKind.FROM_A_PERSON,
+        problems=("The message could not be read at all.",),
+        size=size,
     )
 
 
@@ -543,7 +545,8 @@ class _Body:
         self.failed_recipients: list[str] = []
         self.returned_ids: list[str] = []
 
-    def read(self, msg: Message) -> None:
+    def read(self, msg: Message) -> _Body:
+        """Read every part of `msg` (returns itself, read)."""
         try:
             parts = list(_own_parts(msg))
         except Exception:  # pragma: no cover - a last resort for a damaged structure
@@ -554,35 +557,46 @@ class _Body:
                 self._part(part, is_top=part is msg)
             except Exception:
                 self.problems.append("One part of the message could not be read and was skipped.")
+        return self
 
     def _part(self, part: Message, *, is_top: bool) -> None:
         content_type = _content_type(part)
         if content_type == "multipart/report":
             self.report_type = _param(part, "report-type").lower()
-        if content_type in ("text/calendar", "application/ics"):
-            text = self._decode(part, content_type) or ""
-            method = _param(part, "method").upper()
-            if method == "REPLY" or re.search(r"^METHOD:\s*REPLY\s*$", text, re.I | re.M):
-                self.calendar_reply = True
-            return
-        if content_type == "message/delivery-status":
-            self._delivery_status(part)
-            return
-        if content_type == "text/rfc822-headers":
-            returned = HeaderParser(policy=policy.default).parsestr(self._decode(part, "") or "")
-            self.returned_ids.append(normalise_message_id(str(returned.get("message-id", ""))))
-            return
-        if content_type == "message/rfc822":
-            self.saw_forward = True  # a forward as an attachment: its text is not the sender's
-            inner = part.get_payload()
-            if isinstance(inner, list) and inner and isinstance(inner[0], Message):
-                self.returned_ids.append(normalise_message_id(str(inner[0].get("message-id", ""))))
-            return
-        if part.is_multipart():
+        if self._noted(part, content_type) or part.is_multipart():
             return
         if _is_attachment(part, is_top=is_top):
             self.attachments += 1
             return
+        self._text(part, content_type)
+
+    def _noted(self, part: Message, content_type: str) -> bool:
+        """Note a calendar reply, a delivery report or a returned or forwarded message; True
+        when `part` was one of those (never the sender's own text)."""
+        if content_type in ("text/calendar", "application/ics"):
+            self._calendar(part, content_type)
+        elif content_type == "message/delivery-status":
+            self._delivery_status(part)
+        elif content_type == "text/rfc822-headers":
+            returned = HeaderParser(policy=policy.default).parsestr(self._decode(part, "") or "")
+            self.returned_ids.append(normalise_message_id(str(returned.get("message-id", ""))))
+        elif content_type == "message/rfc822":
+            self.saw_forward = True  # a forward as an attachment: its text is not the sender's
+            inner = part.get_payload()
+            if isinstance(inner, list) and inner and isinstance(inner[0], Message):
+                self.returned_ids.append(normalise_message_id(str(inner[0].get("message-id", ""))))
+        else:
+            return False
+        return True
+
+    def _calendar(self, part: Message, content_type: str) -> None:
+        text = self._decode(part, content_type) or ""
+        method = _param(part, "method").upper()
+        if method == "REPLY" or re.search(r"^METHOD:\s*REPLY\s*$", text, re.I | re.M):
+            self.calendar_reply = True
+
+    def _text(self, part: Message, content_type: str) -> None:
+        """Keep the first plain text and the first HTML part (as text)."""
         if content_type.startswith("multipart/"):
             # A multipart without a usable boundary: the parser left the whole body as text.
             self.problems.append("The message's structure was damaged; we read what we could.")
@@ -1015,50 +1029,68 @@ def _classify(
     body: _Body,
     own_addresses,
 ) -> tuple[MessageKind, str]:
-    def no(reason: NotRequestReason) -> tuple[MessageKind, str]:
+    """From a person, or not a request (and why): checked in this order, first match wins."""
+    reason = (
+        _report_or_reply(msg, headers, sender, subject, body)
+        or _automatic(headers, subject)
+        or _not_a_person(sender, own_addresses)
+    )
+    if reason is not None:
         return MessageKind.NOT_A_REQUEST, reason.value
+    return MessageKind.FROM_A_PERSON, ""
 
+
+def _report_or_reply(
+    msg: Message, headers: _Headers, sender: str, subject: str, body: _Body
+) -> NotRequestReason | None:
+    """A read receipt, a bounce, or a reply to a calendar invitation."""
     content_type = _content_type(msg)
     report_type = body.report_type or (
         _param(msg, "report-type").lower() if content_type == "multipart/report" else ""
     )
     if report_type == "disposition-notification" or _READ_RECEIPT_SUBJECT.match(subject):
-        return no(NotRequestReason.READ_RECEIPT)
+        return NotRequestReason.READ_RECEIPT
     if report_type or body.report_type == "delivery-status":
-        return no(NotRequestReason.BOUNCE)
+        return NotRequestReason.BOUNCE
     return_path = headers.get("return-path").strip()
     if return_path in ("<>", "") and headers.has("return-path"):
-        return no(NotRequestReason.BOUNCE)
+        return NotRequestReason.BOUNCE
     local_part = sender.partition("@")[0]
     if _BOUNCE_SENDERS.match(local_part) or _BOUNCE_SUBJECT.match(subject):
-        return no(NotRequestReason.BOUNCE)
+        return NotRequestReason.BOUNCE
     if body.calendar_reply or _CALENDAR_SUBJECT.match(subject):
-        return no(NotRequestReason.CALENDAR_REPLY)
+        return NotRequestReason.CALENDAR_REPLY
+    return None
+
+
+def _automatic(headers: _Headers, subject: str) -> NotRequestReason | None:
+    """An out-of-office or other automatic reply, or a mailing list."""
     auto_submitted = headers.get("auto-submitted").split(";")[0].strip().lower()
     if auto_submitted and auto_submitted != "no":
-        return no(NotRequestReason.AUTOMATIC_REPLY)
+        return NotRequestReason.AUTOMATIC_REPLY
     if any(
         headers.has(name)
         for name in ("x-auto-response-suppress", "x-autoreply", "x-autorespond", "x-autoresponder")
     ):
-        return no(NotRequestReason.AUTOMATIC_REPLY)
+        return NotRequestReason.AUTOMATIC_REPLY
     if _AUTO_SUBJECT.match(subject):
-        return no(NotRequestReason.AUTOMATIC_REPLY)
+        return NotRequestReason.AUTOMATIC_REPLY
     precedence = headers.get("precedence").strip().lower()
-    if precedence in ("bulk", "junk", "list", "auto_reply"):
-        return no(
-            NotRequestReason.AUTOMATIC_REPLY
-            if precedence in ("junk", "auto_reply")
-            else NotRequestReason.MAILING_LIST
-        )
-    if headers.has("list-id") or headers.has("list-unsubscribe"):
-        return no(NotRequestReason.MAILING_LIST)
+    if precedence in ("junk", "auto_reply"):
+        return NotRequestReason.AUTOMATIC_REPLY
+    if precedence in ("bulk", "list") or headers.has("list-id") or headers.has("list-unsubscribe"):
+        return NotRequestReason.MAILING_LIST
+    return None
+
+
+def _not_a_person(sender: str, own_addresses) -> NotRequestReason | None:
+    """Mail from this service's own addresses, or from a no-reply address."""
     own = {address.strip().lower() for address in own_addresses if address}
     if sender and sender in own:
-        return no(NotRequestReason.FROM_OURSELVES)
-    if _NO_REPLY.match(local_part):
-        return no(NotRequestReason.NO_REPLY_SENDER)
-    return MessageKind.FROM_A_PERSON, ""
+        return NotRequestReason.FROM_OURSELVES
+    if _NO_REPLY.match(sender.partition("@")[0]):
+        return NotRequestReason.NO_REPLY_SENDER
+    return None
 
 
 # --- DMARC ---------------------------------------------------------------------------------

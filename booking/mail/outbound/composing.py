@@ -2,52 +2,104 @@
 
 Services call these functions inside their own transaction, so a message exists exactly
 when the change that caused it commits. Nothing here talks to a mail server: the outbox
-sender (services/outbox.py with the SMTP adapter in mailer.py) does that later.
+sender (services/outbox.py with the SMTP adapter in sending.py) does that later.
 
-This is an adapter, not a service: it reads settings (SITE_URL, TRAINING_MAILBOX, the
-secret key) from the current app and renders Jinja templates in `templates/email/`.
+A builder, not a service: each function makes one message and decides nothing about who is
+told what. services/emails.py decides that for changes to bookings and courses: which
+messages go, the calendar invitations (one message per course day, with the booking's
+`invite_sequence`, which it raises), and the copies for the training mailbox.
 
-Calendar invitations: each course day is its own message carrying one invitation
-(Outlook acts on one invitation per message and only its first event). The confirmation
-itself carries no invitation, because Outlook deletes a meeting request from the inbox once
-it is accepted, and the confirmation holds the link to manage the booking. Every time
-invitations are built for a booking its `invite_sequence` goes up by one here (the single
-place invitations are made), so services need not bump it.
-
-The training mailbox gets a separate copy of every confirmation, change and cancellation
-(one summary message for changes that reach everyone on a course).
+No Flask app is needed: what the messages need to know about the service (`MailSettings`:
+its address, the training mailbox, its name and the key that signs booking links) is set
+once by create_app (`configure`), and `templates/email/` is rendered with this module's own
+Jinja environment, with the same filters as the pages (booking/words.py).
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flask import current_app, has_request_context, render_template
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
-from sqlalchemy import select
 
-from . import invites
-from .extensions import db
-from .models import Booking, BookingStatus, Course, CourseDay, OutboxMessage
-from .web import long_date
+from ...extensions import db
+from ...models import Booking, BookingStatus, Course, CourseDay, LinkPurpose, OutboxMessage
+from ...services import links
+from ...words import TEMPLATE_FILTERS, TEMPLATE_GLOBALS, long_date, short_date
+from . import invitations
 
 if TYPE_CHECKING:
-    from .services.courses import ScheduleChange
+    from ...services.courses import ScheduleChange
 
 #: Message kinds that carry calendar invitations; their presence means "invites were sent".
 INVITE = "calendar_invite"
 INVITE_CANCELLED = "calendar_cancel"
 MAILBOX_COPY = "mailbox_copy"
 
-#: Set on flask.g when a request queued mail, so the best-effort sender knows to run.
-QUEUED_FLAG = "outbox_queued"
+#: Where the email templates are: templates/email/ at the top of the project.
+TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 
 _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+\n")
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """What every email needs to know about the service."""
+
+    #: The public address every link starts with (SITE_URL), without a trailing slash.
+    site_url: str
+    #: The training mailbox: reply-to of every email, organiser of invitations, gets copies.
+    mailbox: str
+    #: The service's name, at the top of every email and as the invitations' organiser.
+    service_name: str
+    #: Signs the link to each booking's own page.
+    secret_key: str
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> MailSettings:
+        """Take them from a Flask config (or any mapping of the same names)."""
+        return cls(
+            site_url=str(config["SITE_URL"]).rstrip("/"),
+            mailbox=config["TRAINING_MAILBOX"],
+            service_name=config["SERVICE_NAME"],
+            secret_key=config["SECRET_KEY"],
+        )
+
+
+_settings: MailSettings | None = None
+
+
+def configure(settings: MailSettings) -> None:
+    """Set what every email needs (create_app does, once it has its settings)."""
+    global _settings
+    _settings = settings
+
+
+def settings() -> MailSettings:
+    """What `configure` set."""
+    if _settings is None:
+        raise RuntimeError("Emails are not set up: create_app() calls composing.configure().")
+    return _settings
+
+
+@functools.cache
+def _environment() -> Environment:
+    """Jinja for templates/email/: HTML autoescaped, the pages' date and word filters."""
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(("html", "htm", "xml")),
+    )
+    environment.filters.update(TEMPLATE_FILTERS)
+    environment.globals.update(TEMPLATE_GLOBALS)
+    return environment
 
 
 # --- The entry points services call -------------------------------------------------------
@@ -75,25 +127,23 @@ def confirm_your_email(
 
 
 def place_confirmed(booking: Booking, *, now: datetime) -> OutboxMessage:
-    """Tell someone they have a place; send a calendar invitation for each day."""
-    return _tell(
+    """Tell someone they have a place."""
+    return _booking_message(
         "place_confirmed",
         booking,
         subject=f"You have a place: {_course_title(booking)}",
-        calendar=invites.REQUEST,
         now=now,
     )
 
 
 def waitlisted(booking: Booking, *, now: datetime, position: int | None) -> OutboxMessage:
     """Tell someone they are on the waitlist, and where (`position`, 1 is next, worked out by
-    the caller from services/waitlist.py); cancel any invitations they had."""
-    return _tell(
+    the caller from services/waitlist.py)."""
+    return _booking_message(
         "waitlisted",
         booking,
         subject=f"You are on the waitlist: {_course_title(booking)}",
         context={"position": position},
-        calendar=invites.CANCEL,
         now=now,
     )
 
@@ -101,7 +151,7 @@ def waitlisted(booking: Booking, *, now: datetime, position: int | None) -> Outb
 def place_offered(booking: Booking, *, now: datetime) -> OutboxMessage:
     """Offer a free place to someone on the waitlist, with links to accept or decline."""
     manage_url = _manage_url(booking)
-    return _tell(
+    return _booking_message(
         "place_offered",
         booking,
         subject=f"A place is free for you: {_course_title(booking)}",
@@ -116,7 +166,7 @@ def place_offered(booking: Booking, *, now: datetime) -> OutboxMessage:
 
 def offer_ended(booking: Booking, *, now: datetime) -> OutboxMessage:
     """Tell someone the place offered to them is no longer held (they declined or did not answer)."""
-    return _tell(
+    return _booking_message(
         "offer_ended",
         booking,
         subject=f"The place we offered you has ended: {_course_title(booking)}",
@@ -126,86 +176,46 @@ def offer_ended(booking: Booking, *, now: datetime) -> OutboxMessage:
 
 
 def booking_cancelled(booking: Booking, *, now: datetime) -> OutboxMessage:
-    """Tell someone their booking is cancelled; cancel the calendar entries."""
-    return _tell(
+    """Tell someone their booking is cancelled."""
+    return _booking_message(
         "booking_cancelled",
         booking,
         subject=f"Your booking is cancelled: {_course_title(booking)}",
-        calendar=invites.CANCEL,
         now=now,
     )
 
 
 def booking_moved(old: Booking, new: Booking, *, now: datetime) -> OutboxMessage:
-    """Tell someone their place moved to another date: cancel the old days, invite to the new."""
-    message = _booking_message(
+    """Tell someone their place moved to another date (`new`), and from which (`old`)."""
+    return _booking_message(
         "booking_moved",
         new,
-        subject=f"Your place has moved to {new.course.first_day.date:%-d %B %Y}",
+        subject=f"Your place has moved to {short_date(new.course.first_day.date)}",
         context={"old_course": old.course, "old_days": old.course.days},
         now=now,
     )
-    _cancel_invitations_if_sent(old, now=now)
-    if new.status == BookingStatus.CONFIRMED:
-        _send_invitations(new, method=invites.REQUEST, now=now)
-    _mailbox_copy(message, new, now=now)
-    return message
 
 
-def course_changed(
-    course: Course, bookings: Iterable[Booking], *, change: ScheduleChange, now: datetime
-) -> list[OutboxMessage]:
-    """Tell everyone on a course what changed of its dates, times or venue, old and new;
-    update their calendars."""
-    bookings = list(bookings)
-    messages = [
-        _tell(
-            "course_changed",
-            booking,
-            subject=f"Your course has changed: {_course_and_date(course)}",
-            context={"change": change},
-            calendar=invites.REQUEST if booking.status == BookingStatus.CONFIRMED else None,
-            copy_to_mailbox=False,
-            now=now,
-        )
-        for booking in bookings
-    ]
-    _mailbox_summary(
+def course_changed(booking: Booking, *, change: ScheduleChange, now: datetime) -> OutboxMessage:
+    """Tell someone on a course what changed of its dates, times or venue, old and new."""
+    return _booking_message(
         "course_changed",
-        course,
-        bookings,
-        subject=f"Copy: course changed: {_course_and_date(course)}",
+        booking,
+        subject=f"Your course has changed: {_course_title(booking)}",
+        context={"change": change},
         now=now,
-        change=change,
     )
-    return messages
 
 
-def course_cancelled(
-    course: Course, bookings: Iterable[Booking], *, now: datetime
-) -> list[OutboxMessage]:
-    """Tell everyone on a cancelled course (places, offers and waits); cancel calendar entries."""
-    bookings = list(bookings)
-    messages = [
-        _tell(
-            "course_cancelled",
-            booking,
-            subject=f"Your course is cancelled: {_course_and_date(course)}",
-            context={"reason": course.cancelled_reason},
-            calendar=invites.CANCEL,
-            copy_to_mailbox=False,
-            now=now,
-        )
-        for booking in bookings
-    ]
-    _mailbox_summary(
+def course_cancelled(booking: Booking, *, now: datetime) -> OutboxMessage:
+    """Tell someone on a cancelled course (a place, an offer or a wait) that it is cancelled."""
+    return _booking_message(
         "course_cancelled",
-        course,
-        bookings,
-        subject=f"Copy: course cancelled: {_course_and_date(course)}",
+        booking,
+        subject=f"Your course is cancelled: {_course_title(booking)}",
+        context={"reason": booking.course.cancelled_reason},
         now=now,
     )
-    return messages
 
 
 def reminder(
@@ -257,22 +267,16 @@ def course_not_completed(
 # --- Links ---------------------------------------------------------------------------------
 
 
-def _site_url() -> str:
-    return current_app.config["SITE_URL"].rstrip("/")
-
-
 def _manage_url(booking: Booking) -> str:
     """The link in every email that lets the person see and change their booking."""
-    from .services.links import manage_token
-
     if booking.id is None:
         db.session.flush()
-    return f"{_site_url()}/b/{manage_token(booking, current_app.config['SECRET_KEY'])}"
+    return settings().site_url + links.manage_path(booking, settings().secret_key)
 
 
 def _confirm_url(token: str) -> str:
     """The link that proves someone's address and books the place they asked for."""
-    return f"{_site_url()}/confirm/{token}"
+    return settings().site_url + links.link_path(LinkPurpose.CONFIRM_BOOKING, token)
 
 
 # --- Building messages ---------------------------------------------------------------------
@@ -287,7 +291,7 @@ def _course_title(booking: Booking) -> str:
 
 
 def _course_and_date(course: Course) -> str:
-    return f"{_course_name(course)}, {course.first_day.date.day} {course.first_day.date:%B %Y}"
+    return f"{_course_name(course)}, {short_date(course.first_day.date)}"
 
 
 def _booking_context(booking: Booking) -> dict:
@@ -300,28 +304,6 @@ def _booking_context(booking: Booking) -> dict:
         "venue": course.venue,
         "manage_url": _manage_url(booking),
     }
-
-
-def _tell(
-    kind: str,
-    booking: Booking,
-    *,
-    subject: str,
-    now: datetime,
-    context: dict | None = None,
-    calendar: str | None = None,
-    copy_to_mailbox: bool = True,
-) -> OutboxMessage:
-    """The message to the person, then their calendar invitations or cancellations (REQUEST
-    always; CANCEL only if they ever had invitations), then the copy for the mailbox."""
-    message = _booking_message(kind, booking, subject=subject, context=context, now=now)
-    if calendar == invites.REQUEST:
-        _send_invitations(booking, method=invites.REQUEST, now=now)
-    elif calendar == invites.CANCEL:
-        _cancel_invitations_if_sent(booking, now=now)
-    if copy_to_mailbox:
-        _mailbox_copy(message, booking, now=now)
-    return message
 
 
 def _booking_message(
@@ -450,7 +432,7 @@ def mailbox_booking_link_for_named_person(
 
 
 def _mailbox_reply(kind: str, inbound, *, now: datetime, booking_id: int | None = None, **context):
-    from .mail_parsing import message_ids, one_line, thread_ids
+    from ..inbound.parsing import message_ids, one_line, thread_ids
 
     text, html = render(kind, inbound=inbound, **context)
     in_reply_to = next(iter(message_ids(inbound.message_id_header or "")), "")
@@ -476,7 +458,7 @@ SUBJECT_LIMIT = 300
 def reply_subject(subject: str | None, *, otherwise: str) -> str:
     """ "Re: " + the subject answered (once, however it is written), on one line; `otherwise`
     when there was no subject."""
-    from .mail_parsing import one_line
+    from ..inbound.parsing import one_line
 
     subject = one_line(subject, limit=SUBJECT_LIMIT)
     if not subject:
@@ -488,11 +470,14 @@ def reply_subject(subject: str | None, *, otherwise: str) -> str:
 
 def render(kind: str, **context) -> tuple[str, str]:
     """Render `templates/email/<kind>.txt` and `.html` (the HTML autoescaped)."""
-    context.setdefault("training_mailbox", current_app.config["TRAINING_MAILBOX"])
-    context.setdefault("site_url", _site_url())
-    text = _BLANK_LINES.sub("\n\n", render_template(f"email/{kind}.txt", **context)).strip() + "\n"
-    html = render_template(f"email/{kind}.html", **context)
-    return text, html
+    service = settings()
+    context.setdefault("training_mailbox", service.mailbox)
+    context.setdefault("site_url", service.site_url)
+    context.setdefault("service_name", service.service_name)
+    environment = _environment()
+    text = environment.get_template(f"email/{kind}.txt").render(context)
+    html = environment.get_template(f"email/{kind}.html").render(context)
+    return _BLANK_LINES.sub("\n\n", text).strip() + "\n", html
 
 
 def queue(
@@ -514,7 +499,7 @@ def queue(
         kind=kind,
         dedupe_key=dedupe_key,
         to_address=to,
-        reply_to=current_app.config["TRAINING_MAILBOX"],
+        reply_to=settings().mailbox,
         subject=subject,
         text_body=text,
         html_body=html,
@@ -526,103 +511,70 @@ def queue(
         created_at=now,
     )
     db.session.add(message)
-    if has_request_context():
-        from flask import g
-
-        setattr(g, QUEUED_FLAG, True)
     return message
 
 
 # --- Calendar invitations ------------------------------------------------------------------
 
 
-def _organiser() -> tuple[str, str]:
-    return current_app.config["TRAINING_MAILBOX"], current_app.config["SERVICE_NAME"]
-
-
-def _send_invitations(booking: Booking, *, method: str, now: datetime) -> list[OutboxMessage]:
-    """One message per course day, each carrying one invitation (or cancellation)."""
-    booking.invite_sequence = (booking.invite_sequence or 0) + 1
-    organiser, organiser_name = _organiser()
-    kind = INVITE if method == invites.REQUEST else INVITE_CANCELLED
-    messages = []
-    for day in booking.course.days:
-        data = invites.day_invitation(
-            booking,
-            day,
-            method=method,
-            sequence=booking.invite_sequence,
-            organiser=organiser,
-            organiser_name=organiser_name,
-            now=now,
-        )
-        attachment = {
-            "filename": f"day-{day.day_number}.ics",
-            "content_type": f"text/calendar; method={method}; charset=UTF-8",
-            "data": base64.b64encode(data).decode("ascii"),
-        }
-        messages.append(
-            _person_message(
-                kind,
-                to=booking.person.email,
-                subject=_invite_subject(booking, day, method),
-                context={**_booking_context(booking), "day": day},
-                now=now,
-                booking=booking,
-                attachments=[attachment],
-            )
-        )
-    return messages
+def day_invitation(
+    booking: Booking, day: CourseDay, *, method: str, now: datetime
+) -> OutboxMessage:
+    """One course day's calendar invitation (or cancellation), as a message of its own, with
+    the booking's current `invite_sequence` (the service sending it raises that first)."""
+    service = settings()
+    data = invitations.day_invitation(
+        booking,
+        day,
+        method=method,
+        sequence=booking.invite_sequence,
+        organiser=service.mailbox,
+        organiser_name=service.service_name,
+        now=now,
+    )
+    attachment = {
+        "filename": f"day-{day.day_number}.ics",
+        "content_type": f"text/calendar; method={method}; charset=UTF-8",
+        "data": base64.b64encode(data).decode("ascii"),
+    }
+    return _person_message(
+        INVITE if method == invitations.REQUEST else INVITE_CANCELLED,
+        to=booking.person.email,
+        subject=_invite_subject(booking, day, method),
+        context={**_booking_context(booking), "day": day},
+        now=now,
+        booking=booking,
+        attachments=[attachment],
+    )
 
 
 def _invite_subject(booking: Booking, day: CourseDay, method: str) -> str:
     when = long_date(day.date)
     name = _course_name(booking.course)
-    if method == invites.CANCEL:
+    if method == invitations.CANCEL:
         return f"Calendar entry cancelled: {name}, day {day.day_number}, {when}"
     return f"Calendar invitation: {name}, day {day.day_number}, {when}"
 
 
-def _invites_were_sent(booking: Booking) -> bool:
-    if booking.id is None or not booking.invite_sequence:
-        return False  # the sequence goes up with every invitation: none was ever sent
-    return (
-        db.session.scalar(
-            select(OutboxMessage.id)
-            .where(OutboxMessage.booking_id == booking.id, OutboxMessage.kind == INVITE)
-            .limit(1)
-        )
-        is not None
-    )
-
-
-def _cancel_invitations_if_sent(booking: Booking, *, now: datetime) -> list[OutboxMessage]:
-    """Remove the days from the person's calendar, if we ever put them there."""
-    if not _invites_were_sent(booking):
-        return []
-    return _send_invitations(booking, method=invites.CANCEL, now=now)
-
-
-def booking_calendar(booking: Booking, *, now: datetime | None = None) -> bytes:
+def booking_calendar(booking: Booking, *, now: datetime) -> bytes:
     """Both days of a booking as an `.ics` file for the booking page (same UIDs as invites)."""
-    from .clock import now as clock_now
-
-    organiser, organiser_name = _organiser()
-    return invites.booking_calendar(
-        booking, organiser=organiser, organiser_name=organiser_name, now=now or clock_now()
+    service = settings()
+    return invitations.booking_calendar(
+        booking, organiser=service.mailbox, organiser_name=service.service_name, now=now
     )
 
 
 # --- Copies for the training mailbox -------------------------------------------------------
 
 
-def _mailbox_copy(original: OutboxMessage, booking: Booking, *, now: datetime) -> OutboxMessage:
+def mailbox_copy(original: OutboxMessage, booking: Booking, *, now: datetime) -> OutboxMessage:
     """A separate copy of a message to one person, sent to the training mailbox."""
     # The person's own links must not sit in a shared mailbox: point them at this booking's
     # page in the coordinators' area instead. (The pattern is the same for every booking,
     # so `re` compiles it once and keeps it.)
-    personal_link = re.escape(f"{_site_url()}/b/") + r"[^\s\"'<>]*"
-    booking_page = f"{_site_url()}/coordinator/bookings/{booking.id}"
+    site_url = settings().site_url
+    personal_link = re.escape(f"{site_url}/b/") + r"[^\s\"'<>]*"
+    booking_page = f"{site_url}/coordinator/bookings/{booking.id}"
     context = {
         "person": booking.person,
         "booking": booking,
@@ -637,7 +589,7 @@ def _mailbox_copy(original: OutboxMessage, booking: Booking, *, now: datetime) -
     text, html = render(MAILBOX_COPY, **context)
     return queue(
         MAILBOX_COPY,
-        to=current_app.config["TRAINING_MAILBOX"],
+        to=settings().mailbox,
         subject=f"Copy: {original.subject}",
         text=text,
         html=html,
@@ -652,21 +604,22 @@ def _inside_body(html: str) -> str:
     return match.group(1).strip() if match else html
 
 
-def _mailbox_summary(
+def mailbox_summary(
     kind: str,
     course: Course,
     bookings: list[Booking],
     *,
-    subject: str,
     now: datetime,
     change: ScheduleChange | None = None,
 ) -> OutboxMessage | None:
-    """One message to the mailbox listing everyone told about a change to a whole course."""
+    """One message to the mailbox listing everyone told about a change to a whole course
+    (`kind` "course_changed", with the `change`, or "course_cancelled")."""
     if not bookings:
         return None
+    cancelled = kind == "course_cancelled"
     text, html = render(
         "mailbox_summary",
-        cancelled=kind == "course_cancelled",
+        cancelled=cancelled,
         change=change,
         course=course,
         bookings=bookings,
@@ -674,8 +627,8 @@ def _mailbox_summary(
     )
     return queue(
         MAILBOX_COPY,
-        to=current_app.config["TRAINING_MAILBOX"],
-        subject=subject,
+        to=settings().mailbox,
+        subject=f"Copy: course {'cancelled' if cancelled else 'changed'}: {_course_and_date(course)}",
         text=text,
         html=html,
         now=now,

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from .timezone import LONDON
+from ...timezone import london_date
+from ...words import long_date
 
 
 class Intent(enum.StrEnum):
@@ -210,7 +211,7 @@ def understand(
     The subject is read too unless `subject_counts` is false (for a reply, the subject came
     from an earlier message, so a date in it is not what this sender chose).
     """
-    today = now.astimezone(LONDON).date() if isinstance(now, datetime) else now
+    today = london_date(now) if isinstance(now, datetime) else now
     courses = list(courses)
     reading = f"{subject}\n{text}" if subject_counts and subject else text
 
@@ -220,12 +221,44 @@ def understand(
     towns = _find_towns(reading, courses)
     months = [] if dates else _find_months(reading)
     guesses = list(found.guesses)
+    matched = _matching_courses(courses, dates, towns, months, guesses)
+    has_question = asks_a_question(text)
+    mixed = bool(_CANCEL.search(text)) and bool(_MOVE.search(text))
+    intent = _intent(
+        text,
+        subject if subject_counts else "",
+        names_a_course=bool(matched),
+        has_question=has_question,
+        guesses=guesses,
+    )
+    return Understanding(
+        intent=intent,
+        course_ids=tuple(matched),
+        dates=tuple(dates),
+        towns=tuple(towns),
+        months=tuple(months),
+        support_needs=support_needs(text),
+        guesses=tuple(guesses),
+        has_question=has_question,
+        mixed=mixed,
+        for_someone_else=bool(_FOR_SOMEONE_ELSE.search(text)),
+    )
 
+
+def _matching_courses(
+    courses: list[CourseSummary],
+    dates: list[date],
+    towns: list[str],
+    months: list[int],
+    guesses: list[str],
+) -> list[int]:
+    """The courses the dates name (narrowed by a town), or else those in the towns and
+    months named; each guess made on the way is added to `guesses`."""
     if dates:
         matched = [c.id for c in courses if any(d in c.days for d in dates)]
         unmatched = [d for d in dates if not any(d in c.days for c in courses)]
         for d in unmatched:
-            guesses.append(f"No course runs on {_long(d)}.")
+            guesses.append(f"No course runs on {long_date(d)}.")
         if towns and len(matched) > 1:
             narrowed = [c.id for c in courses if c.id in matched and c.town.lower() in towns]
             if narrowed:
@@ -249,39 +282,26 @@ def understand(
         guesses.append(f"Looked for courses by {described}, as no date was given.")
     else:
         matched = []
+    return list(dict.fromkeys(matched))
 
-    matched = list(dict.fromkeys(matched))
+
+def _intent(
+    text: str, subject: str, *, names_a_course: bool, has_question: bool, guesses: list[str]
+) -> Intent:
+    """Book, cancel or unclear, from the words used (`subject` only if it counts)."""
     wants_cancel = bool(_CANCEL.search(text))
-    wants_book = bool(_BOOK.search(text)) or (
-        bool(subject_counts and _BOOK.search(subject)) and not wants_cancel
-    )
-    has_question = asks_a_question(text)
-    mixed = wants_cancel and bool(_MOVE.search(text))
-    if mixed:
-        intent = Intent.UNCLEAR
+    wants_book = bool(_BOOK.search(text)) or (bool(_BOOK.search(subject)) and not wants_cancel)
+    if wants_cancel and _MOVE.search(text):
         guesses.append("The message talks about both cancelling and booking.")
-    elif wants_cancel:
-        intent = Intent.CANCEL
-    elif wants_book:
-        intent = Intent.BOOK
-    elif matched and not has_question:
-        intent = Intent.BOOK
+        return Intent.UNCLEAR
+    if wants_cancel:
+        return Intent.CANCEL
+    if wants_book:
+        return Intent.BOOK
+    if names_a_course and not has_question:
         guesses.append("Read the message as a request for a place, as it names a course.")
-    else:
-        intent = Intent.UNCLEAR
-
-    return Understanding(
-        intent=intent,
-        course_ids=tuple(matched),
-        dates=tuple(dates),
-        towns=tuple(towns),
-        months=tuple(months),
-        support_needs=support_needs(text),
-        guesses=tuple(guesses),
-        has_question=has_question,
-        mixed=mixed,
-        for_someone_else=bool(_FOR_SOMEONE_ELSE.search(text)),
-    )
+        return Intent.BOOK
+    return Intent.UNCLEAR
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -289,67 +309,89 @@ def understand(
 
 def find_dates(text: str, *, now: datetime | date) -> list[date]:
     """Every date written in `text`, day first, in the order written (for tests and views)."""
-    today = now.astimezone(LONDON).date() if isinstance(now, datetime) else now
+    today = london_date(now) if isinstance(now, datetime) else now
     found = _Found()
     _find_dates(text, today, found)
     return list(dict.fromkeys(d for d, _ in found.dates))
 
 
 def _find_dates(text: str, today: date, found: _Found) -> None:
-    taken: list[tuple[int, int]] = []
+    _DateReader(text, today, found).read()
 
-    def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in taken)
 
-    hits: list[tuple[int, date, str]] = []
+class _DateReader:
+    """Finds the dates written in one text, in the order written; each stretch of text is
+    read as one date at most (an ISO date is not also read as a numeric one)."""
 
-    def add(match: re.Match, day: int, month: int, year: int | None, weekday: str | None) -> None:
-        if not free(match.start(), match.end()):
-            return
-        taken.append((match.start(), match.end()))
-        resolved = _resolve(day, month, year, today, match.group(0).strip(), found)
-        if resolved is None:
-            return
-        if weekday:
-            expected = WEEKDAYS[weekday.lower()]
-            if resolved.weekday() != expected:
-                found.guesses.append(
-                    f"“{match.group(0).strip()}”: {_long(resolved)} is a "
-                    f"{resolved:%A}, not a {DAY_NAMES[expected]}."
-                )
-        hits.append((match.start(), resolved, match.group(0).strip()))
-        # "3rd and 4th October": the first number belongs to the same month.
-        before = text[max(0, match.start() - 20) : match.start()]
-        pair = _PAIR_BEFORE.search(before)
-        if pair and weekday is None:
-            first = _resolve(int(pair.group("day")), month, year, today, pair.group(0), found)
-            if first is not None and abs((resolved - first).days) <= 7:
-                hits.append((match.start() - 1, first, pair.group(0).strip()))
+    def __init__(self, text: str, today: date, found: _Found):
+        self.text = text
+        self.today = today
+        self.found = found
+        self.taken: list[tuple[int, int]] = []
+        #: (where in the text, the date, as written)
+        self.hits: list[tuple[int, date, str]] = []
 
-    for match in _ISO.finditer(text):
-        add(
-            match,
-            int(match.group("day")),
-            int(match.group("month")),
-            int(match.group("year")),
-            None,
-        )
-    for pattern in (_DAY_MONTH, _MONTH_DAY):
-        for match in pattern.finditer(text):
-            month = MONTHS[match.group("month").lower().rstrip(".")]
-            year = int(match.group("year")) if match.group("year") else None
-            add(match, int(match.group("day")), month, year, match.group("weekday"))
-    for match in _NUMERIC.finditer(text):
+    def read(self) -> None:
+        for match in _ISO.finditer(self.text):
+            day, month, year = (int(match.group(g)) for g in ("day", "month", "year"))
+            self._add(match, day, month, year, None)
+        for pattern in (_DAY_MONTH, _MONTH_DAY):
+            for match in pattern.finditer(self.text):
+                self._written(match)
+        for match in _NUMERIC.finditer(self.text):
+            self._numeric(match)
+        for _, resolved, written in sorted(self.hits, key=lambda hit: hit[0]):
+            self.found.dates.append((resolved, written))
+
+    def _written(self, match: re.Match) -> None:
+        """A date with its month in words ("Tuesday 3rd March", "March 3 2026")."""
+        month = MONTHS[match.group("month").lower().rstrip(".")]
+        year = int(match.group("year")) if match.group("year") else None
+        self._add(match, int(match.group("day")), month, year, match.group("weekday"))
+
+    def _numeric(self, match: re.Match) -> None:
         year_text = match.group("year")
         if match.group("sep") == "." and not year_text:
-            continue  # "9.30" is a time, not 9 March... or 30 September
+            return  # "9.30" is a time, not 9 March... or 30 September
         year = None
         if year_text:
             year = int(year_text) + (2000 if len(year_text) == 2 else 0)
-        add(match, int(match.group("day")), int(match.group("month")), year, None)
+        self._add(match, int(match.group("day")), int(match.group("month")), year, None)
 
-    for _, resolved, written in sorted(hits, key=lambda hit: hit[0]):
-        found.dates.append((resolved, written))
+    def _add(
+        self, match: re.Match, day: int, month: int, year: int | None, weekday: str | None
+    ) -> None:
+        start, end = match.span()
+        if not all(end <= s or start >= e for s, e in self.taken):
+            return
+        self.taken.append((start, end))
+        written = match.group(0).strip()
+        resolved = _resolve(day, month, year, self.today, written, self.found)
+        if resolved is None:
+            return
+        if weekday:
+            self._check_weekday(written, resolved, WEEKDAYS[weekday.lower()])
+        self.hits.append((start, resolved, written))
+        if weekday is None:
+            self._add_first_of_a_pair(start, resolved, month, year)
+
+    def _check_weekday(self, written: str, resolved: date, expected: int) -> None:
+        if resolved.weekday() != expected:
+            self.found.guesses.append(
+                f"“{written}”: {long_date(resolved)} is a "
+                f"{resolved:%A}, not a {DAY_NAMES[expected]}."
+            )
+
+    def _add_first_of_a_pair(
+        self, start: int, resolved: date, month: int, year: int | None
+    ) -> None:
+        """In "3rd and 4th October" the first number belongs to the same month."""
+        pair = _PAIR_BEFORE.search(self.text[max(0, start - 20) : start])
+        if pair is None:
+            return
+        first = _resolve(int(pair.group("day")), month, year, self.today, pair.group(0), self.found)
+        if first is not None and abs((resolved - first).days) <= 7:
+            self.hits.append((start - 1, first, pair.group(0).strip()))
 
 
 def _resolve(
@@ -369,7 +411,7 @@ def _resolve(
         except ValueError:
             continue  # 29 February
         if candidate >= today:
-            found.guesses.append(f"Read “{written}” as {_long(candidate)}.")
+            found.guesses.append(f"Read “{written}” as {long_date(candidate)}.")
             return candidate
     found.guesses.append(f"“{written}” is not a real date.")
     return None
@@ -387,10 +429,6 @@ def _find_towns(text: str, courses: list[CourseSummary]) -> list[str]:
     towns = {c.town.strip().lower() for c in courses if c.town and c.town.strip()}
     lowered = text.lower()
     return sorted(t for t in towns if re.search(r"\b" + re.escape(t) + r"\b", lowered))
-
-
-def _long(value: date) -> str:
-    return f"{value:%A} {value.day} {value:%B %Y}"
 
 
 # --- someone else ---------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Messages that arrive at the training mailbox: fetching, parsing and understanding them."""

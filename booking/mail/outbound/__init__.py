@@ -1,0 +1,1 @@
+"""What the service sends: composing emails, calendar invitations, and sending over SMTP."""
