@@ -133,3 +133,18 @@ def test_a_phone_signature_line_above_the_quote_is_left_out():
     """quotequail keeps "Sent from my iPhone" above the quoted message: our rule removes it."""
     text = "6th October please\n\nSent from my iPhone\n\n> On 2 Jan 2026, at 15:02, X <x@y> wrote:\n> hi"
     assert strip_quotes_and_signature(text)[0] == "6th October please"
+
+
+def test_a_reply_quoting_a_long_thread_is_read_quickly():
+    """quotequail's time grows with the square of the quoted lines: it is given the start."""
+    import time
+
+    text = (
+        "Book me on 14 April.\n\nOn Fri, 2 Jan 2026 at 15:02, X <x@y> wrote:\n"
+        + "> earlier\n" * 20000
+    )
+    started = time.perf_counter()
+    new, removed = strip_quotes_and_signature(text)
+    assert time.perf_counter() - started < 2
+    assert new == "Book me on 14 April."
+    assert removed.count("earlier") == 20000

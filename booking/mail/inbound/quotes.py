@@ -69,10 +69,17 @@ def strip_quotes_and_signature(text: str) -> tuple[str, str]:
     return tidy("\n".join(own)), left_out
 
 
+#: quotequail is given the start of the text only: its time grows with the square of the
+#: number of quoted lines, and the start of the first earlier message is near the top.
+QUOTE_SEARCH_LINES = 300
+QUOTE_SEARCH_CHARS = 20_000
+
+
 def _before_quoted_message(text: str) -> tuple[str, str]:
     """(the text above the first quoted or forwarded message, the rest)."""
+    start = "\n".join(text.split("\n", QUOTE_SEARCH_LINES)[:QUOTE_SEARCH_LINES])
     try:
-        found = quotequail.unwrap(text)
+        found = quotequail.unwrap(start[:QUOTE_SEARCH_CHARS])
     except Exception:  # noqa: BLE001 - a library failure must not lose the message
         found = None
     if not found or found.get("type") == "quote":
