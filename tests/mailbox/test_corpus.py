@@ -148,3 +148,19 @@ def test_a_reply_quoting_a_long_thread_is_read_quickly():
     assert time.perf_counter() - started < 2
     assert new == "Book me on 14 April."
     assert removed.count("earlier") == 20000
+
+
+def test_if_quotequail_changes_the_words_it_keeps_they_are_still_kept(monkeypatch):
+    """The cut is made where quotequail's kept text is found; if it is not found, its words
+    are kept rather than the sender's message lost."""
+    from booking.mail.inbound import quotes
+
+    monkeypatch.setattr(
+        quotes.quotequail,
+        "unwrap",
+        lambda text: {"type": "reply", "text_top": "Book me on 14 April", "text": "earlier"},
+    )
+    assert strip_quotes_and_signature("Book  me on 14 April\nOn x wrote:\n> earlier") == (
+        "Book me on 14 April",
+        "earlier",
+    )

@@ -86,8 +86,9 @@ def _before_quoted_message(text: str) -> tuple[str, str]:
         return text, ""  # ">" quotes alone are handled line by line
     top = found.get("text_top", "")
     at = text.find(top) if top else 0
-    end = at + len(top) if at >= 0 else 0
-    return text[:end], text[end:].strip()
+    if at < 0:  # quotequail changed the text it kept: keep its words rather than lose them
+        return top, found.get("text", "")
+    return text[: at + len(top)], text[at + len(top) :].strip()
 
 
 def _is_disclaimer(line: str) -> bool:
