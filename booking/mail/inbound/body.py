@@ -1,0 +1,232 @@
+"""The body of one message: the MIME tree walked with the standard library, the first text
+part a person reads kept, attachments left out, calendar replies and delivery reports
+noted. Which addresses a bounce says failed is read by flufl.bounce."""
+
+from __future__ import annotations
+
+import re
+from email import policy
+from email.message import Message
+from email.parser import HeaderParser
+from email.utils import collapse_rfc2231_value
+from typing import cast
+
+from flufl.bounce import all_failures
+
+from .headers import normalise_message_id
+from .html import html_to_text
+from .text import decode_bytes, tidy
+
+#: Longest text kept from one part; anything a person writes to book a place is far shorter.
+MAX_TEXT_CHARS = 200_000
+
+
+def _own_parts(msg: Message):
+    """The message and its parts, like Message.walk(), but not inside an attached email
+    (message/rfc822): its text, bounce report or calendar reply is not the sender's."""
+    yield msg
+    if msg.is_multipart() and content_type_of(msg) != "message/rfc822":
+        for part in cast("list[Message]", msg.get_payload()):  # a multipart's payload is a list
+            yield from _own_parts(part)
+
+
+class Body:
+    """Walks the MIME tree: keeps the first text part people read, skips attachments, and
+    notes any calendar reply or delivery report it passes."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        self.plain: str | None = None
+        self.html: str | None = None
+        self.attachments = 0
+        self.calendar_reply = False
+        self.report_type = ""
+        self.saw_forward = False
+        #: From a delivery report: the returned message's ids.
+        self.returned_ids: list[str] = []
+
+    def read(self, msg: Message) -> Body:
+        """Read every part of `msg` (returns itself, read)."""
+        try:
+            parts = list(_own_parts(msg))
+        except Exception:  # pragma: no cover - a last resort for a damaged structure
+            self.problems.append("The message's structure was damaged; we read what we could.")
+            parts = [msg]
+        for part in parts[:200]:
+            try:
+                self._part(part, is_top=part is msg)
+            except Exception:
+                self.problems.append("One part of the message could not be read and was skipped.")
+        return self
+
+    def _part(self, part: Message, *, is_top: bool) -> None:
+        content_type = content_type_of(part)
+        if content_type == "multipart/report":
+            self.report_type = param(part, "report-type").lower()
+        if self._noted(part, content_type) or part.is_multipart():
+            return
+        if _is_attachment(part, is_top=is_top):
+            self.attachments += 1
+            return
+        self._text(part, content_type)
+
+    def _noted(self, part: Message, content_type: str) -> bool:
+        """Note a calendar reply, a delivery report or a returned or forwarded message; True
+        when `part` was one of those (never the sender's own text)."""
+        if content_type in ("text/calendar", "application/ics"):
+            self._calendar(part, content_type)
+        elif content_type == "message/delivery-status":
+            pass  # read by flufl.bounce (bounced_addresses), never the sender's words
+        elif content_type == "text/rfc822-headers":
+            returned = HeaderParser(policy=policy.default).parsestr(self._decode(part, "") or "")
+            self.returned_ids.append(normalise_message_id(str(returned.get("message-id", ""))))
+        elif content_type == "message/rfc822":
+            self.saw_forward = True  # a forward as an attachment: its text is not the sender's
+            inner = part.get_payload()
+            if isinstance(inner, list) and inner and isinstance(inner[0], Message):
+                self.returned_ids.append(normalise_message_id(str(inner[0].get("message-id", ""))))
+        else:
+            return False
+        return True
+
+    def _calendar(self, part: Message, content_type: str) -> None:
+        text = self._decode(part, content_type) or ""
+        method = param(part, "method").upper()
+        if method == "REPLY" or re.search(r"^METHOD:\s*REPLY\s*$", text, re.I | re.M):
+            self.calendar_reply = True
+
+    def _text(self, part: Message, content_type: str) -> None:
+        """Keep the first plain text and the first HTML part (as text)."""
+        if content_type.startswith("multipart/"):
+            # A multipart without a usable boundary: the parser left the whole body as text.
+            self.problems.append("The message's structure was damaged; we read what we could.")
+            if self.plain is None:
+                self.plain = _without_mime_scaffolding(self._decode(part, "text/plain") or "")
+            return
+        if content_type == "text/plain" and self.plain is None:
+            self.plain = self._decode(part, content_type)
+        elif content_type == "text/html" and self.html is None:
+            html = self._decode(part, content_type)
+            if html is not None:
+                self.html = html_to_text(html)
+
+    def _decode(self, part: Message, content_type: str) -> str | None:
+        try:
+            payload = part.get_payload(decode=True)
+        except Exception:
+            self.problems.append("Part of the message used an encoding we could not undo.")
+            payload = None
+        if payload is None:
+            raw_payload = part.get_payload()
+            if isinstance(raw_payload, str):
+                payload = raw_payload.encode("utf-8", "surrogateescape")
+            else:
+                return None
+        if isinstance(payload, str):  # pragma: no cover - get_payload(decode=True) gives bytes
+            payload = payload.encode("utf-8", "surrogateescape")
+        if not isinstance(payload, bytes):  # pragma: no cover - only a multipart holds parts
+            return None
+        defects = [type(d).__name__ for d in getattr(part, "defects", [])]
+        if any("Base64" in d for d in defects):
+            self.problems.append("Part of the message was damaged, so not all of it could be read.")
+        charset = _charset(part)
+        return decode_bytes(payload, charset, self.problems)[:MAX_TEXT_CHARS]
+
+    def text(self) -> str:
+        text = self.plain if self.plain is not None and self.plain.strip() else self.html
+        return tidy(text or "")
+
+
+def content_type_of(part: Message) -> str:
+    try:
+        return part.get_content_type().lower()
+    except Exception:  # pragma: no cover - defensive
+        return "text/plain"
+
+
+def param(part: Message, name: str) -> str:
+    """A Content-Type parameter as text (the older email API gives RFC 2231 ones as a tuple)."""
+    value = part.get_param(name) or ""
+    return collapse_rfc2231_value(value) if isinstance(value, tuple) else value
+
+
+def _charset(part: Message) -> str:
+    try:
+        value = part.get_param("charset")
+    except Exception:  # pragma: no cover - defensive
+        return ""
+    if isinstance(value, tuple):  # RFC 2231 encoded parameter
+        value = value[2]
+    return str(value or "").strip().strip('"').lower()
+
+
+def _is_attachment(part: Message, *, is_top: bool) -> bool:
+    try:
+        disposition = (part.get_content_disposition() or "").lower()
+        filename = part.get_filename()
+    except Exception:
+        return True
+    if disposition == "attachment" or filename:
+        return True
+    maintype = content_type_of(part).split("/")[0]
+    return not is_top and maintype not in ("text", "multipart", "message")
+
+
+def _without_mime_scaffolding(text: str) -> str:
+    """The plain-text sections of a body whose multipart structure was broken.
+
+    Sections between boundary-like lines ("--something") keep their text only if their
+    part headers (if any) say text/plain and not an attachment.
+    """
+    sections: list[list[str]] = [[]]
+    for line in text.splitlines():
+        if re.match(r"^--[^\s]{6,}\s*$", line):
+            sections.append([])
+        else:
+            sections[-1].append(line)
+    kept: list[str] = []
+    for lines in sections:
+        headers: list[str] = []
+        while lines and re.match(r"^[A-Za-z][A-Za-z0-9-]*:\s|^[ \t]+\S", lines[0]):
+            headers.append(lines.pop(0).lower())
+        declared = " ".join(headers)
+        if headers and ("attachment" in declared or "content-type: text/plain" not in declared):
+            continue
+        kept.append("\n".join(lines).strip())
+    return "\n\n".join(part for part in kept if part)
+
+
+def bounced_addresses(msg: Message) -> tuple[str, ...]:
+    """The addresses a bounce says could not be reached for good (at most 20).
+
+    flufl.bounce knows the delivery report of RFC 3464 and the plain-text shapes of the
+    common mail servers (Exim, qmail, Postfix, Exchange and more); temporary failures
+    ("delayed") are not counted.
+    """
+    try:
+        _temporary, permanent = all_failures(msg)
+    except Exception:  # noqa: BLE001 - a bounce it cannot read names no address
+        return ()
+    addresses = (
+        (a.decode("utf-8", "replace") if isinstance(a, bytes) else str(a)).strip("<>").lower()
+        for a in permanent
+    )
+    return tuple(sorted(a for a in addresses if "@" in a and len(a) <= 320))[:20]
+
+
+def note_defects(msg: Message, problems: list[str]) -> None:
+    try:
+        defects = [d for part in msg.walk() for d in getattr(part, "defects", [])]
+    except Exception:  # pragma: no cover - defensive
+        return
+    structural = {
+        "NoBoundaryInMultipartDefect",
+        "StartBoundaryNotFoundDefect",
+        "CloseBoundaryNotFoundDefect",
+        "MultipartInvariantViolationDefect",
+        "MisplacedEnvelopeHeaderDefect",
+        "MissingHeaderBodySeparatorDefect",
+        "FirstHeaderLineIsContinuationDefect",
+    }
+    if any(type(d).__name__ in structural for d in defects):
+        problems.append("The message's structure was damaged; we read what we could.")

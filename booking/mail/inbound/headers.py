@@ -1,0 +1,213 @@
+"""The headers of one message: read defensively, the sender checked, message ids and the
+thread kept only when well formed."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from email import headerregistry
+from email.header import decode_header, make_header
+from email.message import Message
+from email.utils import getaddresses, parsedate_to_datetime
+from typing import cast
+
+from email_validator import EmailNotValidError, validate_email
+
+from .text import one_line
+
+
+class Headers:
+    """Header values as text, read defensively: a header the modern parser chokes on is
+    decoded by hand instead of raising."""
+
+    def __init__(self, msg: Message, problems: list[str]):
+        self.msg = msg
+        self.problems = problems
+
+    def get_all(self, name: str) -> list[str]:
+        values = []
+        for key, raw_value in _raw_items(self.msg):
+            if key.lower() != name:
+                continue
+            values.append(self._decode(key, raw_value))
+        return values
+
+    def get_all_raw(self, name: str) -> list[str]:
+        """Values as they arrived (encoded words not decoded), unfolded."""
+        return [
+            re.sub(r"\r?\n[ \t]", " ", str(value))
+            for key, value in _raw_items(self.msg)
+            if key.lower() == name
+        ]
+
+    def get(self, name: str) -> str:
+        values = self.get_all(name)
+        return values[0] if values else ""
+
+    def has(self, name: str) -> bool:
+        return any(key.lower() == name for key, _ in _raw_items(self.msg))
+
+    def _decode(self, key: str, raw_value) -> str:
+        try:
+            value = self.msg.policy.header_fetch_parse(key, raw_value)
+            return str(value)
+        except Exception:
+            self.problems.append(f"The {key} header was damaged; it was read as best we could.")
+        try:
+            return str(make_header(decode_header(str(raw_value))))
+        except Exception:
+            return str(raw_value)
+
+
+def _raw_items(msg: Message) -> list[tuple[str, object]]:
+    try:
+        return list(msg.raw_items())
+    except Exception:  # pragma: no cover - defensive
+        return []
+
+
+def normalise_message_id(value: str) -> str:
+    """The Message-ID without angle brackets, spaces or folding; lower-case; empty if absent."""
+    value = one_line(value, limit=2000)
+    match = re.search(r"<([^<>]+)>", value)
+    inner = match.group(1) if match else value
+    inner = re.sub(r"\s+", "", inner).lower()
+    return inner if "@" in inner or len(inner) >= 8 else ""
+
+
+#: A message id (RFC 5322 3.6.4), near enough: "<", printable ASCII with no space or angle
+#: bracket and an "@" somewhere, ">". Only ids like this ever reach a header we send.
+_MESSAGE_ID = re.compile(r"<[\x21-\x3b\x3d\x3f-\x7e]+>")
+MAX_MESSAGE_ID = 250
+#: The most ids a References header we send holds: the first and the latest ones.
+MAX_REFERENCES = 20
+
+
+def message_ids(value: str) -> list[str]:
+    """The well-formed message ids in a header value, in order; anything else is dropped."""
+    return [
+        found
+        for found in _MESSAGE_ID.findall(value or "")
+        if "@" in found and len(found) <= MAX_MESSAGE_ID
+    ]
+
+
+def thread_ids(ids: list[str] | tuple[str, ...]) -> list[str]:
+    """`ids` without repeats, cut to the first and the latest (as mail programs do)."""
+    unique = list(dict.fromkeys(ids))
+    if len(unique) <= MAX_REFERENCES:
+        return unique
+    return [unique[0], *unique[1 - MAX_REFERENCES :]]
+
+
+def message_id_header(headers: Headers) -> str:
+    """The Message-ID as sent, for a reply's In-Reply-To; empty if it is not well formed."""
+    found = message_ids(" ".join(headers.get_all_raw("message-id")))
+    return found[0] if found else ""
+
+
+def thread(headers: Headers) -> tuple[str, ...]:
+    """The thread an incoming message replies to (RFC 5322 3.6.4): its References, or else
+    its In-Reply-To when that holds exactly one id. Read raw: these never hold encoded words."""
+    references = message_ids(" ".join(headers.get_all_raw("references")))
+    if not references:
+        in_reply_to = message_ids(" ".join(headers.get_all_raw("in-reply-to")))
+        references = in_reply_to if len(in_reply_to) == 1 else []
+    return tuple(thread_ids(references))
+
+
+def sender_of(headers: Headers, problems: list[str]) -> tuple[str, str]:
+    """The From address (checked, lower-cased; empty if unusable) and its display name."""
+    raw_from = headers.get_all_raw("from")
+    if not raw_from:
+        problems.append("The message has no From address.")
+        return "", ""
+    pairs = _addresses(raw_from)
+    if not pairs:
+        problems.append("The From address could not be read.")
+        return "", ""
+    if len(pairs) > 1:
+        problems.append("The message names more than one sender; only the first is used.")
+    name, address = pairs[0]
+    try:
+        checked = validate_email(address, check_deliverability=False)
+        sender = checked.normalized.lower()
+    except EmailNotValidError:
+        problems.append("The From address is not a valid email address.")
+        sender = ""
+    if len(sender) > 320:
+        sender = ""
+    return sender, one_line(name, limit=200)
+
+
+def _addresses(raw_from: list[str]) -> list[tuple[str, str]]:
+    """(display name, address) pairs from raw From values, read by the standard library's
+    address parser (a quoted name may hold commas and brackets: NHSmail's
+    "SURNAME, First (ORGANISATION)"). The parser refuses a name whose encoded words hide a
+    line break; such a header is split by hand instead."""
+    try:
+        return [
+            (address.display_name, address.addr_spec)
+            for value in raw_from
+            # A "from" header from the registry is an AddressHeader; its types say BaseHeader.
+            for address in cast(
+                "headerregistry.AddressHeader", _ADDRESS_HEADERS("from", value)
+            ).addresses
+            if address.addr_spec and address.addr_spec != "<>"
+        ]
+    except Exception:  # noqa: BLE001 - a damaged header is read by the fallback below
+        return _addresses_by_hand(raw_from)
+
+
+_ADDRESS_HEADERS = headerregistry.HeaderRegistry()
+
+
+def _addresses_by_hand(raw_from: list[str]) -> list[tuple[str, str]]:
+    # Split the raw header into addresses first and decode the name after (RFC 2047 order),
+    # so an encoded line break or comma in a name can never change the address.
+    words: list[str] = []
+
+    def hide(match: re.Match) -> str:
+        words.append(match.group(0))
+        return f"encodedword{len(words) - 1}x"
+
+    hidden = [_ENCODED_WORD.sub(hide, value) for value in raw_from]
+    try:
+        pairs = getaddresses(hidden)
+    except Exception:
+        pairs = []
+    return [
+        (_decode_words(re.sub(r"encodedword(\d+)x", lambda m: words[int(m.group(1))], name)), addr)
+        for name, addr in pairs
+        if addr
+    ]
+
+
+_ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
+
+
+def _decode_words(value: str) -> str:
+    try:
+        return str(make_header(decode_header(value)))
+    except Exception:
+        return value
+
+
+def referenced_ids(headers: Headers) -> tuple[str, ...]:
+    """The Message-IDs in In-Reply-To and References (at most 20), normalised."""
+    text = " ".join(headers.get_all("in-reply-to") + headers.get_all("references"))
+    ids = (normalise_message_id(f"<{inner}>") for inner in re.findall(r"<([^<>\s]+)>", text))
+    return tuple(dict.fromkeys(i for i in ids if i))[:20]
+
+
+def sent_date(value: str) -> datetime | None:
+    """The Date header as a time with its zone, or None."""
+    if not value:
+        return None
+    try:
+        parsed = parsedate_to_datetime(value)
+    except Exception:
+        return None
+    if parsed is None or parsed.tzinfo is None:
+        return None
+    return parsed

@@ -1,0 +1,127 @@
+"""What the sender wrote this time: earlier messages and the signature left out.
+
+Where an earlier message starts (Outlook's From/Sent/To block, "On ... wrote:", "-----Original
+Message-----", "Begin forwarded message:", in several languages) is found by `quotequail`.
+Signatures are our own rules: the libraries measured (mail-parser-reply) cut a message at a
+"Thanks," in the middle of a sentence or at a list written with dashes, and keep the
+NHSmail and council footers (tests/mailbox/test_corpus.py; the note in docs/mailbox.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+import quotequail
+
+from .text import tidy
+
+_SIGNATURE_DASHES = re.compile(r"^--\s*$")
+#: The line a phone's mail program adds: "Sent from my iPhone", "Get Outlook for iOS".
+_MOBILE = re.compile(
+    r"^\s*(sent from (my )?(iphone|ipad|android|samsung|mobile|galaxy|outlook|mail for windows)"
+    r"|get outlook for (ios|android)|sent from yahoo mail|sent via )",
+    re.I,
+)
+_SIGN_OFF = re.compile(
+    r"^\s*(kind(est)? regards|warm(est)? regards|best regards|regards|many thanks|thanks( again| so much| very much)?"
+    r"|thank you( very much| so much)?|best wishes|all the best|with thanks|cheers|yours sincerely"
+    r"|yours faithfully|best|take care|speak soon|warm wishes|with best wishes|thanks in advance"
+    r"|many thanks in advance)\s*[,.!]*\s*$",
+    re.I,
+)
+_DISCLAIMER = re.compile(
+    r"^\s*(disclaimer\b|confidentiality notice|this (e-?mail|message)\b.{0,60}\b(confidential|intended|privileged))",
+    re.I,
+)
+#: Disclaimer wording found anywhere in a line (legal footers seldom start the same way).
+_DISCLAIMER_WORDS = re.compile(
+    r"\b(?:this|the)\s+(?:information\s+(?:in|contained\s+in)\s+this\s+)?"
+    r"(?:e-?mail|message|communication)\b.{0,80}\b(?:confidential|privileged|intended)"
+    r"|\bintended\s+recipient|\breceived\s+this\s+(?:e-?mail|message|communication)\s+in\s+error"
+    r"|\bviews\s+(?:or|and)\s+opinions\s+(?:expressed|contained)"
+    r"|\bconsider\s+the\s+environment\s+before\s+printing",
+    re.I,
+)
+#: A line of only punctuation, such as the row of asterisks above the NHSmail footer.
+_RULE_LINE = re.compile(r"^[\W_]*$")
+#: Contact details in a signature can make a long line: "Tel ... | Mobile ...".
+_CONTACT_LINE = re.compile(r"\s\|\s|\b(?:tel|phone|mobile|mob|fax|www)\b|@|https?://", re.I)
+
+
+def strip_quotes_and_signature(text: str) -> tuple[str, str]:
+    """Split text into (what the sender wrote now, what was left out).
+
+    Left out: everything from the start of a quoted or forwarded message onwards
+    (quotequail), lines quoted with ">", and the signature: everything after "-- ", a "Sent
+    from my iPhone" line or a disclaimer, or from a sign-off line ("Kind regards,") once there
+    is text above it and only a signature below it.
+    """
+    own_part, removed = _before_quoted_message(text)
+    own: list[str] = []
+    quoted: list[str] = []
+    for line in own_part.split("\n"):
+        (quoted if line.lstrip().startswith(">") else own).append(line)
+    sig = _signature_start(own)
+    if sig is not None:
+        quoted = own[sig:] + quoted
+        own = own[:sig]
+    left_out = "\n".join([*quoted, removed]).strip()
+    return tidy("\n".join(own)), left_out
+
+
+#: quotequail is given the start of the text only: its time grows with the square of the
+#: number of quoted lines, and the start of the first earlier message is near the top.
+QUOTE_SEARCH_LINES = 300
+QUOTE_SEARCH_CHARS = 20_000
+
+
+def _before_quoted_message(text: str) -> tuple[str, str]:
+    """(the text above the first quoted or forwarded message, the rest)."""
+    start = "\n".join(text.split("\n", QUOTE_SEARCH_LINES)[:QUOTE_SEARCH_LINES])
+    try:
+        found = quotequail.unwrap(start[:QUOTE_SEARCH_CHARS])
+    except Exception:  # noqa: BLE001 - a library failure must not lose the message
+        found = None
+    if not found or found.get("type") == "quote":
+        return text, ""  # ">" quotes alone are handled line by line
+    top = found.get("text_top", "")
+    at = text.find(top) if top else 0
+    if at < 0:  # quotequail changed the text it kept: keep its words rather than lose them
+        return top, found.get("text", "")
+    return text[: at + len(top)], text[at + len(top) :].strip()
+
+
+def _is_disclaimer(line: str) -> bool:
+    return bool(_DISCLAIMER.match(line) or _DISCLAIMER_WORDS.search(line))
+
+
+def _signature_start(lines: list[str]) -> int | None:
+    seen_text = False
+    for index, line in enumerate(lines):
+        if _SIGNATURE_DASHES.match(line) or _MOBILE.match(line):
+            return index
+        if _is_disclaimer(line):
+            while index > 0 and _RULE_LINE.match(lines[index - 1]):
+                index -= 1  # the blank lines and rows of stars above it go too
+            return index
+        if seen_text and _SIGN_OFF.match(line) and _looks_like_signature(lines[index + 1 :]):
+            return index
+        if line.strip():
+            seen_text = True
+    return None
+
+
+def _looks_like_signature(rest: list[str]) -> bool:
+    """Below a sign-off: a name, job title, team, phone number... short lines only, then
+    perhaps a row of stars and a disclaimer. A full paragraph there means the sign-off was
+    not the end after all."""
+    filled = [line.strip() for line in rest if line.strip()]
+    for position, line in enumerate(filled):
+        if _is_disclaimer(line) or _SIGNATURE_DASHES.match(line) or _MOBILE.match(line):
+            return True
+        if _RULE_LINE.match(line):
+            continue  # the row of asterisks NHSmail puts above its footer
+        too_long = len(line) > 90 and not (len(line) <= 200 and _CONTACT_LINE.search(line))
+        if position >= 12 or too_long:
+            return False
+    return True
