@@ -1,26 +1,37 @@
 # The two commands: `make run` (serve the app with demo data) and `make test` (every test).
 # `make lint` is the style and type checks .ci/run does before the tests.
+# `make run` installs only what serving needs; `make test` and `make lint` add the test tools
+# (the `test` extra in pyproject.toml). `make run PORT=5050` serves on another port, and the
+# links in emails follow it unless SITE_URL is set.
 VENV ?= .venv
+PORT ?= 5000
 PYTHON ?= python3
 BIN := $(VENV)/bin
 ASSETS := booking/static/govuk/govuk-frontend.min.css
 AXE := tests/browser/vendor/axe.min.js
 export FLASK_APP := wsgi
 
-.PHONY: run test test-browser bench lint install assets clean
+.PHONY: run test test-browser bench lint install install-test assets clean
 
+# What serving needs (the app and its dependencies), then the test tools on top.
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(BIN)/.installed-test: $(BIN)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
 install: $(BIN)/.installed
 
-$(ASSETS):
+install-test: $(BIN)/.installed-test
+
+# Pinned in package-lock.json (and tests/browser/package-lock.json): a new lock rebuilds.
+$(ASSETS): package-lock.json
 	./scripts/fetch-govuk-frontend.sh
 
-$(AXE):
+$(AXE): tests/browser/package-lock.json
 	./scripts/fetch-axe.sh
 
 assets: $(ASSETS)
@@ -28,18 +39,18 @@ assets: $(ASSETS)
 run: install assets
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-test: install assets $(AXE)
+test: install-test assets $(AXE)
 	VENV=$(VENV) ./scripts/test.sh
 
-bench: install assets
+bench: install-test assets
 	VENV=$(VENV) $(BIN)/python bench/run_all.py
 
-lint: install
+lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) booking/static/govuk .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) booking/static/govuk node_modules tests/browser/node_modules tests/browser/vendor .pytest_cache .mypy_cache .ruff_cache

@@ -158,6 +158,11 @@ class Config:
     #: text the sender wrote is deleted; what the system took from it is kept.
     MAILBOX_TEXT_RETENTION_DAYS = _env_int("MAILBOX_TEXT_RETENTION_DAYS", 30)
 
+    #: Pages and commands for a developer's own computer: the page of every email written
+    #: (/development/mail) and `flask demo code`. On in development only; production
+    #: refuses to start with it on (booking/checks.py).
+    DEVELOPMENT_TOOLS = _env_bool("DEVELOPMENT_TOOLS", False)
+
     #: Test-only switches for the overbooking control test; never set in production.
     BOOKING_LOCKS_ENABLED = True
     BOOKING_TEST_PAUSE_SECONDS = 0.0
@@ -210,6 +215,7 @@ class DevelopmentConfig(Config):
     DEBUG = False
     SECRET_KEY = Config.SECRET_KEY or DEVELOPMENT_SECRET_KEY
     MAIL_SUPPRESS_SEND = _env_bool("MAIL_SUPPRESS_SEND", True)
+    DEVELOPMENT_TOOLS = _env_bool("DEVELOPMENT_TOOLS", True)
 
 
 class TestingConfig(Config):

@@ -103,7 +103,9 @@ def _configure_without_the_app(app: Flask) -> None:
 
 def _check_settings(app: Flask) -> None:
     if app.config.get("ENV_NAME") == "production":
-        problem = checks.secret_key_problem(app.config.get("SECRET_KEY"))
+        problem = checks.secret_key_problem(
+            app.config.get("SECRET_KEY")
+        ) or checks.development_tools_problem(app.config)
         if problem:
             raise RuntimeError(problem)
         log = logging.getLogger(__name__)

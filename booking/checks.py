@@ -79,3 +79,15 @@ def rate_limit_storage_problem(config: Mapping) -> str | None:
         "so every worker allows the full number of tries: with 4 workers, 4 times as many. "
         "Set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 so every worker shares the limits."
     )
+
+
+def development_tools_problem(config: Mapping) -> str | None:
+    """Why the development pages must not be on here, or None: they show every email the
+    service writes, sign-in links included, to anyone who asks."""
+    if not config.get("DEVELOPMENT_TOOLS"):
+        return None
+    return (
+        "DEVELOPMENT_TOOLS is on. It shows every email the service writes, sign-in links "
+        "included, to anyone, so it is for a developer's own computer only. "
+        "Remove DEVELOPMENT_TOOLS from the service's environment before starting in production."
+    )

@@ -1,16 +1,15 @@
 #!/usr/bin/env bash
 # Fetch axe-core (the accessibility engine the browser tests inject into each page).
+#
+# Its version is pinned in tests/browser/package.json and package-lock.json; `npm ci`
+# installs exactly that (into tests/browser/node_modules/, ignored by git). To upgrade:
+# change package.json, run `npm install --ignore-scripts` there, and commit both files.
 set -euo pipefail
-VERSION="${AXE_CORE_VERSION:-4.14.1}"
 here="$(cd "$(dirname "$0")/.." && pwd)"
-dest="$here/tests/browser/vendor"
-[ -f "$dest/axe.min.js" ] && grep -q "$VERSION" "$dest/VERSION" 2>/dev/null && exit 0
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-npm pack --silent "axe-core@$VERSION" >/dev/null
-tar xzf "axe-core-$VERSION.tgz"
-mkdir -p "$dest"
-cp package/axe.min.js "$dest/axe.min.js"
-echo "$VERSION" > "$dest/VERSION"
+cd "$here/tests/browser"
+npm ci --silent --ignore-scripts --no-audit --no-fund >/dev/null
+VERSION="$(node -p 'require("./node_modules/axe-core/package.json").version')"
+mkdir -p vendor
+cp node_modules/axe-core/axe.min.js vendor/axe.min.js
+echo "$VERSION" > vendor/VERSION
 echo "axe-core $VERSION is in tests/browser/vendor"

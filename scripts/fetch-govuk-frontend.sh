@@ -5,17 +5,20 @@
 # the GOV.UK brand (the crown, the GDS Transport font), so the Sass is compiled here with
 # Arial instead of the default font, following the GOV.UK Frontend guidance for services
 # outside GOV.UK. Output: booking/static/govuk/ (ignored by git).
+#
+# The versions of govuk-frontend, sass and everything sass needs are pinned in package.json
+# and package-lock.json; `npm ci` installs exactly those (into node_modules/, ignored by
+# git) and refuses if the two files disagree. To upgrade: change package.json, run
+# `npm install --ignore-scripts`, and commit both files.
 set -euo pipefail
-VERSION="${GOVUK_FRONTEND_VERSION:-6.3.0}"
-SASS_VERSION="${SASS_VERSION:-1.83.4}"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 dest="$here/booking/static/govuk"
+cd "$here"
+npm ci --silent --ignore-scripts --no-audit --no-fund >/dev/null
+VERSION="$(node -p 'require("./node_modules/govuk-frontend/package.json").version')"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-cd "$work"
-npm install --silent --no-save --no-audit --no-fund --no-package-lock \
-  "govuk-frontend@$VERSION" "sass@$SASS_VERSION" >/dev/null
-cat > app.scss <<'SCSS'
+cat > "$work/app.scss" <<'SCSS'
 @use "govuk-frontend/dist/govuk" with (
   $govuk-font-family: (arial, sans-serif),
   $govuk-include-default-font-face: false,
@@ -24,7 +27,7 @@ cat > app.scss <<'SCSS'
 SCSS
 rm -rf "$dest.tmp" && mkdir -p "$dest.tmp"
 npx --no-install sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps \
-  app.scss "$dest.tmp/govuk-frontend.min.css"
+  "$work/app.scss" "$dest.tmp/govuk-frontend.min.css"
 cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js "$dest.tmp/"
 cp node_modules/govuk-frontend/LICENSE.txt "$dest.tmp/" 2>/dev/null || true
 echo "$VERSION" > "$dest.tmp/VERSION"

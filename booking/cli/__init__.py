@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from . import accounts, bookings, demo, mailbox, outbox, privacy
+    from . import accounts, bookings, demo, development, mailbox, outbox, privacy
 
-    for module in (accounts, bookings, demo, mailbox, outbox, privacy):
+    for module in (accounts, bookings, demo, development, mailbox, outbox, privacy):
         module.register(app)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import click
+import pyotp
 from flask import Flask, current_app
 from sqlalchemy import delete, func, select
 
@@ -241,13 +242,15 @@ def seed_demo(if_empty: bool) -> None:
         f"with {summary['bookings']} bookings."
     )
     if current_app.config.get("ENV_NAME") in ("development", "testing"):
-        _demo_coordinator(now)
+        make_demo_coordinator(now)
 
 
-def _demo_coordinator(now: datetime) -> None:
+def make_demo_coordinator(now: datetime) -> None:
+    """The demo coordinator (an administrator with its app set up), if not made already,
+    and its details printed."""
     exists = db.session.scalar(select(User.id).where(User.email == DEMO_COORDINATOR_EMAIL))
     if exists is None:
-        accounts.create_coordinator(
+        user = accounts.create_coordinator(
             DEMO_COORDINATOR_EMAIL,
             password=DEMO_COORDINATOR_PASSWORD,
             full_name="Demo Coordinator",
@@ -255,11 +258,22 @@ def _demo_coordinator(now: datetime) -> None:
             actor=ACTOR,
             now=now,
         )
+        _set_up_demo_app(user, now)
     click.echo(
         "Demo coordinator (this computer only): sign in at /coordinator/sign-in with\n"
         f"  email:    {DEMO_COORDINATOR_EMAIL}\n"
-        f"  password: {DEMO_COORDINATOR_PASSWORD}"
+        f"  password: {DEMO_COORDINATOR_PASSWORD}\n"
+        "  code:     run `.venv/bin/flask demo code` for the code an authenticator app would show"
     )
+
+
+def _set_up_demo_app(user: User, now: datetime) -> None:
+    """Set up the demo coordinator's authenticator app as if on a phone, so signing in asks
+    for the code (which `flask demo code` prints). It is confirmed with the code from 30
+    seconds ago (accepted for clock drift), so the code showing now has not been used."""
+    secret = accounts.begin_second_factor_setup(user)
+    earlier = pyotp.TOTP(secret).at(now - timedelta(seconds=30))
+    accounts.confirm_second_factor(user, earlier, now=now)
 
 
 def _day_pair(today: date, plan: Plan) -> tuple[date, date]:

@@ -373,6 +373,17 @@ def failed_messages(limit: int = 200) -> list[OutboxMessage]:
     )
 
 
+def newest_messages(limit: int = 200) -> list[OutboxMessage]:
+    """Every message written, newest first (the development mail page)."""
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 def status_counts() -> dict[OutboxStatus, int]:
     """How many messages are in each state."""
     counts = dict.fromkeys(OutboxStatus, 0)

@@ -34,3 +34,8 @@ def register_blueprints(app: Flask) -> None:
         privacy,
     ):
         app.register_blueprint(module.bp)
+    if app.config.get("DEVELOPMENT_TOOLS"):
+        # Only on a developer's computer: elsewhere these addresses do not exist (404).
+        from . import development
+
+        app.register_blueprint(development.bp)

@@ -129,7 +129,10 @@ def test_the_demo_has_nearly_full_and_full_courses(runner, clock, db):
 def test_the_demo_coordinator_can_sign_in_and_is_printed(runner, clock, db):
     result = runner.invoke(args=["seed-demo"])
     assert DEMO_COORDINATOR_EMAIL in result.output and DEMO_COORDINATOR_PASSWORD in result.output
-    assert authenticate(DEMO_COORDINATOR_EMAIL, DEMO_COORDINATOR_PASSWORD) is not None
+    user = authenticate(DEMO_COORDINATOR_EMAIL, DEMO_COORDINATOR_PASSWORD)
+    assert user is not None
+    # Its authenticator app is set up, and the output says how to get a code (issue 15).
+    assert user.totp_confirmed_at is not None and "flask demo code" in result.output
 
 
 def test_if_empty_leaves_an_existing_programme_alone(runner, clock, db, make):
