@@ -42,14 +42,7 @@ def build(live_app, make, db) -> World:
     """Load the demo through the services, and add what the demo has not got."""
     live_app.config["CLOCK_OVERRIDE"] = NOW
     load_demo(now=NOW, council_domains=live_app.config["COUNCIL_EMAIL_DOMAINS"])
-    user = make.coordinator(
-        EMAIL,
-        PASSWORD,
-        full_name="Morgan Hale",
-        role=Role.ADMINISTRATOR,
-        totp_secret=SECRET,
-        totp_confirmed_at=datetime(2026, 1, 5, 9, 0, tzinfo=UTC),
-    )
+    user = administrator(make)
     courses = db.session.scalars(select(Course).where(Course.status == CourseStatus.PUBLISHED))
     past = min(courses, key=lambda c: c.first_day.date)
     waiting = db.session.scalars(
@@ -81,6 +74,18 @@ def build(live_app, make, db) -> World:
     db.session.add_all([message, failed])
     db.session.commit()
     return World(course, past, booking, message.id, user.id)
+
+
+def administrator(make):
+    """The administrator `sign_in` signs in (their authenticator app is set up)."""
+    return make.coordinator(
+        EMAIL,
+        PASSWORD,
+        full_name="Morgan Hale",
+        role=Role.ADMINISTRATOR,
+        totp_secret=SECRET,
+        totp_confirmed_at=datetime(2026, 1, 5, 9, 0, tzinfo=UTC),
+    )
 
 
 def coordinator_pages(world: World) -> list[str]:
