@@ -73,6 +73,27 @@ def course(course_id: int):
     )
 
 
+@bp.get("/courses/<id:course_id>.ics")
+def course_file(course_id: int):
+    """One course's days as a calendar file, for someone who wants the dates (booked or not)."""
+    course = course_service.course_with_details(course_id)
+    if course is None or course.status == CourseStatus.DRAFT:
+        abort(404)
+    site = current_app.config["SITE_URL"]
+    body = invitations.course_file(
+        course,
+        domain=urlsplit(site).hostname or "localhost",
+        now=clock.now(),
+        course_url=lambda c: site + url_for("courses.course", course_id=c.id),
+    )
+    name = invitations.course_file_name(course)
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
 @bp.get("/courses.ics")
 def feed():
     now = clock.now()
