@@ -72,7 +72,10 @@ def _period_report(name: str, read, to_csv, **extra):
 @bp.get("/attendance.csv", endpoint="attendance_csv")
 @coordinator_required
 def attendance():
-    return _period_report("attendance", reports.attendance_by_course, exports.attendance_csv)
+    return _period_report(
+        "attendance", reports.attendance_by_course, exports.attendance_csv,
+        labels=reports.course_labels, completed=reports.completed_by_course,
+    )  # fmt: skip
 
 
 @bp.get("/completions")
