@@ -1,5 +1,6 @@
 """Forms for reports and training records."""
 
+import re
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -15,11 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-
-class GovDateTextInput(GovTextInput):
-    """A single date box (the browser's date picker where there is one) for report filters."""
-
-    input_type = "date"
+from . import fields
 
 
 class DayMonthYearField(DateField):
@@ -38,18 +35,41 @@ class DayMonthYearField(DateField):
             self.process_errors = ["Enter a real date, for example 27 3 2021."]
 
 
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+class PeriodDateField(fields.DayMonthYearField):
+    """A GOV.UK date input (day, month, year) that also reads one date written 2026-03-31,
+    the way the report's own links (the spreadsheet download) carry the period."""
+
+    def process_formdata(self, valuelist):
+        if len(valuelist) == 1 and (iso := _ISO_DATE.fullmatch(str(valuelist[0]).strip())):
+            year, month, day = iso.groups()
+            valuelist = [day, month, year]
+        super().process_formdata(valuelist)
+
+
 class PeriodForm(FlaskForm):
-    """From and to dates for a report; read from the address, so no CSRF token."""
+    """From and to dates for a report; read from the address, so no CSRF token. A date left
+    empty or not real is an error at its boxes, never quietly replaced."""
 
     class Meta:
         csrf = False
 
-    start = DateField("From", widget=GovDateTextInput(), validators=[Optional()], format="%Y-%m-%d")
-    end = DateField("To", widget=GovDateTextInput(), validators=[Optional()], format="%Y-%m-%d")
+    start = PeriodDateField(
+        "Start date",
+        description="For example, 1 3 2026",
+        required_message="Enter the start date",
+    )
+    end = PeriodDateField(
+        "End date",
+        description="For example, 31 3 2026",
+        required_message="Enter the end date",
+    )
 
     def validate_end(self, field):
         if self.start.data and field.data and field.data < self.start.data:
-            raise ValidationError("The end date must be the same as or after the start date.")
+            raise ValidationError("The end date must be the same as or after the start date")
 
 
 class SearchForm(FlaskForm):

@@ -31,7 +31,7 @@ from ..models import (
     TrainingCompletion,
 )
 from ..timezone import london_date
-from ..words import short_date
+from ..words import short_date, time_of_day
 from . import allocation
 from .allocation import Availability
 
@@ -222,13 +222,32 @@ class CourseAttendance:
 
     @property
     def label(self) -> str:
-        """A short name for charts: "2 March 2026, Kendal"."""
-        return f"{short_date(self.course.first_day.date)}, {self.course.venue.town}"
+        """The course in words: "2 March 2026, Kendal Town Hall"."""
+        return f"{short_date(self.course.first_day.date)}, {self.course.venue.name}"
 
     @property
     def completion_rate(self) -> int | None:
         """Completed as a whole percentage of places, or None with no places."""
         return round(100 * self.completed / self.places) if self.places else None
+
+
+def course_labels(rows: list[CourseAttendance]) -> list[str]:
+    """Each course's label, with its start time added where two courses would read the
+    same (two rooms at one venue on one day), so no two bars on a chart look alike."""
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        counts[row.label] += 1
+    return [
+        f"{row.label}, {time_of_day(row.course.first_day.starts_at)}"
+        if counts[row.label] > 1
+        else row.label
+        for row in rows
+    ]
+
+
+def completed_by_course(rows: list[CourseAttendance]) -> list[tuple[str, int]]:
+    """(label, people who completed) for each course, for the chart."""
+    return list(zip(course_labels(rows), (row.completed for row in rows), strict=True))
 
 
 def attendance_by_course(start: date, end: date) -> list[CourseAttendance]:

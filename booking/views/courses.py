@@ -5,14 +5,23 @@ from __future__ import annotations
 from itertools import groupby
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from .. import clock
 from ..mail.outbound import invitations
 from ..models import CourseStatus
+from ..services import calendar_filters, waitlist
 from ..services import courses as course_service
-from ..services import waitlist
 from ..services.allocation import availability, availability_for
 
 bp = Blueprint("courses", __name__)
@@ -27,12 +36,22 @@ def home():
 def calendar():
     now = clock.now()
     courses = course_service.calendar_courses(now)
+    places = availability_for(courses, now)
+    chosen = calendar_filters.CalendarFilter.from_choices(request.args)
+    shown = chosen.apply(courses, places)
     months = [
         (month, list(group))
-        for month, group in groupby(courses, key=lambda c: c.first_day.date.replace(day=1))
+        for month, group in groupby(shown, key=lambda c: c.first_day.date.replace(day=1))
     ]
     return render_template(
-        "courses/calendar.html", months=months, places=availability_for(courses, now)
+        "courses/calendar.html",
+        months=months,
+        places=places,
+        chosen=chosen,
+        shown=len(shown),
+        total=len(courses),
+        towns=calendar_filters.towns(courses),
+        month_choices=calendar_filters.months(courses),
     )
 
 
@@ -51,6 +70,27 @@ def course(course_id: int):
         places=availability(course, now),
         over=course.is_over(now),
         last_day_to_book=course_service.last_day_to_book(course),
+    )
+
+
+@bp.get("/courses/<id:course_id>.ics")
+def course_file(course_id: int):
+    """One course's days as a calendar file, for someone who wants the dates (booked or not)."""
+    course = course_service.course_with_details(course_id)
+    if course is None or course.status == CourseStatus.DRAFT:
+        abort(404)
+    site = current_app.config["SITE_URL"]
+    body = invitations.course_file(
+        course,
+        domain=urlsplit(site).hostname or "localhost",
+        now=clock.now(),
+        course_url=lambda c: site + url_for("courses.course", course_id=c.id),
+    )
+    name = invitations.course_file_name(course)
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 

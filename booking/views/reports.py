@@ -29,13 +29,15 @@ DEFAULT_MONTHS = {"attendance": 3, "completions": 12, "no_shows": 3}
 
 
 def _period(report: str):
-    """The report's period from the address (?start=&end=), or its default; and the form."""
+    """The form, and the report's period: its default when the address gives none, the dates
+    given when they are right, or (None, None) when they are not (the form says why)."""
+    if not request.args:
+        start, end = reports.default_period(clock.now(), months=DEFAULT_MONTHS[report])
+        return PeriodForm(formdata=None, start=start, end=end), start, end
     form = PeriodForm(request.args)
-    start, end = reports.default_period(clock.now(), months=DEFAULT_MONTHS[report])
-    if request.args and form.validate():
-        start, end = form.start.data or start, form.end.data or end
-    form.start.data, form.end.data = form.start.data or start, form.end.data or end
-    return form, start, end
+    if form.validate():
+        return form, form.start.data, form.end.data
+    return form, None, None
 
 
 def _course_type_choices() -> list[SelectChoice]:
@@ -52,6 +54,10 @@ def index():
 def _period_report(name: str, read, to_csv, **extra):
     """A report over a period: the page (with `extra` figures from its rows) or its CSV."""
     form, start, end = _period(name)
+    if start is None:
+        if (request.endpoint or "").endswith("_csv"):
+            abort(400)
+        return render_template(f"reports/{name}.html", form=form, rows=[], start=None, end=None)
     rows = read(start, end)
     if (request.endpoint or "").endswith("_csv"):
         filename = f"{name.replace('_', '-')}-{start}-to-{end}.csv"
@@ -66,7 +72,10 @@ def _period_report(name: str, read, to_csv, **extra):
 @bp.get("/attendance.csv", endpoint="attendance_csv")
 @coordinator_required
 def attendance():
-    return _period_report("attendance", reports.attendance_by_course, exports.attendance_csv)
+    return _period_report(
+        "attendance", reports.attendance_by_course, exports.attendance_csv,
+        labels=reports.course_labels, completed=reports.completed_by_course,
+    )  # fmt: skip
 
 
 @bp.get("/completions")

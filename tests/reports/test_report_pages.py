@@ -40,9 +40,13 @@ def test_a_period_that_ends_before_it_starts_is_explained(coordinator_client, pr
     assert "The end date must be the same as or after the start date" in page
 
 
-def test_nonsense_dates_fall_back_to_the_default_period(coordinator_client, programme):
+def test_nonsense_dates_are_errors_not_quietly_replaced(coordinator_client, programme):
     response = coordinator_client.get("/coordinator/reports/no-shows?start=yesterday&end=99")
     assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "There is a problem" in page
+    assert "Correct the dates to see the report" in page
+    assert "Dan Davies" not in page
 
 
 def test_completions_page_and_download(coordinator_client, programme):

@@ -19,6 +19,7 @@ Google Calendar show 09:30 as 09:30 on both sides of the clock change.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
@@ -115,8 +116,35 @@ def courses_feed(
     `course_url(course)` gives the public address of a course page, if wanted.
     """
     shown = [c for c in courses if c.status in (CourseStatus.PUBLISHED, CourseStatus.CANCELLED)]
-    days = [(course, day) for course in shown for day in course.days]
-    events = [
+    return _calendar(
+        _course_day_events(shown, domain=domain, now=now, course_url=course_url),
+        days=[day for course in shown for day in course.days],
+        uid=f"courses-feed@{domain}",
+        calendar_name="Signs of Safety training courses",
+        description="Signs of Safety training courses for Cumbria. In person only.",
+        refresh_interval=timedelta(hours=6),
+    )
+
+
+def course_file(course: Course, *, domain: str, now: datetime, course_url=None) -> bytes:
+    """One course's days as a file to open in a calendar, for someone not (yet) booking.
+
+    The events have the feed's UIDs, so a calendar that has both shows each day once."""
+    return _calendar(
+        _course_day_events([course], domain=domain, now=now, course_url=course_url),
+        days=course.days,
+    )
+
+
+def course_file_name(course: Course) -> str:
+    """signs-of-safety-2026-03-02-barrow-in-furness.ics: says what it is in a downloads folder."""
+    town = re.sub(r"[^a-z0-9]+", "-", course.venue.town.lower()).strip("-")
+    return f"signs-of-safety-{course.first_day.date.isoformat()}-{town}.ics"
+
+
+def _course_day_events(courses: list[Course], *, domain: str, now: datetime, course_url):
+    days = [(course, day) for course in courses for day in course.days]
+    return [
         course_day_event(
             course,
             day,
@@ -128,14 +156,6 @@ def courses_feed(
         )
         for course, day in days
     ]
-    return _calendar(
-        events,
-        days=[day for _, day in days],
-        uid=f"courses-feed@{domain}",
-        calendar_name="Signs of Safety training courses",
-        description="Signs of Safety training courses for Cumbria. In person only.",
-        refresh_interval=timedelta(hours=6),
-    )
 
 
 # --- One booking's calendar --------------------------------------------------------------

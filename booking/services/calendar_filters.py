@@ -1,0 +1,68 @@
+"""Narrowing the public calendar: by town, by month, and to courses with a place the reader's
+group could book now. Plain values in, so a GET form (no JavaScript) or a test can use it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from ..models import Course, Group
+from .allocation import Availability, BookingState
+
+#: What the "places" choice may say, and the group it means.
+PLACES_FOR = {"staff": Group.STAFF, "partner": Group.PARTNER}
+
+
+@dataclass(frozen=True)
+class CalendarFilter:
+    """What a person chose to see. Empty values mean "any"; values not offered are ignored."""
+
+    town: str = ""
+    month: str = ""  #: "2026-03"
+    places_for: str = ""  #: "", "staff" or "partner"
+    short_list: bool = False  #: one line a course instead of a card
+
+    @classmethod
+    def from_choices(cls, args: Mapping[str, str]) -> CalendarFilter:
+        """Read the calendar's query string (anything unknown is dropped, not an error)."""
+        places = args.get("places", "")
+        return cls(
+            town=args.get("town", "").strip(),
+            month=args.get("month", "").strip(),
+            places_for=places if places in PLACES_FOR else "",
+            short_list=args.get("view") == "list",
+        )
+
+    @property
+    def narrows(self) -> bool:
+        return bool(self.town or self.month or self.places_for)
+
+    def keeps(self, course: Course, places: Availability) -> bool:
+        """True when the course is one the person asked to see."""
+        if self.town and course.venue.town != self.town:
+            return False
+        if self.month and month_key(course.first_day.date) != self.month:
+            return False
+        if self.places_for:
+            group = PLACES_FOR[self.places_for]
+            return places.state == BookingState.OPEN and places.free_for(group) > 0
+        return True
+
+    def apply(self, courses: Iterable[Course], places: Mapping[int, Availability]) -> list[Course]:
+        return [course for course in courses if self.keeps(course, places[course.id])]
+
+
+def month_key(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def towns(courses: Iterable[Course]) -> list[tuple[str, str]]:
+    """(town, town) for each town with a course on the calendar, in alphabetical order."""
+    return [(town, town) for town in sorted({course.venue.town for course in courses})]
+
+
+def months(courses: Iterable[Course]) -> list[tuple[str, str]]:
+    """(key, "March 2026") for each month a course starts in, soonest first."""
+    firsts = sorted({course.first_day.date.replace(day=1) for course in courses})
+    return [(month_key(first), first.strftime("%B %Y")) for first in firsts]
