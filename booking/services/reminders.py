@@ -9,7 +9,8 @@ new details) and never another reminder for a milestone already reached.
 - A week before day 1 (7 days before it starts), to people who had their place by then.
 - A day before day 1 (24 hours before it starts), to people who had their place by then.
 - After the last day, once the register has a mark for each day: a thank-you that confirms
-  completion, or, if a day was missed, what happens next. Only for courses that ended in
+  completion and asks for feedback (services/feedback.py), or, if a day was missed, what
+  happens next. Only for courses that ended in
   the last 30 days, so turning this on never mails people about old courses.
 """
 
@@ -38,7 +39,7 @@ from ..models import (
     OutboxMessage,
 )
 from ..timezone import london_date
-from . import records
+from . import feedback, records
 from .db import transactional
 
 REMINDER_DAYS = tuple(before.days for before in time_limits.REMINDERS_BEFORE)
@@ -102,10 +103,18 @@ def queue_due_reminders(*, now: datetime) -> ReminderSummary:
                 dedupe_key=key,
             )
         else:
-            build = partial(composing.course_completed, booking, now=now, dedupe_key=key)
+            build = partial(_thank_and_invite, booking, now=now, dedupe_key=key)
         if _queue_once(key, build):
             summary.after_course += 1
     return summary
+
+
+def _thank_and_invite(booking: Booking, *, now: datetime, dedupe_key: str) -> OutboxMessage:
+    """The thank-you to someone who completed the course, which asks for their feedback."""
+    response = feedback.invite(booking, secret_key=composing.settings().secret_key, now=now)
+    return composing.course_completed(
+        booking, now=now, dedupe_key=dedupe_key, feedback_closes_at=response.closes_at
+    )
 
 
 def _due_reminders(now: datetime):

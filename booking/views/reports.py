@@ -25,10 +25,10 @@ from .registers import csv_download
 bp = Blueprint("reports", __name__, url_prefix="/coordinator/reports")
 
 #: Default length of each report's period, in months back from today.
-DEFAULT_MONTHS = {"attendance": 3, "completions": 12, "no_shows": 3}
+DEFAULT_MONTHS = {"attendance": 3, "completions": 12, "no_shows": 3, "feedback": 12}
 
 
-def _period(report: str):
+def period_for(report: str):
     """The report's period from the address (?start=&end=), or its default; and the form."""
     form = PeriodForm(request.args)
     start, end = reports.default_period(clock.now(), months=DEFAULT_MONTHS[report])
@@ -51,7 +51,7 @@ def index():
 
 def _period_report(name: str, read, to_csv, **extra):
     """A report over a period: the page (with `extra` figures from its rows) or its CSV."""
-    form, start, end = _period(name)
+    form, start, end = period_for(name)
     rows = read(start, end)
     if (request.endpoint or "").endswith("_csv"):
         filename = f"{name.replace('_', '-')}-{start}-to-{end}.csv"

@@ -18,6 +18,7 @@ from booking.models import (
     AttendanceMark,
     AuditEvent,
     EmailLink,
+    FeedbackResponse,
     InboundMessage,
     InboundOutcome,
     LinkPurpose,
@@ -72,7 +73,10 @@ def rows(make, clock):
         expires_at=datetime(2030, 1, 1, tzinfo=UTC),
     )
     event = AuditEvent(actor="system", action="test", object_type="course", object_id=course.id)
-    _db.session.add_all([mark, inbound, outbox, link, event])
+    response = FeedbackResponse(
+        course_id=course.id, group=person.group, closes_at=datetime(2030, 1, 1, tzinfo=UTC)
+    )
+    _db.session.add_all([mark, inbound, outbox, link, event, response])
     _db.session.commit()
     ids = {
         "course": course.id,
@@ -92,6 +96,7 @@ def rows(make, clock):
         "outbox": outbox.id,
         "link": link.id,
         "event": event.id,
+        "response": response.id,
     }
     return Rows(ids=ids)
 

@@ -233,13 +233,22 @@ def reminder(
 
 
 def course_completed(
-    booking: Booking, *, now: datetime, dedupe_key: str | None = None
+    booking: Booking,
+    *,
+    now: datetime,
+    dedupe_key: str | None = None,
+    feedback_closes_at: datetime | None = None,
 ) -> OutboxMessage:
-    """Thank someone after day 2 and confirm their training is complete."""
+    """Thank someone after day 2 and confirm their training is complete; with
+    `feedback_closes_at`, ask for their feedback by a link that works until then."""
+    feedback_url = ""
+    if feedback_closes_at is not None:
+        feedback_url = settings().site_url + links.feedback_path(booking, settings().secret_key)
     return _booking_message(
         "course_completed",
         booking,
         subject=f"Thank you for coming: {_course_name(booking.course)}",
+        context={"feedback_url": feedback_url, "feedback_closes_at": feedback_closes_at},
         now=now,
         dedupe_key=dedupe_key,
     )
