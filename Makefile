@@ -7,7 +7,7 @@ ASSETS := booking/static/govuk/govuk-frontend.min.css
 AXE := tests/browser/vendor/axe.min.js
 export FLASK_APP := wsgi
 
-.PHONY: run test test-browser bench lint install assets clean
+.PHONY: run test test-browser bench lint install assets clean pango
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,16 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(BIN)/.installed
+install: $(BIN)/.installed pango
+
+# WeasyPrint (certificates as PDF) needs Pango and a font from Debian's packages.
+pango:
+	@if ! ldconfig -p | grep -q 'libpango-1.0.so' || ! ldconfig -p | grep -q 'libpangoft2-1.0.so' \
+	   || [ ! -d /usr/share/fonts/truetype/liberation ]; then \
+	  echo "Installing Pango and fonts for PDF certificates"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation >/dev/null; \
+	fi
 
 $(ASSETS):
 	./scripts/fetch-govuk-frontend.sh

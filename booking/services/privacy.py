@@ -40,7 +40,7 @@ from ..models import (
     User,
 )
 from ..timezone import london_date
-from . import audit, feedback
+from . import audit, certificates, feedback
 from .db import rows_changed, transactional
 from .errors import NotAllowed, ValidationError
 from .mailbox import OPEN_OUTCOMES
@@ -248,6 +248,7 @@ def _anonymise(person: Person, now: datetime) -> None:
         )
     for completion in person.completions:
         completion.reason = ""
+    certificates.forget(person.id)
     # The app's signing key finds their feedback (it is stored under a keyed hash only).
     feedback.forget(
         list(person.bookings), secret_key=composing.settings().secret_key, now=now,

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from .. import time_limits
+from ..documents import certificate_pdf
 from ..extensions import db
 from ..mail.outbound import composing
 from ..models import (
@@ -39,7 +40,7 @@ from ..models import (
     OutboxMessage,
 )
 from ..timezone import london_date
-from . import feedback, records
+from . import certificates, feedback, records
 from .db import transactional
 
 REMINDER_DAYS = tuple(before.days for before in time_limits.REMINDERS_BEFORE)
@@ -113,8 +114,22 @@ def _thank_and_invite(booking: Booking, *, now: datetime, dedupe_key: str) -> Ou
     """The thank-you to someone who completed the course, which asks for their feedback."""
     response = feedback.invite(booking, secret_key=composing.settings().secret_key, now=now)
     return composing.course_completed(
-        booking, now=now, dedupe_key=dedupe_key, feedback_closes_at=response.closes_at
+        booking,
+        now=now,
+        dedupe_key=dedupe_key,
+        feedback_closes_at=response.closes_at,
+        certificate=_certificate_file(booking, now),
     )
+
+
+def _certificate_file(booking: Booking, now: datetime) -> tuple[str, bytes] | None:
+    """The certificate of completion to attach (file name, PDF), if the completion stands."""
+    completion = certificates.completion_of(booking)
+    if completion is None:
+        return None
+    details = certificates.details(certificates.certificate_for(completion, now=now))
+    pdf = certificate_pdf.certificate_pdf(details, site_url=composing.settings().site_url)
+    return certificate_pdf.filename(details), pdf
 
 
 def _due_reminders(now: datetime):

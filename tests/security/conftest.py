@@ -17,6 +17,7 @@ from booking.extensions import limiter
 from booking.models import (
     AttendanceMark,
     AuditEvent,
+    CompletionSource,
     EmailLink,
     FeedbackResponse,
     InboundMessage,
@@ -25,6 +26,7 @@ from booking.models import (
     Mark,
     OutboxMessage,
     Role,
+    TrainingCompletion,
 )
 
 PAYLOAD = "<script>alert('x')</script><b onmouseover=\"x()\">bold & brave</b>"
@@ -76,7 +78,14 @@ def rows(make, clock):
     response = FeedbackResponse(
         course_id=course.id, group=person.group, closes_at=datetime(2030, 1, 1, tzinfo=UTC)
     )
-    _db.session.add_all([mark, inbound, outbox, link, event, response])
+    completion = TrainingCompletion(
+        person=person,
+        course_type_id=course.course_type_id,
+        completed_on=course.days[1].date,
+        source=CompletionSource.COURSE,
+        booking_id=booking.id,
+    )
+    _db.session.add_all([mark, inbound, outbox, link, event, response, completion])
     _db.session.commit()
     ids = {
         "course": course.id,
@@ -97,6 +106,7 @@ def rows(make, clock):
         "link": link.id,
         "event": event.id,
         "response": response.id,
+        "completion": completion.id,
     }
     return Rows(ids=ids)
 
