@@ -1,4 +1,4 @@
-"""Certificates of completion, and checking one by its number.
+"""Certificates of completion, and checking one by its number (rule 22).
 
 - A completion made by a course here (both days attended, the rule "completion") gets a
   certificate when one is first needed: the after-course email, a download.

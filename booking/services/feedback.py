@@ -1,4 +1,4 @@
-"""Feedback after the course, in Signs of Safety terms, from people who completed it.
+"""Feedback after the course (rule 21), in Signs of Safety terms, from people who completed it.
 
 - Invitation: the after-course message to someone who completed the course (the rule
   "completion", `Booking.attendance`) carries a link to the form; inviting makes their one

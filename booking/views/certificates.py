@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
 
 from .. import clock
 from ..auth import attendee_required, coordinator_required, current_attendee
@@ -43,10 +44,16 @@ def _pdf(certificate) -> Response:
     )
 
 
-def _for_booking(booking: Booking | None) -> Response:
-    completion = certificates.completion_of(booking) if booking is not None else None
-    if completion is None:
+def _for_booking(booking: Booking | None, back: str = "") -> BaseResponse:
+    """The booking's certificate; for a booking with none, back to `back` with a note."""
+    if booking is None:
         abort(404)
+    completion = certificates.completion_of(booking)
+    if completion is None:
+        flash(
+            "There is no certificate for this booking: it is given once you have come on both days."
+        )
+        return redirect(back)
     certificate = certificates.certificate_for(completion, now=clock.now())
     db.session.commit()
     return _pdf(certificate)
@@ -62,7 +69,8 @@ def check(number: str):
 
 @bp.get("/b/<token>/certificate.pdf")
 def from_booking_page(token: str):
-    return _for_booking(links.booking_from_manage_token(token, current_app.config["SECRET_KEY"]))
+    booking = links.booking_from_manage_token(token, current_app.config["SECRET_KEY"])
+    return _for_booking(booking, url_for("bookings.manage", token=token))
 
 
 @bp.get("/my-bookings/<id:booking_id>/certificate.pdf")
@@ -72,7 +80,7 @@ def from_my_bookings(booking_id: int):
     person = current_attendee()
     if booking is None or person is None or booking.person_id != person.id:
         abort(404)
-    return _for_booking(booking)
+    return _for_booking(booking, url_for("account.index"))
 
 
 def _completion_or_404(person_id: int, completion_id: int) -> TrainingCompletion:

@@ -129,12 +129,11 @@ def test_my_bookings_offers_the_certificate_only_to_its_owner(client, make, comp
 
 def test_no_certificate_for_a_booking_that_did_not_complete(app, client, make):
     booking = make.booking(make.course())
-    assert (
-        client.get(
-            links.manage_path(booking, app.config["SECRET_KEY"]) + "/certificate.pdf"
-        ).status_code
-        == 404
-    )
+    manage = links.manage_path(booking, app.config["SECRET_KEY"])
+    response = client.get(manage + "/certificate.pdf")
+    assert response.status_code == 302 and response.headers["Location"] == manage
+    assert "There is no certificate for this booking" in client.get(manage).get_data(as_text=True)
+    assert client.get("/b/forged-token/certificate.pdf").status_code == 404
 
 
 def test_the_after_course_email_carries_the_certificate(completed):
