@@ -24,7 +24,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import time_limits
 from ..extensions import db
-from ..models import Booking, Course, FeedbackResponse, QuoteAnswer, User
+from ..models import Attendance, Booking, Course, FeedbackResponse, QuoteAnswer, User
 from . import audit
 from .db import rows_changed, transactional
 from .errors import NotAllowed, ValidationError
@@ -67,8 +67,6 @@ def response_for(booking: Booking, secret_key: str) -> FeedbackResponse | None:
 def invite(booking: Booking, *, secret_key: str, now: datetime) -> FeedbackResponse:
     """Make (once) the response a completed booking's feedback link opens; joins the caller's
     transaction. Refuses a booking whose course was not completed."""
-    from ..models import Attendance
-
     if booking.attendance != Attendance.COMPLETED:
         raise NotAllowed("Only people who came on both days are asked for feedback.")
     existing = response_for(booking, secret_key)

@@ -83,8 +83,10 @@ def thanks(token: str):
 @bp.post("/b/<token>/feedback/stop-quoting")
 def stop_quoting(token: str):
     booking = links.booking_from_manage_token(token, _secret())
-    if booking is None or not ButtonForm().validate_on_submit():
+    if booking is None:
         abort(404)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
     feedback.withdraw_consent(booking, secret_key=_secret(), now=clock.now())
     flash("We will not quote what you wrote. Anything we showed has been taken down.", "success")
     return redirect(links.manage_path(booking, _secret()))

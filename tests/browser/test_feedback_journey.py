@@ -1,5 +1,6 @@
 """After the course: someone who completed it gives feedback by the emailed link, with
-JavaScript off, at phone and desktop widths; and the public "What workers say" page."""
+JavaScript off, at phone and desktop widths; the public "What workers say" page; and the
+page that checks a certificate."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from booking.extensions import db as _db
 from booking.models import AttendanceMark, Mark
-from booking.services import feedback, links
+from booking.services import certificates, feedback, links, records
 
 from .journeys import Journey
 
@@ -27,6 +28,7 @@ def invited(live_app, make):
             AttendanceMark(booking_id=booking.id, course_day_id=day.id, mark=Mark.PRESENT)
         )
     _db.session.commit()
+    records.update_outcome(booking, actor="system", now=AFTER)  # the completion marks make
     feedback.invite(booking, secret_key=live_app.config["SECRET_KEY"], now=AFTER)
     _db.session.commit()
     return booking
@@ -62,3 +64,9 @@ def test_feedback_form_without_javascript_at_phone_and_desktop_widths(
     page.goto(f"{live_server}/what-workers-say")
     assert "Mapping with a family" in page.locator("main").inner_text()
     journey.look("4-what-workers-say")
+
+    number = certificates.certificate_for(certificates.completion_of(invited), now=AFTER).number
+    _db.session.commit()
+    page.goto(f"{live_server}/certificates/{number}")
+    assert journey.heading() == "This certificate is genuine"
+    journey.look("5-certificate-check")

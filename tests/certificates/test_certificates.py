@@ -48,6 +48,7 @@ def test_the_pdf_is_tagged_and_has_a_title(completed):
 
     details = certificates.details(_certificate(completed))
     reader, _ = pdf_text(certificate_pdf.certificate_pdf(details, site_url="https://example.org"))
+    assert len(reader.pages) == 1
     root = reader.trailer["/Root"]
     assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
     assert reader.metadata.title.startswith("Certificate of completion")
