@@ -53,8 +53,12 @@ def _response_or_404(token: str) -> tuple[Booking, FeedbackResponse]:
 
 @bp.route("/feedback/<token>", methods=["GET", "POST"])
 def form(token: str):
-    booking, response = _response_or_404(token)
-    if not feedback.is_open(response, now=clock.now()):
+    booking = links.booking_from_feedback_token(token, _secret())
+    if booking is None:
+        abort(404)
+    # A genuine link is only ever sent with an invitation: no response now means it closed.
+    response = feedback.response_for(booking, _secret())
+    if response is None or not feedback.is_open(response, now=clock.now()):
         return render_template("feedback/closed.html"), 410
     form = FeedbackForm()
     error_list = None

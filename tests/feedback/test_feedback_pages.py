@@ -82,6 +82,11 @@ def test_a_closed_form_says_so(client, clock, attend, after_course):
     clock.set(AFTER + time_limits.FEEDBACK_OPEN_FOR)
     assert client.get(path).status_code == 410
     assert client.post(path, data=FORM).status_code == 410
+    feedback.close_finished_forms(now=clock.now)  # and once cut off from the booking
+    page = client.get(path)
+    assert page.status_code == 410 and "This feedback form has closed" in page.get_data(
+        as_text=True
+    )
 
 
 def test_a_forged_link_or_the_booking_page_link_does_not_open_it(app, client, attend, after_course):
