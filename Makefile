@@ -11,7 +11,7 @@ ASSETS := booking/static/govuk/govuk-frontend.min.css
 AXE := tests/browser/vendor/axe.min.js
 export FLASK_APP := wsgi
 
-.PHONY: run test test-browser bench lint install install-test assets clean
+.PHONY: run test test-browser bench lint install install-test assets clean pango
 
 # What serving needs (the app and its dependencies), then the test tools on top.
 $(BIN)/.installed: pyproject.toml
@@ -23,7 +23,16 @@ $(BIN)/.installed-test: $(BIN)/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
-install: $(BIN)/.installed
+install: $(BIN)/.installed pango
+
+# WeasyPrint (certificates as PDF) needs Pango and a font from Debian's packages.
+pango:
+	@if ! ldconfig -p | grep -q 'libpango-1.0.so' || ! ldconfig -p | grep -q 'libpangoft2-1.0.so' \
+	   || [ ! -d /usr/share/fonts/truetype/liberation ]; then \
+	  echo "Installing Pango and fonts for PDF certificates"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation >/dev/null; \
+	fi
 
 install-test: $(BIN)/.installed-test
 

@@ -117,6 +117,10 @@ class Config:
     RATELIMIT_LINKS_PER_EMAIL = os.environ.get("RATELIMIT_LINKS_PER_EMAIL", "5 per hour")
     RATELIMIT_SIGN_IN_PER_ADDRESS = os.environ.get("RATELIMIT_SIGN_IN_PER_ADDRESS", "30 per hour")
     RATELIMIT_SIGN_IN_PER_ACCOUNT = os.environ.get("RATELIMIT_SIGN_IN_PER_ACCOUNT", "10 per hour")
+    #: Checking certificate numbers, per internet address.
+    RATELIMIT_CERTIFICATE_CHECKS = os.environ.get(
+        "RATELIMIT_CERTIFICATE_CHECKS", "30 per hour;100 per day"
+    )
     #: How many proxies in front of the app set X-Forwarded-For (1 behind one load balancer).
     PROXY_FIX_X_FOR = _env_int("PROXY_FIX_X_FOR", 0)
     #: Seconds browsers must use HTTPS only (sent in production only; 0 turns it off).

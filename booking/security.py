@@ -134,6 +134,15 @@ limit_sign_in_link = _both(
     _limit("RATELIMIT_SIGN_IN_PER_ACCOUNT", _sign_in_link_key, "sign-in-account"),
 )
 
+#: Checking a certificate number (GET /certificates/<number>): per internet address, so
+#: numbers cannot be tried in bulk.
+limit_certificate_check = limiter.limit(
+    lambda: current_app.config["RATELIMIT_CERTIFICATE_CHECKS"],
+    key_func=_address_key,
+    exempt_when=_limits_off,
+    scope="certificate-check",
+)
+
 #: Signing in with a council account: going to the provider and coming back (both GETs,
 #: counted together) per internet address; the account is not known until the provider answers.
 limit_council_sign_in = limiter.shared_limit(

@@ -31,6 +31,9 @@ CUTOFF_TIME = time(23, 59)
 REMINDERS_BEFORE = (timedelta(days=7), timedelta(days=1))
 #: The after-course message goes only for courses that ended within this time.
 AFTER_COURSE_WINDOW = timedelta(days=30)
+#: The feedback form, sent with the after-course message, takes answers (and changes to
+#: them) for this long.
+FEEDBACK_OPEN_FOR = timedelta(days=60)
 #: What the acknowledgement of an email to the training mailbox promises.
 MAILBOX_REPLY_WORKING_DAYS = 2
 

@@ -34,6 +34,7 @@ def purge_command() -> None:
         f"Text deleted from {summary.message_texts_deleted} message(s) to the training mailbox.\n"
         f"Council staff anonymised: {summary.staff_anonymised}.\n"
         f"Partner agency workers anonymised: {summary.partner_anonymised}.\n"
-        f"Old sign-in and booking links deleted: {summary.links_deleted}."
+        f"Old sign-in and booking links deleted: {summary.links_deleted}.\n"
+        f"Feedback forms closed and cut off from names: {summary.feedback_forms_closed}."
     )
     record(jobs.PURGE)

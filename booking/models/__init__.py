@@ -1,5 +1,6 @@
 """All models, importable from one place."""
 
+from .after_course import Certificate, FeedbackResponse, QuoteAnswer
 from .attendance import Attendance, AttendanceChange, AttendanceMark, Mark
 from .audit import AuditEvent
 from .base import UTCDateTime, utcnow
@@ -37,6 +38,7 @@ __all__ = [
     "AttendanceMark",
     "AuditEvent",
     "Booking",
+    "Certificate",
     "BookingStatus",
     "CompletionSource",
     "CouncilAccountLink",
@@ -45,6 +47,7 @@ __all__ = [
     "CourseStatus",
     "CourseType",
     "EmailLink",
+    "FeedbackResponse",
     "Group",
     "InboundMessage",
     "InboundOutcome",
@@ -54,6 +57,7 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "Person",
+    "QuoteAnswer",
     "RecoveryCode",
     "Role",
     "TrainingCompletion",

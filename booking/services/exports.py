@@ -15,6 +15,8 @@ from datetime import date, datetime
 
 from ..models import CourseDay
 from ..timezone import LONDON, london_date
+from . import feedback_reports
+from .feedback_reports import FeedbackFigures
 from .records import SOURCE_WORDS, PersonRecord, mark_words
 from .registers import RegisterLine
 from .reports import CompletionGroup, CourseAttendance, NoShow, Waiting
@@ -177,3 +179,14 @@ def waiting_csv(rows: list[Waiting]) -> bytes:
             for r in rows
         ),
     )
+
+
+def feedback_csv(courses: list[FeedbackFigures], trainers: list[FeedbackFigures]) -> bytes:
+    """The feedback report's figures for each course and trainer, without names."""
+    return to_csv(feedback_reports.SUMMARY_HEADER, feedback_reports.summary_rows(courses, trainers))
+
+
+def feedback_answers_csv(courses: list[FeedbackFigures]) -> bytes:
+    """What people wrote, for courses with enough responses to show (written text is the
+    likeliest cell to start with "=", so `to_csv` neutralising it matters most here)."""
+    return to_csv(["Course", "Question", "Answer"], feedback_reports.answer_rows(courses))

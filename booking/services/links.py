@@ -8,7 +8,8 @@ Two kinds:
   "confirm your email address" and, later, signing in.
 * Booking links (`manage_token`): each booking's emails carry a signed token naming the
   booking and its random `link_key`, so nothing secret is stored and changing the key
-  revokes every earlier link.
+  revokes every earlier link. The feedback form's link (`feedback_path`) is signed the same
+  way with its own salt, so it opens the form and nothing else.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from .errors import LinkInvalid
 TOKEN_BYTES = 32
 #: Signs [booking id, link key] in the link to each booking's own page (`manage_token`).
 _MANAGE_SALT = "manage-booking"
+#: Signs [booking id, link key] in the link to the booking's feedback form (`feedback_path`).
+_FEEDBACK_SALT = "feedback"
 
 
 class LinkUsed(LinkInvalid):
@@ -152,10 +155,24 @@ def link_path(purpose: LinkPurpose, token: str) -> str:
     return LINK_PATHS[purpose].format(token=token)
 
 
-def booking_from_manage_token(token: str, secret_key: str) -> Booking | None:
+def feedback_path(booking: Booking, secret_key: str) -> str:
+    """The address of a booking's feedback form: works without signing in, many times (the
+    person may change their answers), and only for this booking."""
+    token = URLSafeSerializer(secret_key, salt=_FEEDBACK_SALT).dumps([booking.id, booking.link_key])
+    return f"/feedback/{token}"
+
+
+def booking_from_feedback_token(token: str, secret_key: str) -> Booking | None:
+    """The booking a feedback link names, or None if it is forged, mangled or revoked."""
+    return booking_from_manage_token(token, secret_key, salt=_FEEDBACK_SALT)
+
+
+def booking_from_manage_token(
+    token: str, secret_key: str, *, salt: str = _MANAGE_SALT
+) -> Booking | None:
     """The booking a manage token names, or None if it is forged, mangled or revoked."""
     try:
-        booking_id, key = URLSafeSerializer(secret_key, salt=_MANAGE_SALT).loads(token)
+        booking_id, key = URLSafeSerializer(secret_key, salt=salt).loads(token)
     except (BadSignature, ValueError, TypeError):
         return None
     if not isinstance(booking_id, int) or not isinstance(key, str):

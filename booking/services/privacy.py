@@ -7,7 +7,8 @@
 - People whose last course or booking is a set number of years old (separately for council
   staff and partner agencies) are anonymised, attendees included: contact details and free
   text go; bookings, marks and completions stay, linked to an anonymous row, so the counts
-  reports need do not change.
+  reports need do not change. Their feedback loses its link to them and their name, and any
+  quote of theirs comes down (services/feedback.py).
 - A coordinator can export everything held about one person, and erase (anonymise) them now.
 Running `purge` twice does nothing the second time.
 """
@@ -22,6 +23,7 @@ from markupsafe import escape
 from sqlalchemy import Select, Text, cast, delete, func, or_, select, update
 
 from ..extensions import db
+from ..mail.outbound import composing
 from ..models import (
     ACTIVE,
     AttendanceChange,
@@ -38,7 +40,7 @@ from ..models import (
     User,
 )
 from ..timezone import london_date
-from . import audit
+from . import audit, certificates, feedback
 from .db import rows_changed, transactional
 from .errors import NotAllowed, ValidationError
 from .mailbox import OPEN_OUTCOMES
@@ -64,6 +66,8 @@ class PurgeSummary:
     staff_anonymised: int
     partner_anonymised: int
     links_deleted: int
+    #: Feedback responses cut off from their bookings because the form closed.
+    feedback_forms_closed: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -95,6 +99,7 @@ def purge(
         .where(or_(EmailLink.expires_at < now - LINK_KEEP, EmailLink.used_at < now - LINK_KEEP))
         .execution_options(synchronize_session=False)
     )
+    forms_closed = feedback.close_finished_forms(now=now)
     limits = {
         Group.STAFF: _years_before(today, staff_years),
         Group.PARTNER: _years_before(today, partner_years),
@@ -109,6 +114,7 @@ def purge(
         staff_anonymised=anonymised[Group.STAFF],
         partner_anonymised=anonymised[Group.PARTNER],
         links_deleted=links,
+        feedback_forms_closed=forms_closed,
     )
     audit.record("privacy.purged", Retention(), actor="system", now=now, **summary.as_dict())
     return summary
@@ -242,6 +248,12 @@ def _anonymise(person: Person, now: datetime) -> None:
         )
     for completion in person.completions:
         completion.reason = ""
+    certificates.forget(person.id)
+    # The app's signing key finds their feedback (it is stored under a keyed hash only).
+    feedback.forget(
+        list(person.bookings), secret_key=composing.settings().secret_key, now=now,
+        redact=traces.redact,
+    )  # fmt: skip
     db.session.execute(
         delete(EmailLink)
         .where(func.lower(EmailLink.email) == traces.email)

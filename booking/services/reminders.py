@@ -9,7 +9,8 @@ new details) and never another reminder for a milestone already reached.
 - A week before day 1 (7 days before it starts), to people who had their place by then.
 - A day before day 1 (24 hours before it starts), to people who had their place by then.
 - After the last day, once the register has a mark for each day: a thank-you that confirms
-  completion, or, if a day was missed, what happens next. Only for courses that ended in
+  completion and asks for feedback (services/feedback.py), or, if a day was missed, what
+  happens next. Only for courses that ended in
   the last 30 days, so turning this on never mails people about old courses.
 """
 
@@ -26,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from .. import time_limits
+from ..documents import certificate_pdf
 from ..extensions import db
 from ..mail.outbound import composing
 from ..models import (
@@ -38,7 +40,7 @@ from ..models import (
     OutboxMessage,
 )
 from ..timezone import london_date
-from . import records
+from . import certificates, feedback, records
 from .db import transactional
 
 REMINDER_DAYS = tuple(before.days for before in time_limits.REMINDERS_BEFORE)
@@ -102,10 +104,32 @@ def queue_due_reminders(*, now: datetime) -> ReminderSummary:
                 dedupe_key=key,
             )
         else:
-            build = partial(composing.course_completed, booking, now=now, dedupe_key=key)
+            build = partial(_thank_and_invite, booking, now=now, dedupe_key=key)
         if _queue_once(key, build):
             summary.after_course += 1
     return summary
+
+
+def _thank_and_invite(booking: Booking, *, now: datetime, dedupe_key: str) -> OutboxMessage:
+    """The thank-you to someone who completed the course, which asks for their feedback."""
+    response = feedback.invite(booking, secret_key=composing.settings().secret_key, now=now)
+    return composing.course_completed(
+        booking,
+        now=now,
+        dedupe_key=dedupe_key,
+        feedback_closes_at=response.closes_at,
+        certificate=_certificate_file(booking, now),
+    )
+
+
+def _certificate_file(booking: Booking, now: datetime) -> tuple[str, bytes] | None:
+    """The certificate of completion to attach (file name, PDF), if the completion stands."""
+    completion = certificates.completion_of(booking)
+    if completion is None:
+        return None
+    details = certificates.details(certificates.certificate_for(completion, now=now))
+    pdf = certificate_pdf.certificate_pdf(details, site_url=composing.settings().site_url)
+    return certificate_pdf.filename(details), pdf
 
 
 def _due_reminders(now: datetime):

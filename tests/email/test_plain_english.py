@@ -64,6 +64,9 @@ def test_no_email_we_send_uses_jargon(app, make):
     emails.booking_cancelled(booking, now=NOW)
     composing.reminder(booking, now=NOW, days_before=7)
     composing.course_completed(booking, now=NOW)
+    composing.course_completed(
+        booking, now=NOW, feedback_closes_at=NOW, certificate=("certificate.pdf", b"%PDF-1.7")
+    )
     composing.course_not_completed(booking, now=NOW, missed_days=[1, 2])
     booking.status = BookingStatus.MOVED
     db.session.commit()

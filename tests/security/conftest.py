@@ -17,13 +17,16 @@ from booking.extensions import limiter
 from booking.models import (
     AttendanceMark,
     AuditEvent,
+    CompletionSource,
     EmailLink,
+    FeedbackResponse,
     InboundMessage,
     InboundOutcome,
     LinkPurpose,
     Mark,
     OutboxMessage,
     Role,
+    TrainingCompletion,
 )
 
 PAYLOAD = "<script>alert('x')</script><b onmouseover=\"x()\">bold & brave</b>"
@@ -72,7 +75,17 @@ def rows(make, clock):
         expires_at=datetime(2030, 1, 1, tzinfo=UTC),
     )
     event = AuditEvent(actor="system", action="test", object_type="course", object_id=course.id)
-    _db.session.add_all([mark, inbound, outbox, link, event])
+    response = FeedbackResponse(
+        course_id=course.id, group=person.group, closes_at=datetime(2030, 1, 1, tzinfo=UTC)
+    )
+    completion = TrainingCompletion(
+        person=person,
+        course_type_id=course.course_type_id,
+        completed_on=course.days[1].date,
+        source=CompletionSource.COURSE,
+        booking_id=booking.id,
+    )
+    _db.session.add_all([mark, inbound, outbox, link, event, response, completion])
     _db.session.commit()
     ids = {
         "course": course.id,
@@ -92,6 +105,8 @@ def rows(make, clock):
         "outbox": outbox.id,
         "link": link.id,
         "event": event.id,
+        "response": response.id,
+        "completion": completion.id,
     }
     return Rows(ids=ids)
 

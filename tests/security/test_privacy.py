@@ -169,6 +169,7 @@ def test_purge_twice_does_nothing_the_second_time(make, db, old_course):
         "staff_anonymised": 0,
         "partner_anonymised": 0,
         "links_deleted": 0,
+        "feedback_forms_closed": 0,
     }
 
 

@@ -233,16 +233,41 @@ def reminder(
 
 
 def course_completed(
-    booking: Booking, *, now: datetime, dedupe_key: str | None = None
+    booking: Booking,
+    *,
+    now: datetime,
+    dedupe_key: str | None = None,
+    feedback_closes_at: datetime | None = None,
+    certificate: tuple[str, bytes] | None = None,
 ) -> OutboxMessage:
-    """Thank someone after day 2 and confirm their training is complete."""
+    """Thank someone after day 2 and confirm their training is complete; with
+    `feedback_closes_at`, ask for their feedback by a link that works until then; with
+    `certificate` (file name, PDF), attach their certificate of completion."""
+    feedback_url = ""
+    if feedback_closes_at is not None:
+        feedback_url = settings().site_url + links.feedback_path(booking, settings().secret_key)
     return _booking_message(
         "course_completed",
         booking,
         subject=f"Thank you for coming: {_course_name(booking.course)}",
+        context={
+            "feedback_url": feedback_url,
+            "feedback_closes_at": feedback_closes_at,
+            "certificate_attached": certificate is not None,
+        },
         now=now,
         dedupe_key=dedupe_key,
+        attachments=[pdf_attachment(*certificate)] if certificate else None,
     )
+
+
+def pdf_attachment(filename: str, data: bytes) -> dict:
+    """A PDF file as an outbox attachment."""
+    return {
+        "filename": filename,
+        "content_type": "application/pdf",
+        "data": base64.b64encode(data).decode("ascii"),
+    }
 
 
 def course_not_completed(
@@ -314,6 +339,7 @@ def _booking_message(
     now: datetime,
     context: dict | None = None,
     dedupe_key: str | None = None,
+    attachments: list[dict] | None = None,
 ) -> OutboxMessage:
     return _person_message(
         kind,
@@ -323,6 +349,7 @@ def _booking_message(
         now=now,
         booking=booking,
         dedupe_key=dedupe_key,
+        attachments=attachments,
     )
 
 
