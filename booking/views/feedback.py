@@ -110,6 +110,13 @@ def quotes_page():
 @coordinator_required
 def report():
     period, start, end = period_for("feedback")
+    if start is None:
+        if request.endpoint != "feedback.report":
+            abort(400)
+        return render_template(
+            "feedback/report.html", form=period, start=None, end=None, courses=[], trainers=[],
+            questions=feedback.QUESTIONS, fewest=feedback_reports.FEWEST_SHOWN,
+        )  # fmt: skip
     courses = feedback_reports.by_course(start, end)
     trainers = feedback_reports.by_trainer(start, end)
     if request.endpoint == "feedback.report_csv":

@@ -28,17 +28,12 @@ bp = Blueprint("reports", __name__, url_prefix="/coordinator/reports")
 DEFAULT_MONTHS = {"attendance": 3, "completions": 12, "no_shows": 3, "feedback": 12}
 
 
-<<<<<<< HEAD
-def _period(report: str):
+def period_for(report: str):
     """The form, and the report's period: its default when the address gives none, the dates
     given when they are right, or (None, None) when they are not (the form says why)."""
     if not request.args:
         start, end = reports.default_period(clock.now(), months=DEFAULT_MONTHS[report])
         return PeriodForm(formdata=None, start=start, end=end), start, end
-=======
-def period_for(report: str):
-    """The report's period from the address (?start=&end=), or its default; and the form."""
->>>>>>> i20after
     form = PeriodForm(request.args)
     if form.validate():
         return form, form.start.data, form.end.data
@@ -58,15 +53,11 @@ def index():
 
 def _period_report(name: str, read, to_csv, **extra):
     """A report over a period: the page (with `extra` figures from its rows) or its CSV."""
-<<<<<<< HEAD
-    form, start, end = _period(name)
+    form, start, end = period_for(name)
     if start is None:
         if (request.endpoint or "").endswith("_csv"):
             abort(400)
         return render_template(f"reports/{name}.html", form=form, rows=[], start=None, end=None)
-=======
-    form, start, end = period_for(name)
->>>>>>> i20after
     rows = read(start, end)
     if (request.endpoint or "").endswith("_csv"):
         filename = f"{name.replace('_', '-')}-{start}-to-{end}.csv"
