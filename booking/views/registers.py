@@ -7,6 +7,7 @@ from flask import (
     Response,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -33,11 +34,13 @@ def _register_page(day: CourseDay, *, errors: dict | None = None, status: int = 
     """The register with every person's saved mark; `errors` maps booking ids to messages."""
     now = clock.now()
     errors = errors or {}
+    lines = registers.register_for(day)
     page = render_template(
         "registers/register.html",
         day=day,
         course=day.course,
-        lines=registers.register_for(day),
+        lines=lines,
+        counts=registers.count_marks(lines),
         places=allocation.availability(day.course, now),
         after_the_day=registers.is_after_the_day(day, now),
         before_the_day=registers.is_before_the_day(day, now),
@@ -60,6 +63,28 @@ def register(day_id: int):
     return _register_page(_day_or_404(day_id))
 
 
+def _wants_json() -> bool:
+    """The register's script asks for JSON; without it the same endpoint redirects."""
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _mark_refused(day: CourseDay, booking: Booking, href: str, message: str):
+    if _wants_json():
+        return jsonify(error=message, field=href.lstrip("#")), 400
+    return _register_page(day, errors={booking.id: (href, message)}, status=400)
+
+
+def _mark_saved(day: CourseDay, booking: Booking):
+    """What the register's script shows once a mark is saved: the person's state and the count."""
+    lines = registers.register_for(day)
+    line = next(line for line in lines if line.booking.id == booking.id)
+    return jsonify(
+        mark=line.mark.mark.value if line.mark else None,
+        state=render_template("registers/_mark_state.html", line=line, day=day, saved=booking.id),
+        counts=render_template("registers/_counts.html", counts=registers.count_marks(lines)),
+    )
+
+
 @bp.post("/days/<id:day_id>/people/<id:booking_id>")
 @coordinator_required
 def save_mark(day_id: int, booking_id: int):
@@ -68,9 +93,7 @@ def save_mark(day_id: int, booking_id: int):
     form = MarkForm()
     if not form.validate():
         message = next(iter(form.errors.values()))[0]
-        return _register_page(
-            day, errors={booking.id: (f"#mark-{booking.id}", message)}, status=400
-        )
+        return _mark_refused(day, booking, f"#mark-{booking.id}", message)
     try:
         registers.mark(
             booking, day, Mark(form.mark.data), actor=current_user, now=clock.now(),
@@ -78,10 +101,29 @@ def save_mark(day_id: int, booking_id: int):
         )  # fmt: skip
     except BookingError as error:
         href = f"#reason-{booking.id}" if getattr(error, "field", None) else f"#mark-{booking.id}"
-        return _register_page(day, errors={booking.id: (href, error.message)}, status=400)
+        return _mark_refused(day, booking, href, error.message)
+    if _wants_json():
+        return _mark_saved(day, booking)
     return redirect(
         url_for(".register", day_id=day.id, saved=booking.id, _anchor=f"person-{booking.id}")
     )
+
+
+@bp.post("/days/<id:day_id>/everyone-present")
+@coordinator_required
+def mark_everyone_present(day_id: int):
+    day = _day_or_404(day_id)  # CSRFProtect has checked the form's token
+    try:
+        marked = registers.mark_everyone_present(day, actor=current_user, now=clock.now())
+    except BookingError as error:
+        flash(error.message)
+    else:
+        people = "person" if marked == 1 else "people"
+        flash(
+            f"{marked} {people} marked present. Change anyone who is late or not here.",
+            "success",
+        )
+    return redirect(url_for(".register", day_id=day.id))
 
 
 @bp.route("/days/<id:day_id>/walk-in", methods=["GET", "POST"])
