@@ -1,6 +1,6 @@
 """All models, importable from one place."""
 
-from .attendance import Attendance, AttendanceChange, AttendanceMark, Mark
+from .attendance import Attendance, AttendanceChange, AttendanceMark, CheckInCode, Mark
 from .audit import AuditEvent
 from .base import UTCDateTime, utcnow
 from .bookings import (
@@ -38,6 +38,7 @@ __all__ = [
     "AuditEvent",
     "Booking",
     "BookingStatus",
+    "CheckInCode",
     "CompletionSource",
     "CouncilAccountLink",
     "Course",

@@ -109,7 +109,7 @@ def register_for(day: CourseDay) -> list[RegisterLine]:
     return [RegisterLine(booking=b, mark=m) for b, m in rows]
 
 
-def _lock_booking(booking_id: int) -> Booking | None:
+def lock_booking(booking_id: int) -> Booking | None:
     """Re-read a booking and hold its row until the transaction ends (one writer per person)."""
     stmt = (
         select(Booking)
@@ -139,7 +139,7 @@ def mark(
     """
     mark = Mark(mark)
     reason = (reason or "").strip()
-    locked = _lock_booking(booking.id)
+    locked = lock_booking(booking.id)
     if locked is None or day.course_id != locked.course_id:
         raise NotAllowed("That person is not on this course.")
     booking = locked
@@ -237,7 +237,7 @@ def mark_everyone_present(day: CourseDay, *, actor: User | str, now: datetime) -
     for line in register_for(day):
         if line.mark is not None or line.booking.status != BookingStatus.CONFIRMED:
             continue
-        locked = _lock_booking(line.booking.id)
+        locked = lock_booking(line.booking.id)
         if locked is None or _saved_mark(locked.id, day) is not None:
             continue
         mark(locked, day, Mark.PRESENT, actor=actor, now=now)

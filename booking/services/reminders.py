@@ -38,7 +38,7 @@ from ..models import (
     OutboxMessage,
 )
 from ..timezone import london_date
-from . import records
+from . import check_in, records
 from .db import transactional
 
 REMINDER_DAYS = tuple(before.days for before in time_limits.REMINDERS_BEFORE)
@@ -77,7 +77,10 @@ def queue_due_reminders(*, now: datetime) -> ReminderSummary:
     for key, booking, days in reminders:
         if key in queued:
             continue
-        build = partial(composing.reminder, booking, now=now, days_before=days, dedupe_key=key)
+        build = partial(
+            composing.reminder, booking, now=now, days_before=days, dedupe_key=key,
+            check_in_codes=check_in.codes_for(booking),
+        )  # fmt: skip
         if _queue_once(key, build):
             summary.reminders += 1
     next_dates: dict[int, list[Course]] = {}

@@ -18,9 +18,9 @@ from flask_login import current_user
 from .. import clock
 from ..auth import coordinator_required
 from ..extensions import db
-from ..forms.registers import MarkForm, WalkInForm
+from ..forms.registers import CheckInForm, MarkForm, WalkInForm
 from ..models import Booking, CourseDay, Mark
-from ..services import allocation, exports, registers
+from ..services import allocation, check_in, exports, registers
 from ..services.errors import BookingError
 
 bp = Blueprint("registers", __name__, url_prefix="/coordinator/registers")
@@ -124,6 +124,25 @@ def mark_everyone_present(day_id: int):
             "success",
         )
     return redirect(url_for(".register", day_id=day.id))
+
+
+@bp.route("/days/<id:day_id>/check-in", methods=["GET", "POST"])
+@coordinator_required
+def check_in_by_code(day_id: int):
+    day = _day_or_404(day_id)
+    form = CheckInForm()
+    done = refused = None
+    if form.validate_on_submit():
+        try:
+            done = check_in.check_in(day, form.code.data, actor=current_user, now=clock.now())
+        except BookingError as error:
+            refused = error
+        form.code.data = ""  # ready for the next person
+    page = render_template(
+        "registers/check_in.html", day=day, course=day.course, form=form, done=done,
+        refused=refused, counts=registers.count_marks(registers.register_for(day)),
+    )  # fmt: skip
+    return page, 400 if refused or form.errors else 200
 
 
 @bp.route("/days/<id:day_id>/walk-in", methods=["GET", "POST"])

@@ -113,3 +113,47 @@ def test_mark_everyone_present_then_two_exceptions_by_touch_on_a_phone(
     }
     assert db.session.query(AttendanceChange).count() == 7  # five, then two changes
     context.close()
+
+
+def test_check_in_by_typed_code_without_javascript_on_a_phone(
+    live_server, browser, axe, screenshot, register_day, db
+):
+    from booking.models import Booking
+    from booking.services import check_in
+
+    bookings = {b.person.full_name: b for b in db.session.query(Booking)}
+    codes = {
+        name: dict((d.day_number, c) for d, c in check_in.codes_for(b))
+        for name, b in bookings.items()
+    }
+    db.session.commit()
+    context = phone(browser, javascript=False)
+    page = context.new_page()
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/coordinator/registers/days/{register_day.id}")
+    page.get_by_role("link", name="Check in by code").tap()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Check in by code")
+    axe.check(page)
+
+    code = codes["Cara Doyle"][1]
+    page.get_by_label("Check-in code").fill(f"{code[:3].lower()} {code[3:]}")
+    page.get_by_role("button", name="Check in").tap()
+    result = page.get_by_role("status")
+    expect(result).to_contain_text("Cara Doyle")
+    expect(result).to_contain_text("Checked in at 9:20am.")
+    expect(page.get_by_label("Check-in code")).to_have_value("")
+    axe.check(page)
+    screenshot(page, "check-in-phone-no-js-1-checked-in")
+
+    page.get_by_label("Check-in code").fill(codes["Erin Fox"][2])
+    page.get_by_role("button", name="Check in").tap()
+    refusal = page.get_by_role("alert")
+    expect(refusal).to_contain_text("Not checked in: Erin Fox")
+    expect(refusal).to_contain_text("This code is for day 2")
+    axe.check(page)
+    screenshot(page, "check-in-phone-no-js-2-refused")
+
+    db.session.rollback()
+    saved = {m.booking.person.full_name: m.mark for m in db.session.query(AttendanceMark)}
+    assert saved == {"Cara Doyle": Mark.PRESENT}
+    context.close()

@@ -1,0 +1,40 @@
+"""on the day: a check-in code for each booking and course day
+
+Revision ID: i18day_on_the_day
+Revises: 0007_council_sign_in
+Create Date: 2026-12-01 14:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+
+revision = 'i18day_on_the_day'
+down_revision = '0007_council_sign_in'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'check_in_codes',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('booking_id', sa.Integer(), nullable=False),
+        sa.Column('course_day_id', sa.Integer(), nullable=False),
+        sa.Column('code', sa.String(length=6), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['booking_id'], ['bookings.id'], name=op.f('fk_check_in_codes_booking_id_bookings'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['course_day_id'], ['course_days.id'], name=op.f('fk_check_in_codes_course_day_id_course_days'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_check_in_codes')),
+        sa.UniqueConstraint('booking_id', 'course_day_id', name='uq_check_in_code_booking_day'),
+        sa.UniqueConstraint('code', name=op.f('uq_check_in_codes_code')),
+    )
+    with op.batch_alter_table('check_in_codes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_check_in_codes_course_day_id'), ['course_day_id'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('check_in_codes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_check_in_codes_course_day_id'))
+    op.drop_table('check_in_codes')
