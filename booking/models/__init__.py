@@ -13,7 +13,15 @@ from .bookings import (
     LinkPurpose,
     statuses_that_may_become,
 )
-from .courses import Course, CourseDay, CourseStatus, CourseType, Venue, with_details
+from .courses import (
+    Course,
+    CourseDay,
+    CourseStatus,
+    CourseTrainer,
+    CourseType,
+    Venue,
+    with_details,
+)
 from .jobs import JobRun
 from .mailbox import InboundMessage, InboundOutcome
 from .outbox import OutboxMessage, OutboxStatus
@@ -44,6 +52,7 @@ __all__ = [
     "Course",
     "CourseDay",
     "CourseStatus",
+    "CourseTrainer",
     "CourseType",
     "EmailLink",
     "Group",

@@ -23,6 +23,7 @@ from ..models import (
     Course,
     CourseDay,
     CourseStatus,
+    CourseTrainer,
     Group,
     Mark,
     Person,
@@ -352,12 +353,27 @@ def history_for_day(day: CourseDay) -> list[HistoryEntry]:
     return [HistoryEntry(change=c, person=p, changed_by=u) for c, p, u in rows]
 
 
-def course_days_around(now: datetime, *, days_before: int = 30, days_after: int = 60):
-    """Course days from a month ago to two months ahead, for the list of registers."""
+def _assigned_courses(user: User):
+    return select(CourseTrainer.course_id).where(CourseTrainer.user_id == user.id)
+
+
+def may_take_register(user: User, course_id: int) -> bool:
+    """Coordinators take every register; a trainer only those of the courses they are
+    assigned to (and sees nothing else of them)."""
+    if user.is_coordinator:
+        return True
+    return user.is_trainer and course_id in db.session.scalars(_assigned_courses(user)).all()
+
+
+def course_days_around(
+    now: datetime, *, user: User | None = None, days_before: int = 30, days_after: int = 60
+):
+    """Course days from a month ago to two months ahead, for the list of registers (for a
+    trainer, only their own courses' days)."""
     from datetime import timedelta
 
     today = london_date(now)
-    return db.session.scalars(
+    stmt = (
         select(CourseDay)
         .join(Course, Course.id == CourseDay.course_id)
         .options(joinedload(CourseDay.course).joinedload(Course.venue))
@@ -367,4 +383,7 @@ def course_days_around(now: datetime, *, days_before: int = 30, days_after: int 
             Course.status == CourseStatus.PUBLISHED,
         )
         .order_by(CourseDay.date, CourseDay.course_id, CourseDay.day_number)
-    ).all()
+    )
+    if user is not None and not user.is_coordinator:
+        stmt = stmt.where(CourseDay.course_id.in_(_assigned_courses(user)))
+    return db.session.scalars(stmt).all()

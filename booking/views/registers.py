@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
     jsonify,
@@ -16,7 +17,7 @@ from flask import (
 from flask_login import current_user
 
 from .. import clock
-from ..auth import coordinator_required
+from ..auth import account_required
 from ..extensions import db
 from ..forms.registers import CheckInForm, MarkForm, WalkInForm
 from ..models import Booking, CourseDay, Mark
@@ -27,7 +28,19 @@ bp = Blueprint("registers", __name__, url_prefix="/coordinator/registers")
 
 
 def _day_or_404(day_id: int) -> CourseDay:
-    return db.get_or_404(CourseDay, day_id)
+    """The course day, if it is one whose register the signed-in account may take."""
+    day = db.get_or_404(CourseDay, day_id)
+    if not registers.may_take_register(current_user, day.course_id):
+        abort(404)
+    return day
+
+
+def _booking_or_404(booking_id: int) -> Booking:
+    """The booking, if it is on a course whose register the signed-in account may take."""
+    booking = db.get_or_404(Booking, booking_id)
+    if not registers.may_take_register(current_user, booking.course_id):
+        abort(404)
+    return booking
 
 
 def _register_page(day: CourseDay, *, errors: dict | None = None, status: int = 200):
@@ -52,13 +65,14 @@ def _register_page(day: CourseDay, *, errors: dict | None = None, status: int = 
 
 
 @bp.get("")
-@coordinator_required
+@account_required
 def index():
-    return render_template("registers/index.html", days=registers.course_days_around(clock.now()))
+    days = registers.course_days_around(clock.now(), user=current_user)
+    return render_template("registers/index.html", days=days)
 
 
 @bp.get("/days/<id:day_id>")
-@coordinator_required
+@account_required
 def register(day_id: int):
     return _register_page(_day_or_404(day_id))
 
@@ -86,10 +100,10 @@ def _mark_saved(day: CourseDay, booking: Booking):
 
 
 @bp.post("/days/<id:day_id>/people/<id:booking_id>")
-@coordinator_required
+@account_required
 def save_mark(day_id: int, booking_id: int):
     day = _day_or_404(day_id)
-    booking = db.get_or_404(Booking, booking_id)
+    booking = _booking_or_404(booking_id)
     form = MarkForm()
     if not form.validate():
         message = next(iter(form.errors.values()))[0]
@@ -110,7 +124,7 @@ def save_mark(day_id: int, booking_id: int):
 
 
 @bp.post("/days/<id:day_id>/everyone-present")
-@coordinator_required
+@account_required
 def mark_everyone_present(day_id: int):
     day = _day_or_404(day_id)  # CSRFProtect has checked the form's token
     try:
@@ -127,7 +141,7 @@ def mark_everyone_present(day_id: int):
 
 
 @bp.route("/days/<id:day_id>/check-in", methods=["GET", "POST"])
-@coordinator_required
+@account_required
 def check_in_by_code(day_id: int):
     day = _day_or_404(day_id)
     form = CheckInForm()
@@ -146,7 +160,7 @@ def check_in_by_code(day_id: int):
 
 
 @bp.route("/days/<id:day_id>/walk-in", methods=["GET", "POST"])
-@coordinator_required
+@account_required
 def walk_in(day_id: int):
     day = _day_or_404(day_id)
     form = WalkInForm()
@@ -182,7 +196,7 @@ def walk_in(day_id: int):
 
 
 @bp.get("/days/<id:day_id>/sign-in-sheet")
-@coordinator_required
+@account_required
 def sign_in_sheet(day_id: int):
     day = _day_or_404(day_id)
     return render_template(
@@ -194,7 +208,7 @@ def sign_in_sheet(day_id: int):
 
 
 @bp.get("/days/<id:day_id>/history")
-@coordinator_required
+@account_required
 def history(day_id: int):
     day = _day_or_404(day_id)
     return render_template(
@@ -203,7 +217,7 @@ def history(day_id: int):
 
 
 @bp.get("/days/<id:day_id>/register.csv")
-@coordinator_required
+@account_required
 def register_csv(day_id: int):
     day = _day_or_404(day_id)
     data = exports.register_csv(day, registers.register_for(day))
@@ -211,9 +225,9 @@ def register_csv(day_id: int):
 
 
 @bp.get("/bookings/<id:booking_id>/support-needs")
-@coordinator_required
+@account_required
 def support_needs(booking_id: int):
-    booking = db.get_or_404(Booking, booking_id)
+    booking = _booking_or_404(booking_id)
     text = registers.view_support_needs(booking, actor=current_user, now=clock.now())
     response = Response(
         render_template(

@@ -1,4 +1,5 @@
-"""on the day: a check-in code for each booking and course day
+"""on the day: a check-in code for each booking and course day, and trainers' accounts
+assigned to courses
 
 Revision ID: i18day_on_the_day
 Revises: 0007_council_sign_in
@@ -32,9 +33,22 @@ def upgrade():
     )
     with op.batch_alter_table('check_in_codes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_check_in_codes_course_day_id'), ['course_day_id'], unique=False)
+    op.create_table(
+        'course_trainers',
+        sa.Column('course_id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_course_trainers_course_id_courses'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_course_trainers_user_id_users'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('course_id', 'user_id', name=op.f('pk_course_trainers')),
+    )
+    with op.batch_alter_table('course_trainers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_course_trainers_user_id'), ['user_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('course_trainers', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_course_trainers_user_id'))
+    op.drop_table('course_trainers')
     with op.batch_alter_table('check_in_codes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_check_in_codes_course_day_id'))
     op.drop_table('check_in_codes')
