@@ -4,6 +4,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 ASSETS := booking/static/govuk/govuk-frontend.min.css
+JSQR := booking/static/vendor/jsQR.js
 AXE := tests/browser/vendor/axe.min.js
 export FLASK_APP := wsgi
 
@@ -23,7 +24,10 @@ $(ASSETS):
 $(AXE):
 	./scripts/fetch-axe.sh
 
-assets: $(ASSETS)
+$(JSQR): package-lock.json
+	./scripts/fetch-jsqr.sh
+
+assets: $(ASSETS) $(JSQR)
 
 run: install assets
 	$(BIN)/flask db upgrade

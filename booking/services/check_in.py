@@ -119,7 +119,7 @@ class DayCode:
     @property
     def qr_svg(self) -> str:
         """The code as an inline SVG QR code, drawn here (no outside service sees it)."""
-        return segno.make(self.code, error="m").svg_inline(
+        return segno.make_qr(self.code, error="m").svg_inline(
             scale=5,
             title=f"QR code for checking in on day {self.day.day_number}",
             svgclass="app-qr-code",

@@ -152,11 +152,22 @@ def check_in_by_code(day_id: int):
         except BookingError as error:
             refused = error
         form.code.data = ""  # ready for the next person
-    page = render_template(
+    counts = registers.count_marks(registers.register_for(day))
+    status = 400 if refused or form.errors else 200
+    if _wants_json():  # the camera scanner: the same endpoint, no page reload
+        message = next(iter(form.errors.values()))[0] if form.errors else ""
+        return jsonify(
+            checked_in=done is not None, message=message,
+            result=render_template("registers/_check_in_result.html", done=done, refused=refused),
+            counts=render_template("registers/_counts.html", counts=counts),
+        ), status  # fmt: skip
+    page = Response(render_template(
         "registers/check_in.html", day=day, course=day.course, form=form, done=done,
-        refused=refused, counts=registers.count_marks(registers.register_for(day)),
-    )  # fmt: skip
-    return page, 400 if refused or form.errors else 200
+        refused=refused, counts=counts,
+    ), status=status)  # fmt: skip
+    # The one page that may use the camera (every other page refuses it: security.py).
+    page.headers["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=()"
+    return page
 
 
 @bp.route("/days/<id:day_id>/walk-in", methods=["GET", "POST"])

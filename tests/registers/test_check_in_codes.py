@@ -126,3 +126,9 @@ def test_a_code_is_refused_before_the_day_and_after_it(db, make, course, day1, c
     with pytest.raises(CheckInRefused, match="This day is over"):
         check_in.check_in(day1, code, actor=coordinator, now=WEEK_AFTER)
     assert db.session.query(AttendanceMark).count() == 0
+
+
+def test_the_qr_code_is_a_full_qr_code_that_phone_cameras_read(db, make, course):
+    [first, _] = check_in.codes_to_show(make.booking(course), now=DAY_1_MORNING)
+    # 21 modules and a border of 4 at 5 pixels each; a Micro QR code would be 13 wide.
+    assert 'width="145"' in first.qr_svg

@@ -124,3 +124,27 @@ def test_the_reminder_has_the_codes_and_their_qr_codes_attached(db, make, course
         "check-in-code-day-2.png",
     ]
     assert base64.b64decode(pictures[0]["data"]).startswith(b"\x89PNG")
+
+
+def test_the_scanner_gets_the_result_and_the_count_back_from_the_same_address(
+    db, coordinator_client, make, course, day1, on_day_1
+):
+    booking = make.booking(course, make.person(full_name="Amy Brown"))
+    url = f"/coordinator/registers/days/{day1.id}/check-in"
+    json = {"Accept": "application/json"}
+    reply = coordinator_client.post(url, data={"code": code_for(booking)}, headers=json)
+    assert reply.status_code == 200 and reply.get_json()["checked_in"] is True
+    assert "Amy Brown" in reply.get_json()["result"]
+    assert "1</strong> present" in reply.get_json()["counts"]
+    again = coordinator_client.post(url, data={"code": code_for(booking)}, headers=json)
+    assert again.status_code == 400 and again.get_json()["checked_in"] is False
+    assert "Already checked in at 9:45am." in again.get_json()["result"]
+
+
+def test_only_the_check_in_page_may_use_the_camera(
+    coordinator_client, make, course, day1, on_day_1
+):
+    url = f"/coordinator/registers/days/{day1.id}"
+    check_in_page = coordinator_client.get(f"{url}/check-in")
+    assert "camera=(self)" in check_in_page.headers["Permissions-Policy"]
+    assert "camera=()" in coordinator_client.get(url).headers["Permissions-Policy"]

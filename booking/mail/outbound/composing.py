@@ -250,7 +250,7 @@ def _qr_picture(day: CourseDay, code: str) -> dict:
     """A check-in code's QR code as a PNG attachment (pictures in the email body are often
     hidden by mail programs; an attachment is always there to open at the door)."""
     picture = io.BytesIO()
-    segno.make(code, error="m").save(picture, kind="png", scale=10, border=4)
+    segno.make_qr(code, error="m").save(picture, kind="png", scale=10, border=4)
     return {
         "filename": f"check-in-code-day-{day.day_number}.png",
         "content_type": "image/png",
