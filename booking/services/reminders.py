@@ -38,7 +38,7 @@ from ..models import (
     OutboxMessage,
 )
 from ..timezone import london_date
-from . import check_in, records
+from . import briefings, check_in, records
 from .db import transactional
 
 REMINDER_DAYS = tuple(before.days for before in time_limits.REMINDERS_BEFORE)
@@ -52,9 +52,13 @@ _OLD_VERSION_SUFFIX = re.compile(r"-v\d+$")
 class ReminderSummary:
     reminders: int = 0
     after_course: int = 0
+    briefings: int = 0
 
     def __str__(self) -> str:
-        return f"{self.reminders} reminders and {self.after_course} after-course messages queued"
+        said = f"{self.reminders} reminders and {self.after_course} after-course messages queued"
+        if self.briefings:
+            said += f", and {self.briefings} trainer briefings"
+        return said
 
 
 @transactional
@@ -83,6 +87,7 @@ def queue_due_reminders(*, now: datetime) -> ReminderSummary:
         )  # fmt: skip
         if _queue_once(key, build):
             summary.reminders += 1
+    summary.briefings = briefings.queue_trainer_briefings(now=now, queue_once=_queue_once)
     next_dates: dict[int, list[Course]] = {}
     for key, booking in after_course:
         if key in queued:
