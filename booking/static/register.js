@@ -45,7 +45,7 @@ async function saveMark (form, submitter) {
     if (counts) counts.innerHTML = reply.counts
   } catch (error) {
     // No connection, or the reply was not ours (a sign-in page): the full form post still works.
-    showState(form, '<strong class="govuk-error-message govuk-!-margin-0">Not saved. Check your connection and tap the mark again.</strong>', true)
+    showState(form, '<strong class="govuk-error-message govuk-!-margin-0">Not saved. Check your connection and tap the mark again (if it still does not save, reload the page).</strong>', true)
   } finally {
     form.classList.remove('app-mark-form--saving')
   }
