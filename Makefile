@@ -8,6 +8,7 @@ PORT ?= 5000
 PYTHON ?= python3
 BIN := $(VENV)/bin
 ASSETS := booking/static/govuk/govuk-frontend.min.css
+JSQR := booking/static/vendor/jsQR.js
 AXE := tests/browser/vendor/axe.min.js
 export FLASK_APP := wsgi
 
@@ -43,7 +44,10 @@ $(ASSETS): package-lock.json
 $(AXE): tests/browser/package-lock.json
 	./scripts/fetch-axe.sh
 
-assets: $(ASSETS)
+$(JSQR): package-lock.json
+	./scripts/fetch-jsqr.sh
+
+assets: $(ASSETS) $(JSQR)
 
 run: install assets
 	$(BIN)/flask db upgrade

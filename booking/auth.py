@@ -153,8 +153,9 @@ def _enforce_coordinator_session():
     return None
 
 
-def coordinator_required(view):
-    """Let in signed-in coordinators and administrators; send anyone else to sign in."""
+def account_required(view):
+    """Let in anyone signed in with an account (coordinator, administrator or trainer): their
+    own account pages and the registers, which check the course themselves."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
@@ -163,6 +164,25 @@ def coordinator_required(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def coordinator_required(view):
+    """Let in signed-in coordinators and administrators; send anyone else to sign in. A trainer
+    gets "not found", as for any page that is not theirs."""
+
+    @wraps(view)
+    @account_required
+    def wrapped(*args, **kwargs):
+        if not current_user.is_coordinator:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def home_for(user: User) -> str:
+    """Where an account lands after signing in: trainers go straight to their registers."""
+    return url_for("registers.index" if user.is_trainer else "coordinator.dashboard")
 
 
 def administrator_required(view):

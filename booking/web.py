@@ -82,7 +82,9 @@ def _navigation_items() -> list[dict]:
     from flask_login import current_user
 
     items = [("Courses", url_for("courses.calendar")), ("My bookings", url_for("account.index"))]
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and current_user.is_trainer:
+        items.append(("Registers", url_for("registers.index")))
+    elif current_user.is_authenticated:
         items.append(("Coordinators", url_for("coordinator.dashboard")))
     path = request.path
     return [

@@ -85,6 +85,9 @@ class NewAccountForm(FlaskForm):
         choices=[
             SelectChoice("coordinator", "Coordinator: runs courses and sees bookings"),
             SelectChoice("administrator", "Administrator: also manages coordinators' accounts"),
+            SelectChoice(
+                "trainer", "Trainer: takes the registers of the courses they are assigned to"
+            ),
         ],
         default="coordinator",
         validators=[DataRequired("Choose what they can do")],

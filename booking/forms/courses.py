@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -88,8 +94,17 @@ class CourseForm(FlaskForm):
             f"{working_days_in_words(CUTOFF_WORKING_DAYS_BEFORE)} before day 1."
         ),
     )
+    trainer_ids = SelectMultipleField(
+        "Trainers who take the registers",
+        description="They can sign in to see this course's people, registers and check-in.",
+        widget=GovCheckboxesInput(),
+        coerce=int,
+        choices=[],
+        validate_choice=True,
+    )
     trainers = StringField(
-        "Trainers",
+        "Note about trainers",
+        description="For example, the names of trainers without an account.",
         widget=GovTextInput(),
         validators=[Length(max=500, message="Trainers must be 500 characters or fewer")],
     )
@@ -106,6 +121,9 @@ class CourseForm(FlaskForm):
             SelectChoice(str(v.id), f"{v.name}, {v.town}") for v in venues
         ]
 
+    def set_trainers(self, trainers) -> None:
+        self.trainer_ids.choices = [SelectChoice(t.id, t.full_name or t.email) for t in trainers]
+
     def fill_from(self, course) -> None:
         """Put a saved course's values into the form (for editing)."""
         from ..services.courses import last_day_to_book
@@ -121,9 +139,13 @@ class CourseForm(FlaskForm):
         self.release_on.data = course.release_on
         self.booking_closes_on.data = last_day_to_book(course)
         self.trainers.data = course.trainers
+        self.trainer_ids.data = [t.id for t in course.trainer_accounts]
         self.notes.data = course.notes
 
-    def details(self, venues_by_id) -> CourseDetails:
+    def details(self, venues_by_id, trainers_by_id=None) -> CourseDetails:
+        chosen = None
+        if trainers_by_id is not None:
+            chosen = [trainers_by_id[i] for i in self.trainer_ids.data or [] if i in trainers_by_id]
         return CourseDetails(
             venue=venues_by_id.get(self.venue_id.data),
             total_places=self.total_places.data,
@@ -136,6 +158,7 @@ class CourseForm(FlaskForm):
             booking_closes_on=self.booking_closes_on.data,
             trainers=self.trainers.data or "",
             notes=self.notes.data or "",
+            trainer_accounts=chosen,
         )
 
 

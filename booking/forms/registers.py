@@ -57,3 +57,18 @@ class WalkInForm(FlaskForm):
         validators=[Optional(), Length(max=1000)],
     )
     submit = SubmitField("Add and mark present", widget=GovSubmitInput())
+
+
+class CheckInForm(FlaskForm):
+    """A check-in code typed at the door."""
+
+    code = StringField(
+        "Check-in code",
+        widget=GovTextInput(),
+        description="6 letters and numbers, from their email or booking page.",
+        validators=[
+            InputRequired("Enter the code from their email or booking page."),
+            Length(max=40),
+        ],
+    )
+    submit = SubmitField("Check in", widget=GovSubmitInput())

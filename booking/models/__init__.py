@@ -1,7 +1,7 @@
 """All models, importable from one place."""
 
 from .after_course import Certificate, FeedbackResponse, QuoteAnswer
-from .attendance import Attendance, AttendanceChange, AttendanceMark, Mark
+from .attendance import Attendance, AttendanceChange, AttendanceMark, CheckInCode, Mark
 from .audit import AuditEvent
 from .base import UTCDateTime, utcnow
 from .bookings import (
@@ -14,7 +14,15 @@ from .bookings import (
     LinkPurpose,
     statuses_that_may_become,
 )
-from .courses import Course, CourseDay, CourseStatus, CourseType, Venue, with_details
+from .courses import (
+    Course,
+    CourseDay,
+    CourseStatus,
+    CourseTrainer,
+    CourseType,
+    Venue,
+    with_details,
+)
 from .jobs import JobRun
 from .mailbox import InboundMessage, InboundOutcome
 from .outbox import OutboxMessage, OutboxStatus
@@ -40,11 +48,13 @@ __all__ = [
     "Booking",
     "Certificate",
     "BookingStatus",
+    "CheckInCode",
     "CompletionSource",
     "CouncilAccountLink",
     "Course",
     "CourseDay",
     "CourseStatus",
+    "CourseTrainer",
     "CourseType",
     "EmailLink",
     "FeedbackResponse",

@@ -86,3 +86,25 @@ class AttendanceChange(Model):
     reason: Mapped[str] = mapped_column(Text, default="")
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CheckInCode(Model):
+    """A person's code for checking in on one day of their course: random, so it says
+    nothing about them, and stored, so it works for that booking and day only."""
+
+    __tablename__ = "check_in_codes"
+    __table_args__ = (
+        UniqueConstraint("booking_id", "course_day_id", name="uq_check_in_code_booking_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
+    course_day_id: Mapped[int] = mapped_column(
+        ForeignKey("course_days.id", ondelete="CASCADE"), index=True
+    )
+    #: Six characters from check_in.ALPHABET (no letters or numbers that look alike).
+    code: Mapped[str] = mapped_column(String(6), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    booking = relationship("Booking")
+    course_day = relationship("CourseDay")

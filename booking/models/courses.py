@@ -113,6 +113,8 @@ class Course(Model):
     days: Mapped[list[CourseDay]] = relationship(
         back_populates="course", order_by="CourseDay.day_number", cascade="all, delete-orphan"
     )
+    #: Trainers' accounts assigned to the course: they can take its registers.
+    trainer_accounts = relationship("User", secondary="course_trainers", order_by="User.full_name")
 
     @property
     def first_day(self) -> CourseDay:
@@ -204,6 +206,19 @@ class CourseDay(Model):
     def ends_in_london(self) -> datetime:
         """When the day ends, as an aware Europe/London datetime."""
         return datetime.combine(self.date, self.ends_at, tzinfo=LONDON)
+
+
+class CourseTrainer(Model):
+    """A trainer's account assigned to a course."""
+
+    __tablename__ = "course_trainers"
+
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 def with_details(stmt):

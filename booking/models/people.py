@@ -49,10 +49,11 @@ class Person(Model):
 class Role(enum.StrEnum):
     COORDINATOR = "coordinator"
     ADMINISTRATOR = "administrator"
+    TRAINER = "trainer"  #: takes the registers of the courses they are assigned to, nothing else
 
 
 class User(UserMixin, Model):
-    """A coordinator's or administrator's account (password plus an authenticator app)."""
+    """A coordinator's, administrator's or trainer's account (password plus an authenticator app)."""
 
     __tablename__ = "users"
 
@@ -97,6 +98,15 @@ class User(UserMixin, Model):
     @property
     def is_administrator(self) -> bool:
         return self.role == Role.ADMINISTRATOR
+
+    @property
+    def is_trainer(self) -> bool:
+        return self.role == Role.TRAINER
+
+    @property
+    def is_coordinator(self) -> bool:
+        """Coordinators and administrators: the whole coordinators' area."""
+        return self.role in (Role.COORDINATOR, Role.ADMINISTRATOR)
 
 
 class RecoveryCode(Model):

@@ -38,6 +38,17 @@ def find_account(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
+def trainers() -> list[User]:
+    """Trainers' accounts that can sign in, by name: the choices on the course form."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role == Role.TRAINER, User.is_enabled.is_(True))
+            .order_by(User.full_name, User.email)
+        )
+    )
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The enabled account with this email and password, else None (the same for any reason).
 

@@ -113,6 +113,8 @@ class CourseDetails:
     trainers: str = ""
     notes: str = ""
     course_type: CourseType | None = None
+    #: Trainers' accounts to assign (they take the course's registers); None leaves them be.
+    trainer_accounts: Sequence[User] | None = None
 
 
 @dataclass(frozen=True)
@@ -391,6 +393,8 @@ def _apply(course: Course, details: CourseDetails) -> None:
     )
     course.trainers = details.trainers.strip()
     course.notes = details.notes.strip()
+    if details.trainer_accounts is not None:
+        course.trainer_accounts = [u for u in details.trainer_accounts if u.is_trainer]
     existing = {d.day_number: d for d in course.days}
     for number, day in enumerate(details.days, start=1):
         row = existing.get(number)
@@ -510,6 +514,7 @@ def duplicate_course(
         trainers=course.trainers,
         notes=course.notes,
         course_type=course.course_type,
+        trainer_accounts=list(course.trainer_accounts),
     )
     if course.venue.is_archived:
         raise Problems(

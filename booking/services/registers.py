@@ -23,6 +23,7 @@ from ..models import (
     Course,
     CourseDay,
     CourseStatus,
+    CourseTrainer,
     Group,
     Mark,
     Person,
@@ -109,7 +110,7 @@ def register_for(day: CourseDay) -> list[RegisterLine]:
     return [RegisterLine(booking=b, mark=m) for b, m in rows]
 
 
-def _lock_booking(booking_id: int) -> Booking | None:
+def lock_booking(booking_id: int) -> Booking | None:
     """Re-read a booking and hold its row until the transaction ends (one writer per person)."""
     stmt = (
         select(Booking)
@@ -139,21 +140,14 @@ def mark(
     """
     mark = Mark(mark)
     reason = (reason or "").strip()
-    locked = _lock_booking(booking.id)
+    locked = lock_booking(booking.id)
     if locked is None or day.course_id != locked.course_id:
         raise NotAllowed("That person is not on this course.")
     booking = locked
-    if is_before_the_day(day, now):
-        raise NotAllowed("You can only take the register on the day or afterwards.")
-    if booking.course.status == CourseStatus.CANCELLED:
-        raise NotAllowed("This course was cancelled, so there is no register to take.")
+    _check_register_can_be_taken(day, now)
     if mark != Mark.LEFT_EARLY:  # only "left early" is the coordinator's call
         counts_as_attended = mark != Mark.ABSENT
-    existing = db.session.scalars(
-        select(AttendanceMark).where(
-            AttendanceMark.booking_id == booking.id, AttendanceMark.course_day_id == day.id
-        )
-    ).one_or_none()
+    existing = _saved_mark(booking.id, day)
     if existing is None and booking.status != BookingStatus.CONFIRMED:
         raise NotAllowed("That person does not have a place on this course any more.")
     old_value = history_value(existing.mark, existing.counts_as_attended) if existing else ""
@@ -196,6 +190,60 @@ def mark(
     )
     records.update_outcome(booking, actor=actor, now=now)
     return existing
+
+
+@dataclass(frozen=True)
+class RegisterCounts:
+    """How far the register for one day has got: the running count at the top of the page."""
+
+    present: int = 0
+    late: int = 0
+    left_early: int = 0
+    absent: int = 0
+    not_marked: int = 0
+
+
+def count_marks(lines: list[RegisterLine]) -> RegisterCounts:
+    """Count the people on a register by their mark (people with no mark yet counted apart)."""
+    tally = dict.fromkeys(("present", "late", "left_early", "absent", "not_marked"), 0)
+    for line in lines:
+        tally[line.mark.mark.value if line.mark else "not_marked"] += 1
+    return RegisterCounts(**tally)
+
+
+def _saved_mark(booking_id: int, day: CourseDay) -> AttendanceMark | None:
+    return db.session.scalars(
+        select(AttendanceMark).where(
+            AttendanceMark.booking_id == booking_id, AttendanceMark.course_day_id == day.id
+        )
+    ).one_or_none()
+
+
+def _check_register_can_be_taken(day: CourseDay, now: datetime) -> None:
+    if is_before_the_day(day, now):
+        raise NotAllowed("You can only take the register on the day or afterwards.")
+    if day.course.status == CourseStatus.CANCELLED:
+        raise NotAllowed("This course was cancelled, so there is no register to take.")
+
+
+@transactional
+def mark_everyone_present(day: CourseDay, *, actor: User | str, now: datetime) -> int:
+    """Mark everyone with a place who has no mark yet for the day as present.
+
+    One ordinary mark per person, so each is in the history with who saved it. Someone
+    marked meanwhile (on another phone) keeps that mark. Returns how many were marked.
+    """
+    _check_register_can_be_taken(day, now)
+    marked = 0
+    for line in register_for(day):
+        if line.mark is not None or line.booking.status != BookingStatus.CONFIRMED:
+            continue
+        locked = lock_booking(line.booking.id)
+        if locked is None or _saved_mark(locked.id, day) is not None:
+            continue
+        mark(locked, day, Mark.PRESENT, actor=actor, now=now)
+        marked += 1
+    return marked
 
 
 @dataclass(frozen=True)
@@ -305,12 +353,27 @@ def history_for_day(day: CourseDay) -> list[HistoryEntry]:
     return [HistoryEntry(change=c, person=p, changed_by=u) for c, p, u in rows]
 
 
-def course_days_around(now: datetime, *, days_before: int = 30, days_after: int = 60):
-    """Course days from a month ago to two months ahead, for the list of registers."""
+def _assigned_courses(user: User):
+    return select(CourseTrainer.course_id).where(CourseTrainer.user_id == user.id)
+
+
+def may_take_register(user: User, course_id: int) -> bool:
+    """Coordinators take every register; a trainer only those of the courses they are
+    assigned to (and sees nothing else of them)."""
+    if user.is_coordinator:
+        return True
+    return user.is_trainer and course_id in db.session.scalars(_assigned_courses(user)).all()
+
+
+def course_days_around(
+    now: datetime, *, user: User | None = None, days_before: int = 30, days_after: int = 60
+):
+    """Course days from a month ago to two months ahead, for the list of registers (for a
+    trainer, only their own courses' days)."""
     from datetime import timedelta
 
     today = london_date(now)
-    return db.session.scalars(
+    stmt = (
         select(CourseDay)
         .join(Course, Course.id == CourseDay.course_id)
         .options(joinedload(CourseDay.course).joinedload(Course.venue))
@@ -320,4 +383,7 @@ def course_days_around(now: datetime, *, days_before: int = 30, days_after: int 
             Course.status == CourseStatus.PUBLISHED,
         )
         .order_by(CourseDay.date, CourseDay.course_id, CourseDay.day_number)
-    ).all()
+    )
+    if user is not None and not user.is_coordinator:
+        stmt = stmt.where(CourseDay.course_id.in_(_assigned_courses(user)))
+    return db.session.scalars(stmt).all()

@@ -40,7 +40,7 @@ from ..models import (
     OutboxMessage,
 )
 from ..timezone import london_date
-from . import certificates, feedback, records
+from . import briefings, certificates, check_in, feedback, records
 from .db import transactional
 
 REMINDER_DAYS = tuple(before.days for before in time_limits.REMINDERS_BEFORE)
@@ -54,9 +54,13 @@ _OLD_VERSION_SUFFIX = re.compile(r"-v\d+$")
 class ReminderSummary:
     reminders: int = 0
     after_course: int = 0
+    briefings: int = 0
 
     def __str__(self) -> str:
-        return f"{self.reminders} reminders and {self.after_course} after-course messages queued"
+        said = f"{self.reminders} reminders and {self.after_course} after-course messages queued"
+        if self.briefings:
+            said += f", and {self.briefings} trainer briefings"
+        return said
 
 
 @transactional
@@ -79,9 +83,13 @@ def queue_due_reminders(*, now: datetime) -> ReminderSummary:
     for key, booking, days in reminders:
         if key in queued:
             continue
-        build = partial(composing.reminder, booking, now=now, days_before=days, dedupe_key=key)
+        build = partial(
+            composing.reminder, booking, now=now, days_before=days, dedupe_key=key,
+            check_in_codes=check_in.codes_for(booking),
+        )  # fmt: skip
         if _queue_once(key, build):
             summary.reminders += 1
+    summary.briefings = briefings.queue_trainer_briefings(now=now, queue_once=_queue_once)
     next_dates: dict[int, list[Course]] = {}
     for key, booking in after_course:
         if key in queued:

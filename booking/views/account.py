@@ -5,6 +5,8 @@ Every booking is loaded through the signed-in person: someone else's booking id 
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
@@ -13,7 +15,7 @@ from ..auth import attendee_required, current_attendee
 from ..extensions import db
 from ..forms.account import SupportNeedsForm
 from ..models import ACTIVE, Booking
-from ..services import changes, links
+from ..services import changes, check_in, links
 from ..services.errors import BookingError
 
 bp = Blueprint("account", __name__, url_prefix="/my-bookings")
@@ -46,6 +48,7 @@ def index():
         bookings=rows,
         active=ACTIVE,
         manage_url=manage_url,
+        check_in_codes_for=partial(check_in.codes_to_show, now=clock.now()),
     )
 
 

@@ -153,7 +153,7 @@ def coordinator_code():
             )
         next_page = session.get("after_sign_in")
         auth.start_coordinator_session(user, clock.now())
-        return redirect(next_page or url_for("coordinator.dashboard"))
+        return redirect(next_page or auth.home_for(user))
     return render_template("auth/coordinator_code.html", form=form)
 
 
@@ -187,13 +187,13 @@ def _my_account_page(form: ConfirmItIsYouForm):
 
 
 @bp.get("/coordinator/account")
-@auth.coordinator_required
+@auth.account_required
 def my_account():
     return _my_account_page(ConfirmItIsYouForm())
 
 
 @bp.post("/coordinator/account/recovery-codes")
-@auth.coordinator_required
+@auth.account_required
 @limit_sign_in
 def new_recovery_codes():
     form = ConfirmItIsYouForm()
@@ -209,7 +209,7 @@ def new_recovery_codes():
 
 
 @bp.route("/coordinator/account/password", methods=["GET", "POST"])
-@auth.coordinator_required
+@auth.account_required
 @limit_sign_in
 def change_password():
     form = ChangePasswordForm()

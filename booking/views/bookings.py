@@ -41,6 +41,7 @@ from ..services import (
     audit,
     booking_pages,
     changes,
+    check_in,
     links,
     people,
     privacy,
@@ -239,8 +240,9 @@ def manage(token: str):
     summary = booking_pages.booking_summary(booking, now=now)
     answer = request.args.get("answer")  # the offer email links here with ?answer=accept|decline
     return render_template(
-        "bookings/manage.html", s=summary, token=token, form=ButtonForm(), answer=answer
-    )
+        "bookings/manage.html", s=summary, token=token, form=ButtonForm(), answer=answer,
+        codes=check_in.codes_to_show(booking, now=now),
+    )  # fmt: skip
 
 
 @bp.post("/b/<token>/accept")

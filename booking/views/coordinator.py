@@ -16,9 +16,9 @@ from ..forms.courses import (
     VenueForm,
 )
 from ..forms.fields import add_problems
-from ..models import Course, Venue
+from ..models import Course, User, Venue
+from ..services import accounts, reports
 from ..services import courses as course_service
-from ..services import reports
 from ..services.allocation import availability, availability_for, waitlist_counts
 from ..services.errors import BookingError, Problems
 
@@ -35,7 +35,12 @@ def _course_form(course: Course | None = None) -> CourseForm:
     if course is not None and course.venue.is_archived:
         choices.append(course.venue)
     form.set_venues(choices)
+    form.set_trainers(accounts.trainers())
     return form
+
+
+def _trainers_by_id() -> dict[int, User]:
+    return {t.id: t for t in accounts.trainers()}
 
 
 def _venues_by_id() -> dict[int, Venue]:
@@ -85,7 +90,7 @@ def new_course():
     if form.validate_on_submit():
         try:
             course = course_service.create_course(
-                form.details(_venues_by_id()),
+                form.details(_venues_by_id(), _trainers_by_id()),
                 actor=current_user,
                 now=clock.now(),
                 max_span_days=_max_span_days(),
@@ -126,7 +131,7 @@ def edit_course(course_id: int):
         elif form.validate_on_submit():
             course_service.update_course(
                 course,
-                form.details(_venues_by_id()),
+                form.details(_venues_by_id(), _trainers_by_id()),
                 actor=current_user,
                 now=clock.now(),
                 max_span_days=_max_span_days(),

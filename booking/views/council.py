@@ -97,7 +97,7 @@ def _coordinator_signed_in(provider, identity, next_path):
     if not result.needs_code:  # the provider says it asked for more than a password
         auth.start_coordinator_session(user, now)
         council.remember_provider(provider)
-        return redirect(auth.safe_next_path(next_path) or url_for("coordinator.dashboard"))
+        return redirect(auth.safe_next_path(next_path) or auth.home_for(user))
     auth.start_pending_sign_in(user, now)
     council.remember_provider(provider)
     session["after_sign_in"] = auth.safe_next_path(next_path)

@@ -59,7 +59,8 @@ def calendar():
 def course(course_id: int):
     course = course_service.course_with_details(course_id)
     if course is None or (
-        course.status == CourseStatus.DRAFT and not current_user.is_authenticated
+        course.status == CourseStatus.DRAFT
+        and not (current_user.is_authenticated and current_user.is_coordinator)
     ):
         abort(404)
     now = clock.now()

@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -15,29 +17,43 @@ from flask import (
 from flask_login import current_user
 
 from .. import clock
-from ..auth import coordinator_required
+from ..auth import account_required
 from ..extensions import db
-from ..forms.registers import MarkForm, WalkInForm
+from ..forms.registers import CheckInForm, MarkForm, WalkInForm
 from ..models import Booking, CourseDay, Mark
-from ..services import allocation, exports, registers
+from ..services import allocation, check_in, exports, registers
 from ..services.errors import BookingError
 
 bp = Blueprint("registers", __name__, url_prefix="/coordinator/registers")
 
 
 def _day_or_404(day_id: int) -> CourseDay:
-    return db.get_or_404(CourseDay, day_id)
+    """The course day, if it is one whose register the signed-in account may take."""
+    day = db.get_or_404(CourseDay, day_id)
+    if not registers.may_take_register(current_user, day.course_id):
+        abort(404)
+    return day
+
+
+def _booking_or_404(booking_id: int) -> Booking:
+    """The booking, if it is on a course whose register the signed-in account may take."""
+    booking = db.get_or_404(Booking, booking_id)
+    if not registers.may_take_register(current_user, booking.course_id):
+        abort(404)
+    return booking
 
 
 def _register_page(day: CourseDay, *, errors: dict | None = None, status: int = 200):
     """The register with every person's saved mark; `errors` maps booking ids to messages."""
     now = clock.now()
     errors = errors or {}
+    lines = registers.register_for(day)
     page = render_template(
         "registers/register.html",
         day=day,
         course=day.course,
-        lines=registers.register_for(day),
+        lines=lines,
+        counts=registers.count_marks(lines),
         places=allocation.availability(day.course, now),
         after_the_day=registers.is_after_the_day(day, now),
         before_the_day=registers.is_before_the_day(day, now),
@@ -49,28 +65,49 @@ def _register_page(day: CourseDay, *, errors: dict | None = None, status: int = 
 
 
 @bp.get("")
-@coordinator_required
+@account_required
 def index():
-    return render_template("registers/index.html", days=registers.course_days_around(clock.now()))
+    days = registers.course_days_around(clock.now(), user=current_user)
+    return render_template("registers/index.html", days=days)
 
 
 @bp.get("/days/<id:day_id>")
-@coordinator_required
+@account_required
 def register(day_id: int):
     return _register_page(_day_or_404(day_id))
 
 
+def _wants_json() -> bool:
+    """The register's script asks for JSON; without it the same endpoint redirects."""
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _mark_refused(day: CourseDay, booking: Booking, href: str, message: str):
+    if _wants_json():
+        return jsonify(error=message, field=href.lstrip("#")), 400
+    return _register_page(day, errors={booking.id: (href, message)}, status=400)
+
+
+def _mark_saved(day: CourseDay, booking: Booking):
+    """What the register's script shows once a mark is saved: the person's state and the count."""
+    lines = registers.register_for(day)
+    line = next(line for line in lines if line.booking.id == booking.id)
+    return jsonify(
+        mark=line.mark.mark.value if line.mark else None,
+        state=render_template("registers/_mark_state.html", line=line, day=day, saved=booking.id),
+        counts=render_template("registers/_counts.html", counts=registers.count_marks(lines)),
+    )
+
+
 @bp.post("/days/<id:day_id>/people/<id:booking_id>")
-@coordinator_required
+@account_required
 def save_mark(day_id: int, booking_id: int):
     day = _day_or_404(day_id)
-    booking = db.get_or_404(Booking, booking_id)
+    booking = _booking_or_404(booking_id)
     form = MarkForm()
     if not form.validate():
         message = next(iter(form.errors.values()))[0]
-        return _register_page(
-            day, errors={booking.id: (f"#mark-{booking.id}", message)}, status=400
-        )
+        return _mark_refused(day, booking, f"#mark-{booking.id}", message)
     try:
         registers.mark(
             booking, day, Mark(form.mark.data), actor=current_user, now=clock.now(),
@@ -78,14 +115,63 @@ def save_mark(day_id: int, booking_id: int):
         )  # fmt: skip
     except BookingError as error:
         href = f"#reason-{booking.id}" if getattr(error, "field", None) else f"#mark-{booking.id}"
-        return _register_page(day, errors={booking.id: (href, error.message)}, status=400)
+        return _mark_refused(day, booking, href, error.message)
+    if _wants_json():
+        return _mark_saved(day, booking)
     return redirect(
         url_for(".register", day_id=day.id, saved=booking.id, _anchor=f"person-{booking.id}")
     )
 
 
+@bp.post("/days/<id:day_id>/everyone-present")
+@account_required
+def mark_everyone_present(day_id: int):
+    day = _day_or_404(day_id)  # CSRFProtect has checked the form's token
+    try:
+        marked = registers.mark_everyone_present(day, actor=current_user, now=clock.now())
+    except BookingError as error:
+        flash(error.message)
+    else:
+        people = "person" if marked == 1 else "people"
+        flash(
+            f"{marked} {people} marked present. Change anyone who is late or not here.",
+            "success",
+        )
+    return redirect(url_for(".register", day_id=day.id))
+
+
+@bp.route("/days/<id:day_id>/check-in", methods=["GET", "POST"])
+@account_required
+def check_in_by_code(day_id: int):
+    day = _day_or_404(day_id)
+    form = CheckInForm()
+    done = refused = None
+    if form.validate_on_submit():
+        try:
+            done = check_in.check_in(day, form.code.data, actor=current_user, now=clock.now())
+        except BookingError as error:
+            refused = error
+        form.code.data = ""  # ready for the next person
+    counts = registers.count_marks(registers.register_for(day))
+    status = 400 if refused or form.errors else 200
+    if _wants_json():  # the camera scanner: the same endpoint, no page reload
+        message = next(iter(form.errors.values()))[0] if form.errors else ""
+        return jsonify(
+            checked_in=done is not None, message=message,
+            result=render_template("registers/_check_in_result.html", done=done, refused=refused),
+            counts=render_template("registers/_counts.html", counts=counts),
+        ), status  # fmt: skip
+    page = Response(render_template(
+        "registers/check_in.html", day=day, course=day.course, form=form, done=done,
+        refused=refused, counts=counts,
+    ), status=status)  # fmt: skip
+    # The one page that may use the camera (every other page refuses it: security.py).
+    page.headers["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=()"
+    return page
+
+
 @bp.route("/days/<id:day_id>/walk-in", methods=["GET", "POST"])
-@coordinator_required
+@account_required
 def walk_in(day_id: int):
     day = _day_or_404(day_id)
     form = WalkInForm()
@@ -121,7 +207,7 @@ def walk_in(day_id: int):
 
 
 @bp.get("/days/<id:day_id>/sign-in-sheet")
-@coordinator_required
+@account_required
 def sign_in_sheet(day_id: int):
     day = _day_or_404(day_id)
     return render_template(
@@ -133,7 +219,7 @@ def sign_in_sheet(day_id: int):
 
 
 @bp.get("/days/<id:day_id>/history")
-@coordinator_required
+@account_required
 def history(day_id: int):
     day = _day_or_404(day_id)
     return render_template(
@@ -142,7 +228,7 @@ def history(day_id: int):
 
 
 @bp.get("/days/<id:day_id>/register.csv")
-@coordinator_required
+@account_required
 def register_csv(day_id: int):
     day = _day_or_404(day_id)
     data = exports.register_csv(day, registers.register_for(day))
@@ -150,9 +236,9 @@ def register_csv(day_id: int):
 
 
 @bp.get("/bookings/<id:booking_id>/support-needs")
-@coordinator_required
+@account_required
 def support_needs(booking_id: int):
-    booking = db.get_or_404(Booking, booking_id)
+    booking = _booking_or_404(booking_id)
     text = registers.view_support_needs(booking, actor=current_user, now=clock.now())
     response = Response(
         render_template(

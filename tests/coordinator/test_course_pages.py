@@ -370,3 +370,36 @@ def test_a_course_page_leads_to_its_people_and_its_registers(coordinator_client,
 def test_the_coordinators_menu_leads_to_personal_data_requests(coordinator_client):
     page = coordinator_client.get("/coordinator").text
     assert 'href="/coordinator/privacy">Personal data</a>' in page
+
+
+def test_coordinators_assign_trainers_on_the_course_form_and_copies_keep_them(
+    db, coordinator_client, make, course_form
+):
+    from booking.models import Role
+    from booking.services import courses as course_service
+
+    course = make.course(status=CourseStatus.DRAFT)
+    chosen = make.coordinator(role=Role.TRAINER, full_name="Tess Trainer")
+    make.coordinator(role=Role.TRAINER, full_name="Other Trainer")
+    make.coordinator(full_name="Not A Trainer")
+    page = coordinator_client.get(f"/coordinator/courses/{course.id}/edit").get_data(as_text=True)
+    assert "Trainers who take the registers" in page
+    assert "Tess Trainer" in page and "Other Trainer" in page and "Not A Trainer" not in page
+    data = course_form(course.venue_id, trainer_ids=[str(chosen.id)])
+    response = coordinator_client.post(f"/coordinator/courses/{course.id}/edit", data=data)
+    assert response.status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Course, course.id)
+    assert [t.id for t in saved.trainer_accounts] == [chosen.id]
+    page = coordinator_client.get(f"/coordinator/courses/{course.id}").get_data(as_text=True)
+    assert "Tess Trainer" in page
+    copy = course_service.duplicate_course(
+        saved, weeks_later=2, actor=make.coordinator(), now=datetime_now()
+    )
+    assert [t.id for t in copy.trainer_accounts] == [chosen.id]
+
+
+def datetime_now():
+    from datetime import UTC, datetime
+
+    return datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

@@ -11,9 +11,10 @@ import pytest
 from booking.extensions import db
 from booking.mail.outbound import composing
 from booking.mail.outbound.sending import SmtpTransport
-from booking.models import BookingStatus, EmailLink, InboundMessage, InboundOutcome
+from booking.models import BookingStatus, EmailLink, InboundMessage, InboundOutcome, Role
 from booking.services import emails
 from booking.services.outbox import Outgoing, PermanentFailure
+from booking.services.reminders import queue_due_reminders
 from booking.time_limits import SIGN_IN_LINK_LIFETIME
 
 from .conftest import MAILBOX
@@ -91,7 +92,11 @@ def _queue_every_kind(make, course, bookings):
     composing.mailbox_booking_link_for_named_person(
         second.person.email, _long_name(8), "https://x.example/confirm/u", course, now=NOW
     )
+    trainer = make.coordinator(role=Role.TRAINER, full_name=_long_name(9))
+    briefed = make.course(date(2026, 1, 9))  # within the week after NOW
+    briefed.trainer_accounts.append(trainer)
     db.session.commit()
+    queue_due_reminders(now=NOW)  # the trainer briefing
 
 
 def test_no_line_of_any_message_is_over_998_octets_for_a_course_of_sixty(mail_app, make, smtp):

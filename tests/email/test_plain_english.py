@@ -10,8 +10,9 @@ import pytest
 
 from booking.extensions import db
 from booking.mail.outbound import composing
-from booking.models import BookingStatus, EmailLink, InboundMessage, InboundOutcome
+from booking.models import BookingStatus, EmailLink, InboundMessage, InboundOutcome, Role
 from booking.services import emails
+from booking.services.reminders import queue_due_reminders
 from booking.time_limits import SIGN_IN_LINK_LIFETIME
 
 from .helpers import NOW, change_to, days_of, rows
@@ -103,7 +104,12 @@ def test_no_email_we_send_uses_jargon(app, make):
     composing.mailbox_booking_link_for_named_person(
         "tom@nhs.net", "Tom Newman", "http://localhost/confirm/token", course, now=NOW
     )
+    trainer = make.coordinator(role=Role.TRAINER, full_name="Tess Trainer")
     db.session.commit()
+    briefed = make.course()
+    briefed.trainer_accounts.append(trainer)
+    db.session.commit()
+    queue_due_reminders(now=datetime(2026, 2, 23, 9, 30, tzinfo=UTC))  # the trainer briefing
 
     sent = rows()
     kinds = {row.kind for row in sent}

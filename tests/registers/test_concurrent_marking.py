@@ -57,3 +57,49 @@ def test_two_coordinators_marking_at_once_lose_no_marks(app, db, make, course, d
     assert {h.new_mark for h in history} == {"present", "late"}
     assert marks[shared].mark.value == history[-1].new_mark  # the last save wins
     assert marks[shared].marked_by_id == history[-1].changed_by_id
+
+
+def test_twenty_check_ins_and_marks_at_once_for_one_day_lose_nothing(app, db, make, course, day1):
+    from booking.services import check_in
+
+    course.total_places = 20
+    door = [make.coordinator().id for _ in range(4)]  # several phones at the door
+    checking_in = [make.booking(course) for _ in range(10)]
+    codes = {
+        b.id: dict((d.day_number, c) for d, c in check_in.codes_for(b))[1] for b in checking_in
+    }
+    marked = [make.booking(course).id for _ in range(10)]
+    day_id = day1.id
+    db.session.commit()
+
+    def by_code(user_id, code):
+        def call():
+            user = _db.session.get(User, user_id)
+            return check_in.check_in(
+                _db.session.get(CourseDay, day_id), code, actor=user, now=DAY_1_MORNING
+            ).person_name
+
+        return call
+
+    def by_hand(user_id, booking_id):
+        def call():
+            registers.mark(
+                _db.session.get(Booking, booking_id),
+                _db.session.get(CourseDay, day_id),
+                Mark.LATE,
+                actor=_db.session.get(User, user_id),
+                now=DAY_1_MORNING,
+            )
+
+        return call
+
+    calls = [by_code(door[i % 4], code) for i, code in enumerate(codes.values())]
+    calls += [by_hand(door[i % 4], booking_id) for i, booking_id in enumerate(marked)]
+    outcome = run_at_once(app, calls)
+    assert outcome.errors == []
+
+    db.session.expire_all()
+    marks = {m.booking_id: m.mark for m in db.session.scalars(select(AttendanceMark))}
+    assert marks == {**dict.fromkeys(codes, Mark.PRESENT), **dict.fromkeys(marked, Mark.LATE)}
+    history = db.session.scalars(select(AttendanceChange)).all()
+    assert sorted(h.booking_id for h in history) == sorted([*codes, *marked])

@@ -1,4 +1,4 @@
-"""The register pages: one small form per person, walk-ins, sign-in sheet, history, support needs."""
+"""The register pages: one compact row per person, walk-ins, sign-in sheet, history, support needs."""
 
 import pytest
 from sqlalchemy import func, select
@@ -8,21 +8,21 @@ from booking.models import AttendanceMark, AuditEvent, BookingStatus, Mark
 from .conftest import DAY_1_MORNING, WEEK_AFTER
 
 
-def test_the_register_lists_each_person_with_their_details_and_a_form(
+def test_the_register_lists_each_person_with_their_organisation_and_four_marks(
     coordinator_client, make, course, day1, on_day_1
 ):
-    make.booking(course, make.person(full_name="Amy Brown", job_title="Family Support Worker"))
+    make.booking(course, make.person(full_name="Amy Brown", organisation="Cumberland Council"))
     make.booking(
         course,
         make.person(group="partner", full_name="Nina Nurse", organisation="NHS"),
         support_needs="Wheelchair user",
     )
     page = coordinator_client.get(f"/coordinator/registers/days/{day1.id}").get_data(as_text=True)
-    assert "Amy Brown" in page and "Family Support Worker" in page
+    assert "Amy Brown" in page and "Cumberland Council" in page
     assert "Nina Nurse" in page and "Partner" in page and "Staff" in page
     assert "Has support needs" in page
     assert "Wheelchair user" not in page  # only on its own page, which records the view
-    assert page.count('name="mark"') == 8  # four radios for each of two people
+    assert page.count('name="mark"') == 8  # four buttons for each of two people
     assert "Not marked yet." in page
 
 

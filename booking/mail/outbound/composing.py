@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
@@ -219,17 +221,41 @@ def course_cancelled(booking: Booking, *, now: datetime) -> OutboxMessage:
 
 
 def reminder(
-    booking: Booking, *, now: datetime, days_before: int, dedupe_key: str | None = None
+    booking: Booking,
+    *,
+    now: datetime,
+    days_before: int,
+    dedupe_key: str | None = None,
+    check_in_codes: Sequence[tuple[CourseDay, str]] = (),
 ) -> OutboxMessage:
-    """Remind someone with a place of the venue, times and what to bring."""
-    return _booking_message(
+    """Remind someone with a place of the venue, times and what to bring, with their
+    check-in code for each day (in words, and as a QR code picture attached)."""
+    return _person_message(
         "reminder",
-        booking,
+        to=booking.person.email,
         subject=f"Reminder: your training starts on {long_date(booking.course.first_day.date)}",
-        context={"days_before": days_before},
+        context={
+            **_booking_context(booking),
+            "days_before": days_before,
+            "check_in_codes": [(day, f"{code[:3]} {code[3:]}") for day, code in check_in_codes],
+        },
         now=now,
+        booking=booking,
         dedupe_key=dedupe_key,
+        attachments=[_qr_picture(day, code) for day, code in check_in_codes],
     )
+
+
+def _qr_picture(day: CourseDay, code: str) -> dict:
+    """A check-in code's QR code as a PNG attachment (pictures in the email body are often
+    hidden by mail programs; an attachment is always there to open at the door)."""
+    picture = io.BytesIO()
+    segno.make_qr(code, error="m").save(picture, kind="png", scale=10, border=4)
+    return {
+        "filename": f"check-in-code-day-{day.day_number}.png",
+        "content_type": "image/png",
+        "data": base64.b64encode(picture.getvalue()).decode("ascii"),
+    }
 
 
 def course_completed(
