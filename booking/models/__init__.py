@@ -14,6 +14,7 @@ from .bookings import (
     statuses_that_may_become,
 )
 from .courses import Course, CourseDay, CourseStatus, CourseType, Venue, with_details
+from .feed import COURSES_FEED, FeedVersion
 from .jobs import JobRun
 from .mailbox import InboundMessage, InboundOutcome
 from .outbox import OutboxMessage, OutboxStatus
@@ -31,6 +32,7 @@ from .people import (
 __all__ = [
     "ACTIVE",
     "BOOKING_TRANSITIONS",
+    "COURSES_FEED",
     "HOLDING",
     "Attendance",
     "AttendanceChange",
@@ -45,6 +47,7 @@ __all__ = [
     "CourseStatus",
     "CourseType",
     "EmailLink",
+    "FeedVersion",
     "Group",
     "InboundMessage",
     "InboundOutcome",

@@ -5,13 +5,24 @@ from __future__ import annotations
 from itertools import groupby
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
+from werkzeug import http
 
 from .. import clock
 from ..mail.outbound import invitations
 from ..models import CourseStatus
 from ..services import courses as course_service
+from ..services import feed as feed_service
 from ..services import waitlist
 from ..services.allocation import availability, availability_for
 
@@ -57,18 +68,28 @@ def course(course_id: int):
 @bp.get("/courses.ics")
 def feed():
     now = clock.now()
+    state = feed_service.feed_state(now)
+    headers = {
+        "Content-Disposition": 'inline; filename="signs-of-safety-courses.ics"',
+        "Cache-Control": "public, max-age=900",
+    }
+    if state is not None:
+        headers["ETag"] = http.quote_etag(state.etag)
+        headers["Last-Modified"] = http.http_date(state.last_modified)
+        if not http.is_resource_modified(
+            request.environ, etag=state.etag, last_modified=state.last_modified
+        ):
+            return Response(status=304, headers=headers)
     site = current_app.config["SITE_URL"]
-    body = invitations.courses_feed(
-        course_service.calendar_courses(now),
-        domain=urlsplit(site).hostname or "localhost",
+    body = feed_service.rendered_feed(
+        state,
         now=now,
-        course_url=lambda c: site + url_for("courses.course", course_id=c.id),
+        site=site,
+        render=lambda shown, stamp: invitations.courses_feed(
+            shown,
+            domain=urlsplit(site).hostname or "localhost",
+            now=stamp,
+            course_url=lambda c: site + url_for("courses.course", course_id=c.id),
+        ),
     )
-    return Response(
-        body,
-        mimetype="text/calendar",
-        headers={
-            "Content-Disposition": 'inline; filename="signs-of-safety-courses.ics"',
-            "Cache-Control": "public, max-age=900",
-        },
-    )
+    return Response(body, mimetype="text/calendar", headers=headers)
