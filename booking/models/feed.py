@@ -56,9 +56,10 @@ def _note_feed_changes(session, _flush_context, _instances):
 
 @event.listens_for(Session, "do_orm_execute")
 def _note_bulk_feed_changes(state):
-    """UPDATE or DELETE statements run through the session on those tables count too."""
+    """Bulk INSERT, UPDATE or DELETE statements run through the session count too."""
     mapper = state.bind_mapper
-    if (state.is_update or state.is_delete) and mapper and issubclass(mapper.class_, FEED_SOURCES):
+    writes = state.is_insert or state.is_update or state.is_delete
+    if writes and mapper and issubclass(mapper.class_, FEED_SOURCES):
         state.session.info[_MARK] = True
 
 

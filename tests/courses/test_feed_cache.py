@@ -151,14 +151,24 @@ def test_a_change_made_by_another_worker_is_seen(client, clock, make, renders):
     assert len(renders) == 2
 
 
-def test_a_bulk_update_changes_the_stamp(client, clock, make):
-    make.course(date(2026, 3, 2))
-    before = get_feed(client)
+def test_bulk_statements_change_the_stamp(client, clock, make):
+    course = make.course(date(2026, 3, 2))
+    etags = [get_feed(client).headers["ETag"]]
     db.session.execute(db.update(CourseType).values(name="Signs of Safety Refresher"))
     db.session.commit()
-    after = get_feed(client, **{"If-None-Match": before.headers["ETag"]})
+    after = get_feed(client, **{"If-None-Match": etags[-1]})
     assert after.status_code == 200
     assert b"Signs of Safety Refresher" in after.data
+    etags.append(after.headers["ETag"])
+    db.session.execute(
+        db.insert(Venue), [{"name": "Penrith Library", "address": "Penrith", "town": "Penrith"}]
+    )
+    db.session.commit()
+    etags.append(get_feed(client).headers["ETag"])
+    db.session.execute(db.delete(Course).where(Course.id == course.id))
+    db.session.commit()
+    etags.append(get_feed(client).headers["ETag"])
+    assert len(set(etags)) == 4
 
 
 def test_a_course_drops_out_the_day_after_it_ends(client, clock, make):
