@@ -65,6 +65,8 @@ def _note_bulk_feed_changes(state):
 
 @event.listens_for(Session, "before_commit")
 def _bump_before_commit(session):
+    if session.in_nested_transaction():
+        return  # a savepoint: the stamp waits for the transaction's own commit
     if session.info.get(_MARK) is None and not (session.new or session.dirty or session.deleted):
         return
     session.flush()  # the last writes first, so the stamp's row is the last lock taken

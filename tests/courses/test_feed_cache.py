@@ -190,3 +190,17 @@ def test_a_booking_or_a_rolled_back_change_leaves_the_feed_alone(client, clock, 
     db.session.rollback()
     db.session.expire_all()
     assert db.session.get(FeedVersion, "courses").token == stamp
+
+
+def test_the_stamp_changes_when_the_whole_transaction_commits_not_at_a_savepoint(app, make):
+    course = make.course(date(2026, 3, 2))
+
+    def stamp():
+        return db.session.get(FeedVersion, "courses", populate_existing=True).token
+
+    before = stamp()
+    with db.session.begin_nested():
+        db.session.get(Course, course.id).trainers = "Someone else"
+    assert stamp() == before
+    db.session.commit()
+    assert stamp() != before
