@@ -1,10 +1,18 @@
 """Scenario 1: the booking rush over HTTP, beside the stack's own ceiling.
 
-500 people (375 council staff, 125 partners) whose addresses are already confirmed (they
-are signed in, as after following an emailed link) book one course of 24 places (6 for
-partner agencies, before the release date) from 32 clients at once. The same gunicorn
-configuration then serves two ceilings: a bare Flask endpoint, and the least a booking can
-do (lock the course row, count, insert). Run on file SQLite and PostgreSQL, 2 then 4 workers.
+500 people (375 council staff, 125 partners) book one course of 24 places (6 for partner
+agencies, before the release date) from 32 clients at once, by two paths, each on its own
+course in the same database:
+
+- **emailed link** (the path most people take): they filled in the form earlier and now
+  press "Confirm" on the page their emailed link opens (`POST /confirm/<token>`). They have
+  no record yet: the confirm finds or creates the person, then books.
+- **signed in**: people already known and signed in (as after an earlier emailed link)
+  send the booking form (`POST /courses/<id>/book`).
+
+The same gunicorn configuration then serves two ceilings: a bare Flask endpoint, and the
+least a booking can do (lock the course row, count, insert). Run on file SQLite and
+PostgreSQL, 2 then 4 workers.
 """
 
 from __future__ import annotations
@@ -30,66 +38,138 @@ STAFF, PARTNERS = 375, 125
 PLACES, PARTNER_PLACES = 24, 6
 
 
+PATHS = ("emailed link", "signed in")
+
+
 @dataclass
 class Seeded:
-    course_id: int
-    requests: list[Request]
+    course_ids: dict[str, int]
+    requests: dict[str, list[Request]]
+
+
+def _course(first: date):
+    from booking.models import Course, CourseDay, CourseStatus
+
+    course = Course(
+        status=CourseStatus.PUBLISHED,
+        total_places=PLACES,
+        partner_places=PARTNER_PLACES,
+        release_on=first - timedelta(days=14),
+        booking_closes_at=datetime.combine(first - timedelta(days=3), time(23, 0), tzinfo=UTC),
+    )
+    course.days = [
+        CourseDay(
+            day_number=n,
+            date=first + timedelta(days=n - 1),
+            starts_at=time(9, 30),
+            ends_at=time(16, 30),
+        )
+        for n in (1, 2)
+    ]
+    return course
+
+
+def _details(n: int, prefix: str) -> dict[str, str]:
+    staff = n < STAFF
+    return {
+        "email": f"{prefix}staff{n}@cumberland.gov.uk" if staff else f"{prefix}partner{n}@nhs.net",
+        "full_name": f"Person {n}",
+        "job_title": "Social Worker",
+        "team": "Children's Services",
+        "organisation": "Cumberland Council" if staff else "NHS",
+        "support_needs": "",
+        "consent": "y",
+    }
+
+
+def _shuffled(items: list) -> list:
+    """Interleave the groups so partners are not all last in the queue."""
+    return sorted(items, key=lambda _item: secrets.randbelow(1_000_000))
+
+
+class _Forms:
+    """Session cookies and CSRF tokens as the app's own pages would have given them."""
+
+    def __init__(self, app):
+        from flask.sessions import SecureCookieSessionInterface
+        from itsdangerous import URLSafeTimedSerializer
+
+        self.cookie_name = app.config.get("SESSION_COOKIE_NAME", "session")
+        self.signer = SecureCookieSessionInterface().get_signing_serializer(app)
+        self.csrf = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token")
+
+    def post(self, path: str, fields: dict[str, str], session: dict | None = None) -> Request:
+        raw = secrets.token_hex(20)
+        cookie = self.signer.dumps({**(session or {}), "csrf_token": raw})
+        body = urllib.parse.urlencode({"csrf_token": self.csrf.dumps(raw), **fields}).encode()
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"{self.cookie_name}={cookie}",
+        }
+        return Request("POST", path, headers, body)
+
+
+def _signed_in_requests(forms: _Forms, course_id: int) -> list[Request]:
+    from booking.extensions import db
+    from booking.models import Group, Person
+
+    people = [
+        Person(
+            group=Group.STAFF if n < STAFF else Group.PARTNER,
+            **{k: v for k, v in _details(n, "").items() if k not in ("support_needs", "consent")},
+        )
+        for n in range(STAFF + PARTNERS)
+    ]
+    db.session.add_all(people)
+    db.session.commit()
+    return [
+        forms.post(
+            f"/courses/{course_id}/book",
+            _details(n, ""),
+            {"attendee": {"id": person.id, "v": person.session_version}},
+        )
+        for n, person in _shuffled(list(enumerate(people)))
+    ]
+
+
+def _emailed_link_requests(forms: _Forms, course) -> list[Request]:
+    """Each person asked for a place through the form; the link in their email is used now."""
+    from booking.services import requests as booking_requests
+
+    now = datetime.now(UTC)
+    tokens = [
+        booking_requests.request_place(course, _details(n, "link-"), now=now)[1]
+        for n in range(STAFF + PARTNERS)
+    ]
+    return [forms.post(f"/confirm/{token}", {}) for token in _shuffled(tokens)]
 
 
 def seed(url: str, env: dict[str, str]) -> Seeded:
-    """A course far enough ahead that it is not released, 500 people, their signed-in cookies."""
+    """Two courses far enough ahead that they are not released, and 500 people for each:
+    emailed links for one, signed-in cookies for the other."""
     import os
 
-    from flask.sessions import SecureCookieSessionInterface
-    from itsdangerous import URLSafeTimedSerializer
     from sqlalchemy import text
 
     os.environ["INSTANCE_PATH"] = env["INSTANCE_PATH"]
     from booking import create_app
     from booking.extensions import db
-    from booking.models import Course, CourseDay, CourseStatus, CourseType, Group, Person, Venue
+    from booking.models import CourseType, Venue
 
     app = create_app("development", SQLALCHEMY_DATABASE_URI=url, SECRET_KEY=env["SECRET_KEY"])
     first = date.today() + timedelta(days=60)
     with app.app_context():
-        course = Course(
-            course_type=CourseType(
-                name="Signs of Safety Two Day Introductory Training", slug="introductory"
-            ),
-            venue=Venue(
-                name="Kendal Town Hall",
-                address="Highgate\nKendal",
-                town="Kendal",
-                postcode="LA9 4DL",
-            ),
-            status=CourseStatus.PUBLISHED,
-            total_places=PLACES,
-            partner_places=PARTNER_PLACES,
-            release_on=first - timedelta(days=14),
-            booking_closes_at=datetime.combine(first - timedelta(days=3), time(23, 0), tzinfo=UTC),
+        course_type = CourseType(
+            name="Signs of Safety Two Day Introductory Training", slug="introductory"
         )
-        course.days = [
-            CourseDay(day_number=1, date=first, starts_at=time(9, 30), ends_at=time(16, 30)),
-            CourseDay(
-                day_number=2,
-                date=first + timedelta(days=1),
-                starts_at=time(9, 30),
-                ends_at=time(16, 30),
-            ),
-        ]
-        db.session.add(course)
-        people = [
-            Person(
-                email=f"staff{n}@cumberland.gov.uk" if n < STAFF else f"partner{n}@nhs.net",
-                full_name=f"Person {n}",
-                job_title="Social Worker",
-                team="Children's Services",
-                organisation="Cumberland Council" if n < STAFF else "NHS",
-                group=Group.STAFF if n < STAFF else Group.PARTNER,
-            )
-            for n in range(STAFF + PARTNERS)
-        ]
-        db.session.add_all(people)
+        venue = Venue(
+            name="Kendal Town Hall", address="Highgate\nKendal", town="Kendal", postcode="LA9 4DL"
+        )
+        courses = {}
+        for n, path in enumerate(PATHS):
+            courses[path] = _course(first + timedelta(days=7 * n))
+            courses[path].course_type, courses[path].venue = course_type, venue
+        db.session.add_all(courses.values())
         db.session.commit()
         db.session.execute(
             text(
@@ -101,44 +181,19 @@ def seed(url: str, env: dict[str, str]) -> Seeded:
             )
         )
         db.session.commit()
-        course_id = course.id
-        interface = SecureCookieSessionInterface()
-        signer = interface.get_signing_serializer(app)
-        csrf = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token")
-        requests = []
-        # Interleave the groups so partners are not all last in the queue.
-        order = sorted(people, key=lambda p: secrets.randbelow(1_000_000))
-        for person in order:
-            raw = secrets.token_hex(20)
-            cookie = signer.dumps(
-                {"attendee": {"id": person.id, "v": person.session_version}, "csrf_token": raw}
-            )
-            body = urllib.parse.urlencode(
-                {
-                    "csrf_token": csrf.dumps(raw),
-                    "full_name": person.full_name,
-                    "email": person.email,
-                    "job_title": person.job_title,
-                    "team": person.team,
-                    "organisation": person.organisation,
-                    "support_needs": "",
-                    "consent": "y",
-                }
-            ).encode()
-            requests.append(
-                Request(
-                    "POST",
-                    f"/courses/{course_id}/book",
-                    {
-                        "Content-Type": "application/x-www-form-urlencoded",
-                        "Cookie": f"{app.config.get('SESSION_COOKIE_NAME', 'session')}={cookie}",
-                    },
-                    body,
-                )
-            )
+        forms = _Forms(app)
+        with app.test_request_context():
+            link_requests = _emailed_link_requests(forms, courses["emailed link"])
+        seeded = Seeded(
+            {path: course.id for path, course in courses.items()},
+            {
+                "emailed link": link_requests,
+                "signed in": _signed_in_requests(forms, courses["signed in"].id),
+            },
+        )
         db.session.remove()
         db.engine.dispose()
-    return Seeded(course_id, requests)
+    return seeded
 
 
 def check_counts(url: str, env: dict[str, str], course_id: int) -> dict:
@@ -209,17 +264,20 @@ def run(kind: str, workers: int) -> dict:
             run_load(ceiling.base_url, [Request("GET", "/bare")] * 200, CLIENTS)  # warm up
             bare = run_load(ceiling.base_url, [Request("GET", "/bare")] * 3000, CLIENTS)
             lci = run_load(ceiling.base_url, [Request("POST", "/lock-count-insert")] * 500, CLIENTS)
+        rushes, counts = {}, {}
         with Gunicorn("wsgi:app", workers, env) as app_server:
             run_load(app_server.base_url, [Request("GET", "/courses")] * 50, CLIENTS)  # warm up
-            rush = run_load(app_server.base_url, seeded.requests, CLIENTS)
+            for path in PATHS:
+                rushes[path] = run_load(app_server.base_url, seeded.requests[path], CLIENTS)
             peak = app_server.peak_rss_mib()
-        counts = check_counts(url, env, seeded.course_id)
+        for path in PATHS:
+            counts[path] = check_counts(url, env, seeded.course_ids[path])
     return {
         "kind": kind,
         "workers": workers,
         "bare": bare,
         "lci": lci,
-        "rush": rush,
+        "rushes": rushes,
         "rss": peak,
         "counts": counts,
     }
@@ -228,30 +286,34 @@ def run(kind: str, workers: int) -> dict:
 def report(results: list[dict]) -> str:
     rows = []
     for r in results:
-        rush: LoadResult = r["rush"]
-        rows.append(
-            [
-                "SQLite file" if r["kind"] == "sqlite" else "PostgreSQL",
-                r["workers"],
-                f"{rush.rate:.0f}",
-                f"{rush.percentile(50):.0f}",
-                f"{rush.percentile(95):.0f}",
-                f"{rush.percentile(99):.0f}",
-                rush.server_errors,
-                f"{r['counts']['staff confirmed']} + {r['counts']['partners confirmed']}",
-                r["counts"]["waiting"],
-                f"{r['bare'].rate:.0f}",
-                f"{r['lci'].rate:.0f}",
-                f"{100 * rush.rate / r['bare'].rate:.0f} %",
-                f"{100 * rush.rate / r['lci'].rate:.0f} %",
-                f"{r['rss']:.0f}",
-            ]
-        )
+        for path in PATHS:
+            rush: LoadResult = r["rushes"][path]
+            counts = r["counts"][path]
+            rows.append(
+                [
+                    "SQLite file" if r["kind"] == "sqlite" else "PostgreSQL",
+                    r["workers"],
+                    path,
+                    f"{rush.rate:.0f}",
+                    f"{rush.percentile(50):.0f}",
+                    f"{rush.percentile(95):.0f}",
+                    f"{rush.percentile(99):.0f}",
+                    rush.server_errors,
+                    f"{counts['staff confirmed']} + {counts['partners confirmed']}",
+                    counts["waiting"],
+                    f"{r['bare'].rate:.0f}",
+                    f"{r['lci'].rate:.0f}",
+                    f"{100 * rush.rate / r['bare'].rate:.0f} %",
+                    f"{100 * rush.rate / r['lci'].rate:.0f} %",
+                    f"{r['rss']:.0f}",
+                ]
+            )
     return table(
         f"Booking rush: 500 people, {CLIENTS} clients, 24 places (6 partner)",
         [
             "database",
             "workers",
+            "path",
             "bookings/s",
             "p50 ms",
             "p95 ms",
@@ -290,8 +352,10 @@ def main(kinds=("sqlite", "postgres"), workers=(2, 4)) -> list[dict]:
 
 
 if __name__ == "__main__":
+    import os
     import sys
 
-    results = main(tuple(sys.argv[1:]) or ("sqlite", "postgres"))
+    chosen = tuple(int(w) for w in os.environ.get("BENCH_WORKERS", "2,4").split(","))
+    results = main(tuple(sys.argv[1:]) or ("sqlite", "postgres"), chosen)
     print(report(results))
     print(memory_report(results))

@@ -23,6 +23,7 @@ from .courses import (
     Venue,
     with_details,
 )
+from .feed import COURSES_FEED, FeedVersion
 from .jobs import JobRun
 from .mailbox import InboundMessage, InboundOutcome
 from .outbox import OutboxMessage, OutboxStatus
@@ -40,6 +41,7 @@ from .people import (
 __all__ = [
     "ACTIVE",
     "BOOKING_TRANSITIONS",
+    "COURSES_FEED",
     "HOLDING",
     "Attendance",
     "AttendanceChange",
@@ -58,6 +60,7 @@ __all__ = [
     "CourseType",
     "EmailLink",
     "FeedbackResponse",
+    "FeedVersion",
     "Group",
     "InboundMessage",
     "InboundOutcome",

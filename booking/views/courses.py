@@ -16,12 +16,14 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from werkzeug import http
 
 from .. import clock
 from ..mail.outbound import invitations
 from ..models import CourseStatus
 from ..services import calendar_filters, waitlist
 from ..services import courses as course_service
+from ..services import feed as feed_service
 from ..services.allocation import availability, availability_for
 
 bp = Blueprint("courses", __name__)
@@ -97,19 +99,36 @@ def course_file(course_id: int):
 
 @bp.get("/courses.ics")
 def feed():
+    """The feed; a calendar app that already has this version gets 304 without a render."""
     now = clock.now()
-    site = current_app.config["SITE_URL"]
-    body = invitations.courses_feed(
-        course_service.calendar_courses(now),
-        domain=urlsplit(site).hostname or "localhost",
-        now=now,
-        course_url=lambda c: site + url_for("courses.course", course_id=c.id),
+    state = feed_service.feed_state(now)
+    headers = _feed_headers(state)
+    if state is not None and not http.is_resource_modified(
+        request.environ, etag=state.etag, last_modified=state.last_modified
+    ):
+        return Response(status=304, headers=headers)
+    body = feed_service.rendered_feed(
+        state, now=now, site=current_app.config["SITE_URL"], render=_render_feed
     )
-    return Response(
-        body,
-        mimetype="text/calendar",
-        headers={
-            "Content-Disposition": 'inline; filename="signs-of-safety-courses.ics"',
-            "Cache-Control": "public, max-age=900",
-        },
+    return Response(body, mimetype="text/calendar", headers=headers)
+
+
+def _feed_headers(state: feed_service.FeedState | None) -> dict[str, str]:
+    headers = {
+        "Content-Disposition": 'inline; filename="signs-of-safety-courses.ics"',
+        "Cache-Control": "public, max-age=900",
+    }
+    if state is not None:
+        headers["ETag"] = http.quote_etag(state.etag)
+        headers["Last-Modified"] = http.http_date(state.last_modified)
+    return headers
+
+
+def _render_feed(shown, stamp) -> bytes:
+    site = current_app.config["SITE_URL"]
+    return invitations.courses_feed(
+        shown,
+        domain=urlsplit(site).hostname or "localhost",
+        now=stamp,
+        course_url=lambda c: site + url_for("courses.course", course_id=c.id),
     )

@@ -1,0 +1,189 @@
+"""Outside `make bench`: where a booking's time goes while it holds the course lock.
+
+One confirm after another (`POST /confirm/<token>`, the emailed-link path) in-process, on
+the rush's data (500 people, 24 places), so nothing waits for anyone else. For each booking:
+
+- **lock held**: from `book_place` asking for the course lock (PostgreSQL `SELECT ... FOR
+  UPDATE`) to the end of the commit. On SQLite the lock (`BEGIN IMMEDIATE`) is taken when
+  the write transaction starts, a little earlier: using up the link and finding or creating
+  the person come first, and are not counted here;
+- the time in each step `book_place` calls, found by wrapping the names it calls;
+- the SQL statements sent while the lock is held, and the time the database took for them.
+
+With `--profile`, pyinstrument (not a dependency: `pip install pyinstrument`) records the
+same run and prints the call tree under `book_place`.
+
+`.venv/bin/python bench/lock_hold.py sqlite postgres [--profile]`
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+
+from common import app_env, database, dispose, make_app, migrate, table
+from rush import seed
+
+BOOKINGS = 200
+#: The names book_place calls, in the order it calls them (module, attribute).
+STEPS = [
+    ("booking.services.requests", "lock"),
+    ("booking.services.requests", "live_bookings_of_type"),
+    ("booking.services.requests", "check_open"),
+    ("booking.services.requests", "refuse_if_holding_elsewhere"),
+    ("booking.services.requests", "fill_locked"),
+    ("booking.services.requests", "has_completed"),
+    ("booking.services.requests", "new_booking"),
+    ("booking.services.requests", "insert"),
+    ("booking.services.audit", "record"),
+    ("booking.services.requests", "withdraw_other_waits"),
+    ("booking.services.requests", "waitlist_position"),
+    ("booking.services.emails", "place_confirmed"),
+    ("booking.services.emails", "waitlisted"),
+]
+
+
+class Clocks:
+    """Time per step, per booking; statements and their database time while locked."""
+
+    def __init__(self):
+        self.steps: dict[str, list[float]] = defaultdict(list)
+        self.current: dict[str, float] = defaultdict(float)
+        self.lock_started: float | None = None
+        self.statements = 0
+        self.sql_ms = 0.0
+        self._sent: float = 0.0
+        self.per_booking: list[dict] = []
+
+    def wrap(self, module, name):
+        real = getattr(module, name)
+
+        def timed(*args, **kwargs):
+            began = time.perf_counter()
+            if name == "lock" and self.lock_started is None:
+                self.lock_started = began
+            try:
+                return real(*args, **kwargs)
+            finally:
+                self.current[name] += (time.perf_counter() - began) * 1000
+
+        setattr(module, name, timed)
+
+    def before_statement(self, *_args):
+        self._sent = time.perf_counter()
+
+    def after_statement(self, *_args):
+        if self.lock_started is not None:
+            self.statements += 1
+            self.sql_ms += (time.perf_counter() - self._sent) * 1000
+
+    def committed(self, session):
+        if self.lock_started is None or session.in_nested_transaction():
+            return  # not locked yet, or a savepoint (the insert's) inside the transaction
+        held = (time.perf_counter() - self.lock_started) * 1000
+        self.per_booking.append(
+            {"held": held, "statements": self.statements, "sql": self.sql_ms, **self.current}
+        )
+        self.lock_started, self.statements, self.sql_ms = None, 0, 0.0
+        self.current = defaultdict(float)
+
+
+@contextmanager
+def instrumented(app, clocks: Clocks):
+    import importlib
+
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from booking.extensions import db
+
+    for module_name, name in STEPS:
+        clocks.wrap(importlib.import_module(module_name), name)
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", clocks.before_statement)
+    event.listen(engine, "after_cursor_execute", clocks.after_statement)
+    event.listen(Session, "after_commit", clocks.committed)
+    yield
+
+
+def measure(kind: str, profile: bool) -> list[list]:
+    with database(kind) as url:
+        env = app_env(url)
+        migrate(env)
+        seeded = seed(url, env)
+        app = make_app(url, env)
+        client = app.test_client()
+        paths = [r.path for r in seeded.requests["emailed link"]][:BOOKINGS]
+        clocks = Clocks()
+        profiler = None
+        with instrumented(app, clocks):
+            if profile:
+                from pyinstrument import Profiler
+
+                profiler = Profiler(interval=0.0005)
+                profiler.start()
+            for path in paths:
+                response = client.post(path)
+                assert response.status_code == 302, (path, response.status_code)
+            if profiler:
+                profiler.stop()
+        dispose(app)
+    if profiler:
+        print(f"\n## pyinstrument, {kind}: {BOOKINGS} confirms one after another\n")
+        print(profiler.output_text(unicode=False, color=False, show_all=False))
+    return _rows(kind, clocks.per_booking)
+
+
+def _rows(kind: str, bookings: list[dict]) -> list[list]:
+    label = "SQLite file" if kind == "sqlite" else "PostgreSQL"
+    placed = [b for b in bookings if b.get("place_confirmed")]
+    waiting = [b for b in bookings if b.get("waitlisted")]
+    rows = []
+    for outcome, group in (("took a place", placed), ("waitlisted", waiting)):
+        if not group:
+            continue
+
+        def mean(key, group=group):
+            return statistics.mean(b.get(key, 0.0) for b in group)
+
+        steps = [f"{name} {mean(name):.2f}" for _m, name in STEPS if mean(name) >= 0.05]
+        rows.append(
+            [
+                label,
+                outcome,
+                len(group),
+                f"{mean('held'):.1f}",
+                f"{statistics.median(b['held'] for b in group):.1f}",
+                f"{mean('statements'):.0f}",
+                f"{mean('sql'):.1f}",
+                "; ".join(steps),
+            ]
+        )
+    return rows
+
+
+def main(kinds=("sqlite",), profile=False) -> str:
+    rows = [row for kind in kinds for row in measure(kind, profile)]
+    return table(
+        f"Lock held per booking ({BOOKINGS} emailed-link confirms, one at a time, in-process)",
+        [
+            "database",
+            "outcome",
+            "bookings",
+            "mean ms held",
+            "median ms held",
+            "statements under lock",
+            "ms in database",
+            "mean ms per step (only steps of 0.05 ms or more)",
+        ],
+        rows,
+    )
+
+
+if __name__ == "__main__":
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    print(main(tuple(args) or ("sqlite",), profile="--profile" in sys.argv))
