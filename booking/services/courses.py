@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -36,6 +36,7 @@ from ..models import (
     with_details,
 )
 from ..timezone import LONDON, london_date
+from ..values import DayDetails, ScheduleChange
 from . import audit, emails
 from .allocation import held_counts
 from .db import lock_course, transactional
@@ -93,13 +94,6 @@ def last_day_to_book(course: Course) -> date:
 # --- What a coordinator types --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DayDetails:
-    date: date
-    starts_at: time
-    ends_at: time
-
-
 @dataclass
 class CourseDetails:
     """Everything a coordinator sets on a course. Empty optional dates mean "the default"."""
@@ -113,47 +107,6 @@ class CourseDetails:
     trainers: str = ""
     notes: str = ""
     course_type: CourseType | None = None
-
-
-@dataclass(frozen=True)
-class ScheduleChange:
-    """What changed about a course's dates, times or venue, old and new, for the email."""
-
-    old_days: Sequence[DayDetails]
-    new_days: Sequence[DayDetails]
-    #: The venue's name and address on one line, before and after.
-    old_venue: str
-    new_venue: str
-
-    def _pairs(self):
-        return zip(self.old_days, self.new_days, strict=True)
-
-    @property
-    def moved_days(self) -> list[tuple[int, DayDetails, DayDetails]]:
-        """(day number, old, new) for each day on a different date."""
-        return [
-            (n, old, new) for n, (old, new) in enumerate(self._pairs(), 1) if old.date != new.date
-        ]
-
-    @property
-    def retimed_days(self) -> list[tuple[int, DayDetails, DayDetails]]:
-        """(day number, old, new) for each day with different start or end times."""
-        return [
-            (n, old, new)
-            for n, (old, new) in enumerate(self._pairs(), 1)
-            if (old.starts_at, old.ends_at) != (new.starts_at, new.ends_at)
-        ]
-
-    @property
-    def dates_changed(self) -> bool:
-        return bool(self.moved_days)
-
-    @property
-    def venue_changed(self) -> bool:
-        return self.old_venue != self.new_venue
-
-    def __bool__(self) -> bool:
-        return self.dates_changed or self.venue_changed or bool(self.retimed_days)
 
 
 @dataclass
