@@ -31,13 +31,13 @@ from ..models import (
     CourseDay,
     CourseStatus,
     CourseType,
-    User,
     Venue,
     with_details,
 )
 from ..timezone import LONDON, london_date
 from ..values import DayDetails, ScheduleChange
 from . import audit, emails
+from .actors import ActorLike
 from .allocation import held_counts
 from .db import lock_course, transactional
 from .errors import NotAllowed, NotFound, Problems
@@ -52,8 +52,6 @@ MAX_YEARS_AHEAD = 3
 #: The most days from day 1 to day 2, unless the caller passes the COURSE_MAX_SPAN_DAYS
 #: setting (the app always does); stops a slip putting day 2 a year after day 1.
 MAX_SPAN_DAYS = 14
-
-Actor = User | str
 
 
 # --- Working out dates -------------------------------------------------------------------
@@ -359,7 +357,7 @@ def _apply(course: Course, details: CourseDetails) -> None:
 
 @transactional
 def create_course(
-    details: CourseDetails, *, actor: Actor, now: datetime, max_span_days: int = MAX_SPAN_DAYS
+    details: CourseDetails, *, actor: ActorLike, now: datetime, max_span_days: int = MAX_SPAN_DAYS
 ) -> Course:
     """Save a new course as a draft (nobody sees it until it is published)."""
     _check(details, now=now, max_span_days=max_span_days)
@@ -381,7 +379,7 @@ def update_course(
     course: Course,
     details: CourseDetails,
     *,
-    actor: Actor,
+    actor: ActorLike,
     now: datetime,
     max_span_days: int = MAX_SPAN_DAYS,
 ) -> Course:
@@ -406,7 +404,7 @@ def update_course(
 
 
 def _schedule_changed(
-    course: Course, change: ScheduleChange, *, actor: Actor, now: datetime
+    course: Course, change: ScheduleChange, *, actor: ActorLike, now: datetime
 ) -> None:
     course.schedule_version += 1
     people = holders(course)
@@ -422,7 +420,7 @@ def _schedule_changed(
 
 
 @transactional
-def publish_course(course: Course, *, actor: Actor, now: datetime) -> Course:
+def publish_course(course: Course, *, actor: ActorLike, now: datetime) -> Course:
     """Show a draft course on the calendar and open it for booking."""
     course = lock_course(course.id)
     if course.status == CourseStatus.PUBLISHED:
@@ -446,7 +444,7 @@ def duplicate_course(
     course: Course,
     *,
     weeks_later: int,
-    actor: Actor,
+    actor: ActorLike,
     now: datetime,
     max_span_days: int = MAX_SPAN_DAYS,
 ) -> Course:
@@ -478,7 +476,7 @@ def duplicate_course(
 
 
 @transactional
-def release_places_now(course: Course, *, actor: Actor, now: datetime) -> Course:
+def release_places_now(course: Course, *, actor: ActorLike, now: datetime) -> Course:
     """Open every unfilled place to both groups now, before the release date."""
     course = lock_course(course.id)
     if course.status != CourseStatus.PUBLISHED:
@@ -492,7 +490,7 @@ def release_places_now(course: Course, *, actor: Actor, now: datetime) -> Course
 
 
 @transactional
-def cancel_course(course: Course, *, actor: Actor, now: datetime, reason: str) -> list[Booking]:
+def cancel_course(course: Course, *, actor: ActorLike, now: datetime, reason: str) -> list[Booking]:
     """Cancel a course (rule 7): every place, offer and wait on it ends, and everyone is told."""
     course = lock_course(course.id)
     if course is None:
@@ -561,7 +559,7 @@ _LOCATION_FIELDS = ("name", "address", "town", "postcode")
 
 
 @transactional
-def create_venue(details: VenueDetails, *, actor: Actor, now: datetime) -> Venue:
+def create_venue(details: VenueDetails, *, actor: ActorLike, now: datetime) -> Venue:
     """Add a venue courses can be held at."""
     cleaned = _clean_venue(details)
     venue = Venue(**{name: getattr(cleaned, name) for name in _VENUE_FIELDS})
@@ -572,7 +570,7 @@ def create_venue(details: VenueDetails, *, actor: Actor, now: datetime) -> Venue
 
 
 @transactional
-def update_venue(venue: Venue, details: VenueDetails, *, actor: Actor, now: datetime) -> Venue:
+def update_venue(venue: Venue, details: VenueDetails, *, actor: ActorLike, now: datetime) -> Venue:
     """Change a venue. If its name or address changes, people holding places on upcoming
     courses there are told, as for any change of venue."""
     cleaned = _clean_venue(details)
@@ -600,7 +598,7 @@ def update_venue(venue: Venue, details: VenueDetails, *, actor: Actor, now: date
 
 
 @transactional
-def archive_venue(venue: Venue, *, actor: Actor, now: datetime) -> Venue:
+def archive_venue(venue: Venue, *, actor: ActorLike, now: datetime) -> Venue:
     """Stop offering a venue for new courses (courses already there keep it)."""
     if venue.is_archived:
         raise NotAllowed("This venue is already archived.")
@@ -610,7 +608,7 @@ def archive_venue(venue: Venue, *, actor: Actor, now: datetime) -> Venue:
 
 
 @transactional
-def restore_venue(venue: Venue, *, actor: Actor, now: datetime) -> Venue:
+def restore_venue(venue: Venue, *, actor: ActorLike, now: datetime) -> Venue:
     """Offer an archived venue for new courses again."""
     if not venue.is_archived:
         raise NotAllowed("This venue is not archived.")

@@ -35,10 +35,10 @@ from ..models import (
     OutboxMessage,
     Person,
     TrainingCompletion,
-    User,
 )
 from ..timezone import london_date
 from . import audit
+from .actors import SYSTEM, ActorLike
 from .db import rows_changed, transactional
 from .errors import NotAllowed, ValidationError
 from .mailbox import OPEN_OUTCOMES
@@ -110,7 +110,7 @@ def purge(
         partner_anonymised=anonymised[Group.PARTNER],
         links_deleted=links,
     )
-    audit.record("privacy.purged", Retention(), actor="system", now=now, **summary.as_dict())
+    audit.record("privacy.purged", Retention(), actor=SYSTEM, now=now, **summary.as_dict())
     return summary
 
 
@@ -395,7 +395,7 @@ def _scrub_audit(
 
 
 @transactional
-def erase_person(person: Person, *, actor: User | str, now: datetime, reason: str) -> Person:
+def erase_person(person: Person, *, actor: ActorLike, now: datetime, reason: str) -> Person:
     """Anonymise one person now (they asked us to, say); the erasure is recorded."""
     if not (reason or "").strip():
         raise ValidationError("Say why you are erasing their details.", field="reason")
@@ -414,7 +414,7 @@ def erase_person(person: Person, *, actor: User | str, now: datetime, reason: st
 
 
 @transactional
-def record_support_needs_viewed(obj, *, actor: User, now: datetime, where: str = "") -> None:
+def record_support_needs_viewed(obj, *, actor: ActorLike, now: datetime, where: str = "") -> None:
     """Note that a coordinator saw support needs (of a booking, a person, or a course's list)."""
     audit.record("support_needs.viewed", obj, actor=actor, now=now, page=where)
 
@@ -549,7 +549,7 @@ def _history(person: Person) -> list[dict]:
 
 
 @transactional
-def record_export(person: Person, *, actor: User, now: datetime, form: str) -> None:
+def record_export(person: Person, *, actor: ActorLike, now: datetime, form: str) -> None:
     """An export shows support needs: record who looked, and how (page or JSON file)."""
     audit.record("person.exported", person, actor=actor, now=now, form=form)
 

@@ -35,17 +35,17 @@ from ..models import (
     Mark,
     Person,
     TrainingCompletion,
-    User,
 )
 from ..timezone import london_date
 from ..words import STATUS_WORDS, short_date
 from . import audit, people
+from .actors import ActorLike, as_actor
 from .db import transactional
 from .errors import NotAllowed, ValidationError
 from .people import clean_details
 
 
-def update_outcome(booking: Booking, *, actor: User | str, now: datetime) -> Attendance:
+def update_outcome(booking: Booking, *, actor: ActorLike, now: datetime) -> Attendance:
     """Make, keep or undo the completion for a booking from its marks. Returns the outcome.
 
     Called by the register service after each mark; joins the caller's transaction, and
@@ -95,7 +95,7 @@ def _add_completion(
     completed_on: date,
     source: CompletionSource,
     *,
-    actor: User | str,
+    actor: ActorLike,
     now: datetime,
     reason: str = "",
     booking_id: int | None = None,
@@ -108,7 +108,7 @@ def _add_completion(
         source=source,
         reason=reason,
         booking_id=booking_id,
-        recorded_by_id=actor.id if isinstance(actor, User) else None,
+        recorded_by_id=as_actor(actor).user_id,
         created_at=now,
     )
     db.session.add(completion)
@@ -247,7 +247,7 @@ def record_completion_elsewhere(
     course_type: CourseType,
     completed_on: date,
     *,
-    actor: User | str,
+    actor: ActorLike,
     now: datetime,
     reason: str,
 ) -> TrainingCompletion:
@@ -506,7 +506,7 @@ def confirm_import(
     course_type: CourseType,
     *,
     expected_digest: str,
-    actor: User | str,
+    actor: ActorLike,
     now: datetime,
     reason: str,
     council_domains: list[str],

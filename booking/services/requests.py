@@ -20,10 +20,9 @@ from ..models import (
     EmailLink,
     LinkPurpose,
     Person,
-    User,
 )
 from . import audit, emails, links, people
-from .audit import BY_EMAILED_LINK, SIGNED_IN
+from .actors import BY_EMAILED_LINK, SIGNED_IN, ActorLike
 from .db import pause_for_tests, transactional
 from .errors import AlreadyBooked, BookingClosed, CourseNotBookable, NotFound, ValidationError
 from .transitions import (
@@ -180,7 +179,7 @@ def book_place(
     course: Course,
     person: Person,
     *,
-    actor: User | str,
+    actor: ActorLike,
     now: datetime,
     support_needs: str = "",
 ) -> Booking:

@@ -25,10 +25,10 @@ from ..models import (
     BookingStatus,
     Course,
     Person,
-    User,
     statuses_that_may_become,
 )
 from . import audit, links
+from .actors import ActorLike
 from .db import lock_course, rows_changed
 from .errors import AlreadyBooked, NotFound
 
@@ -195,7 +195,7 @@ def refuse_if_holding_elsewhere(
 
 
 def withdraw_other_waits(
-    booking: Booking, *, actor: User | str, now: datetime, waits: list[Booking] | None = None
+    booking: Booking, *, actor: ActorLike, now: datetime, waits: list[Booking] | None = None
 ) -> None:
     """Rule 6: once someone has a place, their waits on other dates of the training end.
 

@@ -37,7 +37,7 @@ from ..models import (
     TrainingCompletion,
 )
 from . import allocation, audit, emails
-from .audit import SYSTEM
+from .actors import SYSTEM
 from .db import lock_courses, rows_changed, transactional
 from .errors import TryAgain
 from .transitions import lock, transition
