@@ -11,6 +11,7 @@ from .bookings import (
     BookingStatus,
     EmailLink,
     LinkPurpose,
+    has_completed_training,
     statuses_that_may_become,
 )
 from .courses import Course, CourseDay, CourseStatus, CourseType, Venue, with_details
@@ -60,6 +61,7 @@ __all__ = [
     "UTCDateTime",
     "User",
     "Venue",
+    "has_completed_training",
     "statuses_that_may_become",
     "utcnow",
     "with_details",

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from sqlalchemy import select
-
 from ..extensions import db
 from ..models import (
     ACTIVE,
@@ -39,8 +37,10 @@ from .requests import check_open
 from .transitions import (
     active_on_course,
     insert,
+    live_bookings_of_type,
     lock,
     new_booking,
+    place_held,
     refuse_if_holding_elsewhere,
     reload,
     set_values,
@@ -489,14 +489,9 @@ def add_walk_in_booking(
 
 def _refuse_walk_in_holding_elsewhere(person: Person, course: Course) -> None:
     """Rule 6 for a walk-in: a place held on another date must be moved or cancelled first."""
-    held_elsewhere = db.session.scalars(
-        select(Booking).where(
-            Booking.person_id == person.id,
-            Booking.course_type_id == course.course_type_id,
-            Booking.course_id != course.id,
-            Booking.holds_place,
-        )
-    ).first()
+    held_elsewhere = place_held(
+        live_bookings_of_type(person.id, course.course_type_id), not_course=course.id
+    )
     if held_elsewhere is not None:
         raise NotAllowed(
             f"{person.full_name or person.email} already has a place on another date. "

@@ -28,6 +28,7 @@ from ..models import (
     AttendanceMark,
     AuditEvent,
     Booking,
+    Course,
     CourseDay,
     EmailLink,
     Group,
@@ -100,7 +101,7 @@ def purge(
         Group.PARTNER: _years_before(today, partner_years),
     }
     anonymised = {Group.STAFF: 0, Group.PARTNER: 0}
-    for person in _people_inactive_since(limits, today):
+    for person in _people_inactive_since(limits, now):
         _anonymise(person, now)
         anonymised[person.group] += 1
     summary = PurgeSummary(
@@ -123,20 +124,17 @@ def _last_days():
     )
 
 
-def _live_bookers(today: date) -> Select:
-    """Ids of people holding or waiting for a place on a course that has not ended.
+def _live_bookers(now: datetime) -> Select:
+    """Ids of people holding or waiting for a place on a course that is not over
+    (`Course.is_over`).
 
     A booking stays "confirmed" after its course, so a finished course's bookings are over
     whatever their status; a course with no days yet counts as still to come.
     """
-    last_days = _last_days()
     return (
         select(Booking.person_id)
-        .outerjoin(last_days, last_days.c.course_id == Booking.course_id)
-        .where(
-            Booking.status.in_(ACTIVE),
-            or_(last_days.c.last_day.is_(None), last_days.c.last_day >= today),
-        )
+        .join(Course, Course.id == Booking.course_id)
+        .where(Booking.status.in_(ACTIVE), ~Course.is_over(now))
     )
 
 
@@ -182,14 +180,14 @@ def _delete_old_message_texts(days: int, now: datetime) -> int:
     )
 
 
-def _people_inactive_since(limits: dict[Group, date], today: date) -> list[Person]:
+def _people_inactive_since(limits: dict[Group, date], now: datetime) -> list[Person]:
     """People not yet anonymised whose last booking, course day or completion is too old.
 
     The clock runs from the last of: joining, asking for a place, a day of a course they
     booked (attended or not) and a recorded completion.
     """
     people = db.session.scalars(
-        select(Person).where(Person.anonymised_at.is_(None), Person.id.not_in(_live_bookers(today)))
+        select(Person).where(Person.anonymised_at.is_(None), Person.id.not_in(_live_bookers(now)))
     ).all()
     last_seen: dict[int, date] = {p.id: london_date(p.created_at) for p in people}
 
@@ -402,8 +400,7 @@ def erase_person(person: Person, *, actor: ActorLike, now: datetime, reason: str
     person = db.session.get_one(Person, person.id, with_for_update=True, populate_existing=True)
     if person.anonymised_at is not None:
         raise NotAllowed("This person's details have already been erased.")
-    today = london_date(now)
-    if db.session.scalar(_live_bookers(today).where(Booking.person_id == person.id).limit(1)):
+    if db.session.scalar(_live_bookers(now).where(Booking.person_id == person.id).limit(1)):
         raise NotAllowed(
             "This person still has a place or is waiting for one. Cancel those bookings first."
         )

@@ -50,11 +50,13 @@ REQUEST_FIELDS = (
 
 
 def check_open(course: Course, now: datetime) -> None:
-    """Refuse unless the course is published and before its booking cut-off."""
+    """Refuse unless the course is open for booking (`Course.is_open_for_booking`), saying
+    why: not published, or past its booking cut-off."""
+    if course.is_open_for_booking(now):
+        return
     if course.status != CourseStatus.PUBLISHED:
         raise CourseNotBookable()
-    if course.is_past_cut_off(now):
-        raise BookingClosed()
+    raise BookingClosed()
 
 
 # --------------------------------------------------------------------------------------------
