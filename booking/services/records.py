@@ -35,6 +35,7 @@ from ..models import (
     Mark,
     Person,
     TrainingCompletion,
+    has_completed_training,
 )
 from ..timezone import london_date
 from ..words import STATUS_WORDS, short_date
@@ -135,7 +136,7 @@ def mark_words(mark: AttendanceMark | None) -> str:
         return "Not marked"
     words = MARK_WORDS[mark.mark]
     if mark.mark == Mark.LEFT_EARLY:
-        words += " (counts)" if mark.counts_as_attended else " (does not count)"
+        words += " (counts)" if mark.counts else " (does not count)"
     return words
 
 
@@ -446,11 +447,8 @@ class _RowCheck:
         self.known = set(db.session.scalars(select(Person.email).where(Person.email.in_(emails))))
         self.done = set(
             db.session.scalars(
-                select(Person.email)
-                .join(TrainingCompletion, TrainingCompletion.person_id == Person.id)
-                .where(
-                    TrainingCompletion.course_type_id == course_type.id,
-                    Person.email.in_(emails),
+                select(Person.email).where(
+                    Person.email.in_(emails), has_completed_training(Person.id, course_type.id)
                 )
             )
         )
