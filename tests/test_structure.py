@@ -25,6 +25,8 @@ APP_WIRING = {
     "timezone",
     "time_limits",
     "words",  # dates, times and statuses in words, for the pages and the emails alike
+    "values",  # plain values services make and email builders read (no service imported)
+    "addresses",  # a booking page's and a one-time link's address, for pages and emails
     "checks",
     "doctor",
     "health",

@@ -7,7 +7,7 @@ from flask import Flask
 
 from .. import clock
 from ..models import Role
-from ..services import accounts
+from ..services import accounts, actors
 from ..services.errors import BookingError, TryAgain
 
 
@@ -38,7 +38,7 @@ def create_coordinator(email: str, full_name: str, administrator: bool, password
             password,
             full_name=full_name,
             role=role,
-            actor="command line",
+            actor=actors.system("command line"),
             now=clock.now(),
         )
     except (BookingError, TryAgain) as error:

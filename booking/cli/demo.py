@@ -34,7 +34,7 @@ from ..models import (
     OutboxMessage,
     User,
 )
-from ..services import accounts, people, registers, requests
+from ..services import accounts, actors, people, registers, requests
 from ..services import courses as course_service
 from ..services.courses import CourseDetails, DayDetails, VenueDetails
 from ..services.db import transactional
@@ -105,7 +105,7 @@ TRAINERS = ["Helen Armstrong and Gary Nicholson", "Anne Tyson and Mark Dobson", 
 
 
 #: Who the audit trail says made the demo.
-ACTOR = "demo data"
+ACTOR = actors.system("demo data")
 #: The demo programme was set up this long before today, and people booked since.
 SET_UP_BEFORE = timedelta(weeks=20)
 BOOKING_FROM = timedelta(days=20)

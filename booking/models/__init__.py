@@ -12,6 +12,7 @@ from .bookings import (
     BookingStatus,
     EmailLink,
     LinkPurpose,
+    has_completed_training,
     statuses_that_may_become,
 )
 from .courses import (
@@ -77,6 +78,7 @@ __all__ = [
     "UTCDateTime",
     "User",
     "Venue",
+    "has_completed_training",
     "statuses_that_may_become",
     "utcnow",
     "with_details",

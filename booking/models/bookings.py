@@ -82,6 +82,15 @@ def statuses_that_may_become(to: BookingStatus) -> tuple[BookingStatus, ...]:
     return tuple(status for status, moves in BOOKING_TRANSITIONS.items() if to in moves)
 
 
+def has_completed_training(person_id, course_type_id):
+    """The rule "already trained" as SQL: a completion of the course type is recorded for
+    the person. Takes columns (`Booking.person_has_completed`) or values (one person)."""
+    completion = aliased(TrainingCompletion)
+    return exists().where(
+        completion.person_id == person_id, completion.course_type_id == course_type_id
+    )
+
+
 _holding_sql = "status IN ('confirmed', 'offered')"
 _active_sql = "status IN ('confirmed', 'offered', 'waitlisted')"
 
@@ -186,11 +195,7 @@ class Booking(Model):
     @person_has_completed.inplace.expression
     @classmethod
     def _person_has_completed_expression(cls):
-        completion = aliased(TrainingCompletion)
-        return exists().where(
-            completion.person_id == cls.person_id,
-            completion.course_type_id == cls.course_type_id,
-        )
+        return has_completed_training(cls.person_id, cls.course_type_id)
 
     @hybrid_method
     def may_be_offered(self, open_to: Collection[Group], *, released: bool) -> bool:
@@ -355,5 +360,6 @@ __all__ = [
     "EmailLink",
     "Group",
     "LinkPurpose",
+    "has_completed_training",
     "statuses_that_may_become",
 ]

@@ -20,6 +20,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..extensions import db
 from ..models import RecoveryCode, Role, User
 from . import audit
+from .actors import ActorLike, as_actor
 from .db import transactional
 from .errors import NotAllowed, ValidationError
 from .people import normalise_email
@@ -238,7 +239,7 @@ def create_account(
     *,
     full_name: str = "",
     role: Role = Role.COORDINATOR,
-    actor: User | str,
+    actor: ActorLike,
     now: datetime,
 ) -> User:
     """Create a coordinator or administrator account; they set up their app on first sign-in."""
@@ -267,7 +268,7 @@ def create_coordinator(
     password: str,
     full_name: str = "",
     administrator: bool = False,
-    actor: User | str,
+    actor: ActorLike,
     now: datetime,
 ) -> User:
     """The same as `create_account`, in the words the demo data and older callers use."""
@@ -289,9 +290,9 @@ def change_password(user: User, current_password: str, new_password: str, *, now
 
 
 @transactional
-def disable_account(user: User, *, actor: User | str, now: datetime, reason: str = "") -> User:
+def disable_account(user: User, *, actor: ActorLike, now: datetime, reason: str = "") -> User:
     """Stop an account signing in; its sessions end at once."""
-    if isinstance(actor, User) and actor.id == user.id:
+    if as_actor(actor).user_id == user.id:
         raise NotAllowed("You cannot turn off your own account.")
     user = _lock_user(user.id)
     user.is_enabled = False
@@ -301,7 +302,7 @@ def disable_account(user: User, *, actor: User | str, now: datetime, reason: str
 
 
 @transactional
-def enable_account(user: User, *, actor: User | str, now: datetime) -> User:
+def enable_account(user: User, *, actor: ActorLike, now: datetime) -> User:
     user = _lock_user(user.id)
     user.is_enabled = True
     audit.record("account.enabled", user, actor=actor, now=now)

@@ -10,33 +10,27 @@ from datetime import datetime
 
 from ..extensions import db
 from ..models import AuditEvent, User
+from .actors import BY_EMAILED_LINK, SIGNED_IN, SYSTEM, Actor, as_actor
 
-#: Who acted, in words, when a person uses a link from their email.
-BY_EMAILED_LINK = "the person, by emailed link"
-SIGNED_IN = "the person, signed in with an emailed link"
-#: Who acted when the system did something on its own (an offer running out, say).
-SYSTEM = "system"
+#: Re-exported for callers that name them here; they live in services/actors.py.
+__all__ = ["BY_EMAILED_LINK", "SIGNED_IN", "SYSTEM", "record"]
 
 
 def record(
     action: str,
     obj,
     *,
-    actor: User | str,
+    actor: Actor | User | str,
     now: datetime,
     reason: str = "",
     **details,
 ) -> AuditEvent:
-    """Add an audit row in the caller's transaction.
-
-    `actor` is the coordinator's account, or a short description such as
-    "the person, by emailed link" or "system".
-    """
-    user = actor if isinstance(actor, User) else None
+    """Add an audit row in the caller's transaction, naming who acted (`Actor.describe`)."""
+    who = as_actor(actor)
     event = AuditEvent(
         at=now,
-        user_id=user.id if user else None,
-        actor=f"{user.full_name or user.email} (coordinator)" if user else str(actor),
+        user_id=who.user_id,
+        actor=who.describe(),
         action=action,
         object_type=type(obj).__name__.lower(),
         object_id=getattr(obj, "id", None),

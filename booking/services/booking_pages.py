@@ -60,8 +60,7 @@ def _changes_closed(course: Course, now: datetime) -> bool:
 
 def _offer_open(booking: Booking, now: datetime) -> bool:
     """An offer that can still be answered."""
-    offer_ends = booking.offer_expires_at
-    return booking.status == BookingStatus.OFFERED and offer_ends is not None and now < offer_ends
+    return booking.status == BookingStatus.OFFERED and not booking.offer_ran_out(now)
 
 
 def booking_summary(booking: Booking, *, now: datetime) -> BookingSummary:
@@ -113,7 +112,7 @@ def other_dates(booking: Booking, *, now: datetime | None = None) -> list[Course
         .order_by(CourseDay.date, Course.id)
     )
     if now is not None:
-        query = query.where(~Course.is_past_cut_off(now))
+        query = query.where(Course.is_open_for_booking(now))
     return list(db.session.scalars(with_details(query)))
 
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from sqlalchemy import select
-
 from ..extensions import db
 from ..models import (
     ACTIVE,
@@ -22,10 +20,9 @@ from ..models import (
     CourseStatus,
     LinkPurpose,
     Person,
-    User,
 )
 from . import allocation, audit, emails, links, people
-from .audit import BY_EMAILED_LINK
+from .actors import BY_EMAILED_LINK, ActorLike, as_actor
 from .db import lock_courses, pause_for_tests, transactional
 from .errors import (
     AlreadyBooked,
@@ -40,8 +37,10 @@ from .requests import check_open
 from .transitions import (
     active_on_course,
     insert,
+    live_bookings_of_type,
     lock,
     new_booking,
+    place_held,
     refuse_if_holding_elsewhere,
     reload,
     set_values,
@@ -73,7 +72,7 @@ def _reason_given(reason: str | None, *, required: bool, ask: str) -> str:
 
 
 @transactional
-def accept_offer(booking: Booking, *, actor: User | str, now: datetime) -> Booking:
+def accept_offer(booking: Booking, *, actor: ActorLike, now: datetime) -> Booking:
     """Take the offered place. Accepting twice is fine; an offer that ran out cannot be taken."""
     lock(booking.course_id)
     booking = reload(booking)
@@ -100,7 +99,7 @@ def accept_offer(booking: Booking, *, actor: User | str, now: datetime) -> Booki
 
 
 @transactional
-def decline_offer(booking: Booking, *, actor: User | str, now: datetime) -> Booking:
+def decline_offer(booking: Booking, *, actor: ActorLike, now: datetime) -> Booking:
     """Say no to an offer; the place goes straight to the next person who may take it."""
     course = lock(booking.course_id)
     booking = reload(booking)
@@ -126,13 +125,14 @@ def decline_offer(booking: Booking, *, actor: User | str, now: datetime) -> Book
 
 @transactional
 def cancel_booking(
-    booking: Booking, *, actor: User | str, now: datetime, reason: str = ""
+    booking: Booking, *, actor: ActorLike, now: datetime, reason: str = ""
 ) -> Booking:
     """Cancel a place, offer or wait. People can until the cut-off; coordinators any time, with a reason.
 
     A place freed goes straight to the next person who may take it.
     """
-    by_coordinator = isinstance(actor, User)
+    actor = as_actor(actor)
+    by_coordinator = actor.is_coordinator
     reason = _reason_given(
         reason, required=by_coordinator, ask="Say why this booking is being cancelled."
     )
@@ -180,7 +180,7 @@ def cancel_by_link(raw_token: str, *, now: datetime) -> Booking:
 
 @transactional
 def update_support_needs(
-    booking: Booking, text: str, *, actor: User | str, now: datetime
+    booking: Booking, text: str, *, actor: ActorLike, now: datetime
 ) -> Booking:
     """Replace what someone told us about support they need (empty clears it).
 
@@ -208,7 +208,7 @@ def move_booking(
     booking: Booking,
     to_course: Course,
     *,
-    actor: User | str,
+    actor: ActorLike,
     now: datetime,
     reason: str = "",
     allow_over_capacity: bool = False,
@@ -220,7 +220,8 @@ def move_booking(
     booking, with a reason, and over the number of places if they say so. The old booking
     becomes "moved" and its place goes to the next person waiting on the old date.
     """
-    by_coordinator = isinstance(actor, User)
+    actor = as_actor(actor)
+    by_coordinator = actor.is_coordinator
     reason = _reason_given(
         reason, required=by_coordinator, ask="Say why this booking is being moved."
     )
@@ -352,7 +353,7 @@ def add_person(
     course: Course,
     person: Person,
     *,
-    actor: User,
+    actor: ActorLike,
     now: datetime,
     reason: str,
     allow_over_capacity: bool = False,
@@ -412,7 +413,7 @@ def add_by_email(
     course: Course,
     details: Mapping[str, str],
     *,
-    actor: User,
+    actor: ActorLike,
     now: datetime,
     reason: str,
     council_domains: Iterable[str],
@@ -442,7 +443,7 @@ def add_walk_in_booking(
     course: Course,
     person: Person,
     *,
-    actor: User | str,
+    actor: ActorLike,
     now: datetime,
     over_capacity: bool,
     reason: str,
@@ -488,14 +489,9 @@ def add_walk_in_booking(
 
 def _refuse_walk_in_holding_elsewhere(person: Person, course: Course) -> None:
     """Rule 6 for a walk-in: a place held on another date must be moved or cancelled first."""
-    held_elsewhere = db.session.scalars(
-        select(Booking).where(
-            Booking.person_id == person.id,
-            Booking.course_type_id == course.course_type_id,
-            Booking.course_id != course.id,
-            Booking.holds_place,
-        )
-    ).first()
+    held_elsewhere = place_held(
+        live_bookings_of_type(person.id, course.course_type_id), not_course=course.id
+    )
     if held_elsewhere is not None:
         raise NotAllowed(
             f"{person.full_name or person.email} already has a place on another date. "
@@ -504,7 +500,7 @@ def _refuse_walk_in_holding_elsewhere(person: Person, course: Course) -> None:
 
 
 @transactional
-def promote(booking: Booking, *, actor: User, now: datetime, reason: str) -> Booking:
+def promote(booking: Booking, *, actor: ActorLike, now: datetime, reason: str) -> Booking:
     """A coordinator gives someone waiting (or offered) a place now, even over the allocation."""
     reason = _reason_given(reason, required=True, ask="Say why this person is being given a place.")
     course = lock(booking.course_id)
@@ -535,7 +531,7 @@ def promote(booking: Booking, *, actor: User, now: datetime, reason: str) -> Boo
 
 @transactional
 def set_queue_priority(
-    booking: Booking, priority: int | None, *, actor: User, now: datetime, reason: str
+    booking: Booking, priority: int | None, *, actor: ActorLike, now: datetime, reason: str
 ) -> Booking:
     """A coordinator moves someone up the waitlist (lower numbers first; None clears it)."""
     reason = _reason_given(

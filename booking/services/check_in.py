@@ -25,10 +25,10 @@ from ..models import (
     CourseDay,
     CourseStatus,
     Mark,
-    User,
 )
 from ..words import long_date, time_of_day
 from . import registers
+from .actors import ActorLike
 from .db import transactional
 from .errors import BookingError
 
@@ -158,7 +158,7 @@ def _refusal(found: CheckInCode | None, day: CourseDay, now: datetime) -> CheckI
 
 
 @transactional
-def check_in(day: CourseDay, typed: str, *, actor: User | str, now: datetime) -> CheckIn:
+def check_in(day: CourseDay, typed: str, *, actor: ActorLike, now: datetime) -> CheckIn:
     """Mark the person whose code this is present on `day`, or refuse with the reason."""
     code = normalise(typed)
     if len(code) != LENGTH or any(c not in ALPHABET for c in code):

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import AuditEvent, CouncilAccountLink, Group, Person, User
 from . import accounts, audit, people
+from .actors import ActorLike
 from .db import transactional
 from .errors import BookingError, NotAllowed, ValidationError
 
@@ -316,7 +317,7 @@ def link_account(
 
 
 @transactional
-def unlink_account(link: CouncilAccountLink, *, actor: User, now: datetime) -> User:
+def unlink_account(link: CouncilAccountLink, *, actor: ActorLike, now: datetime) -> User:
     """Remove a link; that council account no longer signs in to the account."""
     user = link.user
     user.council_accounts.remove(link)
@@ -328,7 +329,7 @@ def unlink_account(link: CouncilAccountLink, *, actor: User, now: datetime) -> U
 
 @transactional
 def require_council_sign_in(
-    user: User, required: bool, *, actor: User, providers: Iterable[Provider], now: datetime
+    user: User, required: bool, *, actor: ActorLike, providers: Iterable[Provider], now: datetime
 ) -> User:
     """Turn an account's password off (it signs in with its council account only), or on."""
     if required and not list(providers):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -36,7 +36,9 @@ from ..models import (
     with_details,
 )
 from ..timezone import LONDON, london_date
+from ..values import DayDetails, ScheduleChange
 from . import audit, emails
+from .actors import ActorLike
 from .allocation import held_counts
 from .db import lock_course, transactional
 from .errors import NotAllowed, NotFound, Problems
@@ -51,8 +53,6 @@ MAX_YEARS_AHEAD = 3
 #: The most days from day 1 to day 2, unless the caller passes the COURSE_MAX_SPAN_DAYS
 #: setting (the app always does); stops a slip putting day 2 a year after day 1.
 MAX_SPAN_DAYS = 14
-
-Actor = User | str
 
 
 # --- Working out dates -------------------------------------------------------------------
@@ -93,13 +93,6 @@ def last_day_to_book(course: Course) -> date:
 # --- What a coordinator types --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DayDetails:
-    date: date
-    starts_at: time
-    ends_at: time
-
-
 @dataclass
 class CourseDetails:
     """Everything a coordinator sets on a course. Empty optional dates mean "the default"."""
@@ -115,47 +108,6 @@ class CourseDetails:
     course_type: CourseType | None = None
     #: Trainers' accounts to assign (they take the course's registers); None leaves them be.
     trainer_accounts: Sequence[User] | None = None
-
-
-@dataclass(frozen=True)
-class ScheduleChange:
-    """What changed about a course's dates, times or venue, old and new, for the email."""
-
-    old_days: Sequence[DayDetails]
-    new_days: Sequence[DayDetails]
-    #: The venue's name and address on one line, before and after.
-    old_venue: str
-    new_venue: str
-
-    def _pairs(self):
-        return zip(self.old_days, self.new_days, strict=True)
-
-    @property
-    def moved_days(self) -> list[tuple[int, DayDetails, DayDetails]]:
-        """(day number, old, new) for each day on a different date."""
-        return [
-            (n, old, new) for n, (old, new) in enumerate(self._pairs(), 1) if old.date != new.date
-        ]
-
-    @property
-    def retimed_days(self) -> list[tuple[int, DayDetails, DayDetails]]:
-        """(day number, old, new) for each day with different start or end times."""
-        return [
-            (n, old, new)
-            for n, (old, new) in enumerate(self._pairs(), 1)
-            if (old.starts_at, old.ends_at) != (new.starts_at, new.ends_at)
-        ]
-
-    @property
-    def dates_changed(self) -> bool:
-        return bool(self.moved_days)
-
-    @property
-    def venue_changed(self) -> bool:
-        return self.old_venue != self.new_venue
-
-    def __bool__(self) -> bool:
-        return self.dates_changed or self.venue_changed or bool(self.retimed_days)
 
 
 @dataclass
@@ -410,7 +362,7 @@ def _apply(course: Course, details: CourseDetails) -> None:
 
 @transactional
 def create_course(
-    details: CourseDetails, *, actor: Actor, now: datetime, max_span_days: int = MAX_SPAN_DAYS
+    details: CourseDetails, *, actor: ActorLike, now: datetime, max_span_days: int = MAX_SPAN_DAYS
 ) -> Course:
     """Save a new course as a draft (nobody sees it until it is published)."""
     _check(details, now=now, max_span_days=max_span_days)
@@ -432,7 +384,7 @@ def update_course(
     course: Course,
     details: CourseDetails,
     *,
-    actor: Actor,
+    actor: ActorLike,
     now: datetime,
     max_span_days: int = MAX_SPAN_DAYS,
 ) -> Course:
@@ -457,7 +409,7 @@ def update_course(
 
 
 def _schedule_changed(
-    course: Course, change: ScheduleChange, *, actor: Actor, now: datetime
+    course: Course, change: ScheduleChange, *, actor: ActorLike, now: datetime
 ) -> None:
     course.schedule_version += 1
     people = holders(course)
@@ -473,7 +425,7 @@ def _schedule_changed(
 
 
 @transactional
-def publish_course(course: Course, *, actor: Actor, now: datetime) -> Course:
+def publish_course(course: Course, *, actor: ActorLike, now: datetime) -> Course:
     """Show a draft course on the calendar and open it for booking."""
     course = lock_course(course.id)
     if course.status == CourseStatus.PUBLISHED:
@@ -497,7 +449,7 @@ def duplicate_course(
     course: Course,
     *,
     weeks_later: int,
-    actor: Actor,
+    actor: ActorLike,
     now: datetime,
     max_span_days: int = MAX_SPAN_DAYS,
 ) -> Course:
@@ -530,7 +482,7 @@ def duplicate_course(
 
 
 @transactional
-def release_places_now(course: Course, *, actor: Actor, now: datetime) -> Course:
+def release_places_now(course: Course, *, actor: ActorLike, now: datetime) -> Course:
     """Open every unfilled place to both groups now, before the release date."""
     course = lock_course(course.id)
     if course.status != CourseStatus.PUBLISHED:
@@ -544,7 +496,7 @@ def release_places_now(course: Course, *, actor: Actor, now: datetime) -> Course
 
 
 @transactional
-def cancel_course(course: Course, *, actor: Actor, now: datetime, reason: str) -> list[Booking]:
+def cancel_course(course: Course, *, actor: ActorLike, now: datetime, reason: str) -> list[Booking]:
     """Cancel a course (rule 7): every place, offer and wait on it ends, and everyone is told."""
     course = lock_course(course.id)
     if course is None:
@@ -613,7 +565,7 @@ _LOCATION_FIELDS = ("name", "address", "town", "postcode")
 
 
 @transactional
-def create_venue(details: VenueDetails, *, actor: Actor, now: datetime) -> Venue:
+def create_venue(details: VenueDetails, *, actor: ActorLike, now: datetime) -> Venue:
     """Add a venue courses can be held at."""
     cleaned = _clean_venue(details)
     venue = Venue(**{name: getattr(cleaned, name) for name in _VENUE_FIELDS})
@@ -624,7 +576,7 @@ def create_venue(details: VenueDetails, *, actor: Actor, now: datetime) -> Venue
 
 
 @transactional
-def update_venue(venue: Venue, details: VenueDetails, *, actor: Actor, now: datetime) -> Venue:
+def update_venue(venue: Venue, details: VenueDetails, *, actor: ActorLike, now: datetime) -> Venue:
     """Change a venue. If its name or address changes, people holding places on upcoming
     courses there are told, as for any change of venue."""
     cleaned = _clean_venue(details)
@@ -652,7 +604,7 @@ def update_venue(venue: Venue, details: VenueDetails, *, actor: Actor, now: date
 
 
 @transactional
-def archive_venue(venue: Venue, *, actor: Actor, now: datetime) -> Venue:
+def archive_venue(venue: Venue, *, actor: ActorLike, now: datetime) -> Venue:
     """Stop offering a venue for new courses (courses already there keep it)."""
     if venue.is_archived:
         raise NotAllowed("This venue is already archived.")
@@ -662,7 +614,7 @@ def archive_venue(venue: Venue, *, actor: Actor, now: datetime) -> Venue:
 
 
 @transactional
-def restore_venue(venue: Venue, *, actor: Actor, now: datetime) -> Venue:
+def restore_venue(venue: Venue, *, actor: ActorLike, now: datetime) -> Venue:
     """Offer an archived venue for new courses again."""
     if not venue.is_archived:
         raise NotAllowed("This venue is not archived.")

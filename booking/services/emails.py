@@ -19,16 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from ..extensions import db
 from ..mail.outbound import composing, invitations
 from ..models import Booking, BookingStatus, Course, OutboxMessage
-
-if TYPE_CHECKING:
-    from .courses import ScheduleChange
+from ..values import ScheduleChange
 
 
 def confirm_your_email(

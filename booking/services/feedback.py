@@ -24,8 +24,9 @@ from sqlalchemy.orm import selectinload
 
 from .. import time_limits
 from ..extensions import db
-from ..models import Attendance, Booking, Course, FeedbackResponse, QuoteAnswer, User
+from ..models import Attendance, Booking, Course, FeedbackResponse, QuoteAnswer
 from . import audit
+from .actors import ActorLike
 from .db import rows_changed, transactional
 from .errors import NotAllowed, ValidationError
 
@@ -195,7 +196,7 @@ def forget(bookings: list[Booking], *, secret_key: str, now: datetime, redact) -
 
 @transactional
 def choose_quote(
-    response: FeedbackResponse, answer: QuoteAnswer, *, actor: User, now: datetime
+    response: FeedbackResponse, answer: QuoteAnswer, *, actor: ActorLike, now: datetime
 ) -> None:
     """Show one answer of someone who agreed to be quoted on "What workers say"."""
     response = db.session.get_one(
@@ -211,7 +212,7 @@ def choose_quote(
 
 
 @transactional
-def withdraw_quote(response: FeedbackResponse, *, actor: User, now: datetime) -> None:
+def withdraw_quote(response: FeedbackResponse, *, actor: ActorLike, now: datetime) -> None:
     """Take a quote off the "What workers say" page."""
     response = db.session.get_one(
         FeedbackResponse, response.id, with_for_update=True, populate_existing=True

@@ -24,16 +24,18 @@ from datetime import datetime, timedelta
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select, update
 
+from ..addresses import _FEEDBACK_SALT, _MANAGE_SALT
+from ..addresses import LINK_PATHS as LINK_PATHS  # re-exported: pages build addresses here
+from ..addresses import feedback_path as feedback_path
+from ..addresses import link_path as link_path
+from ..addresses import manage_path as manage_path
+from ..addresses import manage_token as manage_token
 from ..extensions import db
 from ..models import Booking, Course, EmailLink, LinkPurpose
 from .db import rows_changed, transactional
 from .errors import LinkInvalid
 
 TOKEN_BYTES = 32
-#: Signs [booking id, link key] in the link to each booking's own page (`manage_token`).
-_MANAGE_SALT = "manage-booking"
-#: Signs [booking id, link key] in the link to the booking's feedback form (`feedback_path`).
-_FEEDBACK_SALT = "feedback"
 
 
 class LinkUsed(LinkInvalid):
@@ -130,36 +132,6 @@ def consume_link(purpose: LinkPurpose, raw_token: str, *, now: datetime) -> Emai
             raise LinkUsed()
         raise LinkExpired()
     return link
-
-
-def manage_token(booking: Booking, secret_key: str) -> str:
-    """The token in every email about this booking, for its page at /b/<token>."""
-    return URLSafeSerializer(secret_key, salt=_MANAGE_SALT).dumps([booking.id, booking.link_key])
-
-
-def manage_path(booking: Booking, secret_key: str) -> str:
-    """The address of a booking's own page, where the person cancels, moves or answers an
-    offer: the one way it is built, for pages as it is, for emails after SITE_URL."""
-    return f"/b/{manage_token(booking, secret_key)}"
-
-
-#: Where each kind of one-time link lands on the website (emails put SITE_URL in front).
-LINK_PATHS = {
-    LinkPurpose.CONFIRM_BOOKING: "/confirm/{token}",
-    LinkPurpose.CANCEL_BY_EMAIL: "/cancel/{token}",
-}
-
-
-def link_path(purpose: LinkPurpose, token: str) -> str:
-    """The address of a one-time link to confirm a booking or to cancel one."""
-    return LINK_PATHS[purpose].format(token=token)
-
-
-def feedback_path(booking: Booking, secret_key: str) -> str:
-    """The address of a booking's feedback form: works without signing in, many times (the
-    person may change their answers), and only for this booking."""
-    token = URLSafeSerializer(secret_key, salt=_FEEDBACK_SALT).dumps([booking.id, booking.link_key])
-    return f"/feedback/{token}"
 
 
 def booking_from_feedback_token(token: str, secret_key: str) -> Booking | None:

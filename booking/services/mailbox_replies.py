@@ -39,14 +39,16 @@ from ..models import (
     LinkPurpose,
     OutboxMessage,
     Person,
-    User,
     with_details,
 )
 from . import links, outbox, people, requests
+from .actors import ActorLike, How, person
 from .errors import BookingError
 
 #: Who acted, in the audit trail, when a trusted sender is booked at once.
-ACTOR_EMAIL_DMARC = "the person, by email (their mail server's DMARC check passed)"
+ACTOR_EMAIL_DMARC = person(
+    How.MAILBOX, "the person, by email (their mail server's DMARC check passed)"
+)
 
 #: The kind of the reply that carries a confirm link.
 LINK_EMAIL = "mailbox_booking_link"
@@ -403,7 +405,7 @@ def book_sender(
     email: str,
     who: dict,
     support_needs: str,
-    actor: User | str,
+    actor: ActorLike,
     now: datetime,
     config: MailboxConfig,
 ) -> Booking:
@@ -413,7 +415,7 @@ def book_sender(
 
 
 def _person_for(
-    email: str, who: dict, *, now: datetime, actor: User | str, config: MailboxConfig
+    email: str, who: dict, *, now: datetime, actor: ActorLike, config: MailboxConfig
 ) -> Person:
     """The sender's person record; a new one takes the name (and organisation and job
     title, if the From header gave them) from their email; a known one gains only details

@@ -14,8 +14,9 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..mail.outbound import composing
-from ..models import Course, CourseStatus, InboundMessage, InboundOutcome, LinkPurpose, User
+from ..models import Course, CourseStatus, InboundMessage, InboundOutcome, LinkPurpose
 from . import audit, people
+from .actors import ActorLike, as_actor
 from .db import transactional
 from .errors import NotAllowed, ValidationError
 from .mailbox import OPEN_OUTCOMES
@@ -83,7 +84,7 @@ def book_from_triage(
     message: InboundMessage,
     course: Course,
     *,
-    actor: User,
+    actor: ActorLike,
     now: datetime,
     config: MailboxConfig,
     organisation: str = "",
@@ -128,7 +129,7 @@ def book_from_triage(
     message.outcome = InboundOutcome.BOOKED
     message.handled_at = now
     record["actions"] = [*record["actions"], "A coordinator booked the place."]
-    message.closed_by_id = actor.id
+    message.closed_by_id = as_actor(actor).user_id
     message.understanding = record
     audit.record("mailbox.booked_from_message", message, actor=actor, now=now, course_id=course.id)
     return message
@@ -140,7 +141,7 @@ def _link_for_named_person(
     email: str,
     record: dict,
     *,
-    actor: User,
+    actor: ActorLike,
     now: datetime,
     config: MailboxConfig,
 ) -> InboundMessage:
@@ -165,7 +166,7 @@ def _link_for_named_person(
     message.course_id = course.id
     message.outcome = InboundOutcome.BOOKING_LINK_SENT
     message.handled_at = now
-    message.closed_by_id = actor.id
+    message.closed_by_id = as_actor(actor).user_id
     record["actions"] = [
         *record["actions"],
         f"A coordinator sent {named[email] or email} a link to confirm the place.",
@@ -179,7 +180,7 @@ def _link_for_named_person(
 
 @transactional
 def reply_with_calendar(
-    message: InboundMessage, *, calendar_url: str, actor: User, now: datetime
+    message: InboundMessage, *, calendar_url: str, actor: ActorLike, now: datetime
 ) -> InboundMessage:
     """A coordinator answers with a link to the course calendar; the message is closed."""
     message = _lock_open(message)
@@ -192,7 +193,7 @@ def reply_with_calendar(
 
 @transactional
 def close_message(
-    message: InboundMessage, note: str, *, actor: User, now: datetime
+    message: InboundMessage, note: str, *, actor: ActorLike, now: datetime
 ) -> InboundMessage:
     """A coordinator closes a message with a note saying what they did."""
     note = (note or "").strip()
@@ -202,10 +203,12 @@ def close_message(
     return _close(message, note[:2000], actor=actor, now=now)
 
 
-def _close(message: InboundMessage, note: str, *, actor: User, now: datetime) -> InboundMessage:
+def _close(
+    message: InboundMessage, note: str, *, actor: ActorLike, now: datetime
+) -> InboundMessage:
     message.outcome = InboundOutcome.CLOSED
     message.handled_at = now
     message.closed_note = note
-    message.closed_by_id = actor.id
+    message.closed_by_id = as_actor(actor).user_id
     audit.record("mailbox.message_closed", message, actor=actor, now=now)
     return message

@@ -23,8 +23,9 @@ from typing import Protocol
 from sqlalchemy import func, or_, select, update
 
 from ..extensions import db
-from ..models import OutboxMessage, OutboxStatus, User
+from ..models import OutboxMessage, OutboxStatus
 from . import audit
+from .actors import ActorLike
 from .db import transactional
 from .errors import NotAllowed, NotFound
 
@@ -345,7 +346,7 @@ def _give_up(message: Outgoing, *, worker_id: str, now: datetime, reason: str) -
 
 
 @transactional
-def retry_failed(message_id: int, *, actor: User | str, now: datetime) -> OutboxMessage:
+def retry_failed(message_id: int, *, actor: ActorLike, now: datetime) -> OutboxMessage:
     """Put a failed message back in the queue to be sent straight away, with fresh tries."""
     message = db.session.get(OutboxMessage, message_id, with_for_update=True)
     if message is None:

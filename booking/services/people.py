@@ -15,8 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Group, Person, User
+from ..models import Group, Person
 from . import audit
+from .actors import BY_EMAILED_LINK, ActorLike
 from .db import transactional
 from .errors import NotAllowed, ValidationError
 from .waitlist import fill_after_group_change
@@ -91,7 +92,7 @@ def find_or_create_person(
     council_domains: Iterable[str],
     now: datetime,
     details: Mapping[str, str] | None = None,
-    actor: User | str = "the person, by emailed link",
+    actor: ActorLike = BY_EMAILED_LINK,
 ) -> Person:
     """The person with this address, created if new; the details given replace the old ones.
 
@@ -129,7 +130,7 @@ def find_or_add_person(
     *,
     council_domains: Iterable[str],
     now: datetime,
-    actor: User | str,
+    actor: ActorLike,
 ) -> Person:
     """The person with this address as they are on record, or a new one made from `details`,
     which must give their name (a coordinator adding someone, or a file of past records)."""
@@ -170,7 +171,7 @@ def _apply(person: Person, details: Mapping[str, str]) -> None:
 
 @transactional
 def correct_group(
-    person: Person, group: Group, *, actor: User | str, now: datetime, reason: str
+    person: Person, group: Group, *, actor: ActorLike, now: datetime, reason: str
 ) -> Person:
     """A coordinator puts someone in the other group (say, a council worker on an NHS address).
 

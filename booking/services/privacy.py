@@ -30,6 +30,7 @@ from ..models import (
     AttendanceMark,
     AuditEvent,
     Booking,
+    Course,
     CourseDay,
     EmailLink,
     Group,
@@ -37,10 +38,10 @@ from ..models import (
     OutboxMessage,
     Person,
     TrainingCompletion,
-    User,
 )
 from ..timezone import london_date
 from . import audit, certificates, feedback
+from .actors import SYSTEM, ActorLike
 from .db import rows_changed, transactional
 from .errors import NotAllowed, ValidationError
 from .mailbox import OPEN_OUTCOMES
@@ -105,7 +106,7 @@ def purge(
         Group.PARTNER: _years_before(today, partner_years),
     }
     anonymised = {Group.STAFF: 0, Group.PARTNER: 0}
-    for person in _people_inactive_since(limits, today):
+    for person in _people_inactive_since(limits, now):
         _anonymise(person, now)
         anonymised[person.group] += 1
     summary = PurgeSummary(
@@ -116,7 +117,7 @@ def purge(
         links_deleted=links,
         feedback_forms_closed=forms_closed,
     )
-    audit.record("privacy.purged", Retention(), actor="system", now=now, **summary.as_dict())
+    audit.record("privacy.purged", Retention(), actor=SYSTEM, now=now, **summary.as_dict())
     return summary
 
 
@@ -129,20 +130,17 @@ def _last_days():
     )
 
 
-def _live_bookers(today: date) -> Select:
-    """Ids of people holding or waiting for a place on a course that has not ended.
+def _live_bookers(now: datetime) -> Select:
+    """Ids of people holding or waiting for a place on a course that is not over
+    (`Course.is_over`).
 
     A booking stays "confirmed" after its course, so a finished course's bookings are over
     whatever their status; a course with no days yet counts as still to come.
     """
-    last_days = _last_days()
     return (
         select(Booking.person_id)
-        .outerjoin(last_days, last_days.c.course_id == Booking.course_id)
-        .where(
-            Booking.status.in_(ACTIVE),
-            or_(last_days.c.last_day.is_(None), last_days.c.last_day >= today),
-        )
+        .join(Course, Course.id == Booking.course_id)
+        .where(Booking.status.in_(ACTIVE), ~Course.is_over(now))
     )
 
 
@@ -188,14 +186,14 @@ def _delete_old_message_texts(days: int, now: datetime) -> int:
     )
 
 
-def _people_inactive_since(limits: dict[Group, date], today: date) -> list[Person]:
+def _people_inactive_since(limits: dict[Group, date], now: datetime) -> list[Person]:
     """People not yet anonymised whose last booking, course day or completion is too old.
 
     The clock runs from the last of: joining, asking for a place, a day of a course they
     booked (attended or not) and a recorded completion.
     """
     people = db.session.scalars(
-        select(Person).where(Person.anonymised_at.is_(None), Person.id.not_in(_live_bookers(today)))
+        select(Person).where(Person.anonymised_at.is_(None), Person.id.not_in(_live_bookers(now)))
     ).all()
     last_seen: dict[int, date] = {p.id: london_date(p.created_at) for p in people}
 
@@ -407,15 +405,14 @@ def _scrub_audit(
 
 
 @transactional
-def erase_person(person: Person, *, actor: User | str, now: datetime, reason: str) -> Person:
+def erase_person(person: Person, *, actor: ActorLike, now: datetime, reason: str) -> Person:
     """Anonymise one person now (they asked us to, say); the erasure is recorded."""
     if not (reason or "").strip():
         raise ValidationError("Say why you are erasing their details.", field="reason")
     person = db.session.get_one(Person, person.id, with_for_update=True, populate_existing=True)
     if person.anonymised_at is not None:
         raise NotAllowed("This person's details have already been erased.")
-    today = london_date(now)
-    if db.session.scalar(_live_bookers(today).where(Booking.person_id == person.id).limit(1)):
+    if db.session.scalar(_live_bookers(now).where(Booking.person_id == person.id).limit(1)):
         raise NotAllowed(
             "This person still has a place or is waiting for one. Cancel those bookings first."
         )
@@ -426,7 +423,7 @@ def erase_person(person: Person, *, actor: User | str, now: datetime, reason: st
 
 
 @transactional
-def record_support_needs_viewed(obj, *, actor: User, now: datetime, where: str = "") -> None:
+def record_support_needs_viewed(obj, *, actor: ActorLike, now: datetime, where: str = "") -> None:
     """Note that a coordinator saw support needs (of a booking, a person, or a course's list)."""
     audit.record("support_needs.viewed", obj, actor=actor, now=now, page=where)
 
@@ -561,7 +558,7 @@ def _history(person: Person) -> list[dict]:
 
 
 @transactional
-def record_export(person: Person, *, actor: User, now: datetime, form: str) -> None:
+def record_export(person: Person, *, actor: ActorLike, now: datetime, form: str) -> None:
     """An export shows support needs: record who looked, and how (page or JSON file)."""
     audit.record("person.exported", person, actor=actor, now=now, form=form)
 

@@ -35,17 +35,18 @@ from ..models import (
     Mark,
     Person,
     TrainingCompletion,
-    User,
+    has_completed_training,
 )
 from ..timezone import london_date
 from ..words import STATUS_WORDS, short_date
 from . import audit, people
+from .actors import ActorLike, as_actor
 from .db import transactional
 from .errors import NotAllowed, ValidationError
 from .people import clean_details
 
 
-def update_outcome(booking: Booking, *, actor: User | str, now: datetime) -> Attendance:
+def update_outcome(booking: Booking, *, actor: ActorLike, now: datetime) -> Attendance:
     """Make, keep or undo the completion for a booking from its marks. Returns the outcome.
 
     Called by the register service after each mark; joins the caller's transaction, and
@@ -95,7 +96,7 @@ def _add_completion(
     completed_on: date,
     source: CompletionSource,
     *,
-    actor: User | str,
+    actor: ActorLike,
     now: datetime,
     reason: str = "",
     booking_id: int | None = None,
@@ -108,7 +109,7 @@ def _add_completion(
         source=source,
         reason=reason,
         booking_id=booking_id,
-        recorded_by_id=actor.id if isinstance(actor, User) else None,
+        recorded_by_id=as_actor(actor).user_id,
         created_at=now,
     )
     db.session.add(completion)
@@ -135,7 +136,7 @@ def mark_words(mark: AttendanceMark | None) -> str:
         return "Not marked"
     words = MARK_WORDS[mark.mark]
     if mark.mark == Mark.LEFT_EARLY:
-        words += " (counts)" if mark.counts_as_attended else " (does not count)"
+        words += " (counts)" if mark.counts else " (does not count)"
     return words
 
 
@@ -247,7 +248,7 @@ def record_completion_elsewhere(
     course_type: CourseType,
     completed_on: date,
     *,
-    actor: User | str,
+    actor: ActorLike,
     now: datetime,
     reason: str,
 ) -> TrainingCompletion:
@@ -446,11 +447,8 @@ class _RowCheck:
         self.known = set(db.session.scalars(select(Person.email).where(Person.email.in_(emails))))
         self.done = set(
             db.session.scalars(
-                select(Person.email)
-                .join(TrainingCompletion, TrainingCompletion.person_id == Person.id)
-                .where(
-                    TrainingCompletion.course_type_id == course_type.id,
-                    Person.email.in_(emails),
+                select(Person.email).where(
+                    Person.email.in_(emails), has_completed_training(Person.id, course_type.id)
                 )
             )
         )
@@ -506,7 +504,7 @@ def confirm_import(
     course_type: CourseType,
     *,
     expected_digest: str,
-    actor: User | str,
+    actor: ActorLike,
     now: datetime,
     reason: str,
     council_domains: list[str],

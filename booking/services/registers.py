@@ -31,6 +31,7 @@ from ..models import (
 )
 from ..timezone import london_date
 from . import allocation, audit, changes, people, records
+from .actors import ActorLike, as_actor
 from .db import lock_course, transactional
 from .errors import NotAllowed, ValidationError
 
@@ -127,7 +128,7 @@ def mark(
     day: CourseDay,
     mark: Mark,
     *,
-    actor: User | str,
+    actor: ActorLike,
     now: datetime,
     counts_as_attended: bool = True,
     reason: str = "",
@@ -158,7 +159,7 @@ def mark(
         raise ValidationError(
             "Say why you are changing the mark after the day.", field=f"reason-{booking.id}"
         )
-    user_id = actor.id if isinstance(actor, User) else None
+    user_id = as_actor(actor).user_id
     if existing is None:
         existing = AttendanceMark(booking_id=booking.id, course_day_id=day.id)
         db.session.add(existing)
@@ -227,7 +228,7 @@ def _check_register_can_be_taken(day: CourseDay, now: datetime) -> None:
 
 
 @transactional
-def mark_everyone_present(day: CourseDay, *, actor: User | str, now: datetime) -> int:
+def mark_everyone_present(day: CourseDay, *, actor: ActorLike, now: datetime) -> int:
     """Mark everyone with a place who has no mark yet for the day as present.
 
     One ordinary mark per person, so each is in the history with who saved it. Someone
@@ -265,7 +266,7 @@ def add_walk_in(
     day: CourseDay,
     details: WalkIn | Mapping[str, str],
     *,
-    actor: User | str,
+    actor: ActorLike,
     now: datetime,
     reason: str = "",
     council_domains: list[str],
@@ -317,7 +318,7 @@ def add_walk_in(
 
 
 @transactional
-def view_support_needs(booking: Booking, *, actor: User | str, now: datetime) -> str:
+def view_support_needs(booking: Booking, *, actor: ActorLike, now: datetime) -> str:
     """Return a booking's support needs, recording who looked (never what they said)."""
     audit.record("support_needs.viewed", booking, actor=actor, now=now)
     if booking.support_needs_deleted_at is not None:

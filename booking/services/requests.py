@@ -20,10 +20,9 @@ from ..models import (
     EmailLink,
     LinkPurpose,
     Person,
-    User,
 )
 from . import audit, emails, links, people
-from .audit import BY_EMAILED_LINK, SIGNED_IN
+from .actors import BY_EMAILED_LINK, SIGNED_IN, ActorLike
 from .db import pause_for_tests, transactional
 from .errors import AlreadyBooked, BookingClosed, CourseNotBookable, NotFound, ValidationError
 from .transitions import (
@@ -51,11 +50,13 @@ REQUEST_FIELDS = (
 
 
 def check_open(course: Course, now: datetime) -> None:
-    """Refuse unless the course is published and before its booking cut-off."""
+    """Refuse unless the course is open for booking (`Course.is_open_for_booking`), saying
+    why: not published, or past its booking cut-off."""
+    if course.is_open_for_booking(now):
+        return
     if course.status != CourseStatus.PUBLISHED:
         raise CourseNotBookable()
-    if course.is_past_cut_off(now):
-        raise BookingClosed()
+    raise BookingClosed()
 
 
 # --------------------------------------------------------------------------------------------
@@ -180,7 +181,7 @@ def book_place(
     course: Course,
     person: Person,
     *,
-    actor: User | str,
+    actor: ActorLike,
     now: datetime,
     support_needs: str = "",
 ) -> Booking:

@@ -16,6 +16,7 @@ from ..extensions import db
 from ..mail.outbound import composing
 from ..models import EmailLink, LinkPurpose, OutboxMessage, Person
 from . import audit, links, people
+from .actors import BY_EMAILED_LINK
 from .db import transactional
 from .errors import LinkInvalid
 
@@ -74,7 +75,7 @@ def use_sign_in_link(raw_token: str, *, now: datetime) -> Person:
     person = _known_person(link.email)
     if person is None:
         raise LinkInvalid()
-    audit.record("person.signed_in", person, actor="the person, by emailed link", now=now)
+    audit.record("person.signed_in", person, actor=BY_EMAILED_LINK, now=now)
     return person
 
 

@@ -25,10 +25,10 @@ from ..models import (
     BookingStatus,
     Course,
     Person,
-    User,
     statuses_that_may_become,
 )
 from . import audit, links
+from .actors import ActorLike
 from .db import lock_course, rows_changed
 from .errors import AlreadyBooked, NotFound
 
@@ -165,6 +165,18 @@ def set_values(booking: Booking, **values) -> None:
 # --------------------------------------------------------------------------------------------
 
 
+def place_held(
+    live: list[Booking], *, not_booking: int | None = None, not_course: int | None = None
+) -> Booking | None:
+    """Rule 6 for one person: of their live bookings of one training (`live_bookings_of_type`),
+    the one holding a place (`Booking.holds_place`), leaving out one booking or one date.
+    `Booking.has_place_on_any_date` is the same rule for rows in a query."""
+    return next(
+        (b for b in live if b.holds_place and b.id != not_booking and b.course_id != not_course),
+        None,
+    )
+
+
 def refuse_if_holding_elsewhere(
     person: Person,
     course: Course,
@@ -179,7 +191,7 @@ def refuse_if_holding_elsewhere(
     """
     if live is None:
         live = live_bookings_of_type(person.id, course.course_type_id)
-    held = next((b for b in live if b.holds_place and b.id != exclude), None)
+    held = place_held(live, not_booking=exclude)
     if held is None:
         return
     day = held.course.first_day.date
@@ -195,7 +207,7 @@ def refuse_if_holding_elsewhere(
 
 
 def withdraw_other_waits(
-    booking: Booking, *, actor: User | str, now: datetime, waits: list[Booking] | None = None
+    booking: Booking, *, actor: ActorLike, now: datetime, waits: list[Booking] | None = None
 ) -> None:
     """Rule 6: once someone has a place, their waits on other dates of the training end.
 

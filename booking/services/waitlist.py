@@ -34,10 +34,10 @@ from ..models import (
     Group,
     LinkPurpose,
     Person,
-    TrainingCompletion,
+    has_completed_training,
 )
 from . import allocation, audit, emails
-from .audit import SYSTEM
+from .actors import SYSTEM
 from .db import lock_courses, rows_changed, transactional
 from .errors import TryAgain
 from .transitions import lock, transition
@@ -112,17 +112,8 @@ def waitlist_position(booking: Booking, *, completed: bool | None = None) -> int
 
 
 def has_completed(person: Person, course_type_id: int) -> bool:
-    """Whether the person has a recorded completion of this course type."""
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    TrainingCompletion.person_id == person.id,
-                    TrainingCompletion.course_type_id == course_type_id,
-                )
-            )
-        )
-    )
+    """Whether the person has a recorded completion of this course type (one query)."""
+    return bool(db.session.scalar(select(has_completed_training(person.id, course_type_id))))
 
 
 # --------------------------------------------------------------------------------------------
@@ -147,7 +138,7 @@ def fill_is_due(course: Course, *, now: datetime) -> bool:
     if not course.is_open_for_booking(now):
         return False
     availability = allocation.availability(course, now)
-    groups = [group for group in Group if availability.free_for(group) > 0]
+    groups = _groups_with_free_places(availability)
     if not groups:
         return False
     eligible = select(Booking.id).where(
@@ -211,79 +202,44 @@ def _end_offers_that_ran_out(course: Course, now: datetime) -> list[Booking]:
 
 def _offer_free_places(course: Course, now: datetime, result: FillResult) -> None:
     """Step 2 of a fill: walk the waitlist in order, offering each free place to the first
-    person who may take it. Records the offers and the figures after them in `result`."""
+    person who may take it (`Booking.may_be_offered`, rule 5). Records the offers and the
+    figures after them in `result`."""
     availability = result.availability
     assert availability is not None  # fill_locked counts the places before this step
-    groups = [group for group in Group if availability.free_for(group) > 0]
-    if not groups:
+    open_to = _groups_with_free_places(availability)
+    if not open_to:
         return
-    waiting = _waiting_in_groups(course, groups)
-    if not waiting:
-        return
-    completed, holding = _completed_and_holding(course, waiting)
     released = course.is_released(now)
     offer_ends = min(now + time_limits.OFFER_LIFETIME, course.booking_closes_at)
-    for booking in waiting:
-        if not _may_be_offered(booking, availability, holding, completed, released):
+    for booking in _waiting_in_groups(course, open_to):
+        if not booking.may_be_offered(open_to, released=released):
             continue
         if not _offer(booking, now=now, until=offer_ends):
             continue  # their wait ended or they took a place elsewhere a moment ago
-        holding.add(booking.person_id)
         availability = result.availability = _one_more_held(availability, booking.person.group)
         result.offered.append(booking)
-        if availability.free == 0:
+        open_to = _groups_with_free_places(availability)
+        if not open_to:
             break
 
 
+def _groups_with_free_places(availability: allocation.Availability) -> list[Group]:
+    return [group for group in Group if availability.free_for(group) > 0]
+
+
 def _waiting_in_groups(course: Course, groups: list[Group]) -> list[Booking]:
-    """The waitlist in order, only the people a free place is open to."""
+    """The waitlist in order, only the people a free place is open to, with each person's
+    bookings and completions loaded (three queries), so `Booking.may_be_offered` answers in
+    Python. Read afresh from the database: earlier steps change bookings with UPDATEs."""
+    person = contains_eager(Booking.person)
     return list(
         db.session.scalars(
             ordered_waitlist(course)
             .where(Person.group.in_(groups))
-            .options(contains_eager(Booking.person))
+            .options(person.selectinload(Person.bookings), person.selectinload(Person.completions))
+            .execution_options(populate_existing=True)
         ).unique()
     )
-
-
-def _completed_and_holding(course: Course, waiting: list[Booking]) -> tuple[set[int], set[int]]:
-    """Of the people waiting: who has completed this training, and who holds a place on a
-    date of it already (two queries for the whole list)."""
-    person_ids = [booking.person_id for booking in waiting]
-    completed = set(
-        db.session.scalars(
-            select(TrainingCompletion.person_id).where(
-                TrainingCompletion.person_id.in_(person_ids),
-                TrainingCompletion.course_type_id == course.course_type_id,
-            )
-        )
-    )
-    holding = set(
-        db.session.scalars(
-            select(Booking.person_id).where(
-                Booking.person_id.in_(person_ids),
-                Booking.course_type_id == course.course_type_id,
-                Booking.holds_place,
-            )
-        )
-    )
-    return completed, holding
-
-
-def _may_be_offered(
-    booking: Booking,
-    availability: allocation.Availability,
-    holding: set[int],
-    completed: set[int],
-    released: bool,
-) -> bool:
-    """Whether this waiting person may be offered the next free place (rules 1, 2 and 6)."""
-    if availability.free_for(booking.person.group) <= 0:
-        return False
-    if booking.person_id in holding:
-        return False
-    # People already trained wait until places are open to everyone.
-    return not (booking.person_id in completed and not released)
 
 
 def _offer(booking: Booking, *, now: datetime, until: datetime) -> bool:

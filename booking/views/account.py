@@ -15,8 +15,11 @@ from ..auth import attendee_required, current_attendee
 from ..extensions import db
 from ..forms.account import SupportNeedsForm
 from ..models import ACTIVE, Booking
-from ..services import changes, check_in, links
+from ..services import actors, changes, check_in, links
 from ..services.errors import BookingError
+
+#: The person, signed in to "My bookings" (the audit trail has always said it this way here).
+SIGNED_IN_HERE = actors.person(actors.How.SIGNED_IN, "the person, signed in")
 
 bp = Blueprint("account", __name__, url_prefix="/my-bookings")
 
@@ -60,7 +63,7 @@ def support_needs(booking_id: int):
     if form.validate_on_submit():
         try:
             changes.update_support_needs(
-                booking, form.support_needs.data, actor="the person, signed in", now=clock.now()
+                booking, form.support_needs.data, actor=SIGNED_IN_HERE, now=clock.now()
             )
         except BookingError as error:
             flash(error.message)

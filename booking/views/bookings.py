@@ -37,8 +37,8 @@ from ..forms.bookings import (
 from ..models import Booking, Course, CourseStatus, Group, LinkPurpose
 from ..security import limit_booking
 from ..services import (
+    actors,
     allocation,
-    audit,
     booking_pages,
     changes,
     check_in,
@@ -271,7 +271,7 @@ def _act(token: str, action, success: str):
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        action(booking, actor=audit.BY_EMAILED_LINK, now=clock.now())
+        action(booking, actor=actors.BY_EMAILED_LINK, now=clock.now())
     except BookingError as error:
         flash(error.message)
     else:
@@ -290,7 +290,7 @@ def move(token: str):
     if form.validate_on_submit():
         to_course = db.get_or_404(Course, form.course_id.data)
         try:
-            new = changes.move_booking(booking, to_course, actor=audit.BY_EMAILED_LINK, now=now)
+            new = changes.move_booking(booking, to_course, actor=actors.BY_EMAILED_LINK, now=now)
         except BookingError as error:
             error_list = [{"text": error.message, "href": "#course_id"}]
         else:

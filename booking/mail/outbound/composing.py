@@ -25,20 +25,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from ... import addresses
 from ...extensions import db
 from ...models import Booking, BookingStatus, Course, CourseDay, LinkPurpose, OutboxMessage
-from ...services import links
+from ...values import ScheduleChange
 from ...words import TEMPLATE_FILTERS, TEMPLATE_GLOBALS, long_date, short_date
 from . import invitations
-
-if TYPE_CHECKING:
-    from ...services.courses import ScheduleChange
 
 #: Message kinds that carry calendar invitations; their presence means "invites were sent".
 INVITE = "calendar_invite"
@@ -271,7 +268,7 @@ def course_completed(
     `certificate` (file name, PDF), attach their certificate of completion."""
     feedback_url = ""
     if feedback_closes_at is not None:
-        feedback_url = settings().site_url + links.feedback_path(booking, settings().secret_key)
+        feedback_url = settings().site_url + addresses.feedback_path(booking, settings().secret_key)
     return _booking_message(
         "course_completed",
         booking,
@@ -322,12 +319,12 @@ def _manage_url(booking: Booking) -> str:
     """The link in every email that lets the person see and change their booking."""
     if booking.id is None:
         db.session.flush()
-    return settings().site_url + links.manage_path(booking, settings().secret_key)
+    return settings().site_url + addresses.manage_path(booking, settings().secret_key)
 
 
 def _confirm_url(token: str) -> str:
     """The link that proves someone's address and books the place they asked for."""
-    return settings().site_url + links.link_path(LinkPurpose.CONFIRM_BOOKING, token)
+    return settings().site_url + addresses.link_path(LinkPurpose.CONFIRM_BOOKING, token)
 
 
 # --- Building messages ---------------------------------------------------------------------
