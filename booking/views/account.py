@@ -54,7 +54,11 @@ def index():
 def support_needs(booking_id: int):
     booking = _own_booking(booking_id)
     form = SupportNeedsForm()
-    if form.validate_on_submit():
+    if not form.is_submitted():
+        form.support_needs.data = booking.support_needs
+    elif form.validate():
+        if _removal_needs_asking(booking, form):
+            return render_template("account/remove_support_needs.html", booking=booking, form=form)
         try:
             changes.update_support_needs(
                 booking, form.support_needs.data, actor="the person, signed in", now=clock.now()
@@ -62,6 +66,18 @@ def support_needs(booking_id: int):
         except BookingError as error:
             flash(error.message)
             return redirect(url_for("account.index"))
-        flash("We have saved what you told us about support you need.", "success")
+        flash(_saved_words(form.support_needs.data), "success")
         return redirect(url_for("account.index"))
     return render_template("account/support_needs.html", form=form, booking=booking)
+
+
+def _removal_needs_asking(booking: Booking, form: SupportNeedsForm) -> bool:
+    """An empty box would erase what they told us: ask first, unless they already said yes."""
+    emptied = not (form.support_needs.data or "").strip()
+    return emptied and bool(booking.support_needs) and form.confirm_removal.data != "yes"
+
+
+def _saved_words(text: str | None) -> str:
+    if (text or "").strip():
+        return "We have saved what you told us about support you need."
+    return "We have removed what you told us about support you need."
