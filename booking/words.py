@@ -102,6 +102,8 @@ STATUS_WORDS = {
 }
 
 GROUP_WORDS = {Group.STAFF: "Council staff", Group.PARTNER: "Partner agency"}
+#: A group named in a sentence: "Full for council staff", "no places left for partner agencies".
+GROUP_PLURAL = {Group.STAFF: "council staff", Group.PARTNER: "partner agencies"}
 
 
 # --- What templates share ------------------------------------------------------------------
@@ -121,4 +123,5 @@ TEMPLATE_GLOBALS = {
     "limits": time_limits,
     "status_words": STATUS_WORDS,
     "group_words": GROUP_WORDS,
+    "group_plural": GROUP_PLURAL,
 }

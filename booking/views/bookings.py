@@ -114,8 +114,9 @@ def request_place(course_id: int):
     # date here, so the figures on it are right.
     waitlist.refresh_course(course, now=now)
     availability = allocation.availability(course, now)
+    group = attendee.group if attendee is not None else None
     if attendee is not None:
-        form.for_signed_in(full=availability.state == allocation.BookingState.FULL)
+        form.for_signed_in(full=availability.state_for(group) == allocation.BookingState.FULL)
     return render_template(
         "bookings/request.html",
         course=course,
@@ -123,6 +124,7 @@ def request_place(course_id: int):
         error_list=error_list,
         open=course.is_open_for_booking(now),
         availability=availability,
+        viewer_group=group,
     )
 
 

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from flask_login import current_user
 
 from .. import clock
+from ..auth import current_attendee
 from ..mail.outbound import invitations
 from ..models import CourseStatus
 from ..services import courses as course_service
@@ -32,8 +33,17 @@ def calendar():
         for month, group in groupby(courses, key=lambda c: c.first_day.date.replace(day=1))
     ]
     return render_template(
-        "courses/calendar.html", months=months, places=availability_for(courses, now)
+        "courses/calendar.html",
+        months=months,
+        places=availability_for(courses, now),
+        viewer_group=_viewer_group(),
     )
+
+
+def _viewer_group():
+    """The reader's group when they are signed in, so the figures speak to them."""
+    person = current_attendee()
+    return person.group if person is not None else None
 
 
 @bp.get("/courses/<id:course_id>")
@@ -50,6 +60,7 @@ def course(course_id: int):
         course=course,
         places=availability(course, now),
         over=course.is_over(now),
+        viewer_group=_viewer_group(),
         last_day_to_book=course_service.last_day_to_book(course),
     )
 
