@@ -106,6 +106,19 @@ GROUP_WORDS = {Group.STAFF: "Council staff", Group.PARTNER: "Partner agency"}
 GROUP_PLURAL = {Group.STAFF: "council staff", Group.PARTNER: "partner agencies"}
 
 
+def how_places_are_shared(group: Group, release_on: date, *, released: bool) -> str:
+    """One sentence on who a waiting person's number counts (`waitlist.offer_number`)."""
+    if released:
+        return (
+            "Any free place now goes to the next person waiting, with council staff first, "
+            "so your number counts everyone waiting."
+        )
+    return (
+        f"Until {long_date(release_on)}, some places are kept for partner agencies, "
+        f"so your number counts only {GROUP_PLURAL[group]}."
+    )
+
+
 # --- What templates share ------------------------------------------------------------------
 
 #: `{{ day.date|long_date }}`, `{{ limits.OFFER_LIFETIME|duration }}` ...
@@ -124,4 +137,5 @@ TEMPLATE_GLOBALS = {
     "status_words": STATUS_WORDS,
     "group_words": GROUP_WORDS,
     "group_plural": GROUP_PLURAL,
+    "how_places_are_shared": how_places_are_shared,
 }

@@ -24,7 +24,7 @@ from ..models import (
     with_details,
 )
 from . import allocation
-from .waitlist import has_completed, waitlist_position, waitlist_positions
+from .waitlist import has_completed, offer_number, waitlist_positions
 
 ENDED = (
     BookingStatus.CANCELLED,
@@ -86,7 +86,7 @@ def booking_summary(booking: Booking, *, now: datetime) -> BookingSummary:
         booking=booking,
         course=course,
         state=state,
-        position=waitlist_position(booking),
+        position=offer_number(booking, now=now),
         offer_ends_at=booking.offer_expires_at if offer_open else None,
         completed_before=has_completed(booking.person, booking.course_type_id),
         released=course.is_released(now),

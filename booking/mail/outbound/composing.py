@@ -143,7 +143,7 @@ def waitlisted(booking: Booking, *, now: datetime, position: int | None) -> Outb
         "waitlisted",
         booking,
         subject=f"You are on the waitlist: {_course_title(booking)}",
-        context={"position": position},
+        context={"position": position, "released": booking.course.is_released(now)},
         now=now,
     )
 
