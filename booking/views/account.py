@@ -13,7 +13,7 @@ from ..auth import attendee_required, current_attendee
 from ..extensions import db
 from ..forms.account import SupportNeedsForm
 from ..models import ACTIVE, Booking
-from ..services import changes, links
+from ..services import booking_pages, changes, links
 from ..services.errors import BookingError
 
 bp = Blueprint("account", __name__, url_prefix="/my-bookings")
@@ -40,10 +40,11 @@ def index():
     rows = db.session.scalars(
         select(Booking).where(Booking.person_id == person.id).order_by(Booking.requested_at.desc())
     ).all()
+    now = clock.now()
     return render_template(
         "account/index.html",
         person=person,
-        bookings=rows,
+        summaries=[booking_pages.booking_summary(booking, now=now) for booking in rows],
         active=ACTIVE,
         manage_url=manage_url,
     )

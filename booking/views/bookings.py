@@ -263,6 +263,8 @@ def cancel(token: str):
     form = ButtonForm()
     if form.validate_on_submit():
         return _act(token, changes.cancel_booking, "Your booking is cancelled.")
+    if not booking_pages.booking_summary(booking, now=clock.now()).can_cancel:
+        return redirect(url_for(".manage", token=token))  # never offer what will be refused
     return render_template("bookings/cancel.html", booking=booking, token=token, form=form)
 
 
@@ -284,6 +286,8 @@ def move(token: str):
     booking = _booking_or_404(token)
     now = clock.now()
     form = MoveForm()
+    if request.method == "GET" and not booking_pages.booking_summary(booking, now=now).can_move:
+        return redirect(url_for(".manage", token=token))
     options = booking_pages.move_choices(booking, now=now)
     form.course_id.choices = choices((c.id, _course_label(c)) for c in options)
     error_list = None
