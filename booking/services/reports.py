@@ -10,6 +10,7 @@ than half of its places are held (confirmed or offered).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -27,6 +28,7 @@ from ..models import (
     Course,
     CourseDay,
     CourseStatus,
+    Group,
     Person,
     TrainingCompletion,
 )
@@ -34,6 +36,7 @@ from ..timezone import london_date
 from ..words import short_date
 from . import allocation
 from .allocation import Availability
+from .people import council_name
 
 AT_RISK_DAYS = 21
 AT_RISK_SHARE = 0.5
@@ -294,10 +297,19 @@ class CompletionGroup:
 NOT_GIVEN = "Not given"
 
 
-def completions_by_organisation(start: date, end: date) -> list[CompletionGroup]:
-    """Completions dated in [start, end], by organisation and team (one query)."""
+def completions_by_organisation(
+    start: date, end: date, *, council_names: Mapping[str, str] | None = None
+) -> list[CompletionGroup]:
+    """Completions dated in [start, end], by organisation and team (one query).
+
+    Council staff are told to leave their organisation blank, so a council address names
+    its council (`council_names`: domain to name); everyone else is counted under the
+    organisation they gave.
+    """
     rows = db.session.execute(
         select(
+            Person.email,
+            Person.group,
             Person.organisation,
             Person.team,
             TrainingCompletion.source,
@@ -305,11 +317,17 @@ def completions_by_organisation(start: date, end: date) -> list[CompletionGroup]
         )
         .join(Person, Person.id == TrainingCompletion.person_id)
         .where(TrainingCompletion.completed_on.between(start, end))
-        .group_by(Person.organisation, Person.team, TrainingCompletion.source)
+        .group_by(
+            Person.email, Person.group, Person.organisation, Person.team, TrainingCompletion.source
+        )
     ).all()
     totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for organisation, team, source, number in rows:
-        key = ((organisation or "").strip() or NOT_GIVEN, (team or "").strip() or NOT_GIVEN)
+    for email, group, organisation, team, source, number in rows:
+        council = council_name(email, council_names or {}) if group == Group.STAFF else None
+        key = (
+            council or (organisation or "").strip() or NOT_GIVEN,
+            (team or "").strip() or NOT_GIVEN,
+        )
         totals[key][0 if CompletionSource(source) == CompletionSource.COURSE else 1] += number
     return sorted(
         (CompletionGroup(org, team, a, b) for (org, team), (a, b) in totals.items()),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -73,10 +75,12 @@ def attendance():
 @bp.get("/completions.csv", endpoint="completions_csv")
 @coordinator_required
 def completions():
+    read = partial(
+        reports.completions_by_organisation, council_names=current_app.config["COUNCIL_NAMES"]
+    )
     return _period_report(
-        "completions", reports.completions_by_organisation, exports.completions_csv,
-        organisations=reports.organisation_totals,
-    )  # fmt: skip
+        "completions", read, exports.completions_csv, organisations=reports.organisation_totals
+    )
 
 
 @bp.get("/no-shows")
