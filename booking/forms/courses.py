@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -99,6 +99,8 @@ class CourseForm(FlaskForm):
         widget=GovTextArea(),
         validators=[Length(max=5000, message="Notes must be 5000 characters or fewer")],
     )
+    #: "yes" once the coordinator has been told the release date has already passed.
+    release_warning_seen = HiddenField()
     submit = SubmitField("Save course", widget=GovSubmitInput())
 
     def set_venues(self, venues) -> None:

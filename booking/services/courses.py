@@ -114,6 +114,15 @@ class CourseDetails:
     notes: str = ""
     course_type: CourseType | None = None
 
+    def release_already_passed(self, now: datetime) -> date | None:
+        """The release date (rule 2) when it is today or past, so the places kept for partner
+        agencies would be open to everyone at once; None otherwise (or with none kept)."""
+        first = self.days[0].date if self.days else None
+        if first is None or not self.partner_places:
+            return None
+        release_on = self.release_on or default_release_on(first)
+        return release_on if release_on <= london_date(now) else None
+
 
 @dataclass(frozen=True)
 class ScheduleChange:
@@ -328,9 +337,10 @@ def _problems(
     return problems
 
 
-def _check(
+def check_details(
     details: CourseDetails, *, now: datetime, max_span_days: int, course: Course | None = None
 ) -> None:
+    """Raise Problems (each with its field) if these details cannot be saved."""
     if len(details.days) != 2:
         raise Problems([("day1_date", "A course has two days")])
     problems = _problems(details, now=now, max_span_days=max_span_days, course=course)
@@ -409,7 +419,7 @@ def create_course(
     details: CourseDetails, *, actor: Actor, now: datetime, max_span_days: int = MAX_SPAN_DAYS
 ) -> Course:
     """Save a new course as a draft (nobody sees it until it is published)."""
-    _check(details, now=now, max_span_days=max_span_days)
+    check_details(details, now=now, max_span_days=max_span_days)
     course = Course(
         course_type=details.course_type or default_course_type(),
         status=CourseStatus.DRAFT,
@@ -436,7 +446,7 @@ def update_course(
     holding a place is told and calendar entries are updated (schedule_version goes up)."""
     course = lock_course(course.id)
     _refuse_if_over(course, "changed", now)
-    _check(details, now=now, max_span_days=max_span_days, course=course)
+    check_details(details, now=now, max_span_days=max_span_days, course=course)
     old_days, old_venue = _current_days(course), course.venue.one_line_address
     _apply(course, details)
     course.updated_at = now
