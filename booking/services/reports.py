@@ -33,7 +33,7 @@ from ..models import (
     TrainingCompletion,
 )
 from ..timezone import london_date
-from ..words import short_date
+from ..words import describe_action, short_date
 from . import allocation
 from .allocation import Availability
 from .people import council_name
@@ -170,28 +170,6 @@ def _open_offers(course_ids: list[int]) -> list[OpenOffer]:
         .order_by(Booking.offer_expires_at, Booking.id)
     ).all()
     return [OpenOffer(booking=b, person=b.person, course=b.course) for b in rows]
-
-
-ACTION_WORDS = {
-    "attendance.marked": "Register marked",
-    "attendance.corrected": "Register corrected",
-    "booking.walk_in_added": "Walk-in added",
-    "booking.cancelled": "Booking cancelled",
-    "course.cancelled": "Course cancelled",
-    "person.added": "Person added",
-    "training.completed": "Training completed",
-    "training.completion_undone": "Completion taken off after a correction",
-    "training.recorded_elsewhere": "Training recorded from elsewhere",
-    "training.imported": "Past completions imported",
-}
-
-
-def describe_action(action: str) -> str:
-    """Plain words for an audit action such as "booking.cancelled"."""
-    if action in ACTION_WORDS:
-        return ACTION_WORDS[action]
-    thing, _, what = action.partition(".")
-    return f"{thing.replace('_', ' ').capitalize()} {what.replace('_', ' ')}".strip()
 
 
 def recent_changes(limit: int = RECENT_CHANGES) -> list[Change]:
