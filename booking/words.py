@@ -106,6 +106,13 @@ GROUP_WORDS = {Group.STAFF: "Council staff", Group.PARTNER: "Partner agency"}
 GROUP_PLURAL = {Group.STAFF: "council staff", Group.PARTNER: "partner agencies"}
 
 
+def how_many(number: int, thing: str, things: str | None = None) -> str:
+    """ "1 place", "2 places", "0 people": a count with its noun, plural done properly."""
+    if number == 1:
+        return f"1 {thing}"
+    return f"{number} {things or thing + 's'}"
+
+
 def how_places_are_shared(group: Group, release_on: date, *, released: bool) -> str:
     """One sentence on who a waiting person's number counts (`waitlist.offer_number`)."""
     if released:
@@ -216,6 +223,7 @@ TEMPLATE_FILTERS = {
     "clock": time_of_day,
     "london": to_london,
     "duration": time_limits.in_words,
+    "how_many": how_many,
     "working_days": time_limits.working_days_in_words,
 }
 

@@ -43,11 +43,13 @@ class CourseForm(FlaskForm):
     )
     day1_starts_at = ClockTimeField(
         "Day 1 starts at",
+        called="The time day 1 starts",
         description="For example, 9:30am",
         required_message="Enter the time day 1 starts",
     )
     day1_ends_at = ClockTimeField(
         "Day 1 ends at",
+        called="The time day 1 ends",
         description="For example, 4:30pm",
         required_message="Enter the time day 1 ends",
     )
@@ -58,11 +60,13 @@ class CourseForm(FlaskForm):
     )
     day2_starts_at = ClockTimeField(
         "Day 2 starts at",
+        called="The time day 2 starts",
         description="For example, 9:30am",
         required_message="Enter the time day 2 starts",
     )
     day2_ends_at = ClockTimeField(
         "Day 2 ends at",
+        called="The time day 2 ends",
         description="For example, 4:30pm",
         required_message="Enter the time day 2 ends",
     )
@@ -201,6 +205,7 @@ class VenueForm(FlaskForm):
 class DuplicateCourseForm(FlaskForm):
     weeks_later = WholeNumberField(
         "How many weeks after this course?",
+        called="The number of weeks",
         description="The copy has the same venue, places, times and trainers. It is saved as a draft.",
         required_message="Enter a number of weeks",
         default=4,

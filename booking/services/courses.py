@@ -36,6 +36,7 @@ from ..models import (
     with_details,
 )
 from ..timezone import LONDON, london_date
+from ..words import how_many
 from . import audit, emails
 from .allocation import held_counts
 from .db import lock_course, transactional
@@ -265,7 +266,10 @@ def _day_problems(
             problems.append(("day2_date", "Day 2 must be after day 1"))
         elif (last - first).days > max_span_days and before != list(details.days):
             problems.append(
-                ("day2_date", f"Day 2 must be no more than {max_span_days} days after day 1")
+                (
+                    "day2_date",
+                    f"Day 2 must be no more than {how_many(max_span_days, 'day')} after day 1",
+                )
             )
     return problems
 

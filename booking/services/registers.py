@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
@@ -305,18 +305,21 @@ def history_for_day(day: CourseDay) -> list[HistoryEntry]:
     return [HistoryEntry(change=c, person=p, changed_by=u) for c, p, u in rows]
 
 
-def course_days_around(now: datetime, *, days_before: int = 30, days_after: int = 60):
-    """Course days from a month ago to two months ahead, for the list of registers."""
-    from datetime import timedelta
+#: The list of registers shows course days from this long ago to this long ahead.
+REGISTERS_LISTED = (timedelta(days=30), timedelta(days=60))
 
+
+def course_days_around(now: datetime):
+    """Course days from `REGISTERS_LISTED` ago to ahead, for the list of registers."""
+    before, after = REGISTERS_LISTED
     today = london_date(now)
     return db.session.scalars(
         select(CourseDay)
         .join(Course, Course.id == CourseDay.course_id)
         .options(joinedload(CourseDay.course).joinedload(Course.venue))
         .where(
-            CourseDay.date >= today - timedelta(days=days_before),
-            CourseDay.date <= today + timedelta(days=days_after),
+            CourseDay.date >= today - before,
+            CourseDay.date <= today + after,
             Course.status == CourseStatus.PUBLISHED,
         )
         .order_by(CourseDay.date, CourseDay.course_id, CourseDay.day_number)

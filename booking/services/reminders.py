@@ -38,6 +38,7 @@ from ..models import (
     OutboxMessage,
 )
 from ..timezone import london_date
+from ..words import how_many
 from . import records
 from .db import transactional
 
@@ -54,7 +55,8 @@ class ReminderSummary:
     after_course: int = 0
 
     def __str__(self) -> str:
-        return f"{self.reminders} reminders and {self.after_course} after-course messages queued"
+        reminders = how_many(self.reminders, "reminder")
+        return f"{reminders} and {how_many(self.after_course, 'after-course message')} queued"
 
 
 @transactional

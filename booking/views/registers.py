@@ -51,7 +51,11 @@ def _register_page(day: CourseDay, *, errors: dict | None = None, status: int = 
 @bp.get("")
 @coordinator_required
 def index():
-    return render_template("registers/index.html", days=registers.course_days_around(clock.now()))
+    return render_template(
+        "registers/index.html",
+        days=registers.course_days_around(clock.now()),
+        listed=registers.REGISTERS_LISTED,
+    )
 
 
 @bp.get("/days/<id:day_id>")

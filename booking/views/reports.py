@@ -22,6 +22,7 @@ from ..forms.reports import (
 from ..models import CourseType, Person
 from ..services import exports, records, reports
 from ..services.errors import BookingError
+from ..words import how_many
 from .registers import csv_download
 
 bp = Blueprint("reports", __name__, url_prefix="/coordinator/reports")
@@ -197,5 +198,5 @@ def confirm_import():
     except BookingError as error:
         flash(error.message)
         return redirect(url_for(".import_completions"))
-    flash(f"{len(created)} past completions saved.", "success")
+    flash(f"{how_many(len(created), 'past completion')} saved.", "success")
     return redirect(url_for(".index"))
