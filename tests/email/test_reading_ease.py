@@ -24,4 +24,3 @@ def test_every_email_reads_as_plain_english(app, make, clock, db):
         print(f"email {kind}: {score}")
     hard = {kind: score for kind, score in scores.items() if score < PLAIN_ENGLISH}
     assert hard == {}, f"below {PLAIN_ENGLISH}: {hard}"
-
