@@ -64,13 +64,6 @@ AFTER_COURSE_STATES = {
     Attendance.NOT_COMPLETED: "missed",
     Attendance.NOT_YET_KNOWN: "finished",
 }
-STATES = {
-    BookingStatus.CONFIRMED: "place",
-    BookingStatus.WAITLISTED: "waiting",
-    BookingStatus.OFFERED: "offer",
-    BookingStatus.EXPIRED: "offer_ended",
-    BookingStatus.MOVED: "moved",
-}
 
 
 def _changes_closed(course: Course, now: datetime) -> bool:
@@ -85,12 +78,20 @@ def _offer_open(booking: Booking, now: datetime) -> bool:
 
 
 def _state(booking: Booking, now: datetime) -> str:
-    state = STATES.get(booking.status, "ended")
-    if state == "offer" and not _offer_open(booking, now):
+    status = booking.status
+    if status == BookingStatus.CONFIRMED:
+        if booking.course.is_over(now):
+            return AFTER_COURSE_STATES[booking.attendance]
+        return "place"
+    if status == BookingStatus.WAITLISTED:
+        return "waiting"
+    if status == BookingStatus.OFFERED:
+        return "offer" if _offer_open(booking, now) else "offer_ended"
+    if status == BookingStatus.EXPIRED:
         return "offer_ended"
-    if state == "place" and booking.course.is_over(now):
-        return AFTER_COURSE_STATES[booking.attendance]
-    return state
+    if status == BookingStatus.MOVED:
+        return "moved"
+    return "ended"
 
 
 def booking_summary(booking: Booking, *, now: datetime) -> BookingSummary:
@@ -102,11 +103,15 @@ def booking_summary(booking: Booking, *, now: datetime) -> BookingSummary:
     course = booking.course
     closed = _changes_closed(course, now) or course.is_over(now)
     state = _state(booking, now)
-    missed = [
-        day.day_number
-        for day, mark in zip(course.days, booking.day_marks, strict=True)
-        if state == "missed" and not (mark is not None and mark.counts)
-    ]
+    missed = (
+        [
+            day.day_number
+            for day, mark in zip(course.days, booking.day_marks, strict=True)
+            if not (mark is not None and mark.counts)
+        ]
+        if state == "missed"
+        else []
+    )
     return BookingSummary(
         booking=booking,
         course=course,
