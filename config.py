@@ -25,6 +25,12 @@ def _env_list(name: str, default: str) -> list[str]:
     return [part.strip().lower() for part in raw.split(",") if part.strip()]
 
 
+def _env_names(name: str, default: str) -> dict[str, str]:
+    """`domain=Name; domain=Name` as a dict (domains lower-cased)."""
+    pairs = (part.split("=", 1) for part in os.environ.get(name, default).split(";") if "=" in part)
+    return {domain.strip().lower(): label.strip() for domain, label in pairs}
+
+
 #: Keys written here for development and tests; production refuses both (booking/checks.py).
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-not-for-production"  # noqa: S105
 TESTING_SECRET_KEY = "testing-secret-key"  # noqa: S105 - tests only
@@ -71,6 +77,14 @@ class Config:
     COUNCIL_EMAIL_DOMAINS = _env_list(
         "COUNCIL_EMAIL_DOMAINS",
         "cumberland.gov.uk,westmorlandandfurness.gov.uk,cumbria.gov.uk",
+    )
+    #: Each council's name by its email domain (`domain=Name; ...`): council staff leave their
+    #: organisation blank, so reports name their council from their address.
+    COUNCIL_NAMES = _env_names(
+        "COUNCIL_NAMES",
+        "cumberland.gov.uk=Cumberland Council;"
+        "westmorlandandfurness.gov.uk=Westmorland and Furness Council;"
+        "cumbria.gov.uk=Cumbria County Council",
     )
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")

@@ -102,6 +102,116 @@ STATUS_WORDS = {
 }
 
 GROUP_WORDS = {Group.STAFF: "Council staff", Group.PARTNER: "Partner agency"}
+#: A group named in a sentence: "Full for council staff", "no places left for partner agencies".
+GROUP_PLURAL = {Group.STAFF: "council staff", Group.PARTNER: "partner agencies"}
+
+
+def how_many(number: int, thing: str, things: str | None = None) -> str:
+    """ "1 place", "2 places", "0 people": a count with its noun, plural done properly."""
+    if number == 1:
+        return f"1 {thing}"
+    return f"{number} {things or thing + 's'}"
+
+
+def how_places_are_shared(group: Group, release_on: date, *, released: bool) -> str:
+    """One sentence on who a waiting person's number counts (`waitlist.offer_number`)."""
+    if released:
+        return (
+            "Any free place now goes to the next person waiting, with council staff first, "
+            "so your number counts everyone waiting."
+        )
+    return (
+        f"Until {long_date(release_on)}, some places are kept for partner agencies, "
+        f"so your number counts only {GROUP_PLURAL[group]}."
+    )
+
+
+# --- The audit trail, in words ------------------------------------------------------------
+
+#: What each audit action means, for coordinators. The codes stay in the database (they are
+#: what the rules and reports query); people read these.
+AUDIT_ACTION_WORDS = {
+    "account.council_account_linked": "Council account linked",
+    "account.council_account_unlinked": "Council account unlinked",
+    "account.council_sign_in": "Signed in with a council account",
+    "account.created": "Coordinator account created",
+    "account.disabled": "Coordinator account turned off",
+    "account.enabled": "Coordinator account turned on",
+    "account.password_changed": "Password changed",
+    "account.password_turned_off": "Password sign-in turned off",
+    "account.password_turned_on": "Password sign-in turned on",
+    "account.recovery_codes_replaced": "New recovery codes made",
+    "account.second_factor_reset": "Authenticator app reset",
+    "account.second_factor_set_up": "Authenticator app set up",
+    "account.signed_in": "Coordinator signed in",
+    "account.signed_out": "Signed out everywhere",
+    "attendance.corrected": "Register corrected",
+    "attendance.marked": "Register marked",
+    "booking.added": "Booked by a coordinator",
+    "booking.cancelled": "Booking cancelled",
+    "booking.confirmed": "Place booked",
+    "booking.moved": "Booking moved to another date",
+    "booking.offer_accepted": "Offer of a place accepted",
+    "booking.offer_declined": "Offer of a place turned down",
+    "booking.offer_expired": "Offer of a place ran out",
+    "booking.offered": "Place offered from the waitlist",
+    "booking.promoted": "Given a place by a coordinator",
+    "booking.reordered": "Place on the waitlist changed",
+    "booking.support_needs_changed": "Support needs changed",
+    "booking.waitlisted": "Joined the waitlist",
+    "booking.walk_in_added": "Walk-in added",
+    "booking.withdrawn": "Left the waitlist (has a place on another date)",
+    "course.cancelled": "Course cancelled",
+    "course.created": "Course added",
+    "course.duplicated": "Next date set up from this course",
+    "course.published": "Course published",
+    "course.released_early": "Places opened to everyone early",
+    "course.schedule_changed": "Dates, times or venue changed",
+    "course.updated": "Course details changed",
+    "mailbox.booked_from_message": "Booked from an email",
+    "mailbox.link_sent_to_named_person": "Booking link sent to the person named in an email",
+    "mailbox.message_closed": "Email dealt with",
+    "outbox.retried": "Email sent again",
+    "person.added": "Person added",
+    "person.created": "Person added",
+    "person.erased": "Person's details erased",
+    "person.exported": "Person's details downloaded",
+    "person.group_corrected": "Group corrected",
+    "person.signed_in": "Signed in to My bookings",
+    "privacy.purged": "Old personal details deleted",
+    "sign_in.council_refused": "Council sign-in refused",
+    "support_needs.viewed": "Support needs seen",
+    "training.completed": "Training completed",
+    "training.completion_undone": "Completion taken off after a correction",
+    "training.imported": "Past completions imported",
+    "training.recorded_elsewhere": "Training recorded from elsewhere",
+    "venue.archived": "Venue archived",
+    "venue.created": "Venue added",
+    "venue.restored": "Venue brought back",
+    "venue.updated": "Venue details changed",
+}
+
+#: The kinds of record an audit row is about, as people say them.
+AUDIT_RECORD_WORDS = {
+    "booking": "Booking",
+    "course": "Course",
+    "coursetype": "Training",
+    "inboundmessage": "Email to the training team",
+    "outboxmessage": "Email we sent",
+    "person": "Person",
+    "retention": "Old records",
+    "signinattempt": "Sign-in",
+    "user": "Coordinator account",
+    "venue": "Venue",
+}
+
+
+def describe_action(action: str) -> str:
+    """Plain words for an audit action such as "booking.cancelled"."""
+    if action in AUDIT_ACTION_WORDS:
+        return AUDIT_ACTION_WORDS[action]
+    thing, _, what = action.partition(".")
+    return f"{thing.replace('_', ' ').capitalize()} {what.replace('_', ' ')}".strip()
 
 
 # --- What templates share ------------------------------------------------------------------
@@ -113,6 +223,7 @@ TEMPLATE_FILTERS = {
     "clock": time_of_day,
     "london": to_london,
     "duration": time_limits.in_words,
+    "how_many": how_many,
     "working_days": time_limits.working_days_in_words,
 }
 
@@ -121,4 +232,6 @@ TEMPLATE_GLOBALS = {
     "limits": time_limits,
     "status_words": STATUS_WORDS,
     "group_words": GROUP_WORDS,
+    "group_plural": GROUP_PLURAL,
+    "how_places_are_shared": how_places_are_shared,
 }

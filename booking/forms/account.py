@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
-from wtforms import SubmitField, TextAreaField
+from wtforms import HiddenField, SubmitField, TextAreaField
 from wtforms.validators import Length
 
 
@@ -16,4 +16,6 @@ class SupportNeedsForm(FlaskForm):
         ),
         validators=[Length(max=2000, message="Support needs must be 2000 characters or fewer")],
     )
+    #: "yes" once the person has said they do want to remove what they told us.
+    confirm_removal = HiddenField()
     submit = SubmitField("Save", widget=GovSubmitInput())

@@ -40,8 +40,8 @@ class BookingRequestForm(FlaskForm):
         widget=GovTextInput(),
         validators=[
             DataRequired("Enter your work email address"),
-            Length(max=320, message="Email address must be 320 characters or fewer"),
-            Email(EMAIL_FORMAT),
+            Length(max=320, message="Your work email address must be 320 characters or fewer"),
+            Email("Enter your work email address in the correct format, like name@example.com"),
         ],
     )
     job_title = StringField(
@@ -74,8 +74,13 @@ class BookingRequestForm(FlaskForm):
         widget=GovTextInput(),
         validators=[
             Optional(),
-            Length(max=320, message="Email address must be 320 characters or fewer"),
-            Email(EMAIL_FORMAT),
+            Length(
+                max=320, message="Your line manager's email address must be 320 characters or fewer"
+            ),
+            Email(
+                "Enter your line manager's email address in the correct format, "
+                "like name@example.com"
+            ),
         ],
     )
     support_needs = StringField(

@@ -10,7 +10,14 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -49,11 +56,13 @@ class CourseForm(FlaskForm):
     )
     day1_starts_at = ClockTimeField(
         "Day 1 starts at",
+        called="The time day 1 starts",
         description="For example, 9:30am",
         required_message="Enter the time day 1 starts",
     )
     day1_ends_at = ClockTimeField(
         "Day 1 ends at",
+        called="The time day 1 ends",
         description="For example, 4:30pm",
         required_message="Enter the time day 1 ends",
     )
@@ -64,11 +73,13 @@ class CourseForm(FlaskForm):
     )
     day2_starts_at = ClockTimeField(
         "Day 2 starts at",
+        called="The time day 2 starts",
         description="For example, 9:30am",
         required_message="Enter the time day 2 starts",
     )
     day2_ends_at = ClockTimeField(
         "Day 2 ends at",
+        called="The time day 2 ends",
         description="For example, 4:30pm",
         required_message="Enter the time day 2 ends",
     )
@@ -114,6 +125,8 @@ class CourseForm(FlaskForm):
         widget=GovTextArea(),
         validators=[Length(max=5000, message="Notes must be 5000 characters or fewer")],
     )
+    #: "yes" once the coordinator has been told the release date has already passed.
+    release_warning_seen = HiddenField()
     submit = SubmitField("Save course", widget=GovSubmitInput())
 
     def set_venues(self, venues) -> None:
@@ -222,6 +235,7 @@ class VenueForm(FlaskForm):
 class DuplicateCourseForm(FlaskForm):
     weeks_later = WholeNumberField(
         "How many weeks after this course?",
+        called="The number of weeks",
         description="The copy has the same venue, places, times and trainers. It is saved as a draft.",
         required_message="Enter a number of weeks",
         default=4,

@@ -21,9 +21,20 @@ class _PlainRequired(Field):
     #: What the field holds (a date, a time, a number) or None; each subclass decides.
     data: Any
 
-    def __init__(self, label=None, validators=None, *, required_message: str | None = None, **kw):
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        *,
+        required_message: str | None = None,
+        called: str | None = None,
+        **kw,
+    ):
         super().__init__(label, validators, **kw)
         self.required_message = required_message
+        #: How error messages name the field when its label is not a noun ("Day 1 starts
+        #: at" reads "The time day 1 starts must be a real time").
+        self.called = called or self.label.text
 
     def pre_validate(self, form):
         if self.process_errors:
@@ -48,7 +59,7 @@ class DayMonthYearField(_PlainRequired, Field):
         self.data = None
         if not any(parts):
             return
-        label = self.label.text
+        label = self.called
         if not all(parts):
             missing = [
                 name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part
@@ -82,15 +93,15 @@ class ClockTimeField(_PlainRequired, StringField):
             return
         match = _TIME.fullmatch(text)
         if not match:
-            raise ValueError(f"{self.label.text} must be a time, for example 9:30am or 14:00")
+            raise ValueError(f"{self.called} must be a time, like 9:30am or 14:00")
         hour, minute = int(match.group(1)), int(match.group(2) or 0)
         suffix = (match.group(3) or "").replace(".", "").lower()
         if suffix:
             if not 1 <= hour <= 12:
-                raise ValueError(f"{self.label.text} must be a real time, for example 9:30am")
+                raise ValueError(f"{self.called} must be a real time, like 9:30am")
             hour = hour % 12 + (12 if suffix == "pm" else 0)
         if hour > 23 or minute > 59:
-            raise ValueError(f"{self.label.text} must be a real time, for example 14:00")
+            raise ValueError(f"{self.called} must be a real time, like 14:00")
         self.data = time(hour, minute)
 
 
@@ -114,7 +125,7 @@ class WholeNumberField(_PlainRequired, StringField):
         if not text:
             return
         if not _DIGITS.fullmatch(text) or len(text) > 6:
-            raise ValueError(f"{self.label.text} must be a whole number, like 20")
+            raise ValueError(f"{self.called} must be a whole number, like 20")
         self.data = int(text)
 
 

@@ -75,6 +75,23 @@ class Availability:
             return BookingState.OPEN
         return BookingState.FULL
 
+    def state_for(self, group: Group | None) -> BookingState:
+        """What booking does now for a reader in `group` (None when we do not know their
+        group): OPEN only if they would get a place, FULL if they would join the waitlist."""
+        if group is None or self.state != BookingState.OPEN:
+            return self.state
+        return BookingState.OPEN if self.free_for(group) else BookingState.FULL
+
+    @property
+    def full_for(self) -> Group | None:
+        """The group with no place left while the other group still has one (else None)."""
+        if self.state != BookingState.OPEN or self.released:
+            return None
+        for group in (Group.STAFF, Group.PARTNER):
+            if not self.free_for(group):
+                return group
+        return None
+
     @property
     def over_capacity(self) -> int:
         """Places held beyond the total (coordinators can add walk-ins)."""

@@ -6,7 +6,7 @@ Nothing here writes; the rules these pages offer are carried out by services/cha
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_, select
@@ -15,6 +15,7 @@ from sqlalchemy.orm import contains_eager
 from ..extensions import db
 from ..models import (
     ACTIVE,
+    Attendance,
     Booking,
     BookingStatus,
     Course,
@@ -24,7 +25,7 @@ from ..models import (
     with_details,
 )
 from . import allocation
-from .waitlist import has_completed, waitlist_position, waitlist_positions
+from .waitlist import has_completed, offer_number, waitlist_positions
 
 ENDED = (
     BookingStatus.CANCELLED,
@@ -41,7 +42,8 @@ class BookingSummary:
 
     booking: Booking
     course: Course
-    #: "place", "waiting", "offer", "offer_ended", "moved" or "ended"
+    #: "place", "waiting", "offer", "offer_ended", "moved", "ended", or, for a place on a
+    #: course that is over, "completed", "missed" or "finished" (the register is not done)
     state: str
     position: int | None
     offer_ends_at: datetime | None
@@ -51,6 +53,17 @@ class BookingSummary:
     can_cancel: bool
     can_move: bool
     moved_to: Booking | None
+    #: After a course they missed part of: the day numbers missed and the next dates to book.
+    missed_days: list[int] = field(default_factory=list)
+    next_dates: list[Course] = field(default_factory=list)
+
+
+#: A place on a course that is over, by its register outcome (rule "completion").
+AFTER_COURSE_STATES = {
+    Attendance.COMPLETED: "completed",
+    Attendance.NOT_COMPLETED: "missed",
+    Attendance.NOT_YET_KNOWN: "finished",
+}
 
 
 def _changes_closed(course: Course, now: datetime) -> bool:
@@ -63,36 +76,55 @@ def _offer_open(booking: Booking, now: datetime) -> bool:
     return booking.status == BookingStatus.OFFERED and not booking.offer_ran_out(now)
 
 
-def booking_summary(booking: Booking, *, now: datetime) -> BookingSummary:
-    """The state of a booking in terms a person understands, and what they may do now."""
-    course = booking.course
-    closed = _changes_closed(course, now)
+def _state(booking: Booking, now: datetime) -> str:
     status = booking.status
-    offer_open = _offer_open(booking, now)
     if status == BookingStatus.CONFIRMED:
-        state = "place"
-    elif status == BookingStatus.WAITLISTED:
-        state = "waiting"
-    elif status == BookingStatus.OFFERED:
-        state = "offer" if offer_open else "offer_ended"
-    elif status == BookingStatus.EXPIRED:
-        state = "offer_ended"
-    elif status == BookingStatus.MOVED:
-        state = "moved"
-    else:
-        state = "ended"
+        if booking.course.is_over(now):
+            return AFTER_COURSE_STATES[booking.attendance]
+        return "place"
+    if status == BookingStatus.WAITLISTED:
+        return "waiting"
+    if status == BookingStatus.OFFERED:
+        return "offer" if _offer_open(booking, now) else "offer_ended"
+    if status == BookingStatus.EXPIRED:
+        return "offer_ended"
+    if status == BookingStatus.MOVED:
+        return "moved"
+    return "ended"
+
+
+def booking_summary(booking: Booking, *, now: datetime) -> BookingSummary:
+    """The state of a booking in terms a person understands, and what they may do now.
+
+    A course that is over offers no cancel or move; an offer is answered with its own
+    "say no" button, so it offers no separate cancel either.
+    """
+    course = booking.course
+    closed = _changes_closed(course, now) or course.is_over(now)
+    state = _state(booking, now)
+    missed = (
+        [
+            day.day_number
+            for day, mark in zip(course.days, booking.day_marks, strict=True)
+            if not (mark is not None and mark.counts)
+        ]
+        if state == "missed"
+        else []
+    )
     return BookingSummary(
         booking=booking,
         course=course,
         state=state,
-        position=waitlist_position(booking),
-        offer_ends_at=booking.offer_expires_at if offer_open else None,
+        position=offer_number(booking, now=now),
+        offer_ends_at=booking.offer_expires_at if state == "offer" else None,
         completed_before=has_completed(booking.person, booking.course_type_id),
         released=course.is_released(now),
         changes_closed=closed,
-        can_cancel=status in ACTIVE and not closed,
-        can_move=status == BookingStatus.CONFIRMED and not closed,
+        can_cancel=booking.status in ACTIVE and not closed and state != "offer",
+        can_move=booking.status == BookingStatus.CONFIRMED and not closed,
         moved_to=booking.moved_to,
+        missed_days=missed,
+        next_dates=other_dates(booking, now=now)[:3] if missed else [],
     )
 
 

@@ -47,7 +47,7 @@ from .transitions import (
     transition,
     withdraw_other_waits,
 )
-from .waitlist import fill_locked, waitlist_position
+from .waitlist import fill_locked, offer_number
 
 
 class NoPlaceFree(BookingError):
@@ -404,7 +404,7 @@ def add_person(
         withdraw_other_waits(booking, actor=actor, now=now)
         emails.place_confirmed(booking, now=now)
     else:
-        emails.waitlisted(booking, position=waitlist_position(booking), now=now)
+        emails.waitlisted(booking, position=offer_number(booking, now=now), now=now)
     return booking
 
 

@@ -37,6 +37,7 @@ from ..models import (
 )
 from ..timezone import LONDON, london_date
 from ..values import DayDetails, ScheduleChange
+from ..words import how_many
 from . import audit, emails
 from .actors import ActorLike
 from .allocation import held_counts
@@ -108,6 +109,15 @@ class CourseDetails:
     course_type: CourseType | None = None
     #: Trainers' accounts to assign (they take the course's registers); None leaves them be.
     trainer_accounts: Sequence[User] | None = None
+
+    def release_already_passed(self, now: datetime) -> date | None:
+        """The release date (rule 2) when it is today or past, so the places kept for partner
+        agencies would be open to everyone at once; None otherwise (or with none kept)."""
+        first = self.days[0].date if self.days else None
+        if first is None or not self.partner_places:
+            return None
+        release_on = self.release_on or default_release_on(first)
+        return release_on if release_on <= london_date(now) else None
 
 
 @dataclass
@@ -210,7 +220,10 @@ def _day_problems(
             problems.append(("day2_date", "Day 2 must be after day 1"))
         elif (last - first).days > max_span_days and before != list(details.days):
             problems.append(
-                ("day2_date", f"Day 2 must be no more than {max_span_days} days after day 1")
+                (
+                    "day2_date",
+                    f"Day 2 must be no more than {how_many(max_span_days, 'day')} after day 1",
+                )
             )
     return problems
 
@@ -282,9 +295,10 @@ def _problems(
     return problems
 
 
-def _check(
+def check_details(
     details: CourseDetails, *, now: datetime, max_span_days: int, course: Course | None = None
 ) -> None:
+    """Raise Problems (each with its field) if these details cannot be saved."""
     if len(details.days) != 2:
         raise Problems([("day1_date", "A course has two days")])
     problems = _problems(details, now=now, max_span_days=max_span_days, course=course)
@@ -365,7 +379,7 @@ def create_course(
     details: CourseDetails, *, actor: ActorLike, now: datetime, max_span_days: int = MAX_SPAN_DAYS
 ) -> Course:
     """Save a new course as a draft (nobody sees it until it is published)."""
-    _check(details, now=now, max_span_days=max_span_days)
+    check_details(details, now=now, max_span_days=max_span_days)
     course = Course(
         course_type=details.course_type or default_course_type(),
         status=CourseStatus.DRAFT,
@@ -392,7 +406,7 @@ def update_course(
     holding a place is told and calendar entries are updated (schedule_version goes up)."""
     course = lock_course(course.id)
     _refuse_if_over(course, "changed", now)
-    _check(details, now=now, max_span_days=max_span_days, course=course)
+    check_details(details, now=now, max_span_days=max_span_days, course=course)
     old_days, old_venue = _current_days(course), course.venue.one_line_address
     _apply(course, details)
     course.updated_at = now

@@ -117,6 +117,12 @@ class RetryPolicy:
     #: A row left in `sending` this long belongs to a sender that died: claim it again.
     stale_after: timedelta = timedelta(minutes=10)
 
+    @property
+    def gives_up_after(self) -> timedelta:
+        """About how long a message is tried before it is marked failed (whole hours)."""
+        waits = sum((self.delay_after(n) for n in range(1, self.max_attempts)), timedelta())
+        return timedelta(hours=max(1, round(waits / timedelta(hours=1))))
+
     def delay_after(self, attempts: int) -> timedelta:
         """The wait before the next try, after `attempts` tries so far."""
         return min(self.first_delay * (2 ** max(0, attempts - 1)), self.max_delay)

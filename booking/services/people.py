@@ -61,6 +61,14 @@ def on_domains(email: str, domains: Iterable[str]) -> bool:
     return False
 
 
+def council_name(email: str, council_names: Mapping[str, str]) -> str | None:
+    """The council an address belongs to (its domain or a subdomain of it), or None."""
+    for domain, name in council_names.items():
+        if on_domains(email, [domain]):
+            return name
+    return None
+
+
 def classify_email(email: str, council_domains: Iterable[str]) -> Group:
     """Council staff for an address on a council domain or one of its subdomains."""
     return Group.STAFF if on_domains(email, council_domains) else Group.PARTNER

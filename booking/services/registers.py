@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
@@ -366,21 +366,22 @@ def may_take_register(user: User, course_id: int) -> bool:
     return user.is_trainer and course_id in db.session.scalars(_assigned_courses(user)).all()
 
 
-def course_days_around(
-    now: datetime, *, user: User | None = None, days_before: int = 30, days_after: int = 60
-):
-    """Course days from a month ago to two months ahead, for the list of registers (for a
-    trainer, only their own courses' days)."""
-    from datetime import timedelta
+#: The list of registers shows course days from this long ago to this long ahead.
+REGISTERS_LISTED = (timedelta(days=30), timedelta(days=60))
 
+
+def course_days_around(now: datetime, *, user: User | None = None):
+    """Course days from `REGISTERS_LISTED` ago to ahead, for the list of registers (for a
+    trainer, only their own courses' days)."""
+    before, after = REGISTERS_LISTED
     today = london_date(now)
     stmt = (
         select(CourseDay)
         .join(Course, Course.id == CourseDay.course_id)
         .options(joinedload(CourseDay.course).joinedload(Course.venue))
         .where(
-            CourseDay.date >= today - timedelta(days=days_before),
-            CourseDay.date <= today + timedelta(days=days_after),
+            CourseDay.date >= today - before,
+            CourseDay.date <= today + after,
             Course.status == CourseStatus.PUBLISHED,
         )
         .order_by(CourseDay.date, CourseDay.course_id, CourseDay.day_number)

@@ -40,6 +40,7 @@ from ..models import (
     OutboxMessage,
 )
 from ..timezone import london_date
+from ..words import how_many
 from . import briefings, certificates, check_in, feedback, records
 from .db import transactional
 
@@ -57,9 +58,10 @@ class ReminderSummary:
     briefings: int = 0
 
     def __str__(self) -> str:
-        said = f"{self.reminders} reminders and {self.after_course} after-course messages queued"
+        reminders = how_many(self.reminders, "reminder")
+        said = f"{reminders} and {how_many(self.after_course, 'after-course message')} queued"
         if self.briefings:
-            said += f", and {self.briefings} trainer briefings"
+            said += f", and {how_many(self.briefings, 'trainer briefing')}"
         return said
 
 

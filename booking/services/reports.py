@@ -10,6 +10,7 @@ than half of its places are held (confirmed or offered).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -27,13 +28,15 @@ from ..models import (
     Course,
     CourseDay,
     CourseStatus,
+    Group,
     Person,
     TrainingCompletion,
 )
 from ..timezone import london_date
-from ..words import short_date, time_of_day
+from ..words import describe_action, short_date, time_of_day
 from . import allocation
 from .allocation import Availability
+from .people import council_name
 
 AT_RISK_DAYS = 21
 AT_RISK_SHARE = 0.5
@@ -169,28 +172,6 @@ def _open_offers(course_ids: list[int]) -> list[OpenOffer]:
     return [OpenOffer(booking=b, person=b.person, course=b.course) for b in rows]
 
 
-ACTION_WORDS = {
-    "attendance.marked": "Register marked",
-    "attendance.corrected": "Register corrected",
-    "booking.walk_in_added": "Walk-in added",
-    "booking.cancelled": "Booking cancelled",
-    "course.cancelled": "Course cancelled",
-    "person.added": "Person added",
-    "training.completed": "Training completed",
-    "training.completion_undone": "Completion taken off after a correction",
-    "training.recorded_elsewhere": "Training recorded from elsewhere",
-    "training.imported": "Past completions imported",
-}
-
-
-def describe_action(action: str) -> str:
-    """Plain words for an audit action such as "booking.cancelled"."""
-    if action in ACTION_WORDS:
-        return ACTION_WORDS[action]
-    thing, _, what = action.partition(".")
-    return f"{thing.replace('_', ' ').capitalize()} {what.replace('_', ' ')}".strip()
-
-
 def recent_changes(limit: int = RECENT_CHANGES) -> list[Change]:
     """The latest changes from the audit trail (not views of support needs), in one query."""
     rows = db.session.execute(
@@ -313,10 +294,19 @@ class CompletionGroup:
 NOT_GIVEN = "Not given"
 
 
-def completions_by_organisation(start: date, end: date) -> list[CompletionGroup]:
-    """Completions dated in [start, end], by organisation and team (one query)."""
+def completions_by_organisation(
+    start: date, end: date, *, council_names: Mapping[str, str] | None = None
+) -> list[CompletionGroup]:
+    """Completions dated in [start, end], by organisation and team (one query).
+
+    Council staff are told to leave their organisation blank, so a council address names
+    its council (`council_names`: domain to name); everyone else is counted under the
+    organisation they gave.
+    """
     rows = db.session.execute(
         select(
+            Person.email,
+            Person.group,
             Person.organisation,
             Person.team,
             TrainingCompletion.source,
@@ -324,11 +314,17 @@ def completions_by_organisation(start: date, end: date) -> list[CompletionGroup]
         )
         .join(Person, Person.id == TrainingCompletion.person_id)
         .where(TrainingCompletion.completed_on.between(start, end))
-        .group_by(Person.organisation, Person.team, TrainingCompletion.source)
+        .group_by(
+            Person.email, Person.group, Person.organisation, Person.team, TrainingCompletion.source
+        )
     ).all()
     totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for organisation, team, source, number in rows:
-        key = ((organisation or "").strip() or NOT_GIVEN, (team or "").strip() or NOT_GIVEN)
+    for email, group, organisation, team, source, number in rows:
+        council = council_name(email, council_names or {}) if group == Group.STAFF else None
+        key = (
+            council or (organisation or "").strip() or NOT_GIVEN,
+            (team or "").strip() or NOT_GIVEN,
+        )
         totals[key][0 if CompletionSource(source) == CompletionSource.COURSE else 1] += number
     return sorted(
         (CompletionGroup(org, team, a, b) for (org, team), (a, b) in totals.items()),

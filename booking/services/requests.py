@@ -35,7 +35,7 @@ from .transitions import (
     row_id,
     withdraw_other_waits,
 )
-from .waitlist import fill_locked, has_completed, waitlist_position
+from .waitlist import fill_locked, has_completed, offer_number
 
 #: What the public booking form collects; stored in the confirm link until it is followed.
 REQUEST_FIELDS = (
@@ -232,6 +232,6 @@ def book_place(
             fill_locked(course, now)  # someone already trained may take a place open to all
         if booking.status == BookingStatus.WAITLISTED:
             emails.waitlisted(
-                booking, position=waitlist_position(booking, completed=completed), now=now
+                booking, position=offer_number(booking, now=now, completed=completed), now=now
             )
     return booking

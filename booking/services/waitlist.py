@@ -111,6 +111,35 @@ def waitlist_position(booking: Booking, *, completed: bool | None = None) -> int
     return (db.session.scalar(ahead) or 0) + 1
 
 
+def offer_number(booking: Booking, *, now: datetime, completed: bool | None = None) -> int | None:
+    """The number a waiting person is told (1 is next), or None if not waiting.
+
+    Their place among the people who could be offered the next place they may take: those
+    ahead of them in the waitlist order (rule 4) who `Booking.may_be_offered` that place
+    (rule 5). Before the release date a place is open to one group only, so a partner is
+    not counted behind council staff who can never take a partner's place. Someone already
+    trained can only be offered a place once places are open to everyone, so their number
+    counts as if they were.
+    """
+    if booking.status != BookingStatus.WAITLISTED:
+        return None
+    if completed is None:
+        completed = has_completed(booking.person, booking.course_type_id)
+    released = completed or booking.course.is_released(now)
+    open_to = list(Group) if released else [booking.person.group]
+    ahead = (
+        select(func.count())
+        .select_from(Booking)
+        .join(Person, Person.id == Booking.person_id)
+        .where(
+            Booking.course_id == booking.course_id,
+            Booking.may_be_offered(open_to, released=released),
+            tuple_(*_waitlist_order()) < booking.waitlist_key(completed),
+        )
+    )
+    return (db.session.scalar(ahead) or 0) + 1
+
+
 def has_completed(person: Person, course_type_id: int) -> bool:
     """Whether the person has a recorded completion of this course type (one query)."""
     return bool(db.session.scalar(select(has_completed_training(person.id, course_type_id))))

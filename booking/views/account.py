@@ -15,7 +15,7 @@ from ..auth import attendee_required, current_attendee
 from ..extensions import db
 from ..forms.account import SupportNeedsForm
 from ..models import ACTIVE, Booking
-from ..services import actors, changes, check_in, links
+from ..services import actors, booking_pages, changes, check_in, links
 from ..services.errors import BookingError
 
 #: The person, signed in to "My bookings" (the audit trail has always said it this way here).
@@ -45,10 +45,11 @@ def index():
     rows = db.session.scalars(
         select(Booking).where(Booking.person_id == person.id).order_by(Booking.requested_at.desc())
     ).all()
+    now = clock.now()
     return render_template(
         "account/index.html",
         person=person,
-        bookings=rows,
+        summaries=[booking_pages.booking_summary(booking, now=now) for booking in rows],
         active=ACTIVE,
         manage_url=manage_url,
         check_in_codes_for=partial(check_in.codes_to_show, now=clock.now()),
@@ -60,7 +61,11 @@ def index():
 def support_needs(booking_id: int):
     booking = _own_booking(booking_id)
     form = SupportNeedsForm()
-    if form.validate_on_submit():
+    if not form.is_submitted():
+        form.support_needs.data = booking.support_needs
+    elif form.validate():
+        if _removal_needs_asking(booking, form):
+            return render_template("account/remove_support_needs.html", booking=booking, form=form)
         try:
             changes.update_support_needs(
                 booking, form.support_needs.data, actor=SIGNED_IN_HERE, now=clock.now()
@@ -68,6 +73,18 @@ def support_needs(booking_id: int):
         except BookingError as error:
             flash(error.message)
             return redirect(url_for("account.index"))
-        flash("We have saved what you told us about support you need.", "success")
+        flash(_saved_words(form.support_needs.data), "success")
         return redirect(url_for("account.index"))
     return render_template("account/support_needs.html", form=form, booking=booking)
+
+
+def _removal_needs_asking(booking: Booking, form: SupportNeedsForm) -> bool:
+    """An empty box would erase what they told us: ask first, unless they already said yes."""
+    emptied = not (form.support_needs.data or "").strip()
+    return emptied and bool(booking.support_needs) and form.confirm_removal.data != "yes"
+
+
+def _saved_words(text: str | None) -> str:
+    if (text or "").strip():
+        return "We have saved what you told us about support you need."
+    return "We have removed what you told us about support you need."

@@ -126,8 +126,9 @@ def coordinator_sign_in():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is None:
-            error = {"text": "The email address or password is not right", "href": "#email"}
-            return render_template("auth/coordinator_sign_in.html", form=form, error_list=[error])
+            # At the password, and the same whichever was wrong (we never say which).
+            form.password.errors = ["The email address or password is not right"]
+            return render_template("auth/coordinator_sign_in.html", form=form)
         auth.start_pending_sign_in(user, clock.now())
         session["after_sign_in"] = _safe_next(request.args.get("next"))
         if user.totp_confirmed_at is None:
@@ -148,9 +149,8 @@ def coordinator_code():
         try:
             accounts.verify_second_factor(user, form.code.data, now=clock.now())
         except BookingError as error:
-            return render_template(
-                "auth/coordinator_code.html", form=form, error_list=_errors(error, "code")
-            )
+            _show_at_field(form, error, "code")
+            return render_template("auth/coordinator_code.html", form=form)
         next_page = session.get("after_sign_in")
         auth.start_coordinator_session(user, clock.now())
         return redirect(next_page or auth.home_for(user))
@@ -170,9 +170,8 @@ def set_up_app():
         try:
             codes = accounts.confirm_second_factor(user, form.code.data, now=clock.now())
         except BookingError as error:
-            return render_template(
-                "auth/set_up_app.html", error_list=_errors(error, "code"), **context
-            )
+            _show_at_field(form, error, "code")
+            return render_template("auth/set_up_app.html", **context)
         auth.start_coordinator_session(user, clock.now())
         return render_template("auth/recovery_codes.html", codes=codes, first_time=True)
     return render_template("auth/set_up_app.html", **context)

@@ -115,8 +115,9 @@ def request_place(course_id: int):
     # date here, so the figures on it are right.
     waitlist.refresh_course(course, now=now)
     availability = allocation.availability(course, now)
+    group = attendee.group if attendee is not None else None
     if attendee is not None:
-        form.for_signed_in(full=availability.state == allocation.BookingState.FULL)
+        form.for_signed_in(full=availability.state_for(group) == allocation.BookingState.FULL)
     return render_template(
         "bookings/request.html",
         course=course,
@@ -124,6 +125,7 @@ def request_place(course_id: int):
         error_list=error_list,
         open=course.is_open_for_booking(now),
         availability=availability,
+        viewer_group=group,
     )
 
 
@@ -263,6 +265,8 @@ def cancel(token: str):
     form = ButtonForm()
     if form.validate_on_submit():
         return _act(token, changes.cancel_booking, "Your booking is cancelled.")
+    if not booking_pages.booking_summary(booking, now=clock.now()).can_cancel:
+        return redirect(url_for(".manage", token=token))  # never offer what will be refused
     return render_template("bookings/cancel.html", booking=booking, token=token, form=form)
 
 
@@ -284,6 +288,8 @@ def move(token: str):
     booking = _booking_or_404(token)
     now = clock.now()
     form = MoveForm()
+    if request.method == "GET" and not booking_pages.booking_summary(booking, now=now).can_move:
+        return redirect(url_for(".manage", token=token))
     options = booking_pages.move_choices(booking, now=now)
     form.course_id.choices = choices((c.id, _course_label(c)) for c in options)
     error_list = None

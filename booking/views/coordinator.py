@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -89,6 +91,8 @@ def new_course():
     form = _course_form()
     if form.validate_on_submit():
         try:
+            if (passed := _release_warning(form, None)) is not None:
+                return _course_form_page(form, None, passed)
             course = course_service.create_course(
                 form.details(_venues_by_id(), _trainers_by_id()),
                 actor=current_user,
@@ -99,7 +103,28 @@ def new_course():
             return redirect(url_for("coordinator.course", course_id=course.id))
         except Problems as problems:
             add_problems(form, problems.problems)
-    return render_template("coordinator/course_form.html", form=form, course=None)
+    return _course_form_page(form, None)
+
+
+def _release_warning(form: CourseForm, course: Course | None) -> date | None:
+    """The release date, if it has already passed and the coordinator has not yet been told
+    (an unchanged date on a course being edited was told about when it was set)."""
+    if form.release_warning_seen.data == "yes":
+        return None
+    details, now = form.details(_venues_by_id()), clock.now()
+    # Mistakes first: a course that cannot be saved needs no warning about its release date.
+    course_service.check_details(details, now=now, max_span_days=_max_span_days(), course=course)
+    passed = details.release_already_passed(now)
+    if passed is None or (course is not None and course.release_on == passed):
+        return None
+    form.release_warning_seen.data = "yes"
+    return passed
+
+
+def _course_form_page(form: CourseForm, course: Course | None, release_passed=None):
+    return render_template(
+        "coordinator/course_form.html", form=form, course=course, release_passed=release_passed
+    )
 
 
 @bp.get("/courses/<id:course_id>")
@@ -129,6 +154,8 @@ def edit_course(course_id: int):
         if request.method == "GET":
             form.fill_from(course)
         elif form.validate_on_submit():
+            if (passed := _release_warning(form, course)) is not None:
+                return _course_form_page(form, course, passed)
             course_service.update_course(
                 course,
                 form.details(_venues_by_id(), _trainers_by_id()),
@@ -143,7 +170,7 @@ def edit_course(course_id: int):
     except BookingError as error:
         flash(error.message, "error")
         return redirect(url_for("coordinator.course", course_id=course.id))
-    return render_template("coordinator/course_form.html", form=form, course=course)
+    return _course_form_page(form, course)
 
 
 @bp.post("/courses/<id:course_id>/publish")

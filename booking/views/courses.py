@@ -19,6 +19,7 @@ from flask_login import current_user
 from werkzeug import http
 
 from .. import clock
+from ..auth import current_attendee
 from ..mail.outbound import invitations
 from ..models import CourseStatus
 from ..services import calendar_filters, waitlist
@@ -54,7 +55,14 @@ def calendar():
         total=len(courses),
         towns=calendar_filters.towns(courses),
         month_choices=calendar_filters.months(courses),
+        viewer_group=_viewer_group(),
     )
+
+
+def _viewer_group():
+    """The reader's group when they are signed in, so the figures speak to them."""
+    person = current_attendee()
+    return person.group if person is not None else None
 
 
 @bp.get("/courses/<id:course_id>")
@@ -72,6 +80,7 @@ def course(course_id: int):
         course=course,
         places=availability(course, now),
         over=course.is_over(now),
+        viewer_group=_viewer_group(),
         last_day_to_book=course_service.last_day_to_book(course),
     )
 

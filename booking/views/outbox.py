@@ -42,7 +42,9 @@ def _note_mail_queued(_mapper, _connection, _message: OutboxMessage) -> None:
 @bp.get("")
 @coordinator_required
 def failed():
-    return render_template("outbox/failed.html", messages=outbox.failed_messages())
+    return render_template(
+        "outbox/failed.html", messages=outbox.failed_messages(), policy=outbox.DEFAULT_POLICY
+    )
 
 
 @bp.post("/<id:message_id>/retry")

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..forms.privacy import AuditFilterForm, EraseForm, FindPersonForm
 from ..models import Person
 from ..services import people, privacy
+from ..services.audit_trail import audit_lines
 from ..services.errors import BookingError
 
 bp = Blueprint("privacy", __name__, url_prefix="/coordinator")
@@ -100,4 +101,6 @@ def audit_trail():
     page = db.paginate(
         privacy.audit_events(**filters), per_page=AUDIT_PAGE_SIZE, max_per_page=AUDIT_PAGE_SIZE
     )
-    return render_template("privacy/audit.html", form=form, page=page)
+    return render_template(
+        "privacy/audit.html", form=form, page=page, lines=audit_lines(page.items)
+    )

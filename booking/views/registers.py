@@ -67,8 +67,11 @@ def _register_page(day: CourseDay, *, errors: dict | None = None, status: int = 
 @bp.get("")
 @account_required
 def index():
-    days = registers.course_days_around(clock.now(), user=current_user)
-    return render_template("registers/index.html", days=days)
+    return render_template(
+        "registers/index.html",
+        days=registers.course_days_around(clock.now(), user=current_user),
+        listed=registers.REGISTERS_LISTED,
+    )
 
 
 @bp.get("/days/<id:day_id>")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -20,6 +22,7 @@ from ..forms.reports import (
 from ..models import CourseType, Person
 from ..services import exports, records, reports
 from ..services.errors import BookingError
+from ..words import how_many
 from .registers import csv_download
 
 bp = Blueprint("reports", __name__, url_prefix="/coordinator/reports")
@@ -82,10 +85,12 @@ def attendance():
 @bp.get("/completions.csv", endpoint="completions_csv")
 @coordinator_required
 def completions():
+    read = partial(
+        reports.completions_by_organisation, council_names=current_app.config["COUNCIL_NAMES"]
+    )
     return _period_report(
-        "completions", reports.completions_by_organisation, exports.completions_csv,
-        organisations=reports.organisation_totals,
-    )  # fmt: skip
+        "completions", read, exports.completions_csv, organisations=reports.organisation_totals
+    )
 
 
 @bp.get("/no-shows")
@@ -202,5 +207,5 @@ def confirm_import():
     except BookingError as error:
         flash(error.message)
         return redirect(url_for(".import_completions"))
-    flash(f"{len(created)} past completions saved.", "success")
+    flash(f"{how_many(len(created), 'past completion')} saved.", "success")
     return redirect(url_for(".index"))

@@ -57,7 +57,7 @@ def test_make_run_serves_on_the_port_given_and_emails_links_to_it():
 
 @pytest.mark.parametrize(
     "folder, packages",
-    [(".", {"govuk-frontend", "sass"}), ("tests/browser", {"axe-core"})],
+    [(".", {"govuk-frontend", "jsqr", "sass"}), ("tests/browser", {"axe-core"})],
 )
 def test_npm_packages_are_pinned_by_a_committed_lock_file(folder, packages):
     manifest = json.loads((ROOT / folder / "package.json").read_text())

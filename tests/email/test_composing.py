@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import base64
+from datetime import timedelta
 from pathlib import Path
 
 from flask import has_app_context
@@ -48,8 +49,11 @@ def test_an_email_is_written_from_the_settings_given_without_an_app(monkeypatch)
     composing.configure(SETTINGS)
     assert not has_app_context()
     text, html = composing.render(
-        "sign_in_link", url="https://training.example.net/sign-in/abc", minutes=15
+        "sign_in_link",
+        url="https://training.example.net/sign-in/abc",
+        lifetime=timedelta(minutes=15),
     )
+    assert "for 15 minutes" in text
     assert "https://training.example.net/sign-in/abc" in text
     assert "training@example.net" in text and "Training bookings" in text
     assert "<title>Training bookings</title>" in html

@@ -18,6 +18,11 @@ import pytest
 from booking.models import BookingStatus, Group, Mark
 from booking.services import records, registers
 
+COUNCIL_DOMAINS = {
+    "Cumberland Council": "cumberland.gov.uk",
+    "Westmorland and Furness Council": "westmorlandandfurness.gov.uk",
+}
+
 NOW = datetime(2026, 3, 20, 10, 0, tzinfo=UTC)
 
 
@@ -41,9 +46,11 @@ def programme(make, clock, coordinator):
     d = make.course(date(2026, 6, 1), total_places=4, partner_places=1, venue_obj=carlisle)
 
     def person(name, group=Group.STAFF, organisation="Cumberland Council", team="Team North"):
+        # Council staff leave their organisation blank: their address names their council.
+        domain = COUNCIL_DOMAINS.get(organisation, "nhs.net")
         return make.person(
-            group, full_name=name, organisation=organisation, team=team,
-            email=f"{name.split()[0].lower()}@{'cumberland.gov.uk' if group == Group.STAFF else 'nhs.net'}",
+            group, full_name=name, organisation="" if group == Group.STAFF else organisation,
+            team=team, email=f"{name.split()[0].lower()}@{domain}",
         )  # fmt: skip
 
     people = {

@@ -110,7 +110,7 @@ def test_a_record_downloads_as_csv(coordinator_client, programme):
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[1][:5] == [
         "Dan Davies",
-        "dan@cumberland.gov.uk",
+        "dan@westmorlandandfurness.gov.uk",
         "2026-03-02",
         "Kendal Town Hall",
         "Had a place",

@@ -22,8 +22,10 @@ def test_attendance_covers_every_course_starting_in_the_period_in_date_order(pro
     assert (rows[0].places, rows[0].completed) == (1, 1)
 
 
-def test_completions_by_organisation_and_team_over_a_period(programme):
-    rows = reports.completions_by_organisation(date(2026, 1, 1), date(2026, 3, 31))
+def test_completions_by_organisation_and_team_over_a_period(app, programme):
+    rows = reports.completions_by_organisation(
+        date(2026, 1, 1), date(2026, 3, 31), council_names=app.config["COUNCIL_NAMES"]
+    )
     assert [(g.organisation, g.team, g.from_courses, g.recorded_otherwise) for g in rows] == [
         ("Cumberland Council", "Team North", 1, 0),
         ("Cumberland Council", "Team South", 1, 0),
@@ -31,6 +33,38 @@ def test_completions_by_organisation_and_team_over_a_period(programme):
     ]
     assert reports.organisation_totals(rows) == [
         ("Cumberland Council", 2),
+        ("Westmorland and Furness Council", 1),
+    ]
+
+
+def test_council_staff_count_under_their_council_from_their_address(app, make, db):
+    from booking.models import CompletionSource, Group, TrainingCompletion
+
+    course_type = make.course().course_type
+    for email, group, organisation in (
+        ("amy@cumberland.gov.uk", Group.STAFF, ""),
+        ("bo@social.westmorlandandfurness.gov.uk", Group.STAFF, ""),
+        ("cy@cumberland.gov.uk", Group.STAFF, "Children's services"),
+        ("di@nhs.net", Group.PARTNER, "NHS"),
+        ("ed@school.org.uk", Group.PARTNER, ""),
+    ):
+        person = make.person(group, email=email, organisation=organisation, team="")
+        db.session.add(
+            TrainingCompletion(
+                person_id=person.id,
+                course_type_id=course_type.id,
+                completed_on=date(2026, 3, 3),
+                source=CompletionSource.COURSE,
+            )
+        )
+    db.session.commit()
+    rows = reports.completions_by_organisation(
+        date(2026, 3, 1), date(2026, 3, 31), council_names=app.config["COUNCIL_NAMES"]
+    )
+    assert reports.organisation_totals(rows) == [
+        ("Cumberland Council", 2),
+        ("NHS", 1),
+        ("Not given", 1),
         ("Westmorland and Furness Council", 1),
     ]
 

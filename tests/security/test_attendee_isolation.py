@@ -95,13 +95,40 @@ def test_support_needs_change_is_recorded_without_the_text(client, two_people):
     assert "quiet room" not in str(event.details) + event.reason
 
 
-def test_my_own_support_needs_are_not_shown_back_on_my_pages(client, two_people):
+def test_my_own_support_needs_are_shown_back_to_me_only(client, two_people):
     mine, _ = two_people
     client.post(f"/my-bookings/{mine.id}/support-needs", data={"support_needs": "A quiet room"})
-    for url in ("/my-bookings", f"/my-bookings/{mine.id}/support-needs"):
-        page = client.get(url)
-        assert b"quiet room" not in page.data
-        assert b"You have told us about support you need" in page.data
+    my_bookings = client.get("/my-bookings")
+    assert b"A quiet room" in my_bookings.data and b"Their private need" not in my_bookings.data
+    assert my_bookings.headers["Cache-Control"] == "no-store"
+    box = client.get(f"/my-bookings/{mine.id}/support-needs").get_data(as_text=True)
+    assert ">A quiet room</textarea>" in box.replace("\n", "")
+
+
+def test_saving_an_empty_box_asks_before_removing_what_i_told_you(client, two_people, db):
+    mine, _ = two_people
+    client.post(f"/my-bookings/{mine.id}/support-needs", data={"support_needs": "A quiet room"})
+
+    asked = client.post(f"/my-bookings/{mine.id}/support-needs", data={"support_needs": "  "})
+    assert asked.status_code == 200
+    assert "Remove what you told us?" in asked.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Booking, mine.id).support_needs == "A quiet room"
+
+    removed = client.post(
+        f"/my-bookings/{mine.id}/support-needs",
+        data={"support_needs": "", "confirm_removal": "yes"},
+    )
+    assert removed.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Booking, mine.id).support_needs == ""
+    assert b"We have removed what you told us" in client.get("/my-bookings").data
+
+
+def test_an_empty_box_with_nothing_to_remove_saves_without_asking(client, two_people):
+    mine, _ = two_people
+    response = client.post(f"/my-bookings/{mine.id}/support-needs", data={"support_needs": ""})
+    assert response.status_code == 302
 
 
 def test_support_needs_cannot_be_changed_on_a_cancelled_booking(client, two_people, db):

@@ -78,13 +78,26 @@ def test_bad_form_input_shows_the_error_summary_and_saves_nothing(client, db, ma
     page = text(response)
     assert response.status_code == 200
     assert "There is a problem" in page
-    assert "Enter an email address in the correct format" in page
+    assert "Enter your work email address in the correct format" in page
     assert "Tick the box to agree" in page
     assert 'href="#email"' in page
     assert count(db, EmailLink) == 0 and count(db, OutboxMessage) == 0
 
     empty = text(client.post(f"/courses/{course.id}/book", data={}))
     assert "Enter your full name" in empty and "Enter your job title" in empty
+
+
+def test_each_email_field_says_which_address_is_wrong(client, make, clock):
+    course = make.course()
+    page = text(
+        client.post(
+            f"/courses/{course.id}/book",
+            data={**FORM, "email": "not-an-address", "line_manager_email": "nor-this"},
+        )
+    ).replace("&#39;", "'")
+    assert "Enter your work email address in the correct format" in page
+    assert "Enter your line manager's email address in the correct format" in page
+    assert "Enter an email address in the correct format" not in page
 
 
 def test_partner_agency_people_must_say_who_they_work_for(client, db, make, clock):

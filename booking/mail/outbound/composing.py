@@ -106,7 +106,7 @@ def _environment() -> Environment:
 
 def sign_in_link(email: str, url: str, *, now: datetime, lifetime: timedelta) -> OutboxMessage:
     """The link that signs an attendee in to "My bookings" (works once, for `lifetime`)."""
-    text, html = render("sign_in_link", url=url, minutes=int(lifetime.total_seconds() // 60))
+    text, html = render("sign_in_link", url=url, lifetime=lifetime)
     return queue(
         "sign_in_link", to=email, subject="Your link to sign in", text=text, html=html, now=now
     )
@@ -142,7 +142,7 @@ def waitlisted(booking: Booking, *, now: datetime, position: int | None) -> Outb
         "waitlisted",
         booking,
         subject=f"You are on the waitlist: {_course_title(booking)}",
-        context={"position": position},
+        context={"position": position, "released": booking.course.is_released(now)},
         now=now,
     )
 
