@@ -161,6 +161,7 @@ AUDIT_ACTION_WORDS = {
     "booking.waitlisted": "Joined the waitlist",
     "booking.walk_in_added": "Walk-in added",
     "booking.withdrawn": "Left the waitlist (has a place on another date)",
+    "certificate.issued": "Certificate of completion made",
     "course.cancelled": "Course cancelled",
     "course.created": "Course added",
     "course.duplicated": "Next date set up from this course",
@@ -168,6 +169,8 @@ AUDIT_ACTION_WORDS = {
     "course.released_early": "Places opened to everyone early",
     "course.schedule_changed": "Dates, times or venue changed",
     "course.updated": "Course details changed",
+    "feedback.quote_withdrawn": "Quote taken off the public page",
+    "feedback.quoted": "Quote chosen for the public page",
     "mailbox.booked_from_message": "Booked from an email",
     "mailbox.link_sent_to_named_person": "Booking link sent to the person named in an email",
     "mailbox.message_closed": "Email dealt with",
@@ -194,8 +197,10 @@ AUDIT_ACTION_WORDS = {
 #: The kinds of record an audit row is about, as people say them.
 AUDIT_RECORD_WORDS = {
     "booking": "Booking",
+    "certificate": "Certificate",
     "course": "Course",
     "coursetype": "Training",
+    "feedbackresponse": "Feedback (no name kept)",
     "inboundmessage": "Email to the training team",
     "outboxmessage": "Email we sent",
     "person": "Person",
