@@ -73,7 +73,10 @@ class FeedbackFigures:
 
 
 def trainers_of(course: Course) -> list[str]:
-    """The names in a course's trainers field ("Sam Lee and Ali Khan, Jo Bell")."""
+    """Who trained on a course: its trainers' accounts when it has any, else the names in its
+    note about trainers ("Sam Lee and Ali Khan, Jo Bell"), for courses from before accounts."""
+    if course.trainer_accounts:
+        return [user.full_name or user.email for user in course.trainer_accounts]
     names = (n.strip() for n in _TRAINER_SEPARATORS.split(course.trainers or ""))
     return [n for n in names if n]
 

@@ -52,6 +52,22 @@ def test_each_trainer_named_on_a_course_gets_its_responses(app, attend, after_co
     ]  # fmt: skip
 
 
+def test_a_course_with_trainers_accounts_reports_under_those_trainers(
+    app, make, db, course, attend, after_course
+):
+    from booking.models import Role
+
+    trainer = make.coordinator(role=Role.TRAINER, full_name="Tess Trainer")
+    course.trainer_accounts.append(trainer)
+    db.session.commit()
+    bookings = [attend() for _ in range(3)]
+    after_course()
+    for booking in bookings:
+        _answer(app, booking, confidence_before=5, confidence_after=9)
+    rows = feedback_reports.by_trainer(START, END)
+    assert [(r.label, r.responses) for r in rows] == [("Tess Trainer", 3)]
+
+
 def test_a_date_range_leaves_out_other_courses(app, attend, after_course):
     attend()
     after_course()
