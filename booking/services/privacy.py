@@ -449,10 +449,51 @@ def export_person(person: Person) -> dict:
             }
             for c in person.completions
         ],
+        "certificates": _certificates(person),
+        "feedback": _feedback(person),
         "emails_sent_to_them": _emails_sent(person),
         "emails_from_them": _emails_received(person),
         "history": _history(person),
     }
+
+
+def _certificates(person: Person) -> list[dict]:
+    """Their certificates of completion, by number (the number is what others can check)."""
+    found = []
+    for completion in person.completions:
+        certificate = certificates.existing(completion)
+        if certificate is not None:
+            found.append(
+                {
+                    "number": certificate.number,
+                    "course": completion.course_type.name,
+                    "issued_at": _when(certificate.issued_at),
+                }
+            )
+    return found
+
+
+def _feedback(person: Person) -> list[dict]:
+    """What they wrote on the feedback forms still tied to them (a form closed without consent
+    to quote is no longer tied to anyone, so it cannot be found, or given, here)."""
+    secret_key = composing.settings().secret_key
+    found = []
+    for booking in person.bookings:
+        response = feedback.response_for(booking, secret_key)
+        if response is not None:
+            found.append(
+                {
+                    "booking_id": booking.id,
+                    "submitted_at": _when(response.submitted_at),
+                    "worked_well": response.worked_well,
+                    "worried": response.worried,
+                    "do_differently": response.do_differently,
+                    "confidence_before": response.confidence_before,
+                    "confidence_after": response.confidence_after,
+                    "may_be_quoted": response.quote_consent,
+                }
+            )
+    return found
 
 
 def _details(person: Person) -> dict:

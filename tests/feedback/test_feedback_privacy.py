@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from booking.extensions import db
-from booking.models import FeedbackResponse
+from booking.models import Certificate, FeedbackResponse
 from booking.services import feedback, privacy
 
 from ..support.stored import everything_stored
@@ -59,3 +59,27 @@ def test_the_daily_purge_closes_old_forms(app, attend, after_course):
     )
     assert summary.feedback_forms_closed == 1
     assert feedback.response_for(booking, app.config["SECRET_KEY"]) is None
+
+
+def test_their_data_download_holds_their_feedback_and_certificate_numbers(
+    app, attend, after_course
+):
+    booking = attend(full_name="Wendy Writer")
+    after_course()
+    response = feedback.response_for(booking, app.config["SECRET_KEY"])
+    answers = feedback.Answers(worked_well="The mapping", confidence_before=3, confidence_after=8)
+    feedback.save_answers(response, answers, now=AFTER)
+    db.session.commit()
+
+    data = privacy.export_person(booking.person)
+
+    [given] = data["feedback"]
+    assert (given["booking_id"], given["worked_well"]) == (booking.id, "The mapping")
+    assert (given["confidence_before"], given["confidence_after"]) == (3, 8)
+    completion_ids = [c.id for c in booking.person.completions]
+    numbers = set(
+        db.session.scalars(
+            select(Certificate.number).where(Certificate.completion_id.in_(completion_ids))
+        )
+    )
+    assert numbers and {c["number"] for c in data["certificates"]} == numbers
