@@ -92,6 +92,8 @@ def _responses_between(start: date, end: date) -> list[FeedbackResponse]:
             .options(
                 selectinload(FeedbackResponse.course).selectinload(Course.days),
                 selectinload(FeedbackResponse.course).selectinload(Course.venue),
+                # by_trainer reads each course's trainers: one query for all, not one a course
+                selectinload(FeedbackResponse.course).selectinload(Course.trainer_accounts),
             )
             .order_by(first_day.date, Course.id, FeedbackResponse.id)
         )
