@@ -12,7 +12,8 @@ from datetime import date
 import pytest
 
 from booking.extensions import db
-from booking.mail.inbound.parsing import parse_message, strip_quotes_and_signature
+from booking.mail.inbound.parsing import parse_message
+from booking.mail.inbound.quotes import strip_quotes_and_signature
 from booking.mail.inbound.understanding import find_dates
 from booking.models import InboundOutcome, OutboxStatus
 from booking.services.mailbox import ingest
@@ -97,7 +98,7 @@ def test_dates_written_in_a_request_are_read_day_first(text, expected):
 
 @pytest.mark.parametrize(("header", "domain", "passed"), AUTH_CASES)
 def test_dmarc_results_are_read_as_the_corpus_says(header, domain, passed):
-    from booking.mail.inbound.parsing import dmarc_passed
+    from booking.mail.inbound.authentication import dmarc_passed
 
     assert dmarc_passed([header], authserv_id="mx.cumbria.gov.uk", domain=domain) is passed
 

@@ -291,7 +291,7 @@ def find_dates(text: str, *, now: datetime | date, guesses: list[str] | None = N
     notes = [] if guesses is None else guesses
     cleaned = _DAY_PAIR.sub(r"\1 \3 and \2", _NOT_DATES.sub(" , ", text))
     settings = _DATE_SETTINGS | {"RELATIVE_BASE": datetime.combine(today, datetime.min.time())}
-    found = search_dates(cleaned, languages=["en"], settings=settings) or []  # type: ignore[arg-type]
+    found = search_dates(cleaned, languages=["en"], settings=settings) or []
     dates = []
     for written, when in found:
         written = written.strip()
@@ -308,7 +308,9 @@ def find_dates(text: str, *, now: datetime | date, guesses: list[str] | None = N
 
 
 def _find_months(text: str) -> list[int]:
-    return list(dict.fromkeys(MONTHS[m.group("month").lower()] for m in _MONTH_ALONE.finditer(text)))
+    return list(
+        dict.fromkeys(MONTHS[m.group("month").lower()] for m in _MONTH_ALONE.finditer(text))
+    )
 
 
 def _find_towns(text: str, courses: list[CourseSummary]) -> list[str]:

@@ -263,7 +263,7 @@ def _own_dmarc(header: str, domain: str) -> bool:
 
 
 def _chosen_dmarc(header: str, domain: str) -> bool:
-    from booking.mail.inbound.parsing import dmarc_passed
+    from booking.mail.inbound.authentication import dmarc_passed
 
     return dmarc_passed([header], authserv_id="mx.cumbria.gov.uk", domain=domain)
 
