@@ -116,15 +116,7 @@ class Body:
         except Exception:
             self.problems.append("Part of the message used an encoding we could not undo.")
             payload = None
-        if payload is None:
-            raw_payload = part.get_payload()
-            if isinstance(raw_payload, str):
-                payload = raw_payload.encode("utf-8", "surrogateescape")
-            else:
-                return None
-        if isinstance(payload, str):  # pragma: no cover - get_payload(decode=True) gives bytes
-            payload = payload.encode("utf-8", "surrogateescape")
-        if not isinstance(payload, bytes):  # pragma: no cover - only a multipart holds parts
+        if not isinstance(payload, bytes):
             return None
         defects = [type(d).__name__ for d in getattr(part, "defects", [])]
         if any("Base64" in d for d in defects):
@@ -138,10 +130,7 @@ class Body:
 
 
 def content_type_of(part: Message) -> str:
-    try:
-        return part.get_content_type().lower()
-    except Exception:  # pragma: no cover - defensive
-        return "text/plain"
+    return part.get_content_type().lower()
 
 
 def param(part: Message, name: str) -> str:
@@ -151,13 +140,7 @@ def param(part: Message, name: str) -> str:
 
 
 def _charset(part: Message) -> str:
-    try:
-        value = part.get_param("charset")
-    except Exception:  # pragma: no cover - defensive
-        return ""
-    if isinstance(value, tuple):  # RFC 2231 encoded parameter
-        value = value[2]
-    return str(value or "").strip().strip('"').lower()
+    return param(part, "charset").strip().strip('"').lower()
 
 
 def _is_attachment(part: Message, *, is_top: bool) -> bool:
@@ -215,10 +198,7 @@ def bounced_addresses(msg: Message) -> tuple[str, ...]:
 
 
 def note_defects(msg: Message, problems: list[str]) -> None:
-    try:
-        defects = [d for part in msg.walk() for d in getattr(part, "defects", [])]
-    except Exception:  # pragma: no cover - defensive
-        return
+    defects = [d for part in msg.walk() for d in getattr(part, "defects", [])]
     structural = {
         "NoBoundaryInMultipartDefect",
         "StartBoundaryNotFoundDefect",

@@ -19,7 +19,6 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
-from email.message import EmailMessage
 from email.parser import BytesHeaderParser, BytesParser
 
 from ...words import size_in_words
@@ -113,10 +112,8 @@ def parse_message(
     if size > max_bytes:
         return _too_large(raw, size, max_bytes, own_addresses)
 
-    try:
-        msg = BytesParser(policy=policy.default).parsebytes(raw)
-    except Exception:  # pragma: no cover - the parser is lenient; this is a last resort
-        return _unreadable(raw, size)
+    # The parser never raises for a damaged message: it notes defects (note_defects reads them).
+    msg = BytesParser(policy=policy.default).parsebytes(raw)
 
     headers = Headers(msg, problems)
     about = _from_headers(headers, problems)
@@ -161,31 +158,13 @@ def _from_headers(headers: Headers, problems: list[str]) -> dict:
     }
 
 
-def _unreadable(raw: bytes, size: int) -> ParsedMessage:
-    """A message the parser could not read at all: kept for a person to look at."""
-    return ParsedMessage(
-        sender="",
-        display_name="",
-        subject="",
-        new_text="",
-        message_id="",
-        fingerprint="sha256:" + hashlib.sha256(raw).hexdigest(),
-        kind=MessageKind.FROM_A_PERSON,
-        problems=("The message could not be read at all.",),
-        size=size,
-    )
-
-
 def _too_large(raw: bytes, size: int, max_bytes: int, own_addresses=()) -> ParsedMessage:
     """Read only the headers of an oversized message: enough to record and recognise it."""
     problems = [
         f"The message is {size_in_words(size)}, larger than the {size_in_words(max_bytes)} "
         "we read, so it was not read."
     ]
-    try:
-        msg = BytesHeaderParser(policy=policy.default).parsebytes(_header_block(raw))
-    except Exception:  # pragma: no cover - lenient parser; last resort
-        msg = EmailMessage()
+    msg = BytesHeaderParser(policy=policy.default).parsebytes(_header_block(raw))
     headers = Headers(msg, problems)
     about = _from_headers(headers, problems)
     fingerprint = _fingerprint(about, headers.get("date"), hashlib.sha256(raw[:65536]).hexdigest())
