@@ -14,7 +14,7 @@ import enum
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from dateparser.search import search_dates
 
@@ -277,6 +277,7 @@ _NOT_DATES = re.compile(
     re.I,
 )
 _WEEKDAY = re.compile("|".join(calendar.day_name), re.I)
+_MONTH_WORD = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b", re.I)
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
 
 
@@ -296,15 +297,31 @@ def find_dates(text: str, *, now: datetime | date, guesses: list[str] | None = N
     for written, when in found:
         written = written.strip()
         if re.search(r"\d", written) or _WEEKDAY.search(written):
-            dates.append(when.date())
-            if not re.search(r"\b\d{4}\b|\d[/.-]\d+[/.-]\d", written):
-                notes.append(f"Read “{written}” as {long_date(when.date())}.")
+            day = _coming(when.date(), today, written, cleaned)
+            if day is not None:
+                dates.append(day)
+                if not re.search(r"\b\d{4}\b|\d[/.-]\d+[/.-]\d", written):
+                    notes.append(f"Read “{written}” as {long_date(day)}.")
     for match in _NUMERIC_DATE.finditer(text):  # "31/02/2026": dateparser skips it quietly
         try:
             date(*(int(part) for part in reversed(match.groups())))
         except ValueError:
             notes.append(f"“{match.group(0)}” is not a real date.")
     return list(dict.fromkeys(dates))
+
+
+def _coming(day: date, today: date, written: str, text: str) -> date | None:
+    """dateparser's reading made to fit what people mean: "Tuesday week" is a week after
+    Tuesday, and "the 14th" said on the 20th is next month's (dateparser gives this month's)."""
+    after = text[text.find(written) + len(written) :]
+    if _WEEKDAY.search(written) and re.match(r"\s+week\b", after, re.I):
+        day += timedelta(days=7)
+    if day < today and not _MONTH_WORD.search(written) and not re.search(r"\d[/.-]\d", written):
+        try:
+            return date(day.year + day.month // 12, day.month % 12 + 1, day.day)
+        except ValueError:  # "the 31st" said in a month before a short one
+            return None
+    return day
 
 
 def _find_months(text: str) -> list[int]:
