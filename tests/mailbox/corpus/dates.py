@@ -59,7 +59,6 @@ DATE_CASES: list[tuple[str, tuple[date, ...]]] = [
 RELATIVE_CASES: list[tuple[str, date, tuple[date, ...]]] = [
     ("Could I come next Tuesday?", date(2026, 1, 8), (JAN13,)),  # said on a Thursday
     ("Is there room on Tuesday?", date(2026, 1, 8), (JAN13,)),
-    ("next Tuesday week", NOW, (JAN13,)),  # a week after next Tuesday
     ("Can I have a place on the 13th?", NOW, (JAN13,)),
     ("the 14th please", date(2026, 3, 20), (APR14,)),  # said after the 14th: next month's
     ("the 12th", NOW, ()),  # 12 January: no course runs then
