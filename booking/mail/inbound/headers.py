@@ -25,12 +25,9 @@ class Headers:
         self.problems = problems
 
     def get_all(self, name: str) -> list[str]:
-        values = []
-        for key, raw_value in _raw_items(self.msg):
-            if key.lower() != name:
-                continue
-            values.append(self._decode(key, raw_value))
-        return values
+        return [
+            self._decode(key, value) for key, value in _raw_items(self.msg) if key.lower() == name
+        ]
 
     def get_all_raw(self, name: str) -> list[str]:
         """Values as they arrived (encoded words not decoded), unfolded."""
