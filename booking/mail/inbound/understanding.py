@@ -78,16 +78,11 @@ class Understanding:
 
     def as_record(self) -> dict:
         """A JSON-safe summary for InboundMessage.understanding (no support needs text)."""
-        return {
+        record = {k: list(v) if isinstance(v, tuple) else v for k, v in vars(self).items()}
+        del record["support_needs"]  # personal data: only whether there were any
+        return record | {
             "intent": self.intent.value,
-            "course_ids": list(self.course_ids),
             "dates": [d.isoformat() for d in self.dates],
-            "towns": list(self.towns),
-            "months": list(self.months),
-            "guesses": list(self.guesses),
-            "has_question": self.has_question,
-            "mixed": self.mixed,
-            "for_someone_else": self.for_someone_else,
             "support_needs_mentioned": bool(self.support_needs),
             "ambiguity": self.ambiguity,
         }
