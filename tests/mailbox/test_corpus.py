@@ -100,7 +100,7 @@ def test_dates_written_in_a_request_are_read_day_first(text, expected):
 
 @pytest.mark.parametrize(("text", "now", "expected"), RELATIVE_CASES, ids=lambda v: str(v))
 def test_dates_said_relative_to_today_are_read(text, now, expected):
-    """"next Tuesday" and "the 12th", which our own patterns did not read at all."""
+    """Days said as "next Tuesday" or "the 12th", which our own patterns did not read."""
     assert [d for d in find_dates(text, now=now) if d in CALENDAR] == list(expected)
 
 
