@@ -56,6 +56,12 @@ def test_a_date_without_a_year_is_the_next_one_to_come():
     assert find_dates("4 January", now=NOW) == [date(2027, 1, 4)]
 
 
+def test_a_stretch_of_time_is_not_a_date():
+    """dateparser reads "3 days a week" as three days from today: never a course day."""
+    assert find_dates("I have 2 children and work 3 days a week", now=NOW) == []
+    assert find_dates("I did the course 2 years ago", now=NOW) == []
+
+
 def test_times_and_version_numbers_are_not_dates():
     assert find_dates("It starts at 9.30 and ends at 4.30pm, see version 2.1", now=NOW) == []
     assert find_dates("Call 01539 713000 or 10:15", now=NOW) == []

@@ -273,6 +273,10 @@ _NOT_DATES = re.compile(
 )
 _WEEKDAY = re.compile("|".join(calendar.day_name), re.I)
 _MONTH_WORD = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b", re.I)
+#: "3 days a week", "2 years ago": a stretch of time, never the day of a course.
+_DURATION = re.compile(r"\b(?:days?|weeks?|months?|years?|hours?|minutes?|ago)\b", re.I)
+#: Words dateparser keeps round a date ("on 2 March in"): left out of what we say we read.
+_AROUND = re.compile(r"^(?:on|the|in|at|for)\s+|\s+(?:on|the|in|at|for)$", re.I)
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
 
 
@@ -280,8 +284,8 @@ def find_dates(text: str, *, now: datetime | date, guesses: list[str] | None = N
     """Every date written in `text`, day first, in the order written.
 
     dateparser (`search_dates`) reads them; a phrase counts only if it holds a day's number
-    or a day's name, so "in March" or "May I ask" is never a date. Each reading is noted in
-    `guesses`, if given.
+    or a day's name and is not a stretch of time, so "in March", "May I ask" or "3 days a
+    week" is never a date. Each reading is noted in `guesses`, if given.
     """
     today = london_date(now) if isinstance(now, datetime) else now
     notes = [] if guesses is None else guesses
@@ -291,12 +295,14 @@ def find_dates(text: str, *, now: datetime | date, guesses: list[str] | None = N
     dates = []
     for written, when in found:
         written = written.strip()
+        if _DURATION.search(written):
+            continue
         if re.search(r"\d", written) or _WEEKDAY.search(written):
             day = _coming(when.date(), today, written, cleaned)
             if day is not None:
                 dates.append(day)
                 if not re.search(r"\b\d{4}\b|\d[/.-]\d+[/.-]\d", written):
-                    notes.append(f"Read “{written}” as {long_date(day)}.")
+                    notes.append(f"Read “{_AROUND.sub('', written)}” as {long_date(day)}.")
     for match in _NUMERIC_DATE.finditer(text):  # "31/02/2026": dateparser skips it quietly
         try:
             date(*(int(part) for part in reversed(match.groups())))
