@@ -5,11 +5,13 @@ read a message and understand it (PARSING_FILES below). Not counted: blank lines
 lines, docstrings, and fetching.py (IMAP and the mail-server pipe: plumbing that brings a
 message in, not code that reads it). A line holding code and a trailing comment counts.
 
-    python scripts/count_parsing_lines.py               # the working tree
-    python scripts/count_parsing_lines.py --rev adddd55  # the two files before issue 23
+    python scripts/count_parsing_lines.py                 # the working tree
+    python scripts/count_parsing_lines.py --rev 5724d04~1  # before the move into booking/mail/
+    python scripts/count_parsing_lines.py --rev adddd55    # after the move, before issue 23
 
 With --rev, the files are read from git at that commit: booking/mail_parsing.py and
-booking/mail_understanding.py if they exist there, else the PARSING_FILES.
+booking/mail_understanding.py if it has them (before the move into booking/mail/), else the
+PARSING_FILES.
 """
 
 from __future__ import annotations
