@@ -56,6 +56,15 @@ def test_a_date_without_a_year_is_the_next_one_to_come():
     assert find_dates("4 January", now=NOW) == [date(2027, 1, 4)]
 
 
+def test_dates_are_looked_for_near_the_top_of_a_long_message():
+    """dateparser's time grows with the text, so only the start of a huge message is read."""
+    from booking.mail.inbound.understanding import DATE_SEARCH_CHARS
+
+    padding = "I would like a place. " * (DATE_SEARCH_CHARS // 20)
+    assert find_dates("3 October. " + padding, now=NOW) == [date(2026, 10, 3)]
+    assert find_dates(padding + "3 October.", now=NOW) == []
+
+
 def test_a_stretch_of_time_is_not_a_date():
     """dateparser reads "3 days a week" as three days from today: never a course day."""
     assert find_dates("I have 2 children and work 3 days a week", now=NOW) == []

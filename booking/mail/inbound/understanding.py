@@ -257,6 +257,9 @@ def _intent(
 
 # --- dates ---------------------------------------------------------------------------------
 
+#: dateparser's time grows with the text (about 2 seconds for 5,000 characters): dates are
+#: looked for near the top, where a request names them, so a huge message cannot stall the poll.
+DATE_SEARCH_CHARS = 4000
 #: How dateparser reads a date people write in Cumbria: day first, the next one to come.
 _DATE_SETTINGS = {"DATE_ORDER": "DMY", "PREFER_DATES_FROM": "future"}
 #: "2nd and 3rd March", "2-3 March": dateparser would read the first day as January.
@@ -289,6 +292,7 @@ def find_dates(text: str, *, now: datetime | date, guesses: list[str] | None = N
     """
     today = london_date(now) if isinstance(now, datetime) else now
     notes = [] if guesses is None else guesses
+    text = text[:DATE_SEARCH_CHARS]
     cleaned = _DAY_PAIR.sub(r"\1 \3 and \2", _NOT_DATES.sub(" , ", text))
     settings = _DATE_SETTINGS | {"RELATIVE_BASE": datetime.combine(today, datetime.min.time())}
     found = search_dates(cleaned, languages=["en"], settings=settings) or []
