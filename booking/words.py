@@ -106,6 +106,25 @@ GROUP_WORDS = {Group.STAFF: "Council staff", Group.PARTNER: "Partner agency"}
 GROUP_PLURAL = {Group.STAFF: "council staff", Group.PARTNER: "partner agencies"}
 
 
+#: Why a message to the training mailbox is not a request (NotRequestReason), for coordinators.
+REASON_WORDS = {
+    "calendar_reply": "a reply to a calendar invitation",
+    "automatic_reply": "an automatic reply, such as an out-of-office message",
+    "mailing_list": "a mailing list or bulk message",
+    "bounce": "a message saying an email could not be delivered",
+    "read_receipt": "a read receipt",
+    "from_ourselves": "a message from this service's own address",
+    "no_reply_sender": "sent from an address that does not take replies",
+}
+
+
+def size_in_words(size: int) -> str:
+    """A size in bytes as people say it: "20 kilobytes", "5.0 megabytes"."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} kilobytes"
+    return f"{size / (1024 * 1024):.1f} megabytes"
+
+
 def how_many(number: int, thing: str, things: str | None = None) -> str:
     """ "1 place", "2 places", "0 people": a count with its noun, plural done properly."""
     if number == 1:

@@ -25,18 +25,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..mail.inbound.parsing import (
-    REASON_WORDS,
-    MessageKind,
-    NotRequestReason,
-    ParsedMessage,
-    parse_message,
-    read_display_name,
-    size_in_words,
-)
+from ..mail.inbound.kinds import MessageKind, NotRequestReason
+from ..mail.inbound.names import read_display_name
+from ..mail.inbound.parsing import ParsedMessage, parse_message
 from ..mail.inbound.understanding import Intent, Understanding, named_people, understand
 from ..mail.outbound import composing
 from ..models import InboundMessage, InboundOutcome, OutboxMessage, OutboxStatus
+from ..words import REASON_WORDS, size_in_words
 from . import outbox, people
 from .db import transactional
 from .mailbox_replies import (

@@ -24,7 +24,8 @@ from sqlalchemy import func, select
 
 from .. import time_limits
 from ..extensions import db
-from ..mail.inbound.parsing import DEFAULT_MAX_BYTES, ParsedMessage, dmarc_passed
+from ..mail.inbound.authentication import dmarc_passed
+from ..mail.inbound.parsing import DEFAULT_MAX_BYTES, ParsedMessage
 from ..mail.inbound.understanding import CourseSummary, Intent, Understanding, says_yes
 from ..mail.outbound import composing
 from ..models import (

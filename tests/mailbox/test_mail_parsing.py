@@ -6,13 +6,11 @@ from email.message import EmailMessage
 
 import pytest
 
-from booking.mail.inbound.parsing import (
-    MessageKind,
-    dmarc_passed,
-    html_to_text,
-    parse_message,
-    strip_quotes_and_signature,
-)
+from booking.mail.inbound.authentication import dmarc_passed
+from booking.mail.inbound.html import html_to_text
+from booking.mail.inbound.kinds import MessageKind
+from booking.mail.inbound.parsing import parse_message
+from booking.mail.inbound.quotes import strip_quotes_and_signature
 
 from .conftest import message_bytes
 

@@ -49,9 +49,26 @@ def test_numeric_dates_are_day_first():
     assert find_dates("4/5", now=NOW) == [date(2026, 5, 4)]
 
 
-def test_a_date_without_a_year_is_the_next_one_on_or_after_today():
-    assert find_dates("5 January", now=NOW) == [date(2026, 1, 5)]
+def test_a_date_without_a_year_is_the_next_one_to_come():
+    """dateparser's rule: today's own date without a year is next year's (no course can be
+    booked by email on the day it runs, so nothing is lost)."""
+    assert find_dates("6 January", now=NOW) == [date(2026, 1, 6)]
     assert find_dates("4 January", now=NOW) == [date(2027, 1, 4)]
+
+
+def test_dates_are_looked_for_near_the_top_of_a_long_message():
+    """dateparser's time grows with the text, so only the start of a huge message is read."""
+    from booking.mail.inbound.understanding import DATE_SEARCH_CHARS
+
+    padding = "I would like a place. " * (DATE_SEARCH_CHARS // 20)
+    assert find_dates("3 October. " + padding, now=NOW) == [date(2026, 10, 3)]
+    assert find_dates(padding + "3 October.", now=NOW) == []
+
+
+def test_a_stretch_of_time_is_not_a_date():
+    """dateparser reads "3 days a week" as three days from today: never a course day."""
+    assert find_dates("I have 2 children and work 3 days a week", now=NOW) == []
+    assert find_dates("I did the course 2 years ago", now=NOW) == []
 
 
 def test_times_and_version_numbers_are_not_dates():

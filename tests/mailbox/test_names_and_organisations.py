@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from booking.extensions import db
-from booking.mail.inbound.parsing import parse_message, read_display_name
+from booking.mail.inbound.names import read_display_name
+from booking.mail.inbound.parsing import parse_message
 from booking.models import Booking, Person
 from booking.services.mailbox import ingest
 

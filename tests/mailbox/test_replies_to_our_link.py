@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from booking.extensions import db
-from booking.mail.inbound.parsing import strip_quotes_and_signature
+from booking.mail.inbound.quotes import strip_quotes_and_signature
 from booking.models import EmailLink, InboundOutcome
 from booking.services.mailbox import ingest
 from booking.services.outbox import outbox_message_id

@@ -21,39 +21,20 @@ def dmarc_passed(
     removes any a sender forged with its name). Every one of them must say dmarc=pass with
     header.from equal to the sender's domain; one fail, or none at all, means no.
     """
-    authserv_id = authserv_id.strip().lower()
-    domain = domain.strip().lower()
+    authserv_id, domain = authserv_id.strip().lower(), domain.strip().lower()
     if not authserv_id or not domain:
         return False
     verdicts = []
     for header in authentication_results:
-        parsed = _parse_authentication_results(header)
-        if parsed is None or parsed[0] != authserv_id:
+        text = one_line(header, limit=4000).lower()
+        for _ in range(5):  # remove (comments), which may nest: a pass in one never counts
+            text = re.sub(r"\([^()]*\)", " ", text)
+        server, *results = text.split(";")
+        if server.split()[:1] != [authserv_id]:
             continue
-        for method, result, properties in parsed[1]:
-            if method == "dmarc":
-                verdicts.append(result == "pass" and properties.get("header.from") == domain)
+        for result in (piece.split() for piece in results):
+            if result and result[0].startswith("dmarc="):
+                properties = dict(token.split("=", 1) for token in result[1:] if "=" in token)
+                header_from = properties.get("header.from", "").strip('"')
+                verdicts.append(result[0] == "dmarc=pass" and header_from == domain)
     return bool(verdicts) and all(verdicts)
-
-
-def _parse_authentication_results(value: str):
-    text = one_line(value, limit=4000)
-    for _ in range(5):  # remove (comments), which may nest
-        text = re.sub(r"\([^()]*\)", " ", text)
-    pieces = [piece.strip() for piece in text.split(";")]
-    if not pieces or not pieces[0]:
-        return None
-    authserv = pieces[0].split()[0].lower()
-    results = []
-    for piece in pieces[1:]:
-        tokens = piece.split()
-        if not tokens or "=" not in tokens[0]:
-            continue
-        method, _, result = tokens[0].partition("=")
-        properties = {}
-        for token in tokens[1:]:
-            key, sep, val = token.partition("=")
-            if sep:
-                properties[key.lower()] = val.strip('"').lower()
-        results.append((method.lower(), result.lower(), properties))
-    return authserv, results

@@ -47,12 +47,7 @@ class Body:
 
     def read(self, msg: Message) -> Body:
         """Read every part of `msg` (returns itself, read)."""
-        try:
-            parts = list(_own_parts(msg))
-        except Exception:  # pragma: no cover - a last resort for a damaged structure
-            self.problems.append("The message's structure was damaged; we read what we could.")
-            parts = [msg]
-        for part in parts[:200]:
+        for part in list(_own_parts(msg))[:200]:
             try:
                 self._part(part, is_top=part is msg)
             except Exception:
@@ -74,11 +69,12 @@ class Body:
         """Note a calendar reply, a delivery report or a returned or forwarded message; True
         when `part` was one of those (never the sender's own text)."""
         if content_type in ("text/calendar", "application/ics"):
-            self._calendar(part, content_type)
+            said = re.search(r"^METHOD:\s*REPLY\s*$", self._decode(part) or "", re.I | re.M)
+            self.calendar_reply |= param(part, "method").upper() == "REPLY" or bool(said)
         elif content_type == "message/delivery-status":
             pass  # read by flufl.bounce (bounced_addresses), never the sender's words
         elif content_type == "text/rfc822-headers":
-            returned = HeaderParser(policy=policy.default).parsestr(self._decode(part, "") or "")
+            returned = HeaderParser(policy=policy.default).parsestr(self._decode(part) or "")
             self.returned_ids.append(normalise_message_id(str(returned.get("message-id", ""))))
         elif content_type == "message/rfc822":
             self.saw_forward = True  # a forward as an attachment: its text is not the sender's
@@ -89,47 +85,32 @@ class Body:
             return False
         return True
 
-    def _calendar(self, part: Message, content_type: str) -> None:
-        text = self._decode(part, content_type) or ""
-        method = param(part, "method").upper()
-        if method == "REPLY" or re.search(r"^METHOD:\s*REPLY\s*$", text, re.I | re.M):
-            self.calendar_reply = True
-
     def _text(self, part: Message, content_type: str) -> None:
         """Keep the first plain text and the first HTML part (as text)."""
         if content_type.startswith("multipart/"):
             # A multipart without a usable boundary: the parser left the whole body as text.
             self.problems.append("The message's structure was damaged; we read what we could.")
             if self.plain is None:
-                self.plain = _without_mime_scaffolding(self._decode(part, "text/plain") or "")
+                self.plain = _without_mime_scaffolding(self._decode(part) or "")
             return
         if content_type == "text/plain" and self.plain is None:
-            self.plain = self._decode(part, content_type)
+            self.plain = self._decode(part)
         elif content_type == "text/html" and self.html is None:
-            html = self._decode(part, content_type)
+            html = self._decode(part)
             if html is not None:
                 self.html = html_to_text(html)
 
-    def _decode(self, part: Message, content_type: str) -> str | None:
+    def _decode(self, part: Message) -> str | None:
         try:
             payload = part.get_payload(decode=True)
         except Exception:
             self.problems.append("Part of the message used an encoding we could not undo.")
             payload = None
-        if payload is None:
-            raw_payload = part.get_payload()
-            if isinstance(raw_payload, str):
-                payload = raw_payload.encode("utf-8", "surrogateescape")
-            else:
-                return None
-        if isinstance(payload, str):  # pragma: no cover - get_payload(decode=True) gives bytes
-            payload = payload.encode("utf-8", "surrogateescape")
-        if not isinstance(payload, bytes):  # pragma: no cover - only a multipart holds parts
+        if not isinstance(payload, bytes):
             return None
-        defects = [type(d).__name__ for d in getattr(part, "defects", [])]
-        if any("Base64" in d for d in defects):
+        if any("Base64" in type(d).__name__ for d in getattr(part, "defects", [])):
             self.problems.append("Part of the message was damaged, so not all of it could be read.")
-        charset = _charset(part)
+        charset = param(part, "charset").strip().strip('"').lower()
         return decode_bytes(payload, charset, self.problems)[:MAX_TEXT_CHARS]
 
     def text(self) -> str:
@@ -138,26 +119,13 @@ class Body:
 
 
 def content_type_of(part: Message) -> str:
-    try:
-        return part.get_content_type().lower()
-    except Exception:  # pragma: no cover - defensive
-        return "text/plain"
+    return part.get_content_type().lower()
 
 
 def param(part: Message, name: str) -> str:
     """A Content-Type parameter as text (the older email API gives RFC 2231 ones as a tuple)."""
     value = part.get_param(name) or ""
     return collapse_rfc2231_value(value) if isinstance(value, tuple) else value
-
-
-def _charset(part: Message) -> str:
-    try:
-        value = part.get_param("charset")
-    except Exception:  # pragma: no cover - defensive
-        return ""
-    if isinstance(value, tuple):  # RFC 2231 encoded parameter
-        value = value[2]
-    return str(value or "").strip().strip('"').lower()
 
 
 def _is_attachment(part: Message, *, is_top: bool) -> bool:
@@ -215,10 +183,7 @@ def bounced_addresses(msg: Message) -> tuple[str, ...]:
 
 
 def note_defects(msg: Message, problems: list[str]) -> None:
-    try:
-        defects = [d for part in msg.walk() for d in getattr(part, "defects", [])]
-    except Exception:  # pragma: no cover - defensive
-        return
+    defects = [d for part in msg.walk() for d in getattr(part, "defects", [])]
     structural = {
         "NoBoundaryInMultipartDefect",
         "StartBoundaryNotFoundDefect",

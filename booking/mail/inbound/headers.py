@@ -25,12 +25,9 @@ class Headers:
         self.problems = problems
 
     def get_all(self, name: str) -> list[str]:
-        values = []
-        for key, raw_value in _raw_items(self.msg):
-            if key.lower() != name:
-                continue
-            values.append(self._decode(key, raw_value))
-        return values
+        return [
+            self._decode(key, value) for key, value in _raw_items(self.msg) if key.lower() == name
+        ]
 
     def get_all_raw(self, name: str) -> list[str]:
         """Values as they arrived (encoded words not decoded), unfolded."""
@@ -49,21 +46,14 @@ class Headers:
 
     def _decode(self, key: str, raw_value) -> str:
         try:
-            value = self.msg.policy.header_fetch_parse(key, raw_value)
-            return str(value)
-        except Exception:
+            return str(self.msg.policy.header_fetch_parse(key, raw_value))
+        except Exception:  # noqa: BLE001 - a damaged header is kept as it came
             self.problems.append(f"The {key} header was damaged; it was read as best we could.")
-        try:
-            return str(make_header(decode_header(str(raw_value))))
-        except Exception:
-            return str(raw_value)
+            return _decode_words(str(raw_value))
 
 
 def _raw_items(msg: Message) -> list[tuple[str, object]]:
-    try:
-        return list(msg.raw_items())
-    except Exception:  # pragma: no cover - defensive
-        return []
+    return list(msg.raw_items())
 
 
 def normalise_message_id(value: str) -> str:
@@ -196,18 +186,14 @@ def _decode_words(value: str) -> str:
 def referenced_ids(headers: Headers) -> tuple[str, ...]:
     """The Message-IDs in In-Reply-To and References (at most 20), normalised."""
     text = " ".join(headers.get_all("in-reply-to") + headers.get_all("references"))
-    ids = (normalise_message_id(f"<{inner}>") for inner in re.findall(r"<([^<>\s]+)>", text))
+    ids = (normalise_message_id(found) for found in re.findall(r"<[^<>\s]+>", text))
     return tuple(dict.fromkeys(i for i in ids if i))[:20]
 
 
 def sent_date(value: str) -> datetime | None:
     """The Date header as a time with its zone, or None."""
-    if not value:
-        return None
     try:
         parsed = parsedate_to_datetime(value)
-    except Exception:
+    except (TypeError, ValueError, IndexError):
         return None
-    if parsed is None or parsed.tzinfo is None:
-        return None
-    return parsed
+    return parsed if parsed.tzinfo is not None else None

@@ -27,18 +27,6 @@ class NotRequestReason(enum.StrEnum):
     NO_REPLY_SENDER = "no_reply_sender"
 
 
-#: Plain words for each reason, shown to coordinators.
-REASON_WORDS: dict[str, str] = {
-    NotRequestReason.CALENDAR_REPLY: "a reply to a calendar invitation",
-    NotRequestReason.AUTOMATIC_REPLY: "an automatic reply, such as an out-of-office message",
-    NotRequestReason.MAILING_LIST: "a mailing list or bulk message",
-    NotRequestReason.BOUNCE: "a message saying an email could not be delivered",
-    NotRequestReason.READ_RECEIPT: "a read receipt",
-    NotRequestReason.FROM_OURSELVES: "a message from this service's own address",
-    NotRequestReason.NO_REPLY_SENDER: "sent from an address that does not take replies",
-}
-
-
 FORWARD_SUBJECT = re.compile(r"^\s*(fw|fwd|tr|wg)\s*:", re.I)
 REPLY_SUBJECT = re.compile(r"^\s*(re|aw|sv)\s*:", re.I)
 

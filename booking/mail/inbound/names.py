@@ -54,10 +54,9 @@ def _usual_capitals(word: str) -> str:
     """A name written in capitals, written the usual way; any other word as it is."""
     if not word.isupper() or sum(ch.isalpha() for ch in word) < 2:
         return word
-    pieces = re.split(r"([-'’])", word.lower())
-    written = []
-    for piece in pieces:
-        if piece.startswith("mc") and len(piece) > 2:
-            piece = "Mc" + piece[2:].capitalize()
-        written.append(piece.capitalize() if not piece.startswith("Mc") else piece)
-    return "".join(written)
+    return "".join(
+        "Mc" + piece[2:].capitalize()
+        if piece.startswith("mc") and len(piece) > 2
+        else piece.capitalize()
+        for piece in re.split(r"([-'’])", word.lower())
+    )

@@ -9,7 +9,8 @@ be answered (calendar replies, out-of-office, bounces). Anything odd it meets is
 
 The work is split by concern: headers.py and names.py (who sent it), body.py (the MIME tree),
 html.py and quotes.py (the sender's own words), kinds.py (person or automatic),
-authentication.py (DMARC). Which library reads what is in docs/mailbox.md.
+authentication.py (DMARC); callers import each name from its own module. Which library reads
+what is in docs/mailbox.md.
 """
 
 from __future__ import annotations
@@ -18,54 +19,22 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
-from email.message import EmailMessage
 from email.parser import BytesHeaderParser, BytesParser
 
-from .authentication import dmarc_passed
+from ...words import size_in_words
 from .body import Body, bounced_addresses, note_defects
 from .headers import (
     Headers,
     message_id_header,
-    message_ids,
     normalise_message_id,
     referenced_ids,
     sender_of,
     sent_date,
     thread,
-    thread_ids,
 )
-from .html import html_to_text
-from .kinds import (
-    FORWARD_SUBJECT,
-    REASON_WORDS,
-    REPLY_SUBJECT,
-    MessageKind,
-    NotRequestReason,
-    classify,
-)
-from .names import NameParts, read_display_name
+from .kinds import FORWARD_SUBJECT, REPLY_SUBJECT, MessageKind, NotRequestReason, classify
 from .quotes import strip_quotes_and_signature
-from .text import decode_bytes, one_line
-
-__all__ = [
-    "DEFAULT_MAX_BYTES",
-    "REASON_WORDS",
-    "MessageKind",
-    "NameParts",
-    "NotRequestReason",
-    "ParsedMessage",
-    "decode_bytes",
-    "dmarc_passed",
-    "html_to_text",
-    "message_ids",
-    "normalise_message_id",
-    "one_line",
-    "parse_message",
-    "read_display_name",
-    "size_in_words",
-    "strip_quotes_and_signature",
-    "thread_ids",
-]
+from .text import one_line
 
 #: The largest message read by default (the setting MAILBOX_MAX_MESSAGE_BYTES overrides it).
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -143,36 +112,26 @@ def parse_message(
     if size > max_bytes:
         return _too_large(raw, size, max_bytes, own_addresses)
 
-    try:
-        msg = BytesParser(policy=policy.default).parsebytes(raw)
-    except Exception:  # pragma: no cover - the parser is lenient; this is a last resort
-        return _unreadable(raw, size)
+    # The parser never raises for a damaged message: it notes defects (note_defects reads them).
+    msg = BytesParser(policy=policy.default).parsebytes(raw)
 
     headers = Headers(msg, problems)
-    sender, display_name = sender_of(headers, problems)
-    subject = one_line(headers.get("subject"), limit=300)
-    message_id = normalise_message_id(headers.get("message-id"))
-
+    about = _from_headers(headers, problems)
     body = Body(problems).read(msg)
     full_text = body.text()
     new_text, removed = strip_quotes_and_signature(full_text)
     note_defects(msg, problems)
 
-    kind, reason = classify(msg, headers, sender, subject, body, own_addresses)
+    kind, reason = classify(msg, headers, about["sender"], about["subject"], body, own_addresses)
     is_bounce = reason == NotRequestReason.BOUNCE
-    lowered_subject = subject.lower()
+    lowered_subject = about["subject"].lower()
     return ParsedMessage(
-        sender=sender,
-        display_name=display_name,
-        subject=subject,
+        **about,
         new_text=new_text,
-        message_id=message_id,
-        fingerprint=_fingerprint(message_id, sender, headers.get("date"), full_text),
+        fingerprint=_fingerprint(about, headers.get("date"), full_text),
         kind=kind,
         reason=reason,
         problems=tuple(dict.fromkeys(problems)),
-        authentication_results=tuple(headers.get_all("authentication-results")),
-        sent_at=sent_date(headers.get("date")),
         is_forward=bool(FORWARD_SUBJECT.match(lowered_subject)) or body.saw_forward,
         is_reply=bool(REPLY_SUBJECT.match(lowered_subject)),
         attachments_skipped=body.attachments,
@@ -181,24 +140,22 @@ def parse_message(
         in_reply_to=referenced_ids(headers),
         bounced_to=bounced_addresses(msg) if is_bounce else (),
         bounced_message_ids=tuple(dict.fromkeys(body.returned_ids))[:20] if is_bounce else (),
-        message_id_header=message_id_header(headers),
-        references=thread(headers),
     )
 
 
-def _unreadable(raw: bytes, size: int) -> ParsedMessage:
-    """A message the parser could not read at all: kept for a person to look at."""
-    return ParsedMessage(
-        sender="",
-        display_name="",
-        subject="",
-        new_text="",
-        message_id="",
-        fingerprint="sha256:" + hashlib.sha256(raw).hexdigest(),
-        kind=MessageKind.FROM_A_PERSON,
-        problems=("The message could not be read at all.",),
-        size=size,
-    )
+def _from_headers(headers: Headers, problems: list[str]) -> dict:
+    """The fields of a ParsedMessage that its headers alone give."""
+    sender, display_name = sender_of(headers, problems)
+    return {
+        "sender": sender,
+        "display_name": display_name,
+        "subject": one_line(headers.get("subject"), limit=300),
+        "message_id": normalise_message_id(headers.get("message-id")),
+        "authentication_results": tuple(headers.get_all("authentication-results")),
+        "sent_at": sent_date(headers.get("date")),
+        "message_id_header": message_id_header(headers),
+        "references": thread(headers),
+    }
 
 
 def _too_large(raw: bytes, size: int, max_bytes: int, own_addresses=()) -> ParsedMessage:
@@ -207,36 +164,24 @@ def _too_large(raw: bytes, size: int, max_bytes: int, own_addresses=()) -> Parse
         f"The message is {size_in_words(size)}, larger than the {size_in_words(max_bytes)} "
         "we read, so it was not read."
     ]
-    try:
-        msg = BytesHeaderParser(policy=policy.default).parsebytes(_header_block(raw))
-    except Exception:  # pragma: no cover - lenient parser; last resort
-        msg = EmailMessage()
+    msg = BytesHeaderParser(policy=policy.default).parsebytes(_header_block(raw))
     headers = Headers(msg, problems)
-    sender, display_name = sender_of(headers, problems)
-    subject = one_line(headers.get("subject"), limit=300)
-    message_id = normalise_message_id(headers.get("message-id"))
-    fingerprint = _fingerprint(
-        message_id, sender, headers.get("date"), hashlib.sha256(raw[:65536]).hexdigest()
-    )
+    about = _from_headers(headers, problems)
+    fingerprint = _fingerprint(about, headers.get("date"), hashlib.sha256(raw[:65536]).hexdigest())
     # The headers alone say whether it is automatic (an oversized bounce, say): never answer it.
-    kind, reason = classify(msg, headers, sender, subject, Body(problems), own_addresses)
+    kind, reason = classify(
+        msg, headers, about["sender"], about["subject"], Body(problems), own_addresses
+    )
     if kind == MessageKind.FROM_A_PERSON:
         kind, reason = MessageKind.TOO_LARGE, "too_large"
     return ParsedMessage(
-        sender=sender,
-        display_name=display_name,
-        subject=subject,
+        **about,
         new_text="",
-        message_id=message_id,
         fingerprint=fingerprint,
         kind=kind,
         reason=reason,
         problems=tuple(problems),
-        authentication_results=tuple(headers.get_all("authentication-results")),
-        sent_at=sent_date(headers.get("date")),
         size=size,
-        message_id_header=message_id_header(headers),
-        references=thread(headers),
     )
 
 
@@ -247,14 +192,8 @@ def _header_block(raw: bytes) -> bytes:
     return start[: min(ends)] if ends else start
 
 
-def size_in_words(size: int) -> str:
-    """A size in bytes as people say it: "20 kilobytes", "5.0 megabytes"."""
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} kilobytes"
-    return f"{size / (1024 * 1024):.1f} megabytes"
-
-
-def _fingerprint(message_id: str, sender: str, date_header: str, body: str) -> str:
+def _fingerprint(about: dict, date_header: str, body: str) -> str:
+    message_id, sender = about["message_id"], about["sender"]
     if message_id:
         if len(message_id) <= 250:
             return "mid:" + message_id

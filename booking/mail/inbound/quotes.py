@@ -29,10 +29,7 @@ _SIGN_OFF = re.compile(
     r"|many thanks in advance)\s*[,.!]*\s*$",
     re.I,
 )
-_DISCLAIMER = re.compile(
-    r"^\s*(disclaimer\b|confidentiality notice|this (e-?mail|message)\b.{0,60}\b(confidential|intended|privileged))",
-    re.I,
-)
+_DISCLAIMER = re.compile(r"^\s*(disclaimer\b|confidentiality notice)", re.I)
 #: Disclaimer wording found anywhere in a line (legal footers seldom start the same way).
 _DISCLAIMER_WORDS = re.compile(
     r"\b(?:this|the)\s+(?:information\s+(?:in|contained\s+in)\s+this\s+)?"

@@ -4,6 +4,7 @@ charset the message claims."""
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 import unicodedata
 
@@ -43,8 +44,9 @@ def decode_bytes(payload: bytes, charset: str, problems: list[str]) -> str:
     if codec:
         try:
             text = payload.decode(codec)
-            if codec == "cp1252" and not payload.isascii():
-                text = _prefer_utf8(payload, text)
+            if codec == "cp1252" and not payload.isascii():  # often UTF-8 mislabelled
+                with contextlib.suppress(UnicodeDecodeError):
+                    return payload.decode("utf-8")
             return text
         except UnicodeDecodeError:
             problems.append("Some text was not in the character set the message claimed.")
@@ -52,14 +54,6 @@ def decode_bytes(payload: bytes, charset: str, problems: list[str]) -> str:
             problems.append("Some text was in a character set we could not use.")
     # Valid UTF-8 where it is, Windows-1252 for the stray bytes around it.
     return payload.decode("utf-8", errors=_CP1252_FALLBACK)
-
-
-def _prefer_utf8(payload: bytes, as_cp1252: str) -> str:
-    """Bytes labelled Latin-1 or ASCII that are really UTF-8 (a common mislabelling)."""
-    try:
-        return payload.decode("utf-8")
-    except UnicodeDecodeError:
-        return as_cp1252
 
 
 def tidy(text: str) -> str:

@@ -9,11 +9,14 @@ matched is never quietly turned into one.
 
 from __future__ import annotations
 
+import calendar
 import enum
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from dateparser.search import search_dates
 
 from ...timezone import london_date
 from ...words import long_date
@@ -75,80 +78,30 @@ class Understanding:
 
     def as_record(self) -> dict:
         """A JSON-safe summary for InboundMessage.understanding (no support needs text)."""
-        return {
+        record = {k: list(v) if isinstance(v, tuple) else v for k, v in vars(self).items()}
+        del record["support_needs"]  # personal data: only whether there were any
+        return record | {
             "intent": self.intent.value,
-            "course_ids": list(self.course_ids),
             "dates": [d.isoformat() for d in self.dates],
-            "towns": list(self.towns),
-            "months": list(self.months),
-            "guesses": list(self.guesses),
-            "has_question": self.has_question,
-            "mixed": self.mixed,
-            "for_someone_else": self.for_someone_else,
             "support_needs_mentioned": bool(self.support_needs),
             "ambiguity": self.ambiguity,
         }
 
 
-@dataclass
-class _Found:
-    dates: list[tuple[date, str]] = field(default_factory=list)  # (date, as written)
-    guesses: list[str] = field(default_factory=list)
-
-
 # --- words ---------------------------------------------------------------------------------
 
+#: Month names and their short forms ("Sept" too), for a month named on its own.
 MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
-    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
-}  # fmt: skip
-FULL_MONTHS = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
-]  # fmt: skip
-WEEKDAYS = {
-    "monday": 0, "mon": 0, "tuesday": 1, "tues": 1, "tue": 1, "wednesday": 2, "wed": 2,
-    "thursday": 3, "thurs": 3, "thur": 3, "thu": 3, "friday": 4, "fri": 4, "saturday": 5,
-    "sat": 5, "sunday": 6, "sun": 6,
-}  # fmt: skip
-
-DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-
-_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_WEEKDAY = r"(?:(?P<weekday>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")\.?,?\s+)?"
-_ORD = r"(?:st|nd|rd|th)?"
-_YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?"
-
-_ISO = re.compile(r"\b(?P<year>20\d\d)-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b")
-_NUMERIC = re.compile(
-    r"(?<![\d/.:-])(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})"
-    r"(?:(?P=sep)(?P<year>\d{4}|\d{2}))?(?![\d/:]|\.\d)(?!\s*(?:am|pm)\b)",
-    re.I,
-)
-_DAY_MONTH = re.compile(
-    r"\b"
-    + _WEEKDAY
-    + r"(?:the\s+)?(?P<day>\d{1,2})"
-    + _ORD
-    + r"(?:\s+of)?\s+"
-    + _MONTH
-    + r"\b"
-    + _YEAR,
-    re.I,
-)
-_MONTH_DAY = re.compile(
-    r"\b" + _WEEKDAY + _MONTH + r"\s+(?:the\s+)?(?P<day>\d{1,2})" + _ORD + r"\b" + _YEAR, re.I
-)
-#: "3rd and 4th", "3-4", "3 & 4" just before a day-and-month date: the first day of a pair.
-_PAIR_BEFORE = re.compile(
-    r"\b(?P<day>\d{1,2})" + _ORD + r"\s*(?:-|–|to|and|&|/)\s*(?:the\s+)?$", re.I
-)
+    name.lower(): number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number], calendar.month_abbr[number])
+} | {"sept": 9}
 #: A month named on its own: "in March", "the one in May", "next June".
 _MONTH_ALONE = re.compile(
-    r"\b(?:in|during|for|this|next|early|late|mid|mid-|of|the|on|course|training)\s+(?:early\s+|late\s+|mid\s+)?"
-    r"(?P<month>" + "|".join(FULL_MONTHS + ["sept"]) + r")\b",
+    r"\b(?:in|during|for|this|next|early|late|mid|mid-|of|the|on|course|training)\s+"
+    r"(?:early\s+|late\s+|mid\s+)?(?P<month>"
+    + "|".join(calendar.month_name[1:] + ["sept"])
+    + r")\b",
     re.I,
 )
 
@@ -215,12 +168,10 @@ def understand(
     courses = list(courses)
     reading = f"{subject}\n{text}" if subject_counts and subject else text
 
-    found = _Found()
-    _find_dates(reading, today, found)
-    dates = list(dict.fromkeys(d for d, _ in found.dates))
+    guesses: list[str] = []
+    dates = find_dates(reading, now=today, guesses=guesses)
     towns = _find_towns(reading, courses)
     months = [] if dates else _find_months(reading)
-    guesses = list(found.guesses)
     matched = _matching_courses(courses, dates, towns, months, guesses)
     has_question = asks_a_question(text)
     mixed = bool(_CANCEL.search(text)) and bool(_MOVE.search(text))
@@ -275,7 +226,7 @@ def _matching_courses(
             part
             for part in (
                 " or ".join(t.title() for t in towns),
-                " or ".join(FULL_MONTHS[m - 1].title() for m in months),
+                " or ".join(calendar.month_name[m] for m in months),
             )
             if part
         )
@@ -306,123 +257,82 @@ def _intent(
 
 # --- dates ---------------------------------------------------------------------------------
 
+#: dateparser's time grows with the text (about 2 seconds for 5,000 characters): dates are
+#: looked for near the top, where a request names them, so a huge message cannot stall the poll.
+DATE_SEARCH_CHARS = 4000
+#: How dateparser reads a date people write in Cumbria: day first, the next one to come.
+_DATE_SETTINGS = {"DATE_ORDER": "DMY", "PREFER_DATES_FROM": "future"}
+#: "2nd and 3rd March", "2-3 March": dateparser would read the first day as January.
+_DAY_PAIR = re.compile(
+    r"\b(\d{1,2}(?:st|nd|rd|th)?)\s*(?:-|–|to|and|&)\s*(?:the\s+)?"
+    r"(\d{1,2}(?:st|nd|rd|th)?\s+(" + "|".join(MONTHS) + r")\b)",
+    re.I,
+)
+#: Times ("9.30", "10:15", "10-11am") and "one" ("the 14th April one"): not parts of a date.
+_NOT_DATES = re.compile(
+    r"\b\d{1,2}(?:[.:]\d\d)?\s*(?:-|–|to)\s*\d{1,2}(?:[.:]\d\d)?\s*[ap]m\b"
+    r"|(?<![\d./-])\d{1,2}[.:]\d\d(?![.:/-]?\d)\s*(?:[ap]m\b)?|\b\d{1,2}\s*[ap]m\b|\bones?\b",
+    re.I,
+)
+_WEEKDAY = re.compile("|".join(calendar.day_name), re.I)
+_MONTH_WORD = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b", re.I)
+#: "3 days a week", "2 years ago": a stretch of time, never the day of a course.
+_DURATION = re.compile(r"\b(?:days?|weeks?|months?|years?|hours?|minutes?|ago)\b", re.I)
+#: Words dateparser keeps round a date ("on 2 March in"): left out of what we say we read.
+_AROUND = re.compile(r"^(?:on|the|in|at|for)\s+|\s+(?:on|the|in|at|for)$", re.I)
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
 
-def find_dates(text: str, *, now: datetime | date) -> list[date]:
-    """Every date written in `text`, day first, in the order written (for tests and views)."""
+
+def find_dates(text: str, *, now: datetime | date, guesses: list[str] | None = None) -> list[date]:
+    """Every date written in `text`, day first, in the order written.
+
+    dateparser (`search_dates`) reads them; a phrase counts only if it holds a day's number
+    or a day's name and is not a stretch of time, so "in March", "May I ask" or "3 days a
+    week" is never a date. Each reading is noted in `guesses`, if given.
+    """
     today = london_date(now) if isinstance(now, datetime) else now
-    found = _Found()
-    _find_dates(text, today, found)
-    return list(dict.fromkeys(d for d, _ in found.dates))
-
-
-def _find_dates(text: str, today: date, found: _Found) -> None:
-    _DateReader(text, today, found).read()
-
-
-class _DateReader:
-    """Finds the dates written in one text, in the order written; each stretch of text is
-    read as one date at most (an ISO date is not also read as a numeric one)."""
-
-    def __init__(self, text: str, today: date, found: _Found):
-        self.text = text
-        self.today = today
-        self.found = found
-        self.taken: list[tuple[int, int]] = []
-        #: (where in the text, the date, as written)
-        self.hits: list[tuple[int, date, str]] = []
-
-    def read(self) -> None:
-        for match in _ISO.finditer(self.text):
-            day, month, year = (int(match.group(g)) for g in ("day", "month", "year"))
-            self._add(match, day, month, year, None)
-        for pattern in (_DAY_MONTH, _MONTH_DAY):
-            for match in pattern.finditer(self.text):
-                self._written(match)
-        for match in _NUMERIC.finditer(self.text):
-            self._numeric(match)
-        for _, resolved, written in sorted(self.hits, key=lambda hit: hit[0]):
-            self.found.dates.append((resolved, written))
-
-    def _written(self, match: re.Match) -> None:
-        """A date with its month in words ("Tuesday 3rd March", "March 3 2026")."""
-        month = MONTHS[match.group("month").lower().rstrip(".")]
-        year = int(match.group("year")) if match.group("year") else None
-        self._add(match, int(match.group("day")), month, year, match.group("weekday"))
-
-    def _numeric(self, match: re.Match) -> None:
-        year_text = match.group("year")
-        if match.group("sep") == "." and not year_text:
-            return  # "9.30" is a time, not 9 March... or 30 September
-        year = None
-        if year_text:
-            year = int(year_text) + (2000 if len(year_text) == 2 else 0)
-        self._add(match, int(match.group("day")), int(match.group("month")), year, None)
-
-    def _add(
-        self, match: re.Match, day: int, month: int, year: int | None, weekday: str | None
-    ) -> None:
-        start, end = match.span()
-        if not all(end <= s or start >= e for s, e in self.taken):
-            return
-        self.taken.append((start, end))
-        written = match.group(0).strip()
-        resolved = _resolve(day, month, year, self.today, written, self.found)
-        if resolved is None:
-            return
-        if weekday:
-            self._check_weekday(written, resolved, WEEKDAYS[weekday.lower()])
-        self.hits.append((start, resolved, written))
-        if weekday is None:
-            self._add_first_of_a_pair(start, resolved, month, year)
-
-    def _check_weekday(self, written: str, resolved: date, expected: int) -> None:
-        if resolved.weekday() != expected:
-            self.found.guesses.append(
-                f"“{written}”: {long_date(resolved)} is a "
-                f"{resolved:%A}, not a {DAY_NAMES[expected]}."
-            )
-
-    def _add_first_of_a_pair(
-        self, start: int, resolved: date, month: int, year: int | None
-    ) -> None:
-        """In "3rd and 4th October" the first number belongs to the same month."""
-        pair = _PAIR_BEFORE.search(self.text[max(0, start - 20) : start])
-        if pair is None:
-            return
-        first = _resolve(int(pair.group("day")), month, year, self.today, pair.group(0), self.found)
-        if first is not None and abs((resolved - first).days) <= 7:
-            self.hits.append((start - 1, first, pair.group(0).strip()))
-
-
-def _resolve(
-    day: int, month: int, year: int | None, today: date, written: str, found: _Found
-) -> date | None:
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    if year is not None:
+    notes = [] if guesses is None else guesses
+    text = text[:DATE_SEARCH_CHARS]
+    cleaned = _DAY_PAIR.sub(r"\1 \3 and \2", _NOT_DATES.sub(" , ", text))
+    settings = _DATE_SETTINGS | {"RELATIVE_BASE": datetime.combine(today, datetime.min.time())}
+    found = search_dates(cleaned, languages=["en"], settings=settings) or []
+    dates = []
+    for written, when in found:
+        written = written.strip()
+        if _DURATION.search(written):
+            continue
+        if re.search(r"\d", written) or _WEEKDAY.search(written):
+            day = _coming(when.date(), today, written, cleaned)
+            if day is not None:
+                dates.append(day)
+                if not re.search(r"\b\d{4}\b|\d[/.-]\d+[/.-]\d", written):
+                    notes.append(f"Read “{_AROUND.sub('', written)}” as {long_date(day)}.")
+    for match in _NUMERIC_DATE.finditer(text):  # "31/02/2026": dateparser skips it quietly
         try:
-            return date(year, month, day)
+            date(*(int(part) for part in reversed(match.groups())))
         except ValueError:
-            found.guesses.append(f"“{written}” is not a real date.")
+            notes.append(f"“{match.group(0)}” is not a real date.")
+    return list(dict.fromkeys(dates))
+
+
+def _coming(day: date, today: date, written: str, text: str) -> date | None:
+    """dateparser's reading made to fit what people mean: "Tuesday week" is a week after
+    Tuesday, and "the 14th" said on the 20th is next month's (dateparser gives this month's)."""
+    after = text[text.find(written) + len(written) :]
+    if _WEEKDAY.search(written) and re.match(r"\s+week\b", after, re.I):
+        day += timedelta(days=7)
+    if day < today and not _MONTH_WORD.search(written) and not re.search(r"\d[/.-]\d", written):
+        try:
+            return date(day.year + day.month // 12, day.month % 12 + 1, day.day)
+        except ValueError:  # "the 31st" said in a month before a short one
             return None
-    for candidate_year in (today.year, today.year + 1, today.year + 2):
-        try:
-            candidate = date(candidate_year, month, day)
-        except ValueError:
-            continue  # 29 February
-        if candidate >= today:
-            found.guesses.append(f"Read “{written}” as {long_date(candidate)}.")
-            return candidate
-    found.guesses.append(f"“{written}” is not a real date.")
-    return None
+    return day
 
 
 def _find_months(text: str) -> list[int]:
-    months = []
-    for match in _MONTH_ALONE.finditer(text):
-        name = match.group("month").lower()
-        months.append(MONTHS[name])
-    return list(dict.fromkeys(months))
+    return list(
+        dict.fromkeys(MONTHS[m.group("month").lower()] for m in _MONTH_ALONE.finditer(text))
+    )
 
 
 def _find_towns(text: str, courses: list[CourseSummary]) -> list[str]:

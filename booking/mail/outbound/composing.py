@@ -482,7 +482,8 @@ def mailbox_booking_link_for_named_person(
 
 
 def _mailbox_reply(kind: str, inbound, *, now: datetime, booking_id: int | None = None, **context):
-    from ..inbound.parsing import message_ids, one_line, thread_ids
+    from ..inbound.headers import message_ids, thread_ids
+    from ..inbound.text import one_line
 
     text, html = render(kind, inbound=inbound, **context)
     in_reply_to = next(iter(message_ids(inbound.message_id_header or "")), "")
@@ -508,7 +509,7 @@ SUBJECT_LIMIT = 300
 def reply_subject(subject: str | None, *, otherwise: str) -> str:
     """ "Re: " + the subject answered (once, however it is written), on one line; `otherwise`
     when there was no subject."""
-    from ..inbound.parsing import one_line
+    from ..inbound.text import one_line
 
     subject = one_line(subject, limit=SUBJECT_LIMIT)
     if not subject:

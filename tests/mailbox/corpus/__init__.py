@@ -33,6 +33,10 @@ class Case:
     #: for a bounce: the addresses it says failed for good
     bounced: tuple[str, ...] = field(default=())
     is_html: bool = False
+    #: when the message was written, if not 5 January 2026 (ISO 8601; the clock is set to it)
+    now: str | None = None
+    #: a note the coordinator must be shown among the guesses
+    guess: str | None = None
 
 
 def _cases() -> list[Case]:

@@ -20,7 +20,7 @@ from functools import cache
 
 from . import CASES
 from .authentication import AUTH_CASES
-from .dates import CALENDAR, DATE_CASES, NOW
+from .dates import CALENDAR, DATE_CASES, NOW, RELATIVE_CASES
 from .fixtures import FIXTURE_EXPECTED, MESSAGES
 
 #: The commit before issue 23: "our own" rows run the mail code as it was there.
@@ -181,30 +181,30 @@ def _chosen_html(html: str) -> str:
 # --- dates ---------------------------------------------------------------------------------
 
 
-def _own_dates(text: str) -> list[date]:
-    return _before("understanding").find_dates(text, now=NOW)
+def _own_dates(text: str, now: date) -> list[date]:
+    return _before("understanding").find_dates(text, now=now)
 
 
-def _dateparser(text: str) -> list[date]:
+def _dateparser(text: str, now: date) -> list[date]:
     from dateparser.search import search_dates
 
     settings = {
         "DATE_ORDER": "DMY",
         "PREFER_DATES_FROM": "future",
-        "RELATIVE_BASE": datetime(NOW.year, NOW.month, NOW.day),
+        "RELATIVE_BASE": datetime(now.year, now.month, now.day),
     }
     found = search_dates(text, languages=["en"], settings=settings) or []
     return [d.date() for _, d in found]
 
 
-def _on_the_calendar(read: Callable[[str], list[date]]) -> Callable[[str], list[date]]:
-    return lambda text: [d for d in read(text) if d in CALENDAR]
-
-
-def _chosen_dates(text: str) -> list[date]:
+def _chosen_dates(text: str, now: date) -> list[date]:
     from booking.mail.inbound.understanding import find_dates
 
-    return [d for d in find_dates(text, now=NOW) if d in CALENDAR]
+    return find_dates(text, now=now)
+
+
+def _on_the_calendar(read: Callable[[str, date], list[date]]) -> Callable[[tuple], list[date]]:
+    return lambda given: [d for d in read(*given) if d in CALENDAR]
 
 
 def dates_table() -> list[tuple[str, str, str]]:
@@ -215,14 +215,15 @@ def dates_table() -> list[tuple[str, str, str]]:
             _on_the_calendar(_dateparser),
             "dateparser",
         ),
-        ("chosen (see understanding.py), course days only", _chosen_dates, ""),
+        (
+            "chosen: dateparser with a pre-split of day pairs and times (understanding.py)",
+            _on_the_calendar(_chosen_dates),
+            "dateparser",
+        ),
     ]
-    return _score(
-        "dates in free text",
-        [(text, text, expected) for text, expected in DATE_CASES],
-        candidates,
-        lambda got, expected: got == list(expected),
-    )
+    cases = [(text, (text, NOW), expected) for text, expected in DATE_CASES]
+    cases += [(text, (text, now), expected) for text, now, expected in RELATIVE_CASES]
+    return _score("dates in free text", cases, candidates, lambda got, want: got == list(want))
 
 
 # --- bounces -------------------------------------------------------------------------------
@@ -263,7 +264,7 @@ def _own_dmarc(header: str, domain: str) -> bool:
 
 
 def _chosen_dmarc(header: str, domain: str) -> bool:
-    from booking.mail.inbound.parsing import dmarc_passed
+    from booking.mail.inbound.authentication import dmarc_passed
 
     return dmarc_passed([header], authserv_id="mx.cumbria.gov.uk", domain=domain)
 

@@ -54,3 +54,13 @@ DATE_CASES: list[tuple[str, tuple[date, ...]]] = [
     ("OCTOBER 6TH", (OCT6,)),
     ("6 october", (OCT6,)),
 ]
+
+#: Dates said relative to the day the message is written: (text, written on, course days).
+RELATIVE_CASES: list[tuple[str, date, tuple[date, ...]]] = [
+    ("Could I come next Tuesday?", date(2026, 1, 8), (JAN13,)),  # said on a Thursday
+    ("Is there room on Tuesday?", date(2026, 1, 8), (JAN13,)),
+    ("Can I have a place on the 13th?", NOW, (JAN13,)),
+    ("the 14th please", date(2026, 3, 20), (APR14,)),  # said after the 14th: next month's
+    ("the 12th", NOW, ()),  # 12 January: no course runs then
+    ("see you on the 3rd", date(2026, 2, 10), (MAR3,)),
+]

@@ -282,4 +282,40 @@ PLAIN = [
         drops=(),
         course="kendal_march",
     ),
+    # Dates said relative to the day the message was written (the clock is set to it).
+    dict(
+        name="next_tuesday_from_a_phone",
+        client="Outlook on the phone (iOS)",
+        raw=head("Lou Pike <lou.pike@cumberland.gov.uk>", "Training", 23).replace(
+            "Mon, 5 Jan 2026 09:23:00", "Thu, 5 Mar 2026 09:23:00"
+        )
+        + "Hi, could I book onto the course next Tuesday please?\n\nLou\n\nGet Outlook for iOS\n",
+        keeps=("next Tuesday",),
+        drops=("Get Outlook",),
+        course="carlisle_march",
+        now="2026-03-05T09:30:00+00:00",
+        guess="Read “next Tuesday” as Tuesday 10 March 2026.",
+    ),
+    dict(
+        name="the_14th_in_gmail",
+        client="Gmail on the web",
+        raw=head("Ash Kerr <ash.kerr@gmail.com>", "Signs of Safety", 24).replace(
+            "Mon, 5 Jan 2026 09:24:00", "Wed, 1 Apr 2026 09:24:00"
+        )
+        + "Hello,\n\nPlease can you book me onto the course on the 14th?\n\nMany thanks,\nAsh\n",
+        keeps=("on the 14th",),
+        drops=("Many thanks", "Ash"),
+        course="barrow_april",
+        now="2026-04-01T09:30:00+00:00",
+    ),
+    dict(
+        name="the_12th_when_no_course_runs",
+        client="Apple Mail on an iPhone",
+        raw=head("Bo Lane <bo.lane@icloud.com>", "Course", 25)
+        + "Can I have a place on the 12th?\n\nSent from my iPhone\n",
+        keeps=("on the 12th",),
+        drops=("Sent from my iPhone",),
+        course=None,
+        guess="No course runs on Monday 12 January 2026.",
+    ),
 ]
