@@ -42,7 +42,12 @@ def _invites(outbox, kind=None) -> list[tuple[str, str, int, str]]:
         calendar = Calendar.from_ical(base64.b64decode(attachment["data"]))
         [event] = calendar.events
         found.append(
-            (str(calendar["METHOD"]), str(event["UID"]), int(event["SEQUENCE"]), str(event["STATUS"]))
+            (
+                str(calendar["METHOD"]),
+                str(event["UID"]),
+                int(event["SEQUENCE"]),
+                str(event["STATUS"]),
+            )
         )
     return found
 
@@ -111,7 +116,8 @@ def test_booking_a_three_day_course_sends_one_invitation_per_day(make, outbox):
     booking = make.booking(course, status=BookingStatus.CONFIRMED)
     emails.place_confirmed(booking, now=NOW)
     assert _invites(outbox) == [
-        ("REQUEST", f"booking-{booking.id}-day-{n}@cumbria.gov.uk", 1, "CONFIRMED") for n in (1, 2, 3)
+        ("REQUEST", f"booking-{booking.id}-day-{n}@cumbria.gov.uk", 1, "CONFIRMED")
+        for n in (1, 2, 3)
     ]
     [confirmation] = outbox("place_confirmed")
     assert "Please come to all 3 days." in confirmation.text_body
