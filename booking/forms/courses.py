@@ -88,7 +88,7 @@ class DaysCountForm(FlaskForm):
         widget=GovSelect(),
         choices=[SelectChoice(str(n), how_many(n, "day")) for n in range(1, MAX_DAYS + 1)],
     )
-    submit = SubmitField("Show this many days", widget=GovSubmitInput())
+    show = SubmitField("Show this many days", widget=GovSubmitInput())
 
 
 class CourseForm(FlaskForm):

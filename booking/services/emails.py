@@ -122,10 +122,10 @@ def send_invitations(
     messages = _send(booking, method=invitations.REQUEST, now=now)
     for number, old in removed:
         # The day's row is gone; a stand-in with its number (so its UID) and old times.
-        gone = CourseDay(day_number=number, date=old.date, starts_at=old.starts_at, ends_at=old.ends_at)
-        messages.append(
-            composing.day_invitation(booking, gone, method=invitations.CANCEL, now=now)
+        gone = CourseDay(
+            day_number=number, date=old.date, starts_at=old.starts_at, ends_at=old.ends_at
         )
+        messages.append(composing.day_invitation(booking, gone, method=invitations.CANCEL, now=now))
     return messages
 
 

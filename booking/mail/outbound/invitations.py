@@ -86,7 +86,9 @@ def course_day_event(
     booking's. Nothing about any person is added here.
     """
     count = len(course.days)
-    lines = [f"Day {day.day_number} of {count}. In person only." if count > 1 else "In person only."]
+    lines = [
+        f"Day {day.day_number} of {count}. In person only." if count > 1 else "In person only."
+    ]
     if course.venue.parking_notes:
         lines.append(f"Parking: {course.venue.parking_notes}")
     if course.venue.accessibility_notes:
