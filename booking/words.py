@@ -40,7 +40,7 @@ def short_date(value: date | datetime) -> str:
 
 def dates_in_words(dates) -> str:
     """A course's days as a title: "Monday 2 March 2026", "Monday 2 and Tuesday 3 March
-    2026", "Monday 30 March, Tuesday 31 March and Wednesday 1 April 2026" (a month or year
+    2026", "Monday 30, Tuesday 31 March and Wednesday 1 April 2026" (a month or year
     is written once for the days that share it)."""
     dates = list(dates)
     parts = []
