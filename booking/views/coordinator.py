@@ -38,6 +38,8 @@ def _course_form(course: Course | None = None) -> CourseForm:
     a new one, unless the days choice or the posted form says otherwise)."""
     default = len(course.days) if course is not None else course_service.default_days_count()
     typed = request.form.get("days_count") if request.method == "POST" else request.args.get("days")
+    if course is not None and course_service.has_started(course, clock.now()):
+        typed = None  # its days are fixed (the service refuses a change anyway)
     form = CourseForm(days=days_wanted(typed, default))
     choices = course_service.venues()
     if course is not None and course.venue.is_archived:
