@@ -29,7 +29,18 @@ class ScheduleChange:
     new_venue: str
 
     def _pairs(self):
-        return zip(self.old_days, self.new_days, strict=True)
+        """The days a course has both before and after (a day added or removed is not here)."""
+        return zip(self.old_days, self.new_days, strict=False)
+
+    @property
+    def added_days(self) -> list[tuple[int, DayDetails]]:
+        """(day number, new) for each day the course did not have before."""
+        return [(n, day) for n, day in enumerate(self.new_days, 1) if n > len(self.old_days)]
+
+    @property
+    def removed_days(self) -> list[tuple[int, DayDetails]]:
+        """(day number, old) for each day the course no longer has."""
+        return [(n, day) for n, day in enumerate(self.old_days, 1) if n > len(self.new_days)]
 
     @property
     def moved_days(self) -> list[tuple[int, DayDetails, DayDetails]]:
@@ -49,7 +60,7 @@ class ScheduleChange:
 
     @property
     def dates_changed(self) -> bool:
-        return bool(self.moved_days)
+        return bool(self.moved_days or self.added_days or self.removed_days)
 
     @property
     def venue_changed(self) -> bool:

@@ -38,6 +38,22 @@ def short_date(value: date | datetime) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def dates_in_words(dates) -> str:
+    """A course's days as a title: "Monday 2 March 2026", "Monday 2 and Tuesday 3 March
+    2026", "Monday 30, Tuesday 31 March and Wednesday 1 April 2026" (a month or year
+    is written once for the days that share it)."""
+    dates = list(dates)
+    parts = []
+    for day, following in zip(dates, [*dates[1:], None], strict=True):
+        text = f"{day:%A} {day.day}"
+        if following is None or (following.year, following.month) != (day.year, day.month):
+            text += f" {day:%B}"
+        if following is None or following.year != day.year:
+            text += f" {day.year}"
+        parts.append(text)
+    return and_list(parts)
+
+
 def time_of_day(value: time | datetime) -> str:
     """9:30am, 1pm."""
     if isinstance(value, datetime):
@@ -130,6 +146,48 @@ def how_many(number: int, thing: str, things: str | None = None) -> str:
     if number == 1:
         return f"1 {thing}"
     return f"{number} {things or thing + 's'}"
+
+
+#: A course's number of days in words, for a certificate ("in person, two days").
+NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+
+
+def days_in_words(count: int) -> str:
+    """ "one day", "two days", "three days" (digits past five)."""
+    return how_many(count, "day").replace(str(count), NUMBER_WORDS.get(count, str(count)), 1)
+
+
+def every_day(count: int) -> str:
+    """All of a course's days, as a sentence names them: "the day" (one), "both days"
+    (two), "all 3 days" (more). Never "both days" for a course without two."""
+    if count == 1:
+        return "the day"
+    if count == 2:
+        return "both days"
+    return f"all {count} days"
+
+
+def come_to_every_day(count: int) -> str:
+    """What a course asks of people: "come for the whole day", "come to both days"."""
+    return "come for the whole day" if count == 1 else f"come to {every_day(count)}"
+
+
+def and_list(items) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    words = [str(item) for item in items]
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def missed_days_words(missed, count: int) -> str:
+    """Which days someone missed: "day 2", "days 1 and 3", or every day ("both days")."""
+    missed = list(missed)
+    if len(missed) == count:
+        return every_day(count)
+    if len(missed) == 1:
+        return f"day {missed[0]}"
+    return f"days {and_list(missed)}"
 
 
 def how_places_are_shared(group: Group, release_on: date, *, released: bool) -> str:
@@ -249,6 +307,10 @@ TEMPLATE_FILTERS = {
     "duration": time_limits.in_words,
     "how_many": how_many,
     "working_days": time_limits.working_days_in_words,
+    "every_day": every_day,
+    "come_to_every_day": come_to_every_day,
+    "and_list": and_list,
+    "days_in_words": days_in_words,
 }
 
 #: `{{ limits.OFFER_LIFETIME|duration }}`, `{{ status_words[booking.status].coordinator }}` ...
@@ -258,4 +320,6 @@ TEMPLATE_GLOBALS = {
     "group_words": GROUP_WORDS,
     "group_plural": GROUP_PLURAL,
     "how_places_are_shared": how_places_are_shared,
+    "dates_in_words": dates_in_words,
+    "missed_days_words": missed_days_words,
 }

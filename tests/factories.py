@@ -63,10 +63,14 @@ def course(
     ends_at: time = time(16, 30),
     venue_obj: Venue | None = None,
     type_obj: CourseType | None = None,
+    dates: list[date] | None = None,
     **fields,
 ) -> Course:
-    """A two-day course; day 2 defaults to the day after day 1."""
+    """A two-day course; day 2 defaults to the day after day 1. `dates` gives a course of
+    any number of days instead (day 1 is its first)."""
     day2 = day2 or day1 + timedelta(days=1)
+    dates = dates or [day1, day2]
+    day1 = dates[0]
     c = Course(
         course_type=type_obj or course_type(),
         venue=venue_obj or venue(),
@@ -80,8 +84,8 @@ def course(
         **fields,
     )
     c.days = [
-        CourseDay(day_number=1, date=day1, starts_at=starts_at, ends_at=ends_at),
-        CourseDay(day_number=2, date=day2, starts_at=starts_at, ends_at=ends_at),
+        CourseDay(day_number=n, date=when, starts_at=starts_at, ends_at=ends_at)
+        for n, when in enumerate(dates, start=1)
     ]
     db.session.add(c)
     db.session.commit()

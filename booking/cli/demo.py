@@ -419,8 +419,9 @@ def _demo_bookings(
     return held
 
 
-#: Who did not simply come on both days, by their place in the list: day 1 and day 2 marks,
-#: and whether a "left early" day still counts. Everyone else is present on both days.
+#: Who did not simply come on every day, by their place in the list: day 1 and day 2 marks,
+#: and whether a "left early" day still counts. Everyone else is present on every day (and
+#: so is everyone on a day after day 2, on a longer course).
 PAST_MARKS = {
     0: ((Mark.LATE, True), (Mark.PRESENT, True)),
     1: ((Mark.PRESENT, True), (Mark.LEFT_EARLY, True)),
@@ -431,12 +432,15 @@ PAST_MARKS = {
 
 
 def _demo_registers(course: Course, held: list[Booking]) -> None:
-    """Take both days' registers on the days, through the register service (which records
+    """Take every day's register on the day, through the register service (which records
     who completed the training)."""
     for day in course.days:
         on_the_day = datetime.combine(day.date, time(10, 0), tzinfo=LONDON)
         for index, booking in enumerate(held):
-            mark, counts = PAST_MARKS.get(index, ((Mark.PRESENT, True),) * 2)[day.day_number - 1]
+            marks = PAST_MARKS.get(index, ())
+            mark, counts = (
+                marks[day.day_number - 1] if day.day_number <= len(marks) else (Mark.PRESENT, True)
+            )
             registers.mark(
                 booking, day, mark, actor=ACTOR, now=on_the_day, counts_as_attended=counts
             )

@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from ..services.courses import CourseDetails, DayDetails, VenueDetails
+from ..services.courses import MAX_DAYS, CourseDetails, DayDetails, VenueDetails
 from ..time_limits import (
     CUTOFF_TIME,
     CUTOFF_WORKING_DAYS_BEFORE,
@@ -29,7 +29,7 @@ from ..time_limits import (
     in_words,
     working_days_in_words,
 )
-from ..words import time_of_day
+from ..words import how_many, time_of_day
 from .fields import ClockTimeField, DayMonthYearField, WholeNumberField
 
 
@@ -41,6 +41,56 @@ def _venue_id(value):
         return 0
 
 
+def _day_fields(n: int) -> tuple:
+    """The date, start and end of day `n` (made in this order, so the page and the error
+    summary list them so)."""
+    return (
+        DayMonthYearField(
+            f"Date of day {n}",
+            description=f"For example, {26 + n} 3 2026",
+            required_message=f"Enter the date of day {n}",
+        ),
+        ClockTimeField(
+            f"Day {n} starts at",
+            called=f"The time day {n} starts",
+            description="For example, 9:30am",
+            required_message=f"Enter the time day {n} starts",
+        ),
+        ClockTimeField(
+            f"Day {n} ends at",
+            called=f"The time day {n} ends",
+            description="For example, 4:30pm",
+            required_message=f"Enter the time day {n} ends",
+        ),
+    )
+
+
+def days_wanted(typed: str | None, default: int) -> int:
+    """The number of days asked for (from the address or the form), if it is one a course
+    may have; otherwise `default`."""
+    try:
+        count = int(typed or "")
+    except ValueError:
+        return default
+    return count if 1 <= count <= MAX_DAYS else default
+
+
+class DaysCountForm(FlaskForm):
+    """The choice of how many days the course form shows: a GET form of its own above it,
+    so it works without JavaScript and pressing Enter in the course form still saves."""
+
+    class Meta:
+        csrf = False
+
+    days = SelectField(
+        "Number of days",
+        coerce=str,
+        widget=GovSelect(),
+        choices=[SelectChoice(str(n), how_many(n, "day")) for n in range(1, MAX_DAYS + 1)],
+    )
+    show = SubmitField("Show this many days", widget=GovSubmitInput())
+
+
 class CourseForm(FlaskForm):
     venue_id = SelectField(
         "Venue",
@@ -49,40 +99,14 @@ class CourseForm(FlaskForm):
         invalid_choice_message="Choose a venue from the list",
         validators=[DataRequired("Choose a venue")],
     )
-    day1_date = DayMonthYearField(
-        "Date of day 1",
-        description="For example, 27 3 2026",
-        required_message="Enter the date of day 1",
-    )
-    day1_starts_at = ClockTimeField(
-        "Day 1 starts at",
-        called="The time day 1 starts",
-        description="For example, 9:30am",
-        required_message="Enter the time day 1 starts",
-    )
-    day1_ends_at = ClockTimeField(
-        "Day 1 ends at",
-        called="The time day 1 ends",
-        description="For example, 4:30pm",
-        required_message="Enter the time day 1 ends",
-    )
-    day2_date = DayMonthYearField(
-        "Date of day 2",
-        description="For example, 28 3 2026",
-        required_message="Enter the date of day 2",
-    )
-    day2_starts_at = ClockTimeField(
-        "Day 2 starts at",
-        called="The time day 2 starts",
-        description="For example, 9:30am",
-        required_message="Enter the time day 2 starts",
-    )
-    day2_ends_at = ClockTimeField(
-        "Day 2 ends at",
-        called="The time day 2 ends",
-        description="For example, 4:30pm",
-        required_message="Enter the time day 2 ends",
-    )
+    #: How many days the form asks for (the GET form above it changes this, see
+    #: `days_wanted`); fields of days after it are taken off the form when it is made.
+    days_count = HiddenField()
+    day1_date, day1_starts_at, day1_ends_at = _day_fields(1)
+    day2_date, day2_starts_at, day2_ends_at = _day_fields(2)
+    day3_date, day3_starts_at, day3_ends_at = _day_fields(3)
+    day4_date, day4_starts_at, day4_ends_at = _day_fields(4)
+    day5_date, day5_starts_at, day5_ends_at = _day_fields(5)
     total_places = WholeNumberField(
         "Total places", required_message="Enter the total number of places"
     )
@@ -129,6 +153,15 @@ class CourseForm(FlaskForm):
     release_warning_seen = HiddenField()
     submit = SubmitField("Save course", widget=GovSubmitInput())
 
+    def __init__(self, *args, days: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        #: How many days this form asks for (1 to MAX_DAYS).
+        self.days_shown = days
+        self.days_count.data = str(days)
+        for n in range(days + 1, MAX_DAYS + 1):
+            for part in ("date", "starts_at", "ends_at"):
+                del self[f"day{n}_{part}"]
+
     def set_venues(self, venues) -> None:
         self.venue_id.choices = [SelectChoice("", "Choose a venue")] + [
             SelectChoice(str(v.id), f"{v.name}, {v.town}") for v in venues
@@ -142,7 +175,7 @@ class CourseForm(FlaskForm):
         from ..services.courses import last_day_to_book
 
         self.venue_id.data = course.venue_id
-        for day in course.days:
+        for day in course.days[: self.days_shown]:
             n = day.day_number
             self[f"day{n}_date"].data = day.date
             self[f"day{n}_starts_at"].data = day.starts_at
@@ -164,8 +197,12 @@ class CourseForm(FlaskForm):
             total_places=self.total_places.data,
             partner_places=self.partner_places.data,
             days=[
-                DayDetails(self.day1_date.data, self.day1_starts_at.data, self.day1_ends_at.data),
-                DayDetails(self.day2_date.data, self.day2_starts_at.data, self.day2_ends_at.data),
+                DayDetails(
+                    self[f"day{n}_date"].data,
+                    self[f"day{n}_starts_at"].data,
+                    self[f"day{n}_ends_at"].data,
+                )
+                for n in range(1, self.days_shown + 1)
             ],
             release_on=self.release_on.data,
             booking_closes_on=self.booking_closes_on.data,

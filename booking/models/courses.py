@@ -1,4 +1,4 @@
-"""Course types, venues, courses (cohorts) and their two course days."""
+"""Course types, venues, courses (cohorts) and their course days (1 to 5)."""
 
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ class Venue(Model):
 
 
 class Course(Model):
-    """One cohort of a course type: two days, a venue, and a number of places."""
+    """One cohort of a course type: its days (1 to 5), a venue, and a number of places."""
 
     __tablename__ = "courses"
     __table_args__ = (
@@ -190,7 +190,8 @@ class CourseDay(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
-    day_number: Mapped[int] = mapped_column(Integer)  #: 1 or 2
+    #: 1, 2, ... in date order (the course services keep them so, at most 5).
+    day_number: Mapped[int] = mapped_column(Integer)
     date: Mapped[date] = mapped_column(Date, index=True)
     starts_at: Mapped[time] = mapped_column(Time)
     ends_at: Mapped[time] = mapped_column(Time)

@@ -151,7 +151,7 @@ class CouncilAccountLink(Model):
 
 
 class CompletionSource(enum.StrEnum):
-    COURSE = "course"  #: attended both days of a course here
+    COURSE = "course"  #: attended every day of a course here
     ELSEWHERE = "elsewhere"  #: recorded by a coordinator (trained before this system)
     IMPORT = "import"  #: loaded from a CSV of past completions
 

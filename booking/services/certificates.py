@@ -1,6 +1,6 @@
 """Certificates of completion, and checking one by its number (rule 22).
 
-- A completion made by a course here (both days attended, the rule "completion") gets a
+- A completion made by a course here (every day attended, the rule "completion") gets a
   certificate when one is first needed: the after-course email, a download.
 - A completion a coordinator recorded or imported (training done elsewhere or before this
   system) gets one only when a coordinator chooses; it says "recorded by the training team".
@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Booking, Certificate, CompletionSource, TrainingCompletion, User
+from ..words import days_in_words
 from . import audit
 from .db import transactional
 from .errors import NotAllowed
@@ -54,7 +55,7 @@ def existing(completion: TrainingCompletion) -> Certificate | None:
 
 
 def completion_of(booking: Booking) -> TrainingCompletion | None:
-    """The completion a booking made (both days attended), if it stands."""
+    """The completion a booking made (every day attended), if it stands."""
     return db.session.scalar(
         select(TrainingCompletion).where(TrainingCompletion.booking_id == booking.id)
     )
@@ -130,8 +131,7 @@ def _hours(booking: Booking) -> str:
         ),
         timedelta(),
     )
-    days = len(booking.course.days)
-    day_words = {1: "one day", 2: "two days", 3: "three days"}.get(days, f"{days} days")
+    day_words = days_in_words(len(booking.course.days))
     return f"in person, {day_words} (about {round(total.total_seconds() / 3600)} hours)"
 
 

@@ -51,8 +51,12 @@ INTRODUCTORY_SLUG = "introductory"
 MAX_PLACES = 500
 #: How far ahead a course can be set up; stops typing slips like 2206 being saved.
 MAX_YEARS_AHEAD = 3
-#: The most days from day 1 to day 2, unless the caller passes the COURSE_MAX_SPAN_DAYS
-#: setting (the app always does); stops a slip putting day 2 a year after day 1.
+#: A course has from 1 to this many days.
+MAX_DAYS = 5
+#: How many days a new course has unless its course type says (`default_days_count`).
+DEFAULT_DAYS = 2
+#: The most days from day 1 to the last day, unless the caller passes the COURSE_MAX_SPAN_DAYS
+#: setting (the app always does); stops a slip putting the last day a year after day 1.
 MAX_SPAN_DAYS = 14
 
 
@@ -89,6 +93,12 @@ def closing_moment(last_day_to_book: date) -> datetime:
 def last_day_to_book(course: Course) -> date:
     """The London date on which booking closes (for showing and for editing)."""
     return london_date(course.booking_closes_at)
+
+
+def default_days_count(course_type: CourseType | None = None) -> int:
+    """How many days a new course has to begin with: its course type's number of days, once
+    course types say, else two (the introductory course). The one place that decides it."""
+    return getattr(course_type, "days_count", None) or DEFAULT_DAYS
 
 
 # --- What a coordinator types --------------------------------------------------------------
@@ -214,18 +224,29 @@ def _day_problems(
             )
         if day.ends_at <= day.starts_at:
             problems.append((f"day{number}_ends_at", f"Day {number} must end after it starts"))
-    if len(details.days) == 2:
-        first, last = details.days[0].date, details.days[1].date
-        if last <= first:
-            problems.append(("day2_date", "Day 2 must be after day 1"))
-        elif (last - first).days > max_span_days and before != list(details.days):
-            problems.append(
-                (
-                    "day2_date",
-                    f"Day 2 must be no more than {how_many(max_span_days, 'day')} after day 1",
-                )
+    in_order = _order_problems(details.days)
+    problems += in_order
+    if in_order or len(details.days) < 2:
+        return problems
+    first, last, count = details.days[0].date, details.days[-1].date, len(details.days)
+    if (last - first).days > max_span_days and before != list(details.days):
+        problems.append(
+            (
+                f"day{count}_date",
+                f"Day {count} must be no more than {how_many(max_span_days, 'day')} after day 1",
             )
+        )
     return problems
+
+
+def _order_problems(days: Sequence[DayDetails]) -> list[tuple[str, str]]:
+    """Each day after the one before it, so no two days share a date (rule 14 counts each
+    day once). A day on the same date as the one before is refused with the same words."""
+    return [
+        (f"day{number}_date", f"Day {number} must be after day {number - 1}")
+        for number in range(2, len(days) + 1)
+        if days[number - 1].date <= days[number - 2].date
+    ]
 
 
 _TYPED_DATES = {
@@ -281,6 +302,10 @@ def _problems(
                 )
             )
     before = _current_days(course) if course is not None else None
+    if course is not None and has_started(course, now) and len(details.days) != len(course.days):
+        problems.append(
+            ("days_count", "This course has started, so its number of days cannot change")
+        )
     today = london_date(now)
     problems += _day_problems(details, today=today, before=before, max_span_days=max_span_days)
     problems += _past_date_problems(details, today=today, course=course)
@@ -299,11 +324,20 @@ def check_details(
     details: CourseDetails, *, now: datetime, max_span_days: int, course: Course | None = None
 ) -> None:
     """Raise Problems (each with its field) if these details cannot be saved."""
-    if len(details.days) != 2:
-        raise Problems([("day1_date", "A course has two days")])
+    if not 1 <= len(details.days) <= MAX_DAYS:
+        raise Problems([("days_count", f"A course has from 1 to {MAX_DAYS} days")])
     problems = _problems(details, now=now, max_span_days=max_span_days, course=course)
     if problems:
         raise Problems(problems)
+
+
+def has_started(course: Course, now: datetime) -> bool:
+    """A published course whose day 1 is today or past (a draft has nobody on it)."""
+    return (
+        course.status == CourseStatus.PUBLISHED
+        and bool(course.days)
+        and course.first_day.date <= london_date(now)
+    )
 
 
 def _current_days(course: Course) -> list[DayDetails]:
@@ -372,6 +406,11 @@ def _apply(course: Course, details: CourseDetails) -> None:
             )
         else:
             row.date, row.starts_at, row.ends_at = day.date, day.starts_at, day.ends_at
+    # Days after the new last day go (their check-in codes with them, by the database's
+    # cascade); calendars are told by the schedule change.
+    for number in sorted(existing):
+        if number > len(details.days):
+            course.days.remove(existing[number])
 
 
 @transactional

@@ -17,15 +17,15 @@ built by booking/mail/outbound/composing.py, and this module decides which are s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
 
 from ..extensions import db
 from ..mail.outbound import composing, invitations
-from ..models import Booking, BookingStatus, Course, OutboxMessage
-from ..values import ScheduleChange
+from ..models import Booking, BookingStatus, Course, CourseDay, OutboxMessage
+from ..values import DayDetails, ScheduleChange
 
 
 def confirm_your_email(
@@ -93,7 +93,7 @@ def course_changed(
     for booking in told:
         messages.append(composing.course_changed(booking, change=change, now=now))
         if booking.status == BookingStatus.CONFIRMED:
-            send_invitations(booking, now=now)
+            send_invitations(booking, now=now, removed=change.removed_days)
     composing.mailbox_summary("course_changed", course, told, now=now, change=change)
     return messages
 
@@ -114,9 +114,19 @@ def course_cancelled(
 # --- Calendar invitations ------------------------------------------------------------------
 
 
-def send_invitations(booking: Booking, *, now: datetime) -> list[OutboxMessage]:
-    """An invitation for each course day, one message each, under a new sequence number."""
-    return _send(booking, method=invitations.REQUEST, now=now)
+def send_invitations(
+    booking: Booking, *, now: datetime, removed: Sequence[tuple[int, DayDetails]] = ()
+) -> list[OutboxMessage]:
+    """An invitation for each course day, one message each, under a new sequence number;
+    and a cancellation, under the same number, for each day the course no longer has."""
+    messages = _send(booking, method=invitations.REQUEST, now=now)
+    for number, old in removed:
+        # The day's row is gone; a stand-in with its number (so its UID) and old times.
+        gone = CourseDay(
+            day_number=number, date=old.date, starts_at=old.starts_at, ends_at=old.ends_at
+        )
+        messages.append(composing.day_invitation(booking, gone, method=invitations.CANCEL, now=now))
+    return messages
 
 
 def cancel_invitations_if_sent(booking: Booking, *, now: datetime) -> list[OutboxMessage]:

@@ -19,7 +19,7 @@ from . import feedback_reports
 from .feedback_reports import FeedbackFigures
 from .records import SOURCE_WORDS, PersonRecord, mark_words
 from .registers import RegisterLine
-from .reports import CompletionGroup, CourseAttendance, NoShow, Waiting
+from .reports import CompletionGroup, CourseAttendance, NoShow, Waiting, most_days
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -115,9 +115,13 @@ def person_record_csv(record: PersonRecord) -> bytes:
 
 
 def attendance_csv(rows: list[CourseAttendance]) -> bytes:
+    """One row per course, with a column for each day up to the longest course's last (left
+    empty for a course without that day)."""
+    days = most_days(rows)
     header = [
-        "Course starts", "Venue", "Places held", "Walk-ins beyond places", "Attended day 1",
-        "Attended day 2", "Completed", "Not completed", "No-shows",
+        "Course starts", "Venue", "Places held", "Walk-ins beyond places",
+        *(f"Attended day {n}" for n in range(1, days + 1)),
+        "Completed", "Not completed", "No-shows",
     ]  # fmt: skip
     return to_csv(
         header,
@@ -127,7 +131,7 @@ def attendance_csv(rows: list[CourseAttendance]) -> bytes:
                 r.course.venue.name,
                 r.places,
                 r.walk_ins,
-                *(r.attended + [0, 0])[:2],
+                *(r.attended + [""] * days)[:days],
                 r.completed,
                 r.not_completed,
                 r.no_shows,

@@ -69,7 +69,7 @@ def invite(booking: Booking, *, secret_key: str, now: datetime) -> FeedbackRespo
     """Make (once) the response a completed booking's feedback link opens; joins the caller's
     transaction. Refuses a booking whose course was not completed."""
     if booking.attendance != Attendance.COMPLETED:
-        raise NotAllowed("Only people who came on both days are asked for feedback.")
+        raise NotAllowed("Only people who came on every day of the course are asked for feedback.")
     existing = response_for(booking, secret_key)
     if existing is not None:
         return existing

@@ -2,10 +2,10 @@
 
 When the training counts as completed (the rule "completion", `Booking.attendance` and
 `AttendanceMark.counts` in the models): a `TrainingCompletion` (source "course") is made as
-soon as both days carry a mark that counts (present, late, or left early when the
+soon as every day of the course carries a mark that counts (present, late, or left early when the
 coordinator says the day still counts), dated the last day of the course. The outcome is
 worked out again after every mark saved for that booking, so a correction after the course
-can make or undo a completion. Once both days are marked and one does not count, the
+can make or undo a completion. Once every day is marked and one does not count, the
 training is not completed and the person is told once (with the next dates).
 A no-show (`Booking.is_no_show`) is someone still holding their place who is marked absent
 on day 1; it is read from the marks, not stored.

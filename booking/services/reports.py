@@ -10,7 +10,7 @@ than half of its places are held (confirmed or offered).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -277,6 +277,12 @@ def attendance_by_course(start: date, end: date) -> list[CourseAttendance]:
             )
         )
     return result
+
+
+def most_days(rows: Sequence[CourseAttendance]) -> int:
+    """How many "attended day" columns the attendance report needs: the longest course's
+    days (two when there is no course, as for the introductory course)."""
+    return max((len(r.attended) for r in rows), default=2)
 
 
 @dataclass(frozen=True)

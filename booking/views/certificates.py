@@ -51,7 +51,7 @@ def _for_booking(booking: Booking | None, back: str = "") -> BaseResponse:
     completion = certificates.completion_of(booking)
     if completion is None:
         flash(
-            "There is no certificate for this booking: it is given once you have come on both days."
+            "There is no certificate for this booking: it is given once you have come on every day of the course."
         )
         return redirect(back)
     certificate = certificates.certificate_for(completion, now=clock.now())

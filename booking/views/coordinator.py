@@ -14,8 +14,10 @@ from ..forms.courses import (
     CancelCourseForm,
     ConfirmForm,
     CourseForm,
+    DaysCountForm,
     DuplicateCourseForm,
     VenueForm,
+    days_wanted,
 )
 from ..forms.fields import add_problems
 from ..models import Course, User, Venue
@@ -32,7 +34,13 @@ def _max_span_days() -> int:
 
 
 def _course_form(course: Course | None = None) -> CourseForm:
-    form = CourseForm()
+    """The course form with as many days as asked for (the saved course's, or the default for
+    a new one, unless the days choice or the posted form says otherwise)."""
+    default = len(course.days) if course is not None else course_service.default_days_count()
+    typed = request.form.get("days_count") if request.method == "POST" else request.args.get("days")
+    if course is not None and course_service.has_started(course, clock.now()):
+        typed = None  # its days are fixed (the service refuses a change anyway)
+    form = CourseForm(days=days_wanted(typed, default))
     choices = course_service.venues()
     if course is not None and course.venue.is_archived:
         choices.append(course.venue)
@@ -122,8 +130,14 @@ def _release_warning(form: CourseForm, course: Course | None) -> date | None:
 
 
 def _course_form_page(form: CourseForm, course: Course | None, release_passed=None):
+    days_form = DaysCountForm(formdata=None, days=str(form.days_shown))
     return render_template(
-        "coordinator/course_form.html", form=form, course=course, release_passed=release_passed
+        "coordinator/course_form.html",
+        form=form,
+        days_form=days_form,
+        days_fixed=course is not None and course_service.has_started(course, clock.now()),
+        course=course,
+        release_passed=release_passed,
     )
 
 

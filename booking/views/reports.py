@@ -78,6 +78,7 @@ def attendance():
     return _period_report(
         "attendance", reports.attendance_by_course, exports.attendance_csv,
         labels=reports.course_labels, completed=reports.completed_by_course,
+        most_days=reports.most_days,
     )  # fmt: skip
 
 

@@ -602,13 +602,15 @@ def day_invitation(
 def _invite_subject(booking: Booking, day: CourseDay, method: str) -> str:
     when = long_date(day.date)
     name = _course_name(booking.course)
+    if len(booking.course.days) > 1 or day.day_number > 1:  # "day 1" of one day says nothing
+        when = f"day {day.day_number}, {when}"
     if method == invitations.CANCEL:
-        return f"Calendar entry cancelled: {name}, day {day.day_number}, {when}"
-    return f"Calendar invitation: {name}, day {day.day_number}, {when}"
+        return f"Calendar entry cancelled: {name}, {when}"
+    return f"Calendar invitation: {name}, {when}"
 
 
 def booking_calendar(booking: Booking, *, now: datetime) -> bytes:
-    """Both days of a booking as an `.ics` file for the booking page (same UIDs as invites)."""
+    """Every day of a booking as an `.ics` file for the booking page (same UIDs as invites)."""
     service = settings()
     return invitations.booking_calendar(
         booking, organiser=service.mailbox, organiser_name=service.service_name, now=now

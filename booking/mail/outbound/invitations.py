@@ -6,7 +6,7 @@ builder (`_calendar`: one PRODID, one Europe/London VTIMEZONE) for every kind.
   person goes into it.
 - One booking's calendar: an invitation or cancellation for one course day (`day_invitation`;
   Outlook acts only on the first VEVENT of an invitation and on one invitation per message,
-  so every course day is its own invitation), and both days as a file to download
+  so every course day is its own invitation), and all its days as a file to download
   (`booking_calendar`). Each day's UID is per booking and day and never changes
   (`booking-<id>-day-<n>@<mailbox domain>`); the SEQUENCE is the booking's
   `invite_sequence`, which the service sending the invitations raises with every change.
@@ -85,7 +85,10 @@ def course_day_event(
     Callers choose the UID and SEQUENCE: the feed uses the course's, an invite uses the
     booking's. Nothing about any person is added here.
     """
-    lines = [f"Day {day.day_number} of 2. In person only."]
+    count = len(course.days)
+    lines = [
+        f"Day {day.day_number} of {count}. In person only." if count > 1 else "In person only."
+    ]
     if course.venue.parking_notes:
         lines.append(f"Parking: {course.venue.parking_notes}")
     if course.venue.accessibility_notes:
@@ -100,7 +103,11 @@ def course_day_event(
         stamp=stamp.astimezone(UTC),
         start=day.starts_in_london,
         end=day.ends_in_london,
-        summary=f"{course.course_type.name} (day {day.day_number} of 2)",
+        summary=(
+            f"{course.course_type.name} (day {day.day_number} of {count})"
+            if count > 1
+            else course.course_type.name
+        ),
         location=course.venue.one_line_address,
         description="\n".join(lines),
         status=STATUS.CANCELLED if cancelled else STATUS.CONFIRMED,
@@ -195,7 +202,7 @@ def day_invitation(
 def booking_calendar(
     booking: Booking, *, organiser: str, organiser_name: str = "", now: datetime
 ) -> bytes:
-    """Both days of a booking as one `.ics` file to download (METHOD:PUBLISH, same UIDs)."""
+    """Every day of a booking as one `.ics` file to download (METHOD:PUBLISH, same UIDs)."""
     cancelled = not booking.holds_place
     days = list(booking.course.days)
     events = [
@@ -214,8 +221,11 @@ def booking_calendar(
 
 
 def day_summary(booking: Booking, day: CourseDay) -> str:
-    """What the calendar entry is called, e.g. '... Training: day 1 of 2'."""
-    return f"{booking.course.course_type.name}: day {day.day_number} of {len(booking.course.days)}"
+    """What the calendar entry is called, e.g. '... Training: day 1 of 2' (just the name for a
+    one-day course). A day the course no longer has (being cancelled) still counts."""
+    count = max(len(booking.course.days), day.day_number)
+    name = booking.course.course_type.name
+    return f"{name}: day {day.day_number} of {count}" if count > 1 else name
 
 
 def _day_event(
@@ -240,7 +250,9 @@ def _day_event(
     attendee.params["PARTSTAT"] = "NEEDS-ACTION"
     attendee.params["RSVP"] = "FALSE"  # accepting must not flood the training mailbox
     description = [
-        f"Day {day.day_number} of {course.course_type.name}.",
+        f"Day {day.day_number} of {course.course_type.name}."
+        if max(len(course.days), day.day_number) > 1
+        else f"{course.course_type.name}.",
         f"Where: {venue.one_line_address}",
     ]
     if not cancelled:
