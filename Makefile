@@ -29,10 +29,11 @@ install: $(BIN)/.installed pango
 # WeasyPrint (certificates as PDF) needs Pango and a font from Debian's packages.
 pango:
 	@if ! ldconfig -p | grep -q 'libpango-1.0.so' || ! ldconfig -p | grep -q 'libpangoft2-1.0.so' \
+	   || ! ldconfig -p | grep -q 'libharfbuzz-subset.so' \
 	   || [ ! -d /usr/share/fonts/truetype/liberation ]; then \
 	  echo "Installing Pango and fonts for PDF certificates"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation >/dev/null; \
+	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation >/dev/null; \
 	fi
 
 install-test: $(BIN)/.installed-test
