@@ -5,7 +5,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from .. import clock
-from ..services import jobs, waitlist
+from ..services import approvals, jobs, waitlist
 from ..services.errors import TryAgain
 from .runs import record
 
@@ -21,9 +21,11 @@ def tick() -> None:
         click.echo("The database was busy, so nothing was done. The next run will do it.")
         record(jobs.TICK, succeeded=False)
         raise SystemExit(1) from None
+    lapsed = approvals.lapse_overdue(now=clock.now())
     click.echo(
         f"Offers that ran out: {summary.expired}. Places offered: {summary.offered}. "
-        f"Courses changed: {len(summary.changed)}."
+        f"Courses changed: {len(summary.changed)}. "
+        f"Requests ended because no manager answered: {lapsed}."
     )
     if summary.busy_course_ids:
         ids = ", ".join(str(course_id) for course_id in summary.busy_course_ids)
