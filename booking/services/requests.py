@@ -235,26 +235,47 @@ def book_place(
             return existing
         refuse_if_holding_elsewhere(person, course)
         raise AlreadyBooked()
+    _settle(
+        booking, theirs, takes_place=takes_place, completed=completed,
+        fill_again=free > 0 and filled.availability.released, actor=actor, now=now,
+    )  # fmt: skip
+    return booking
+
+
+def _settle(
+    booking: Booking,
+    theirs: list[Booking],
+    *,
+    takes_place: bool,
+    completed: bool,
+    fill_again: bool,
+    actor: ActorLike,
+    now: datetime,
+    **facts,
+) -> None:
+    """What follows giving someone a place or a wait, under the same lock: the audit, the
+    end of their waits on other dates (rule 6), the emails. `fill_again` when a place open to
+    everyone is still free, for someone already trained who waits."""
     audit.record(
         "booking.confirmed" if takes_place else "booking.waitlisted",
         booking,
         actor=actor,
         now=now,
-        course_id=course.id,
+        course_id=booking.course_id,
         completed_before=completed,
+        **facts,
     )
     if takes_place:
-        waits = [b for b in theirs if b.status == BookingStatus.WAITLISTED]
+        waits = [b for b in theirs if b.status == BookingStatus.WAITLISTED and b.id != booking.id]
         withdraw_other_waits(booking, actor=actor, now=now, waits=waits)
         emails.place_confirmed(booking, now=now)
-    else:
-        if free > 0 and filled.availability.released:
-            fill_locked(course, now)  # someone already trained may take a place open to all
-        if booking.status == BookingStatus.WAITLISTED:
-            emails.waitlisted(
-                booking, position=offer_number(booking, now=now, completed=completed), now=now
-            )
-    return booking
+        return
+    if fill_again:
+        fill_locked(booking.course, now)  # someone already trained may take a place open to all
+    if booking.status == BookingStatus.WAITLISTED:
+        emails.waitlisted(
+            booking, position=offer_number(booking, now=now, completed=completed), now=now
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -380,26 +401,11 @@ def allocate_approved(booking: Booking, *, actor: ActorLike, now: datetime) -> B
             raise AlreadyDecided()
         refuse_if_holding_elsewhere(person, course)
         raise AlreadyBooked()
-    audit.record(
-        "booking.confirmed" if takes_place else "booking.waitlisted",
-        booking,
-        actor=actor,
-        now=now,
-        course_id=course.id,
-        completed_before=completed,
+    _settle(
+        booking, theirs, takes_place=takes_place, completed=completed,
+        fill_again=free > 0 and filled.availability.released, actor=actor, now=now,
         after_approval=True,
-    )
-    if takes_place:
-        waits = [b for b in theirs if b.status == BookingStatus.WAITLISTED]
-        withdraw_other_waits(booking, actor=actor, now=now, waits=waits)
-        emails.place_confirmed(booking, now=now)
-    else:
-        if free > 0 and filled.availability.released:
-            fill_locked(course, now)
-        if booking.status == BookingStatus.WAITLISTED:
-            emails.waitlisted(
-                booking, position=offer_number(booking, now=now, completed=completed), now=now
-            )
+    )  # fmt: skip
     return booking
 
 

@@ -31,9 +31,7 @@ def _sign_in_with_emailed_link(client, db, email):
 def test_a_manager_who_never_booked_signs_in_and_sees_only_their_team(client, db, make, clock):
     course = make.course()
     mine = make.person(full_name="Alex Mine", line_manager_email=MANAGER)
-    also_mine = make.person(
-        full_name="Bo Mine", line_manager_email="Rowan.Manager@Cumberland.gov.uk"
-    )
+    make.person(full_name="Bo Mine", line_manager_email="Rowan.Manager@Cumberland.gov.uk")
     make.person(full_name="Cy Someone Else", line_manager_email="other.boss@cumberland.gov.uk")
     requests.book_place(course, mine, actor="test", now=clock.now)
 
