@@ -196,6 +196,7 @@ AUDIT_ACTION_WORDS = {
     "course.released_early": "Places opened to everyone early",
     "course.schedule_changed": "Dates, times or venue changed",
     "course.updated": "Course details changed",
+    "course_type.manager_approval_changed": "Line manager approval turned on or off",
     "feedback.quote_withdrawn": "Quote taken off the public page",
     "feedback.quoted": "Quote chosen for the public page",
     "mailbox.booked_from_message": "Booked from an email",

@@ -35,6 +35,24 @@ def tick() -> None:
     record(jobs.TICK)
 
 
+@group.command("manager-approval")
+@click.argument("course_type")
+@click.argument("setting", type=click.Choice(["on", "off"]))
+def manager_approval(course_type: str, setting: str) -> None:
+    """Turn line manager approval on or off for a course type (by its short name)."""
+    from ..services.actors import system
+    from ..services.errors import BookingError
+
+    try:
+        found = approvals.set_manager_approval(
+            course_type, setting == "on", actor=system("command line"), now=clock.now()
+        )
+    except BookingError as error:
+        raise click.ClickException(error.message) from None
+    needs = "now needs" if found.manager_approval_required else "no longer needs"
+    click.echo(f"{found.name} {needs} a line manager's approval for council staff.")
+
+
 def register(app: Flask) -> None:
     """Add this area's commands to the flask command line."""
     app.cli.add_command(group)

@@ -18,12 +18,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Attendance, Booking, BookingStatus, Course, EmailLink, LinkPurpose, Person
+from ..models import (
+    Attendance,
+    Booking,
+    BookingStatus,
+    Course,
+    CourseType,
+    EmailLink,
+    LinkPurpose,
+    Person,
+)
 from ..words import TEAM_WORDS
 from . import audit, emails, links, people
 from .actors import ActorLike, as_actor, system
 from .db import transactional
-from .errors import LinkInvalid, NotAllowed, ValidationError
+from .errors import LinkInvalid, NotAllowed, NotFound, ValidationError
 from .requests import AlreadyDecided, allocate_approved, send_approval_link
 from .transitions import lock, row_id, transition
 
@@ -232,3 +241,23 @@ def _member(person: Person, now: datetime) -> TeamMember:
             member.bookings.append((words, course.course_type.name, course.first_day.date))
     member.bookings.sort(key=lambda row: row[2])
     return member
+
+
+# --- The setting -----------------------------------------------------------------------------
+
+
+@transactional
+def set_manager_approval(
+    slug: str, required: bool, *, actor: ActorLike, now: datetime
+) -> CourseType:
+    """Turn the need for a line manager's approval on or off for one course type (by its
+    short name). Requests already waiting stay waiting until decided or lapsed."""
+    course_type = db.session.scalar(select(CourseType).where(CourseType.slug == slug))
+    if course_type is None:
+        raise NotFound(f"There is no course type called {slug}.")
+    course_type.manager_approval_required = required
+    audit.record(
+        "course_type.manager_approval_changed", course_type, actor=as_actor(actor), now=now,
+        required=required,
+    )  # fmt: skip
+    return course_type

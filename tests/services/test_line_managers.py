@@ -262,3 +262,29 @@ def test_the_manager_copy_never_carries_support_needs(db, make):
         select(OutboxMessage).where(OutboxMessage.kind == "manager_copy")
     ).all()
     assert "private medical" not in copy.text_body + copy.html_body + copy.subject
+
+
+def test_coordinators_turn_approval_on_and_off_per_course_type_from_the_command_line(
+    db, make, runner
+):
+    course = make.course()
+    slug = course.course_type.slug
+    result = runner.invoke(args=["bookings", "manager-approval", slug, "on"])
+    assert result.exit_code == 0, result.output
+    assert "now needs a line manager's approval" in result.output
+    db.session.expire_all()
+    assert course.course_type.manager_approval_required is True
+    assert (
+        runner.invoke(args=["bookings", "manager-approval", "no-such-type", "off"]).exit_code == 1
+    )
+    runner.invoke(args=["bookings", "manager-approval", slug, "off"])
+    db.session.expire_all()
+    assert course.course_type.manager_approval_required is False
+
+
+def test_the_tick_ends_requests_nobody_answered(db, make, runner, clock):
+    waiting = ask(make, approval_course(make))
+    clock.set(datetime(2026, 1, 12, 9, 0, tzinfo=UTC))
+    result = runner.invoke(args=["bookings", "tick"])
+    assert "Requests ended because no manager answered: 1." in result.output
+    assert fresh(db, waiting).status == S.LAPSED
