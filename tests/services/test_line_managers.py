@@ -288,3 +288,35 @@ def test_the_tick_ends_requests_nobody_answered(db, make, runner, clock):
     result = runner.invoke(args=["bookings", "tick"])
     assert "Requests ended because no manager answered: 1." in result.output
     assert fresh(db, waiting).status == S.LAPSED
+
+
+def test_my_team_lists_only_the_managers_people_with_what_they_have_done(db, make):
+    from datetime import date
+
+    from booking.models import AttendanceMark, CompletionSource, Mark, TrainingCompletion
+
+    course = make.course()
+    booked = make.person(full_name="Amy Booked", line_manager_email=MANAGER.lower())
+    requests.book_place(course, booked, actor="test", now=NOW)
+    trained = make.person(full_name="Ben Trained", line_manager_email="  " + MANAGER + " ")
+    db.session.add(
+        TrainingCompletion(
+            person_id=trained.id, course_type_id=course.course_type_id,
+            completed_on=date(2024, 5, 1), source=CompletionSource.ELSEWHERE,
+        )
+    )  # fmt: skip
+    missed = make.person(full_name="Cara Missed", line_manager_email=MANAGER.lower())
+    past = make.course(date(2025, 12, 1))
+    booking = make.booking(past, missed)
+    for day, mark in zip(past.days, (Mark.PRESENT, Mark.ABSENT), strict=True):
+        db.session.add(AttendanceMark(booking_id=booking.id, course_day_id=day.id, mark=mark))
+    make.person(full_name="Dev Other", line_manager_email="other@cumberland.gov.uk")
+    db.session.commit()
+
+    team = {m.person.full_name: m for m in approvals.team_of(MANAGER.upper(), now=NOW)}
+
+    assert set(team) == {"Amy Booked", "Ben Trained", "Cara Missed"}
+    assert team["Amy Booked"].bookings == [("Booked", course.course_type.name, date(2026, 3, 2))]
+    assert team["Ben Trained"].trained == [course.course_type.name]
+    assert team["Cara Missed"].bookings[0][0] == "Missed a day"
+    assert approvals.team_of("", now=NOW) == []

@@ -135,3 +135,44 @@ def test_the_pages_are_not_for_attendees_or_strangers(client, db, make, clock):
     sign_in_as(client, person)
     assert client.get("/coordinator/approvals").status_code in (302, 404)
     assert client.get(f"/coordinator/people/{person.id}/line-manager").status_code in (302, 404)
+
+
+def test_every_page_about_a_request_shows_where_approval_stands(
+    client, coordinator_client, db, make, clock, app
+):
+    from booking.services import approvals, links
+
+    course = make.course()
+    course.course_type.manager_approval_required = True
+    db.session.commit()
+    asked = [
+        requests.book_or_ask_manager(
+            course, make.person(line_manager_email=MANAGER), actor="test", now=clock.now
+        )
+        for _ in range(3)
+    ]
+    approvals.decline(asked[1], actor="test", reason="Not this term", now=clock.now)
+    clock.advance(days=8)
+    approvals.lapse_overdue(now=clock.now)  # asked[0] and asked[2] lapse...
+    waiting = requests.book_or_ask_manager(
+        make.course(), make.person(line_manager_email=MANAGER), actor="test", now=clock.now
+    )  # ...a new one waits
+    expected = {
+        waiting.id: "Waiting for your manager to approve",
+        asked[1].id: "Your manager did not approve this request",
+        asked[0].id: "Your manager did not answer in time",
+    }
+    for booking_id, heading in expected.items():
+        booking = db.session.get(Booking, booking_id)
+        page = client.get(links.manage_path(booking, app.config["SECRET_KEY"]))
+        assert page.status_code == 200
+        assert heading in page.get_data(as_text=True)
+        assert coordinator_client.get(f"/coordinator/bookings/{booking_id}").status_code == 200
+    assert "Not this term" in client.get(
+        links.manage_path(db.session.get(Booking, asked[1].id), app.config["SECRET_KEY"])
+    ).get_data(as_text=True)
+    assert "Cancel my request" in client.get(
+        links.manage_path(waiting, app.config["SECRET_KEY"])
+    ).get_data(as_text=True)
+    sign_in_as(client, waiting.person)
+    assert "Waiting for your manager" in client.get("/my-bookings").get_data(as_text=True)
