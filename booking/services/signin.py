@@ -57,7 +57,8 @@ def request_sign_in_link(
     from the configured site address (never from the request's Host header).
     """
     person = _known_person(email or "")
-    known = person is not None or is_named_manager(email or "")
+    named = is_named_manager(email or "")  # asked every time: the same work either way
+    known = person is not None or named
     # The same work either way, so the answer takes as long and timing it tells no one who
     # has booked: for an address we do not know, the link and email are made, then undone.
     address = person.email if person is not None else people.normalise_email(email)

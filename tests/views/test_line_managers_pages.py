@@ -82,6 +82,14 @@ def test_the_form_asks_for_a_line_manager_where_approval_is_on(client, db, make,
     course.course_type.manager_approval_required = True
     db.session.commit()
 
+    form = client.get(f"/courses/{course.id}/book").get_data(as_text=True)
+    assert (
+        "need their line manager&#39;s approval" in form
+        or "need their line manager's approval" in form
+    )
+    label = re.search(r'for="line_manager_email">\s*([^<]*)<', form).group(1)
+    assert label.strip() == "Your line manager&#39;s email address"
+
     response = client.post(f"/courses/{course.id}/book", data=FORM)
 
     assert response.status_code == 200
