@@ -27,6 +27,8 @@ from .models import Person, User
 COORDINATOR_SESSION_KEY = "coordinator"
 PENDING_SESSION_KEY = "pending_sign_in"
 ATTENDEE_SESSION_KEY = "attendee"
+#: The address of a line manager signed in with an emailed link, to see "My team".
+MANAGER_SESSION_KEY = "line_manager"
 #: The council account provider someone signed in with (see booking/council.py).
 SIGNED_IN_WITH_KEY = "signed_in_with"
 #: How long someone has between a correct password and typing their code.
@@ -217,6 +219,24 @@ def sign_in_attendee(person: Person) -> None:
     session.clear()  # a new session at every sign-in
     session[ATTENDEE_SESSION_KEY] = {"id": person.id, "v": person.session_version}
     session.permanent = True
+
+
+def sign_in_manager(email: str) -> None:
+    """Remember a line manager's address (from a sign-in link) for "My team". Called after
+    `sign_in_attendee` when the address also booked, or alone on a new session."""
+    if ATTENDEE_SESSION_KEY not in session:
+        session.clear()
+    session[MANAGER_SESSION_KEY] = email
+    session.permanent = True
+
+
+def current_manager_email() -> str | None:
+    """The address "My team" is for: a manager signed in with an emailed link, or the
+    signed-in attendee's own address (a person can be someone's manager too)."""
+    attendee = current_attendee()
+    if attendee is not None:
+        return attendee.email
+    return session.get(MANAGER_SESSION_KEY)
 
 
 def attendee_required(view):

@@ -59,3 +59,8 @@ def in_words(limit: timedelta) -> str:
 def working_days_in_words(number: int) -> str:
     """ "2 working days", "1 working day"."""
     return f"{number} working day" if number == 1 else f"{number} working days"
+
+
+#: A line manager asked to approve a request has this many working days to answer; then the
+#: request lapses and the person is told.
+MANAGER_APPROVAL_WORKING_DAYS = 5

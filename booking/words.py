@@ -115,6 +115,29 @@ STATUS_WORDS = {
         person="Moved to another date",
         record="Moved to another date",
     ),
+    BookingStatus.AWAITING_APPROVAL: StatusWords(
+        coordinator="Waiting for their manager to approve",
+        person="Waiting for your manager to approve: no place is held yet",
+        record="Waited for their manager to approve",
+    ),
+    BookingStatus.NOT_APPROVED: StatusWords(
+        coordinator="Their manager said no",
+        person="Your manager did not approve this request",
+        record="Their manager did not approve",
+    ),
+    BookingStatus.LAPSED: StatusWords(
+        coordinator="Their manager did not answer in time",
+        person="Your manager did not answer in time, so the request ended",
+        record="Their manager did not answer in time",
+    ),
+}
+
+#: What a line manager reads on "My team" for each booking still going, by status value.
+TEAM_WORDS = {
+    "confirmed": "Booked",
+    "offered": "Offered a place",
+    "waitlisted": "Waiting for a place",
+    "awaiting_approval": "Waiting for your approval",
 }
 
 GROUP_WORDS = {Group.STAFF: "Council staff", Group.PARTNER: "Partner agency"}
@@ -225,9 +248,13 @@ AUDIT_ACTION_WORDS = {
     "attendance.corrected": "Register corrected",
     "attendance.marked": "Register marked",
     "booking.added": "Booked by a coordinator",
+    "booking.approval_lapsed": "Request ended: their manager did not answer in time",
+    "booking.approved_for_manager": "Approved by a coordinator for their manager",
+    "booking.awaiting_approval": "Asked their manager to approve",
     "booking.cancelled": "Booking cancelled",
     "booking.confirmed": "Place booked",
     "booking.moved": "Booking moved to another date",
+    "booking.not_approved": "Their manager did not approve",
     "booking.offer_accepted": "Offer of a place accepted",
     "booking.offer_declined": "Offer of a place turned down",
     "booking.offer_expired": "Offer of a place ran out",
@@ -246,6 +273,7 @@ AUDIT_ACTION_WORDS = {
     "course.released_early": "Places opened to everyone early",
     "course.schedule_changed": "Dates, times or venue changed",
     "course.updated": "Course details changed",
+    "course_type.manager_approval_changed": "Line manager approval turned on or off",
     "feedback.quote_withdrawn": "Quote taken off the public page",
     "feedback.quoted": "Quote chosen for the public page",
     "mailbox.booked_from_message": "Booked from an email",
@@ -257,6 +285,7 @@ AUDIT_ACTION_WORDS = {
     "person.erased": "Person's details erased",
     "person.exported": "Person's details downloaded",
     "person.group_corrected": "Group corrected",
+    "person.line_manager_changed": "Line manager changed",
     "person.signed_in": "Signed in to My bookings",
     "privacy.purged": "Old personal details deleted",
     "sign_in.council_refused": "Council sign-in refused",

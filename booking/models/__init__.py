@@ -7,6 +7,7 @@ from .base import UTCDateTime, utcnow
 from .bookings import (
     ACTIVE,
     BOOKING_TRANSITIONS,
+    CANCELLABLE,
     HOLDING,
     Booking,
     BookingStatus,
@@ -42,6 +43,7 @@ from .people import (
 __all__ = [
     "ACTIVE",
     "BOOKING_TRANSITIONS",
+    "CANCELLABLE",
     "COURSES_FEED",
     "HOLDING",
     "Attendance",

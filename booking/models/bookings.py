@@ -39,12 +39,20 @@ class BookingStatus(enum.StrEnum):
     EXPIRED = "expired"  #: did not answer an offer in time
     WITHDRAWN = "withdrawn"  #: a wait taken off because they got a place on another date
     MOVED = "moved"  #: moved to another date (see moved_to_id)
+    #: Council staff asking for a course type that needs their line manager's approval: no
+    #: place is held until the manager says yes (see services/approvals.py).
+    AWAITING_APPROVAL = "awaiting_approval"
+    NOT_APPROVED = "not_approved"  #: their line manager said no (the reason is in `reason`)
+    LAPSED = "lapsed"  #: their line manager did not answer in time
 
 
 #: Statuses that hold a place on the course.
 HOLDING = (BookingStatus.CONFIRMED, BookingStatus.OFFERED)
 #: Statuses that are still live (holding or waiting).
 ACTIVE = (BookingStatus.CONFIRMED, BookingStatus.OFFERED, BookingStatus.WAITLISTED)
+
+#: Statuses a person or a coordinator may cancel: live ones, and a request waiting for approval.
+CANCELLABLE = (*ACTIVE, BookingStatus.AWAITING_APPROVAL)
 
 #: The booking state machine: each status and the statuses it may change to. A booking is
 #: created waiting or with a place; services/transitions.py makes every change after that
@@ -69,11 +77,22 @@ BOOKING_TRANSITIONS: dict[BookingStatus, frozenset[BookingStatus]] = {
         }
     ),
     BookingStatus.CONFIRMED: frozenset({BookingStatus.CANCELLED, BookingStatus.MOVED}),
+    BookingStatus.AWAITING_APPROVAL: frozenset(
+        {
+            BookingStatus.CONFIRMED,  # approved, and a place was free for them
+            BookingStatus.WAITLISTED,  # approved, and no place was free: they wait
+            BookingStatus.NOT_APPROVED,  # their line manager said no
+            BookingStatus.LAPSED,  # nobody answered in time
+            BookingStatus.CANCELLED,  # by them, a coordinator, or the course being cancelled
+        }
+    ),
     BookingStatus.CANCELLED: frozenset(),
     BookingStatus.DECLINED: frozenset(),
     BookingStatus.EXPIRED: frozenset(),
     BookingStatus.WITHDRAWN: frozenset(),
     BookingStatus.MOVED: frozenset(),
+    BookingStatus.NOT_APPROVED: frozenset(),
+    BookingStatus.LAPSED: frozenset(),
 }
 
 
@@ -143,6 +162,8 @@ class Booking(Model):
     over_capacity: Mapped[bool] = mapped_column(default=False)
     #: Random key mixed into the links in this booking's emails; change it to revoke them.
     link_key: Mapped[str] = mapped_column(String(64))
+    #: While waiting for the line manager's approval: when the request lapses unanswered.
+    approval_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Goes up with every calendar invite sent for this booking (iCalendar SEQUENCE).
     invite_sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -329,6 +350,7 @@ class LinkPurpose(enum.StrEnum):
     CONFIRM_BOOKING = "confirm_booking"  #: prove the address, then the request is booked
     SIGN_IN = "sign_in"  #: an attendee signs in to "My bookings"
     CANCEL_BY_EMAIL = "cancel_by_email"  #: a cancellation asked for by email
+    MANAGER_APPROVAL = "manager_approval"  #: a line manager approves or declines a request
 
 
 class EmailLink(Model):
@@ -354,6 +376,7 @@ class EmailLink(Model):
 __all__ = [
     "ACTIVE",
     "BOOKING_TRANSITIONS",
+    "CANCELLABLE",
     "HOLDING",
     "Booking",
     "BookingStatus",

@@ -18,6 +18,7 @@ from sqlalchemy import (
     exists,
     or_,
 )
+from sqlalchemy import false as sql_false
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship, selectinload
 
@@ -45,6 +46,10 @@ class CourseType(Model):
     description: Mapped[str] = mapped_column(Text, default="")
     #: What to bring, shown on course pages and in reminders.
     what_to_bring: Mapped[str] = mapped_column(Text, default="")
+    #: Council staff need their line manager's approval before a place is held.
+    manager_approval_required: Mapped[bool] = mapped_column(
+        default=False, server_default=sql_false()
+    )
 
     courses: Mapped[list[Course]] = relationship(back_populates="course_type")
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
 from ..models import (
-    ACTIVE,
+    CANCELLABLE,
     Attendance,
     Booking,
     BookingStatus,
@@ -90,6 +90,10 @@ def _state(booking: Booking, now: datetime) -> str:
         return "offer_ended"
     if status == BookingStatus.MOVED:
         return "moved"
+    if status == BookingStatus.AWAITING_APPROVAL:
+        return "approval"  # their line manager has not answered yet
+    if status in (BookingStatus.NOT_APPROVED, BookingStatus.LAPSED):
+        return status.value
     return "ended"
 
 
@@ -120,7 +124,7 @@ def booking_summary(booking: Booking, *, now: datetime) -> BookingSummary:
         completed_before=has_completed(booking.person, booking.course_type_id),
         released=course.is_released(now),
         changes_closed=closed,
-        can_cancel=booking.status in ACTIVE and not closed and state != "offer",
+        can_cancel=booking.status in CANCELLABLE and not closed and state != "offer",
         can_move=booking.status == BookingStatus.CONFIRMED and not closed,
         moved_to=booking.moved_to,
         missed_days=missed,

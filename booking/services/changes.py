@@ -14,6 +14,7 @@ from datetime import datetime
 from ..extensions import db
 from ..models import (
     ACTIVE,
+    CANCELLABLE,
     Booking,
     BookingStatus,
     Course,
@@ -140,7 +141,7 @@ def cancel_booking(
     booking = reload(booking)
     if booking.status == BookingStatus.CANCELLED:
         return booking
-    if booking.status not in ACTIVE:
+    if booking.status not in CANCELLABLE:
         raise NotAllowed("This booking has already ended.")
     if not by_coordinator and course.is_past_cut_off(now):
         raise BookingClosed(

@@ -24,7 +24,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import time_limits
 from ..extensions import db
 from ..models import (
-    ACTIVE,
+    CANCELLABLE,
     Booking,
     BookingStatus,
     Course,
@@ -561,7 +561,7 @@ def cancel_course(course: Course, *, actor: ActorLike, now: datetime, reason: st
     course.status = CourseStatus.CANCELLED
     course.cancelled_reason = reason.strip()
     live = db.session.scalars(
-        select(Booking).where(Booking.course_id == course.id, Booking.status.in_(ACTIVE))
+        select(Booking).where(Booking.course_id == course.id, Booking.status.in_(CANCELLABLE))
     ).all()
     # Through transition, like every status change: a wait ended a moment ago under another
     # course's lock (its person took a place there) stays ended and is not told twice.

@@ -13,6 +13,9 @@ built by booking/mail/outbound/composing.py, and this module decides which are s
   goes up by one first, here and nowhere else, so calendars take the newest as the one.
 - The training mailbox gets a separate copy of every message to one person about their
   booking, and one summary for a change that reaches everyone on a course.
+- A person's line manager, when they gave one, gets a short copy of a confirmation (with
+  the days as a calendar file to add, not an invitation), a cancellation or a move, and the
+  outcome after the course (a no-show, a missed day, or completion). Never support needs.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..extensions import db
-from ..mail.outbound import composing, invitations
+from ..mail.outbound import composing, invitations, manager_copies
 from ..models import Booking, BookingStatus, Course, CourseDay, OutboxMessage
 from ..values import DayDetails, ScheduleChange
 
@@ -40,6 +43,7 @@ def place_confirmed(booking: Booking, *, now: datetime) -> OutboxMessage:
     message = composing.place_confirmed(booking, now=now)
     send_invitations(booking, now=now)
     composing.mailbox_copy(message, booking, now=now)
+    copy_to_manager(booking, "confirmed", now=now)
     return message
 
 
@@ -70,6 +74,7 @@ def booking_cancelled(booking: Booking, *, now: datetime) -> OutboxMessage:
     message = composing.booking_cancelled(booking, now=now)
     cancel_invitations_if_sent(booking, now=now)
     composing.mailbox_copy(message, booking, now=now)
+    copy_to_manager(booking, "cancelled", now=now)
     return message
 
 
@@ -80,6 +85,7 @@ def booking_moved(old: Booking, new: Booking, *, now: datetime) -> OutboxMessage
     if new.status == BookingStatus.CONFIRMED:
         send_invitations(new, now=now)
     composing.mailbox_copy(message, new, now=now)
+    copy_to_manager(new, "moved", now=now, old_course=old.course)
     return message
 
 
@@ -107,8 +113,43 @@ def course_cancelled(
     for booking in told:
         messages.append(composing.course_cancelled(booking, now=now))
         cancel_invitations_if_sent(booking, now=now)
+        copy_to_manager(booking, "course_cancelled", now=now)
     composing.mailbox_summary("course_cancelled", course, told, now=now)
     return messages
+
+
+# --- Line managers -------------------------------------------------------------------------
+
+
+def copy_to_manager(
+    booking: Booking,
+    event: str,
+    *,
+    now: datetime,
+    old_course: Course | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage | None:
+    """A short copy for the person's line manager, if they gave one (`manager_copies.EVENTS`)."""
+    if not (booking.person.line_manager_email or "").strip():
+        return None
+    return manager_copies.manager_copy(
+        booking, event=event, now=now, old_course=old_course, dedupe_key=dedupe_key
+    )
+
+
+def approval_requested(booking: Booking, token: str, *, now: datetime) -> OutboxMessage:
+    """Ask the line manager to approve a request (the one-time link), and tell the person."""
+    message = manager_copies.approval_request(booking, token, now=now)
+    person_message = manager_copies.waiting_for_manager(booking, now=now)
+    composing.mailbox_copy(person_message, booking, now=now)
+    return message
+
+
+def approval_refused(booking: Booking, *, now: datetime, lapsed: bool) -> OutboxMessage:
+    """Tell the person their manager said no (and why), or did not answer in time."""
+    message = manager_copies.approval_decided(booking, now=now, lapsed=lapsed)
+    composing.mailbox_copy(message, booking, now=now)
+    return message
 
 
 # --- Calendar invitations ------------------------------------------------------------------

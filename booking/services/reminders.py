@@ -41,7 +41,7 @@ from ..models import (
 )
 from ..timezone import london_date
 from ..words import how_many
-from . import briefings, certificates, check_in, feedback, records
+from . import briefings, certificates, check_in, emails, feedback, records
 from .db import transactional
 
 REMINDER_DAYS = tuple(before.days for before in time_limits.REMINDERS_BEFORE)
@@ -117,7 +117,18 @@ def queue_due_reminders(*, now: datetime) -> ReminderSummary:
             build = partial(_thank_and_invite, booking, now=now, dedupe_key=key)
         if _queue_once(key, build):
             summary.after_course += 1
+            _copy_outcome_to_manager(booking, outcome, now=now)
     return summary
+
+
+def _copy_outcome_to_manager(booking: Booking, outcome: Attendance, *, now: datetime) -> None:
+    """The line manager's copy of how the course went: completed, a no-show, or a missed day."""
+    if outcome == Attendance.COMPLETED:
+        event = "completed"
+    else:
+        event = "no_show" if booking.is_no_show else "not_completed"
+    key = f"after-course-manager-booking-{booking.id}"
+    _queue_once(key, partial(emails.copy_to_manager, booking, event, now=now, dedupe_key=key))
 
 
 def _thank_and_invite(booking: Booking, *, now: datetime, dedupe_key: str) -> OutboxMessage:
@@ -190,7 +201,7 @@ def _next_dates(course: Course, now: datetime, limit: int = 5) -> list[Course]:
     )
 
 
-def _queue_once(key: str, build: Callable[[], OutboxMessage]) -> bool:
+def _queue_once(key: str, build: Callable[[], OutboxMessage | None]) -> bool:
     """Queue a message unless one with this dedupe key exists (even if queued concurrently)."""
     exists = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key))
     if exists is not None:

@@ -8,7 +8,9 @@ places with `allocation`, and only then writes (see services/transitions.py).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
 
 from .. import time_limits
 from ..extensions import db
@@ -18,13 +20,21 @@ from ..models import (
     Course,
     CourseStatus,
     EmailLink,
+    Group,
     LinkPurpose,
     Person,
 )
 from . import audit, emails, links, people
 from .actors import BY_EMAILED_LINK, SIGNED_IN, ActorLike
 from .db import pause_for_tests, transactional
-from .errors import AlreadyBooked, BookingClosed, CourseNotBookable, NotFound, ValidationError
+from .errors import (
+    AlreadyBooked,
+    BookingClosed,
+    BookingError,
+    CourseNotBookable,
+    NotFound,
+    ValidationError,
+)
 from .transitions import (
     active_on_course,
     insert,
@@ -33,6 +43,7 @@ from .transitions import (
     new_booking,
     refuse_if_holding_elsewhere,
     row_id,
+    transition,
     withdraw_other_waits,
 )
 from .waitlist import fill_locked, has_completed, offer_number
@@ -70,15 +81,21 @@ def request_place(
     details: Mapping[str, str],
     *,
     now: datetime,
+    council_domains: Iterable[str] | None = None,
 ) -> tuple[EmailLink, str]:
     """Send a one-time link to prove the address is theirs; nothing is held until it is used.
 
     Returns the stored `EmailLink` and the raw token (which only goes in the email).
+    `council_domains`, when given, lets the form ask for a line manager's address where the
+    course type needs their approval.
     """
     check_open(course, now)
     email = people.normalise_email(details.get("email", ""))
     if "@" not in email:
         raise ValidationError("Enter an email address in the correct format.", field="email")
+    if council_domains is not None:
+        group = people.classify_email(email, council_domains)
+        require_manager_address(course, group, details.get("line_manager_email", ""), email)
     stored = {key: str(details.get(key) or "").strip() for key in REQUEST_FIELDS}
     stored.update(people.clean_details(stored))
     # Other facts a caller adds (the mailbox: "source", "inbound_message_id") are kept too.
@@ -134,7 +151,7 @@ def confirm_request(
     person = people.find_or_create_person(
         link.email, council_domains=council_domains, now=now, details=details
     )
-    booking = book_place(
+    booking = book_or_ask_manager(
         course,
         person,
         actor=BY_EMAILED_LINK,
@@ -164,9 +181,12 @@ def book_as_signed_in(
             "or sign out first.",
             field="email",
         )
+    require_manager_address(
+        course, person.group, details.get("line_manager_email", ""), person.email
+    )
     # book_place checks the course is open, under its lock.
     person = people.update_details(person, details)
-    return book_place(
+    return book_or_ask_manager(
         course, person, actor=SIGNED_IN, now=now, support_needs=details.get("support_needs", "")
     )
 
@@ -215,23 +235,179 @@ def book_place(
             return existing
         refuse_if_holding_elsewhere(person, course)
         raise AlreadyBooked()
+    _settle(
+        booking, theirs, takes_place=takes_place, completed=completed,
+        fill_again=free > 0 and filled.availability.released, actor=actor, now=now,
+    )  # fmt: skip
+    return booking
+
+
+def _settle(
+    booking: Booking,
+    theirs: list[Booking],
+    *,
+    takes_place: bool,
+    completed: bool,
+    fill_again: bool,
+    actor: ActorLike,
+    now: datetime,
+    **facts,
+) -> None:
+    """What follows giving someone a place or a wait, under the same lock: the audit, the
+    end of their waits on other dates (rule 6), the emails. `fill_again` when a place open to
+    everyone is still free, for someone already trained who waits."""
     audit.record(
         "booking.confirmed" if takes_place else "booking.waitlisted",
         booking,
         actor=actor,
         now=now,
-        course_id=course.id,
+        course_id=booking.course_id,
         completed_before=completed,
+        **facts,
     )
     if takes_place:
-        waits = [b for b in theirs if b.status == BookingStatus.WAITLISTED]
+        waits = [b for b in theirs if b.status == BookingStatus.WAITLISTED and b.id != booking.id]
         withdraw_other_waits(booking, actor=actor, now=now, waits=waits)
         emails.place_confirmed(booking, now=now)
-    else:
-        if free > 0 and filled.availability.released:
-            fill_locked(course, now)  # someone already trained may take a place open to all
-        if booking.status == BookingStatus.WAITLISTED:
-            emails.waitlisted(
-                booking, position=offer_number(booking, now=now, completed=completed), now=now
-            )
+        return
+    if fill_again:
+        fill_locked(booking.course, now)  # someone already trained may take a place open to all
+    if booking.status == BookingStatus.WAITLISTED:
+        emails.waitlisted(
+            booking, position=offer_number(booking, now=now, completed=completed), now=now
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# A line manager's approval (optional, per course type)
+# --------------------------------------------------------------------------------------------
+
+
+def needs_manager_approval(course: Course, group: Group) -> bool:
+    """The rule "manager approval": council staff need their line manager's yes before a
+    place is held, on course types that ask for it. Partners never do (their agency decides)."""
+    return bool(course.course_type.manager_approval_required) and group == Group.STAFF
+
+
+def require_manager_address(course: Course, group: Group, manager_email: str, email: str) -> None:
+    """Ask for a line manager's address when their approval is needed and none was given."""
+    if not needs_manager_approval(course, group):
+        return
+    manager = people.normalise_email(manager_email or "")
+    if "@" not in manager:
+        raise ValidationError(
+            "Enter your line manager's email address. They need to approve this training.",
+            field="line_manager_email",
+        )
+    if manager == people.normalise_email(email):
+        raise ValidationError(
+            "Enter your line manager's email address, not your own.", field="line_manager_email"
+        )
+
+
+def approval_deadline(now: datetime) -> datetime:
+    """`time_limits.MANAGER_APPROVAL_WORKING_DAYS` working days (Monday to Friday) from now."""
+    moment, left = now, time_limits.MANAGER_APPROVAL_WORKING_DAYS
+    while left:
+        moment += timedelta(days=1)
+        if moment.weekday() < 5:
+            left -= 1
+    return moment
+
+
+@transactional
+def book_or_ask_manager(
+    course: Course, person: Person, *, actor: ActorLike, now: datetime, support_needs: str = ""
+) -> Booking:
+    """`book_place`, or, where their line manager must approve first, `ask_manager`."""
+    if needs_manager_approval(course, person.group) and person.line_manager_email:
+        return ask_manager(course, person, actor=actor, now=now, support_needs=support_needs)
+    return book_place(course, person, actor=actor, now=now, support_needs=support_needs)
+
+
+def _awaiting_on_course(person_id: int, course_id: int) -> Booking | None:
+    return db.session.scalar(
+        select(Booking).where(
+            Booking.person_id == person_id,
+            Booking.course_id == course_id,
+            Booking.status == BookingStatus.AWAITING_APPROVAL,
+        )
+    )
+
+
+@transactional
+def ask_manager(
+    course: Course, person: Person, *, actor: ActorLike, now: datetime, support_needs: str = ""
+) -> Booking:
+    """Record the request as waiting for the line manager (no place is held; `requested_at`
+    keeps its place in the waitlist order) and email the manager a link to decide."""
+    course = lock(row_id(course), with_details=True)
+    theirs = live_bookings_of_type(person.id, course.course_type_id)
+    existing = next((b for b in theirs if b.course_id == course.id), None)
+    existing = existing or _awaiting_on_course(person.id, course.id)
+    if existing is not None:
+        return existing
+    check_open(course, now)
+    refuse_if_holding_elsewhere(person, course, live=theirs)
+    booking = new_booking(
+        course, person, BookingStatus.AWAITING_APPROVAL, now=now, support_needs=support_needs
+    )
+    booking.approval_expires_at = approval_deadline(now)
+    if not insert(booking):  # pragma: no cover - no unique index covers this status
+        raise AlreadyBooked()
+    audit.record("booking.awaiting_approval", booking, actor=actor, now=now, course_id=course.id)
+    send_approval_link(booking, now=now)
     return booking
+
+
+def send_approval_link(booking: Booking, *, now: datetime) -> None:
+    """Email the person's line manager a one-time link to approve or decline the request,
+    usable until the request lapses; tell the person who was asked."""
+    assert booking.approval_expires_at is not None
+    _link, token = links.issue_link(
+        LinkPurpose.MANAGER_APPROVAL,
+        booking.person.line_manager_email,
+        now=now,
+        ttl=booking.approval_expires_at - now,
+        course=booking.course,
+        booking=booking,
+    )
+    emails.approval_requested(booking, token, now=now)
+
+
+@transactional
+def allocate_approved(booking: Booking, *, actor: ActorLike, now: datetime) -> Booking:
+    """The manager (or a coordinator for them) said yes: the allocation rules run under the
+    course lock as if the person had just confirmed. A place if one is free for them, else
+    the waitlist, in the order of when they first asked."""
+    course = lock(row_id(booking.course), with_details=True)
+    db.session.refresh(booking)
+    if booking.status != BookingStatus.AWAITING_APPROVAL:
+        raise AlreadyDecided()
+    check_open(course, now)
+    person = booking.person
+    theirs = live_bookings_of_type(person.id, course.course_type_id)
+    refuse_if_holding_elsewhere(person, course, live=theirs)
+    filled = fill_locked(course, now)  # people already waiting come first
+    assert filled.availability is not None
+    completed = has_completed(person, course.course_type_id)
+    free = filled.availability.free_for(person.group)
+    takes_place = free > 0 and not completed
+    pause_for_tests()
+    to = BookingStatus.CONFIRMED if takes_place else BookingStatus.WAITLISTED
+    values = {"confirmed_at": now} if takes_place else {}
+    if not transition(booking, to, now=now, approval_expires_at=None, **values):
+        if booking.status != BookingStatus.AWAITING_APPROVAL:
+            raise AlreadyDecided()
+        refuse_if_holding_elsewhere(person, course)
+        raise AlreadyBooked()
+    _settle(
+        booking, theirs, takes_place=takes_place, completed=completed,
+        fill_again=free > 0 and filled.availability.released, actor=actor, now=now,
+        after_approval=True,
+    )  # fmt: skip
+    return booking
+
+
+class AlreadyDecided(BookingError):
+    default_message = "This request has already been decided."

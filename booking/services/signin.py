@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from sqlalchemy import func, select
+
 from .. import time_limits
 from ..extensions import db
 from ..mail.outbound import composing
@@ -26,6 +28,25 @@ def _known_person(email: str) -> Person | None:
     return person if person is not None and person.anonymised_at is None else None
 
 
+def is_named_manager(email: str) -> bool:
+    """Someone (not erased) gave this address as their line manager's, ignoring case: they
+    may sign in to see "My team" even if they never booked themselves."""
+    address = people.normalise_email(email or "")
+    if "@" not in address:
+        return False
+    return (
+        db.session.scalar(
+            select(Person.id)
+            .where(
+                func.lower(func.trim(Person.line_manager_email)) == address,
+                Person.anonymised_at.is_(None),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 @transactional
 def request_sign_in_link(
     email: str, *, link_for: Callable[[str], str], now: datetime
@@ -36,6 +57,8 @@ def request_sign_in_link(
     from the configured site address (never from the request's Host header).
     """
     person = _known_person(email or "")
+    named = is_named_manager(email or "")  # asked every time: the same work either way
+    known = person is not None or named
     # The same work either way, so the answer takes as long and timing it tells no one who
     # has booked: for an address we do not know, the link and email are made, then undone.
     address = person.email if person is not None else people.normalise_email(email)
@@ -47,7 +70,7 @@ def request_sign_in_link(
         address, link_for(raw_token), now=now, lifetime=time_limits.SIGN_IN_LINK_LIFETIME
     )
     db.session.flush()
-    if person is None:
+    if not known:
         savepoint.rollback()
         return None
     savepoint.commit()
@@ -71,12 +94,24 @@ def check_sign_in_link(raw_token: str, *, now: datetime) -> EmailLink:
 @transactional
 def use_sign_in_link(raw_token: str, *, now: datetime) -> Person:
     """Use the link up and return the person it signs in."""
-    link = links.consume_link(LinkPurpose.SIGN_IN, raw_token, now=now)
-    person = _known_person(link.email)
+    person, _manager = use_sign_in_link_as(raw_token, now=now)
     if person is None:
         raise LinkInvalid()
-    audit.record("person.signed_in", person, actor=BY_EMAILED_LINK, now=now)
     return person
+
+
+@transactional
+def use_sign_in_link_as(raw_token: str, *, now: datetime) -> tuple[Person | None, str | None]:
+    """Use the link up: the person it signs in (if they booked), and the address as a line
+    manager (if anyone named it), to see "My team". Raises LinkInvalid if it is neither."""
+    link = links.consume_link(LinkPurpose.SIGN_IN, raw_token, now=now)
+    person = _known_person(link.email)
+    manager = link.email if is_named_manager(link.email) else None
+    if person is None and manager is None:
+        raise LinkInvalid()
+    if person is not None:
+        audit.record("person.signed_in", person, actor=BY_EMAILED_LINK, now=now)
+    return person, manager
 
 
 @transactional

@@ -92,11 +92,14 @@ def use_attendee_link(token: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        person = signin.use_sign_in_link(token, now=clock.now())
+        person, manager = signin.use_sign_in_link_as(token, now=clock.now())
     except LinkInvalid:
         return render_template("auth/link_not_working.html"), 404
-    auth.sign_in_attendee(person)
-    return redirect(url_for("account.index"))
+    if person is not None:
+        auth.sign_in_attendee(person)
+    if manager is not None:
+        auth.sign_in_manager(manager)
+    return redirect(url_for("account.index" if person is not None else "managers.my_team"))
 
 
 @bp.post("/sign-out")

@@ -105,9 +105,12 @@ def request_place(course_id: int):
             if attendee is not None:  # address already proven by their sign-in link
                 booking = requests.book_as_signed_in(course, attendee, form.details(), now=now)
                 return redirect(_manage_url(booking))
-            link, _token = requests.request_place(course, form.details(), now=now)
+            link, _token = requests.request_place(
+                course, form.details(), now=now, council_domains=_domains()
+            )
         except BookingError as error:
-            error_list = [{"text": error.message, "href": "#email"}]
+            field = getattr(error, "field", None) or "email"
+            error_list = [{"text": error.message, "href": f"#{field}"}]
         else:
             session[CHECK_EMAIL_KEY] = link.email
             return redirect(url_for(".check_email", course_id=course.id))

@@ -55,7 +55,14 @@ def _queue_every_kind(make, course, bookings):
         offer_expires_at=datetime(2026, 1, 7, 17, tzinfo=UTC),
     )
     emails.confirm_your_email(first.person.email, course, "token", now=NOW, expires_at=NOW)
-    emails.place_confirmed(first, now=NOW)
+    first.person.line_manager_email = "a-very-long-line-manager-name@westmorlandandfurness.gov.uk"
+    emails.place_confirmed(first, now=NOW)  # with the line manager's copy
+    waiting = make.booking(
+        course, first.person, status=BookingStatus.AWAITING_APPROVAL,
+        approval_expires_at=datetime(2026, 1, 12, 9, tzinfo=UTC),
+    )  # fmt: skip
+    emails.approval_requested(waiting, "token", now=NOW)
+    emails.approval_refused(waiting, now=NOW, lapsed=False)
     emails.waitlisted(second, now=NOW, position=1)
     emails.place_offered(offered, now=NOW)
     emails.offer_ended(offered, now=NOW)

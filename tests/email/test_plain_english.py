@@ -59,7 +59,14 @@ def write_every_email(make) -> list:
         offer_expires_at=datetime(2026, 1, 7, 17, tzinfo=UTC),
     )
     emails.confirm_your_email("new@nhs.net", course, "token", now=NOW, expires_at=NOW)
-    emails.place_confirmed(booking, now=NOW)
+    person.line_manager_email = "manager@cumbria.gov.uk"
+    emails.place_confirmed(booking, now=NOW)  # with the line manager's copy
+    waiting = make.booking(
+        course, person, status=BookingStatus.AWAITING_APPROVAL,
+        approval_expires_at=datetime(2026, 1, 12, 9, tzinfo=UTC),
+    )  # fmt: skip
+    emails.approval_requested(waiting, "token", now=NOW)
+    emails.approval_refused(waiting, now=NOW, lapsed=True)
     emails.waitlisted(booking, now=NOW, position=1)
     emails.place_offered(offered, now=NOW)
     emails.offer_ended(offered, now=NOW)

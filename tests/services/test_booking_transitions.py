@@ -23,6 +23,10 @@ def test_each_status_may_go_only_where_the_rules_take_it():
         S.EXPIRED: set(),
         S.WITHDRAWN: set(),
         S.MOVED: set(),
+        # A request waiting for the line manager (services/approvals.py).
+        S.AWAITING_APPROVAL: {S.CONFIRMED, S.WAITLISTED, S.NOT_APPROVED, S.LAPSED, S.CANCELLED},
+        S.NOT_APPROVED: set(),
+        S.LAPSED: set(),
     }
     assert expected == BOOKING_TRANSITIONS
 

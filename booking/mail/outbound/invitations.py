@@ -220,6 +220,35 @@ def booking_calendar(
     return _calendar(events, method=PUBLISH, days=days)
 
 
+def copy_calendar(
+    booking: Booking, *, organiser: str, organiser_name: str = "", now: datetime
+) -> bytes:
+    """A booking's days as a calendar file for someone else to add (a line manager): no
+    ATTENDEE, so it invites no one, and its own UIDs, so it never updates the person's."""
+    days = list(booking.course.days)
+    who = booking.person.full_name or "Your team member"
+    domain = organiser.rpartition("@")[2] or "localhost"
+    events = []
+    for day in days:
+        organizer = vCalAddress(f"mailto:{organiser}")
+        if organiser_name:
+            organizer.params["CN"] = organiser_name
+        events.append(
+            Event.new(
+                uid=f"copy-booking-{booking.id}-day-{day.day_number}@{domain}",
+                stamp=now.astimezone(UTC),
+                start=day.starts_in_london,
+                end=day.ends_in_london,
+                summary=f"{who}: {day_summary(booking, day)}",
+                location=booking.course.venue.one_line_address,
+                organizer=organizer,
+                status=STATUS.CONFIRMED,
+                transparency=TRANSP.TRANSPARENT,
+            )
+        )
+    return _calendar(events, method=PUBLISH, days=days)
+
+
 def day_summary(booking: Booking, day: CourseDay) -> str:
     """What the calendar entry is called, e.g. '... Training: day 1 of 2' (just the name for a
     one-day course). A day the course no longer has (being cancelled) still counts."""

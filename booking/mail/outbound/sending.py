@@ -145,7 +145,9 @@ def build_message(row: Outgoing, *, sender: str, domain: str) -> OutboxMailMessa
     for item in row.attachments or []:
         data = base64.b64decode(item["data"])
         content_type = item["content_type"]
-        if content_type.lower().startswith("text/calendar"):
+        # A calendar file someone may add (a line manager's copy) is a plain attachment;
+        # any other calendar is an invitation, shown among the alternatives.
+        if content_type.lower().startswith("text/calendar") and not item.get("as_file"):
             calendars.append((_method_of(content_type), data))
         else:
             attachments.append(flask_mail.Attachment(item.get("filename"), content_type, data))
