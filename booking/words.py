@@ -180,6 +180,8 @@ AUDIT_ACTION_WORDS = {
     "person.erased": "Person's details erased",
     "person.exported": "Person's details downloaded",
     "person.group_corrected": "Group corrected",
+    "person.agency_linked": "Linked to a partner agency",
+    "agency.saved": "Partner agency saved",
     "person.signed_in": "Signed in to My bookings",
     "privacy.purged": "Old personal details deleted",
     "sign_in.council_refused": "Council sign-in refused",

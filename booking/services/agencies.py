@@ -50,7 +50,9 @@ _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a
 def all_agencies() -> list[Agency]:
     """Every agency by name, with its domains."""
     return list(
-        db.session.scalars(select(Agency).options(selectinload(Agency.domains)).order_by(Agency.name))
+        db.session.scalars(
+            select(Agency).options(selectinload(Agency.domains)).order_by(Agency.name)
+        )
     )
 
 
@@ -131,7 +133,9 @@ def _problems(agency: Agency | None, name: str, contact: str) -> list[tuple[str 
     elif db.session.scalar(others.where(func.lower(Agency.name) == name.lower())):
         problems.append(("name", "There is already an agency with this name"))
     if contact and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", contact):
-        problems.append(("contact_email", "Enter the contact’s email address in the correct format"))
+        problems.append(
+            ("contact_email", "Enter the contact’s email address in the correct format")
+        )
     elif contact and db.session.scalar(others.where(Agency.contact_email == contact)):
         problems.append(("contact_email", "This address is already another agency’s contact"))
     return problems
@@ -299,9 +303,7 @@ def agency_people(agency: Agency) -> AgencyPeople:
         select(TrainingCompletion)
         .join(Person, Person.id == TrainingCompletion.person_id)
         .where(Person.agency_id == agency.id)
-        .options(
-            joinedload(TrainingCompletion.person), joinedload(TrainingCompletion.course_type)
-        )
+        .options(joinedload(TrainingCompletion.person), joinedload(TrainingCompletion.course_type))
         .order_by(TrainingCompletion.completed_on.desc(), TrainingCompletion.id)
     )
     ordered = sorted(bookings, key=lambda b: (b.course.first_day.date, b.person.full_name))

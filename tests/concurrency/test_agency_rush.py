@@ -56,9 +56,7 @@ def _held(course_id: int) -> tuple[int, Counter]:
     return staff, Counter(email.split("@")[1] for group, email in rows if group == Group.PARTNER)
 
 
-def test_three_agencies_and_staff_at_once_hold_no_more_than_each_agencys_cap(
-    db, make, worker_app
-):
+def test_three_agencies_and_staff_at_once_hold_no_more_than_each_agencys_cap(db, make, worker_app):
     course_id, people = _rush(make)
     app = worker_app()
     calls = [_book(course_id, pid) for ids in people.values() for pid in ids]

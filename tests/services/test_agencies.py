@@ -16,7 +16,7 @@ from booking.services.errors import Problems
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 RELEASED = datetime(2026, 2, 16, 9, 0, tzinfo=UTC)
 COUNCIL = ["cumberland.gov.uk"]
-C, W, O = BookingStatus.CONFIRMED, BookingStatus.WAITLISTED, BookingStatus.OFFERED
+C, W, OFF = BookingStatus.CONFIRMED, BookingStatus.WAITLISTED, BookingStatus.OFFERED
 
 
 def partner(make, email, organisation="NHS"):
@@ -210,7 +210,7 @@ def test_capped_people_waiting_are_offered_places_once_released(db, make):
 
     waitlist.fill_free_places(course, now=RELEASED)
 
-    assert status(db, nhs[2]) == O
+    assert status(db, nhs[2]) == OFF
 
 
 def test_filling_from_the_waitlist_skips_a_person_over_their_agencys_cap(db, make):
@@ -228,7 +228,7 @@ def test_filling_from_the_waitlist_skips_a_person_over_their_agencys_cap(db, mak
     changes.cancel_booking(other, actor="test", now=NOW + timedelta(hours=1))
 
     assert status(db, nhs_wait) == W
-    assert status(db, police_wait) == O
+    assert status(db, police_wait) == OFF
 
 
 def test_when_an_agency_place_comes_free_its_next_person_waiting_is_offered_it(db, make):
@@ -239,7 +239,7 @@ def test_when_an_agency_place_comes_free_its_next_person_waiting_is_offered_it(d
 
     changes.cancel_booking(first[0], actor="test", now=NOW + timedelta(hours=1))
 
-    assert status(db, waiting) == O
+    assert status(db, waiting) == OFF
 
 
 def test_fill_is_not_due_when_everyone_waiting_is_over_their_cap(db, make):
