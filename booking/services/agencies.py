@@ -285,13 +285,19 @@ class AgencyPeople:
     completions: list[TrainingCompletion]
 
 
-def agency_people(agency: Agency) -> AgencyPeople:
-    """The agency's people's places, offers and waits (soonest course first) and its
-    completions (latest first). Nothing else about them, and nothing about other agencies."""
+def agency_people(agency: Agency, *, now: datetime) -> AgencyPeople:
+    """The agency's people's places, offers and waits on courses not yet over (soonest
+    first) and its completions (latest first). Nothing else about them (no support needs),
+    and nothing about other agencies."""
     bookings = db.session.scalars(
         select(Booking)
         .join(Person, Person.id == Booking.person_id)
-        .where(Person.agency_id == agency.id, Booking.status.in_(ACTIVE))
+        .join(Course, Course.id == Booking.course_id)
+        .where(
+            Person.agency_id == agency.id,
+            Booking.status.in_(ACTIVE),
+            ~Course.is_over(now),
+        )
         .options(
             joinedload(Booking.person),
             joinedload(Booking.course).selectinload(Course.days),

@@ -98,9 +98,8 @@ def people(agency_id: int):
     agency = _contacts_agency()
     if agency.id != agency_id:
         abort(404)
-    return render_template(
-        "agencies/people.html", shown=agencies.agency_people(agency), now=clock.now()
-    )
+    shown = agencies.agency_people(agency, now=clock.now())
+    return render_template("agencies/people.html", shown=shown)
 
 
 def _contacts_agency():

@@ -100,10 +100,11 @@ def completions():
 
 
 @bp.get("/agencies")
+@bp.get("/agencies.csv", endpoint="agencies_csv")
 @coordinator_required
 def agencies():
     read = partial(reports.by_agency, now=clock.now())
-    return _period_report("agencies", read, to_csv=None)
+    return _period_report("agencies", read, exports.agencies_csv)
 
 
 @bp.get("/no-shows")

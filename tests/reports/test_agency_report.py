@@ -60,6 +60,11 @@ def test_the_report_page_shows_each_agencys_figures(coordinator_client, db, make
 
     assert "North Cumbria NHS" in page
     assert "There is a problem" not in page
+    csv = coordinator_client.get(
+        "/coordinator/reports/agencies.csv?start=2026-01-01&end=2026-03-31"
+    )
+    assert csv.mimetype == "text/csv"
+    assert "North Cumbria NHS,1,0,0" in csv.get_data(as_text=True)
     assert "by partner agency" in coordinator_client.get("/coordinator/reports").get_data(
         as_text=True
     )

@@ -56,6 +56,8 @@ def two_agencies(db, make):
     make.booking(course, people["booked"], support_needs="A private need")
     make.booking(course, people["waiting"], status=BookingStatus.WAITLISTED)
     make.booking(course, people["police"])
+    over = make.course(date(2025, 11, 3))
+    make.booking(over, make.person(Group.PARTNER, full_name="Eve Last Year", agency_id=nhs.id))
     db.session.add(
         TrainingCompletion(
             person_id=people["trained"].id,
@@ -85,6 +87,7 @@ def test_an_agency_contact_signs_in_by_email_and_sees_only_their_agencys_people(
     assert "Bob Waiting" in page and "Waiting" in page
     assert "Cat Trained" in page and "20 November 2025" in page
     assert "Dan Police" not in page and "Cumbria Police" not in page
+    assert "Eve Last Year" not in page  # a course that is over is not a booking now
     assert "A private need" not in page
     contact = db.session.scalar(select(Person).where(Person.email == "lead@nhs.net"))
     assert contact.group == Group.PARTNER and contact.agency_id == nhs.id
