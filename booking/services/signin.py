@@ -29,15 +29,14 @@ def _known_person(email: str) -> Person | None:
 
 def _known_address(email: str) -> str | None:
     """The address to send a link to: a person's we know, or an agency contact's (who may
-    never have booked); None for an address we do not know."""
-    person = _known_person(email or "")
+    never have booked); None for an address we do not know. Both are always looked up, so
+    the work is the same whoever asks."""
+    address = people.normalise_email(email or "")
+    person = people.find_person(address)
+    agency = agencies.agency_for_contact(address)
     if person is not None:
-        return person.email
-    if people.find_person(email or "") is None:  # an anonymised record stays unknown
-        agency = agencies.agency_for_contact(people.normalise_email(email))
-        if agency is not None:
-            return agency.contact_email
-    return None
+        return person.email if person.anonymised_at is None else None
+    return agency.contact_email if agency is not None else None
 
 
 @transactional

@@ -20,6 +20,7 @@ from booking.models import (
     TrainingCompletion,
 )
 
+from ..support.queries import counting_queries
 from .test_booking_journey import FORM
 
 
@@ -91,6 +92,20 @@ def test_an_agency_contact_signs_in_by_email_and_sees_only_their_agencys_people(
     assert "A private need" not in page
     contact = db.session.scalar(select(Person).where(Person.email == "lead@nhs.net"))
     assert contact.group == Group.PARTNER and contact.agency_id == nhs.id
+
+
+def test_asking_for_a_link_is_the_same_work_for_a_contact_and_an_unknown_address(
+    client, make, clock
+):
+    make.agency("NHS", "nhs.net", contact_email="lead@nhs.net")
+    seen = {}
+    for email in ("lead@nhs.net", "nobody@nhs.net"):
+        with counting_queries() as statements:
+            response = client.post("/sign-in", data={"email": email})
+        seen[email] = (len(statements), response.status_code, response.location, response.data)
+
+    assert seen["lead@nhs.net"] == seen["nobody@nhs.net"]
+    assert [m.to_address for m in OutboxMessage.query.all()] == ["lead@nhs.net"]
 
 
 def test_an_agency_contact_gets_404_for_another_agency(client, clock, two_agencies):
