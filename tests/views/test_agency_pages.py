@@ -203,6 +203,8 @@ def test_a_coordinator_links_someone_who_chose_other(coordinator_client, db, mak
     page = text(coordinator_client.get("/coordinator/agencies"))
     assert "Jo Other is linked to A small charity" in page  # the flash, once
     assert page.count("Jo Other") == 1  # no longer on the list to link
+    record = text(coordinator_client.get(f"/coordinator/reports/people/{person.id}"))
+    assert "A small charity" in record
 
 
 @pytest.mark.parametrize(
