@@ -181,8 +181,13 @@ class Config:
     #: refuses to start with it on (booking/checks.py).
     DEVELOPMENT_TOOLS = _env_bool("DEVELOPMENT_TOOLS", False)
 
-    #: Test-only switches for the overbooking control test; never set in production.
+    #: The most partner places one partner agency may hold on a course before the release
+    #: date, unless the course sets its own; 0 means no cap unless a course sets one.
+    PARTNER_AGENCY_CAP = _env_int("PARTNER_AGENCY_CAP", 2)
+
+    #: Test-only switches for the overbooking control tests; never set in production.
     BOOKING_LOCKS_ENABLED = True
+    AGENCY_CAP_ENABLED = True
     BOOKING_TEST_PAUSE_SECONDS = 0.0
 
     #: Mailbox reading (see README: "Bookings by email").

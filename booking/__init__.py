@@ -94,10 +94,13 @@ def _configure_without_the_app(app: Flask) -> None:
     """Give the parts that run without a Flask app (the services and the email builder)
     the settings they need, once."""
     from .mail.outbound import composing
+    from .services.allocation import cap_settings
     from .services.db import lock_settings
 
     lock_settings.enabled = app.config["BOOKING_LOCKS_ENABLED"]
     lock_settings.pause_seconds = app.config["BOOKING_TEST_PAUSE_SECONDS"]
+    cap_settings.default_cap = app.config["PARTNER_AGENCY_CAP"] or None
+    cap_settings.enabled = app.config["AGENCY_CAP_ENABLED"]
     composing.configure(composing.MailSettings.from_config(app.config))
 
 

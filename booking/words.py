@@ -286,6 +286,8 @@ AUDIT_ACTION_WORDS = {
     "person.exported": "Person's details downloaded",
     "person.group_corrected": "Group corrected",
     "person.line_manager_changed": "Line manager changed",
+    "person.agency_linked": "Linked to a partner agency",
+    "agency.saved": "Partner agency saved",
     "person.signed_in": "Signed in to My bookings",
     "privacy.purged": "Old personal details deleted",
     "sign_in.council_refused": "Council sign-in refused",

@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from booking import create_app
 from booking.extensions import db as _db
 from booking.mail.outbound import composing
+from booking.services.allocation import cap_settings
 from booking.services.db import lock_settings
 
 from . import factories
@@ -110,6 +111,8 @@ def app(_schema):
     ctx.pop()
     lock_settings.enabled = True
     lock_settings.pause_seconds = 0.0
+    cap_settings.enabled = True  # a control test may have switched the agency cap off
+    cap_settings.default_cap = app.config["PARTNER_AGENCY_CAP"] or None
 
 
 def _use_mail_settings_of(app):

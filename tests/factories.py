@@ -9,6 +9,8 @@ from werkzeug.security import generate_password_hash
 
 from booking.extensions import db
 from booking.models import (
+    Agency,
+    AgencyDomain,
     Course,
     CourseDay,
     CourseStatus,
@@ -111,6 +113,18 @@ def person(group: Group = Group.STAFF, email: str | None = None, **fields) -> Pe
     db.session.add(p)
     db.session.commit()
     return p
+
+
+def agency(name: str, *domains: str, contact_email: str = "") -> Agency:
+    """A partner agency; each domain is "nhs.net" or "nhs.net: words its name contains"."""
+    entries = []
+    for line in domains:
+        domain, _, words = line.partition(":")
+        entries.append(AgencyDomain(domain=domain.strip(), name_contains=words.strip()))
+    a = Agency(name=name, contact_email=contact_email, domains=entries)
+    db.session.add(a)
+    db.session.commit()
+    return a
 
 
 def coordinator(

@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from wtforms.validators import ValidationError as FieldError
 
 from ..models import Group
+from ..services.agencies import OTHER
 from ..services.people import PERSON_FIELDS, classify_email
 from ..services.requests import REQUEST_FIELDS
 from ..words import GROUP_WORDS
@@ -69,6 +70,16 @@ class BookingRequestForm(FlaskForm):
         widget=GovTextInput(),
         validators=[Length(max=200, message="Organisation must be 200 characters or fewer")],
     )
+    agency = SelectField(
+        "Partner agency",
+        description=(
+            "If you work for a partner agency, choose it. If it is not on the list, "
+            "choose Other and tell us its name above."
+        ),
+        widget=GovSelect(),
+        validators=[Optional()],
+        invalid_choice_message="Choose one of the agencies shown, or Other",
+    )
     line_manager_email = StringField(
         "Your line manager's email address (optional)",
         widget=GovTextInput(),
@@ -96,9 +107,14 @@ class BookingRequestForm(FlaskForm):
     )
     submit = SubmitField("Send me a link to confirm", widget=GovSubmitInput())
 
-    def __init__(self, *args, council_domains=(), **kwargs):
+    def __init__(self, *args, council_domains=(), agencies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.council_domains = list(council_domains)
+        self.agency.choices = [
+            SelectChoice("", "I work for the council, or I will not say"),
+            *(SelectChoice(str(agency.id), agency.name) for agency in agencies),
+            SelectChoice(OTHER, "Other"),
+        ]
 
     def validate_organisation(self, field):
         email = (self.email.data or "").strip()

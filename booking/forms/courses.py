@@ -118,6 +118,14 @@ class CourseForm(FlaskForm):
         ),
         required_message="Enter the number of places kept for partner agencies (0 if none)",
     )
+    agency_cap = WholeNumberField(
+        "Most places one partner agency can hold (optional)",
+        called="The most places one partner agency can hold",
+        description=(
+            "Until the release date, so one large agency cannot take every partner place. "
+            "Leave blank for the usual limit."
+        ),
+    )
     release_on = DayMonthYearField(
         "Date unfilled places open to everyone",
         description=f"Leave blank for {in_words(RELEASE_BEFORE)} before day 1.",
@@ -182,6 +190,7 @@ class CourseForm(FlaskForm):
             self[f"day{n}_ends_at"].data = day.ends_at
         self.total_places.data = course.total_places
         self.partner_places.data = course.partner_places
+        self.agency_cap.data = course.agency_cap
         self.release_on.data = course.release_on
         self.booking_closes_on.data = last_day_to_book(course)
         self.trainers.data = course.trainers
@@ -196,6 +205,7 @@ class CourseForm(FlaskForm):
             venue=venues_by_id.get(self.venue_id.data),
             total_places=self.total_places.data,
             partner_places=self.partner_places.data,
+            agency_cap=self.agency_cap.data,
             days=[
                 DayDetails(
                     self[f"day{n}_date"].data,

@@ -1,6 +1,7 @@
 """All models, importable from one place."""
 
 from .after_course import Certificate, FeedbackResponse, QuoteAnswer
+from .agencies import Agency, AgencyDomain
 from .attendance import Attendance, AttendanceChange, AttendanceMark, CheckInCode, Mark
 from .audit import AuditEvent
 from .base import UTCDateTime, utcnow
@@ -42,6 +43,8 @@ from .people import (
 
 __all__ = [
     "ACTIVE",
+    "Agency",
+    "AgencyDomain",
     "BOOKING_TRANSITIONS",
     "CANCELLABLE",
     "COURSES_FEED",

@@ -99,6 +99,9 @@ class Course(Model):
     total_places: Mapped[int] = mapped_column(Integer)
     #: Places kept for partner agencies until the release date.
     partner_places: Mapped[int] = mapped_column(Integer, default=0)
+    #: The most partner places one agency may hold before the release date; None means the
+    #: PARTNER_AGENCY_CAP setting (services/allocation.py).
+    agency_cap: Mapped[int | None] = mapped_column(Integer)
     #: From this date (Europe/London) unfilled places are open to everyone.
     release_on: Mapped[date] = mapped_column(Date)
     #: Set when a coordinator opens all places before the release date.

@@ -34,6 +34,11 @@ class Person(Model):
     group: Mapped[Group] = mapped_column(enum_column(Group))
     #: Why a coordinator changed the group the email address gave; empty if unchanged.
     group_override_reason: Mapped[str] = mapped_column(Text, default="")
+    #: The partner agency they work for (services/agencies.py links it); None for council
+    #: staff and for partners whose organisation is not on the list ("Other").
+    agency_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agencies.id", ondelete="SET NULL"), index=True
+    )
     #: Bumped to end every signed-in session of this person at once.
     session_version: Mapped[int] = mapped_column(Integer, default=0)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -44,6 +49,7 @@ class Person(Model):
 
     bookings = relationship("Booking", back_populates="person", order_by="Booking.created_at")
     completions = relationship("TrainingCompletion", back_populates="person")
+    agency = relationship("Agency")
 
 
 class Role(enum.StrEnum):

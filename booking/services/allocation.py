@@ -5,6 +5,11 @@ T - P places and partner agencies at most P (T total places, P partner places). 
 date": from then, or once a coordinator releases the course early, every free place is open
 to both groups (`Course.is_released`).
 
+"Agency cap" (rule 23): before the release date, one partner agency may hold at most the course's
+`agency_cap` partner places (or the PARTNER_AGENCY_CAP setting when the course sets none), so
+one large trust cannot take every partner place. Partners not linked to an agency ("Other")
+are not capped. From the release date there is no cap.
+
 Both the booking service (which decides under a lock) and the calendar (which only shows
 figures) use these functions, so the two can never disagree.
 """
@@ -12,7 +17,7 @@ figures) use these functions, so the two can never disagree.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -20,6 +25,27 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Booking, BookingStatus, Course, Group, Person
+
+
+class CapSettings:
+    """What the application factory copies from configuration.
+
+    `default_cap` is PARTNER_AGENCY_CAP (None or 0: no cap unless a course sets one).
+    `enabled=False` exists only so the control test can show the rush test fails without the
+    cap; production never changes it.
+    """
+
+    default_cap: int | None = 2
+    enabled: bool = True
+
+
+cap_settings = CapSettings()
+
+
+def agency_cap_of(course: Course) -> int | None:
+    """The most partner places one agency may hold on this course before release, or None."""
+    cap = course.agency_cap if course.agency_cap is not None else cap_settings.default_cap
+    return cap if cap and cap_settings.enabled else None
 
 
 class BookingState(StrEnum):
@@ -38,6 +64,10 @@ class Availability:
     staff_held: int
     partner_held: int
     bookable: bool  #: `Course.is_open_for_booking`: published and before the cut-off
+    #: Most partner places one agency may hold until release (`agency_cap_of`); None: no cap.
+    agency_cap: int | None = None
+    #: Partner places held per agency id (partners with no agency are not counted here).
+    agency_held: dict[int, int] = field(default_factory=dict)
 
     @property
     def held(self) -> int:
@@ -47,8 +77,9 @@ class Availability:
     def free(self) -> int:
         return max(0, self.total_places - self.held)
 
-    def free_for(self, group: Group) -> int:
-        """How many places someone in `group` could take now."""
+    def free_for(self, group: Group, agency_id: int | None = None) -> int:
+        """How many places someone in `group` (working for `agency_id`, for a partner)
+        could take now."""
         if self.free == 0:
             return 0
         if self.released:
@@ -57,7 +88,28 @@ class Availability:
             limit = self.total_places - self.partner_places - self.staff_held
         else:
             limit = self.partner_places - self.partner_held
+            if self.agency_cap is not None and agency_id is not None:
+                limit = min(limit, self.agency_cap - self.agency_held.get(agency_id, 0))
         return max(0, min(self.free, limit))
+
+    def free_for_person(self, person: Person) -> int:
+        """How many places this person could take now (their group and their agency's cap)."""
+        return self.free_for(person.group, person.agency_id)
+
+    def at_cap(self) -> list[int]:
+        """The agencies whose people may take no partner place now (the cap is reached)."""
+        if self.released or self.agency_cap is None:
+            return []
+        return [aid for aid, held in self.agency_held.items() if held >= self.agency_cap]
+
+    def one_more_held(self, group: Group, agency_id: int | None = None) -> Availability:
+        """These figures after one more place is taken by someone in `group`/`agency_id`."""
+        if group == Group.STAFF:
+            return replace(self, staff_held=self.staff_held + 1)
+        agency_held = dict(self.agency_held)
+        if agency_id is not None:
+            agency_held[agency_id] = agency_held.get(agency_id, 0) + 1
+        return replace(self, partner_held=self.partner_held + 1, agency_held=agency_held)
 
     @property
     def staff_left(self) -> int:
@@ -100,19 +152,29 @@ class Availability:
 
 def held_counts(course_ids: Iterable[int]) -> dict[int, dict[Group, int]]:
     """Places held (confirmed or offered) per course and group, in one query."""
+    return _held(course_ids)[0]
+
+
+def _held(
+    course_ids: Iterable[int],
+) -> tuple[dict[int, dict[Group, int]], dict[int, dict[int, int]]]:
+    """Places held per course and group, and partner places held per course and agency."""
     ids = list(course_ids)
     counts: dict[int, dict[Group, int]] = {cid: {Group.STAFF: 0, Group.PARTNER: 0} for cid in ids}
+    by_agency: dict[int, dict[int, int]] = {cid: {} for cid in ids}
     if not ids:
-        return counts
+        return counts, by_agency
     rows = db.session.execute(
-        select(Booking.course_id, Person.group, func.count(Booking.id))
+        select(Booking.course_id, Person.group, Person.agency_id, func.count(Booking.id))
         .join(Person, Person.id == Booking.person_id)
         .where(Booking.course_id.in_(ids), Booking.holds_place)
-        .group_by(Booking.course_id, Person.group)
+        .group_by(Booking.course_id, Person.group, Person.agency_id)
     )
-    for course_id, group, number in rows:
-        counts[course_id][Group(group)] = number
-    return counts
+    for course_id, group, agency_id, number in rows:
+        counts[course_id][Group(group)] += number
+        if Group(group) == Group.PARTNER and agency_id is not None:
+            by_agency[course_id][agency_id] = number
+    return counts, by_agency
 
 
 def availability(course: Course, now: datetime) -> Availability:
@@ -123,7 +185,7 @@ def availability(course: Course, now: datetime) -> Availability:
 def availability_for(courses: Iterable[Course], now: datetime) -> dict[int, Availability]:
     """Availability of many courses at once (one query, whatever the number of courses)."""
     courses = list(courses)
-    counts = held_counts(c.id for c in courses)
+    counts, by_agency = _held(c.id for c in courses)
     return {
         c.id: Availability(
             total_places=c.total_places,
@@ -132,6 +194,8 @@ def availability_for(courses: Iterable[Course], now: datetime) -> dict[int, Avai
             staff_held=counts[c.id][Group.STAFF],
             partner_held=counts[c.id][Group.PARTNER],
             bookable=c.is_open_for_booking(now),
+            agency_cap=agency_cap_of(c),
+            agency_held=by_agency[c.id],
         )
         for c in courses
     }

@@ -297,7 +297,7 @@ def _room_on_new_date(
         raise AlreadyBooked("There is already a place on that date for this person.")
     fill_locked(new_course, now)  # people already waiting on the new date come first
     availability = allocation.availability(new_course, now)
-    fits = availability.free_for(booking.person.group) > 0
+    fits = availability.free_for_person(booking.person) > 0
     if not fits and not may_overfill:
         raise NoPlaceFree()
     return already_there, not fits and availability.free == 0
@@ -378,7 +378,7 @@ def add_person(
 
     fill_locked(course, now)
     availability = allocation.availability(course, now)
-    fits = availability.free_for(person.group) > 0
+    fits = availability.free_for_person(person) > 0
     pause_for_tests()
     confirmed = fits or allow_over_capacity
     booking = new_booking(

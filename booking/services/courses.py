@@ -119,6 +119,8 @@ class CourseDetails:
     course_type: CourseType | None = None
     #: Trainers' accounts to assign (they take the course's registers); None leaves them be.
     trainer_accounts: Sequence[User] | None = None
+    #: The most partner places one agency may hold before release; None: the usual limit.
+    agency_cap: int | None = None
 
     def release_already_passed(self, now: datetime) -> date | None:
         """The release date (rule 2) when it is today or past, so the places kept for partner
@@ -292,6 +294,8 @@ def _problems(
                 f"({details.total_places})",
             )
         )
+    if details.agency_cap is not None and not 1 <= details.agency_cap <= MAX_PLACES:
+        problems.append(("agency_cap", "The most places one agency can hold must be 1 or more"))
     if course is not None:
         taken = sum(held_counts([course.id])[course.id].values())
         if details.total_places < taken:
@@ -387,6 +391,7 @@ def _apply(course: Course, details: CourseDetails) -> None:
     course.venue = details.venue
     course.total_places = details.total_places
     course.partner_places = details.partner_places
+    course.agency_cap = details.agency_cap
     course.release_on = details.release_on or default_release_on(first)
     course.booking_closes_at = closing_moment(
         details.booking_closes_on or default_booking_closes_on(first)
@@ -515,6 +520,7 @@ def duplicate_course(
         venue=course.venue,
         total_places=course.total_places,
         partner_places=course.partner_places,
+        agency_cap=course.agency_cap,
         days=[DayDetails(d.date + shift, d.starts_at, d.ends_at) for d in course.days],
         trainers=course.trainers,
         notes=course.notes,

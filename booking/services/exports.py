@@ -19,7 +19,7 @@ from . import feedback_reports
 from .feedback_reports import FeedbackFigures
 from .records import SOURCE_WORDS, PersonRecord, mark_words
 from .registers import RegisterLine
-from .reports import CompletionGroup, CourseAttendance, NoShow, Waiting, most_days
+from .reports import AgencyFigures, CompletionGroup, CourseAttendance, NoShow, Waiting, most_days
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -147,6 +147,11 @@ def completions_csv(rows: list[CompletionGroup]) -> bytes:
         header,
         ([g.organisation, g.team, g.from_courses, g.recorded_otherwise, g.total] for g in rows),
     )
+
+
+def agencies_csv(rows: list[AgencyFigures]) -> bytes:
+    header = ["Agency", "Places", "Completed", "Waiting now"]
+    return to_csv(header, ([r.name, r.places, r.completions, r.waiting] for r in rows))
 
 
 def no_shows_csv(rows: list[NoShow]) -> bytes:

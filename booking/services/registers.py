@@ -305,7 +305,7 @@ def add_walk_in(
     if already is not None:
         booking = already
     else:
-        free = allocation.availability(course, now).free_for(person.group)
+        free = allocation.availability(course, now).free_for_person(person)
         if not free and not reason:
             raise ValidationError(
                 "There are no free places. Say why you are adding them anyway.", field="reason"

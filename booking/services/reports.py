@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
+    Agency,
     Attendance,
     AttendanceMark,
     AuditEvent,
@@ -344,6 +345,56 @@ def organisation_totals(groups: list[CompletionGroup]) -> list[tuple[str, int]]:
     for g in groups:
         totals[g.organisation] += g.total
     return sorted(totals.items(), key=lambda item: (-item[1], item[0].lower()))
+
+
+@dataclass(frozen=True)
+class AgencyFigures:
+    """One partner agency's row in the report (or the partners linked to none)."""
+
+    name: str
+    places: int  #: partner places held on courses whose day 1 is in the period
+    completions: int  #: completions dated in the period
+    waiting: int  #: people waiting now, on any course not yet over
+
+
+NOT_LINKED = "Not linked to an agency"
+
+
+def by_agency(start: date, end: date, *, now: datetime) -> list[AgencyFigures]:
+    """Places and completions in [start, end], and people waiting now, per partner agency:
+    every agency on the list, then partners linked to none (three queries)."""
+    first_day = aliased(CourseDay)
+    places = _count_by_agency(
+        select(Person.agency_id, func.count(Booking.id))
+        .join(Booking, Booking.person_id == Person.id)
+        .join(first_day, and_(first_day.course_id == Booking.course_id, first_day.day_number == 1))
+        .where(Booking.holds_place, first_day.date.between(start, end))
+    )
+    completions = _count_by_agency(
+        select(Person.agency_id, func.count(TrainingCompletion.id))
+        .join(TrainingCompletion, TrainingCompletion.person_id == Person.id)
+        .where(TrainingCompletion.completed_on.between(start, end))
+    )
+    waiting = _count_by_agency(
+        select(Person.agency_id, func.count(Booking.id))
+        .join(Booking, Booking.person_id == Person.id)
+        .join(Course, Course.id == Booking.course_id)
+        .where(Booking.status == BookingStatus.WAITLISTED, ~Course.is_over(now))
+    )
+    names = [(a.id, a.name) for a in db.session.scalars(select(Agency).order_by(Agency.name))]
+    rows = [
+        AgencyFigures(name, places.get(aid, 0), completions.get(aid, 0), waiting.get(aid, 0))
+        for aid, name in [*names, (None, NOT_LINKED)]
+    ]
+    return [r for r in rows if r.name != NOT_LINKED or r.places or r.completions or r.waiting]
+
+
+def _count_by_agency(stmt) -> dict[int | None, int]:
+    """Run a count of partners' rows grouped by their agency (None: linked to none)."""
+    rows = db.session.execute(
+        stmt.where(Person.group == Group.PARTNER).group_by(Person.agency_id)
+    ).all()
+    return {agency_id: number for agency_id, number in rows}
 
 
 @dataclass(frozen=True)

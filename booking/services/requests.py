@@ -24,7 +24,7 @@ from ..models import (
     LinkPurpose,
     Person,
 )
-from . import audit, emails, links, people
+from . import agencies, audit, emails, links, people
 from .actors import BY_EMAILED_LINK, SIGNED_IN, ActorLike
 from .db import pause_for_tests, transactional
 from .errors import (
@@ -57,6 +57,7 @@ REQUEST_FIELDS = (
     "organisation",
     "line_manager_email",
     "support_needs",
+    "agency",  #: an agency id from the form's list, or agencies.OTHER
 )
 
 
@@ -151,6 +152,7 @@ def confirm_request(
     person = people.find_or_create_person(
         link.email, council_domains=council_domains, now=now, details=details
     )
+    agencies.link_person(person, chosen=details.get("agency", ""), actor=BY_EMAILED_LINK, now=now)
     booking = book_or_ask_manager(
         course,
         person,
@@ -186,6 +188,7 @@ def book_as_signed_in(
     )
     # book_place checks the course is open, under its lock.
     person = people.update_details(person, details)
+    agencies.link_person(person, chosen=details.get("agency", ""), actor=SIGNED_IN, now=now)
     return book_or_ask_manager(
         course, person, actor=SIGNED_IN, now=now, support_needs=details.get("support_needs", "")
     )
@@ -218,11 +221,12 @@ def book_place(
         return existing
     check_open(course, now)
     refuse_if_holding_elsewhere(person, course, live=theirs)
+    agencies.link_person(person, actor=actor, now=now)  # by their address, before counting
 
     filled = fill_locked(course, now)  # people already waiting come first
     assert filled.availability is not None  # check_open: it takes bookings
     completed = has_completed(person, course.course_type_id)
-    free = filled.availability.free_for(person.group)
+    free = filled.availability.free_for_person(person)
     takes_place = free > 0 and not completed
     pause_for_tests()  # between the count and the write (the control test widens this gap)
 

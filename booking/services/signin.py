@@ -3,7 +3,8 @@
 The link is one of services/links.py's one-time links: 256 bits of randomness, only its
 SHA-256 hash stored, usable once, for `time_limits.SIGN_IN_LINK_LIFETIME`. Asking for one
 gives the same answer, after the same work, whether or not we know the address (only known
-addresses get an email).
+addresses get an email). A partner agency's contact address is known too: it signs in to see
+its agency's people (services/agencies.py), with a person record made at the first sign-in.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from .. import time_limits
 from ..extensions import db
 from ..mail.outbound import composing
 from ..models import EmailLink, LinkPurpose, OutboxMessage, Person
-from . import audit, links, people
+from . import agencies, audit, links, people
 from .actors import BY_EMAILED_LINK
 from .db import transactional
 from .errors import LinkInvalid
@@ -47,6 +48,18 @@ def is_named_manager(email: str) -> bool:
     )
 
 
+def _known_address(email: str) -> str | None:
+    """The address to send a link to: a person's we know, or an agency contact's (who may
+    never have booked); None for an address we do not know. Both are always looked up, so
+    the work is the same whoever asks."""
+    address = people.normalise_email(email or "")
+    person = people.find_person(address)
+    agency = agencies.agency_for_contact(address)
+    if person is not None:
+        return person.email if person.anonymised_at is None else None
+    return agency.contact_email if agency is not None else None
+
+
 @transactional
 def request_sign_in_link(
     email: str, *, link_for: Callable[[str], str], now: datetime
@@ -56,12 +69,13 @@ def request_sign_in_link(
     `link_for(token)` turns a token into the full address of the link, built by the caller
     from the configured site address (never from the request's Host header).
     """
-    person = _known_person(email or "")
+    known = _known_address(email)
     named = is_named_manager(email or "")  # asked every time: the same work either way
-    known = person is not None or named
+    if known is None and named:
+        known = people.normalise_email(email)
     # The same work either way, so the answer takes as long and timing it tells no one who
     # has booked: for an address we do not know, the link and email are made, then undone.
-    address = person.email if person is not None else people.normalise_email(email)
+    address = known or people.normalise_email(email)
     savepoint = db.session.begin_nested()
     _link, raw_token = links.issue_link(
         LinkPurpose.SIGN_IN, address, now=now, ttl=time_limits.SIGN_IN_LINK_LIFETIME
@@ -70,7 +84,7 @@ def request_sign_in_link(
         address, link_for(raw_token), now=now, lifetime=time_limits.SIGN_IN_LINK_LIFETIME
     )
     db.session.flush()
-    if not known:
+    if known is None:
         savepoint.rollback()
         return None
     savepoint.commit()
@@ -106,6 +120,8 @@ def use_sign_in_link_as(raw_token: str, *, now: datetime) -> tuple[Person | None
     manager (if anyone named it), to see "My team". Raises LinkInvalid if it is neither."""
     link = links.consume_link(LinkPurpose.SIGN_IN, raw_token, now=now)
     person = _known_person(link.email)
+    if person is None and people.find_person(link.email) is None:
+        person = agencies.contact_person(link.email, now=now)  # an agency contact's first
     manager = link.email if is_named_manager(link.email) else None
     if person is None and manager is None:
         raise LinkInvalid()

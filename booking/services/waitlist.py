@@ -7,7 +7,7 @@ place calls it (or `fill_locked`, when the caller already holds the course lock)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import (
@@ -174,6 +174,10 @@ def fill_is_due(course: Course, *, now: datetime) -> bool:
         Booking.course_id == course.id,
         Booking.may_be_offered(groups, released=course.is_released(now)),
     )
+    if capped := availability.at_cap():  # their people wait: the agency cap is reached
+        eligible = eligible.where(
+            Booking.person.has(or_(Person.agency_id.is_(None), Person.agency_id.not_in(capped)))
+        )
     return bool(db.session.scalar(select(exists(eligible))))
 
 
@@ -231,8 +235,8 @@ def _end_offers_that_ran_out(course: Course, now: datetime) -> list[Booking]:
 
 def _offer_free_places(course: Course, now: datetime, result: FillResult) -> None:
     """Step 2 of a fill: walk the waitlist in order, offering each free place to the first
-    person who may take it (`Booking.may_be_offered`, rule 5). Records the offers and the
-    figures after them in `result`."""
+    person who may take it (`Booking.may_be_offered`, rule 5, and their agency's cap).
+    Records the offers and the figures after them in `result`."""
     availability = result.availability
     assert availability is not None  # fill_locked counts the places before this step
     open_to = _groups_with_free_places(availability)
@@ -243,9 +247,14 @@ def _offer_free_places(course: Course, now: datetime, result: FillResult) -> Non
     for booking in _waiting_in_groups(course, open_to):
         if not booking.may_be_offered(open_to, released=released):
             continue
+        person = booking.person
+        if not availability.free_for_person(person):
+            continue  # their agency holds as many places as its cap: the next person is asked
         if not _offer(booking, now=now, until=offer_ends):
             continue  # their wait ended or they took a place elsewhere a moment ago
-        availability = result.availability = _one_more_held(availability, booking.person.group)
+        availability = result.availability = availability.one_more_held(
+            person.group, person.agency_id
+        )
         result.offered.append(booking)
         open_to = _groups_with_free_places(availability)
         if not open_to:
@@ -284,12 +293,6 @@ def _offer(booking: Booking, *, now: datetime, until: datetime) -> bool:
     audit.record("booking.offered", booking, actor=SYSTEM, now=now, until=until.isoformat())
     emails.place_offered(booking, now=now)
     return True
-
-
-def _one_more_held(availability: allocation.Availability, group: Group) -> allocation.Availability:
-    if group == Group.STAFF:
-        return replace(availability, staff_held=availability.staff_held + 1)
-    return replace(availability, partner_held=availability.partner_held + 1)
 
 
 # --------------------------------------------------------------------------------------------

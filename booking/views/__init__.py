@@ -6,6 +6,7 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from . import (
         account,
+        agencies,
         auth,
         bookings,
         certificates,
@@ -24,6 +25,7 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (
         account,
+        agencies,
         auth,
         bookings,
         certificates,

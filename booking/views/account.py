@@ -15,7 +15,7 @@ from ..auth import attendee_required, current_attendee
 from ..extensions import db
 from ..forms.account import SupportNeedsForm
 from ..models import ACTIVE, Booking
-from ..services import actors, booking_pages, changes, check_in, links
+from ..services import actors, agencies, booking_pages, changes, check_in, links
 from ..services.errors import BookingError
 
 #: The person, signed in to "My bookings" (the audit trail has always said it this way here).
@@ -53,6 +53,7 @@ def index():
         active=ACTIVE,
         manage_url=manage_url,
         check_in_codes_for=partial(check_in.codes_to_show, now=clock.now()),
+        contact_for=agencies.agency_for_contact(person.email),
     )
 
 

@@ -38,6 +38,7 @@ from ..models import Booking, Course, CourseStatus, Group, LinkPurpose
 from ..security import limit_booking
 from ..services import (
     actors,
+    agencies,
     allocation,
     booking_pages,
     changes,
@@ -95,7 +96,7 @@ def _booking_or_404(token: str) -> Booking:
 def request_place(course_id: int):
     course = _public_course_or_404(course_id)
     now = clock.now()
-    form = BookingRequestForm(council_domains=_domains())
+    form = BookingRequestForm(council_domains=_domains(), agencies=agencies.all_agencies())
     error_list = None
     attendee = current_attendee()
     if request.method == "GET" and attendee is not None:

@@ -28,7 +28,13 @@ from .registers import csv_download
 bp = Blueprint("reports", __name__, url_prefix="/coordinator/reports")
 
 #: Default length of each report's period, in months back from today.
-DEFAULT_MONTHS = {"attendance": 3, "completions": 12, "no_shows": 3, "feedback": 12}
+DEFAULT_MONTHS = {
+    "attendance": 3,
+    "completions": 12,
+    "no_shows": 3,
+    "feedback": 12,
+    "agencies": 12,
+}
 
 
 def period_for(report: str):
@@ -92,6 +98,14 @@ def completions():
     return _period_report(
         "completions", read, exports.completions_csv, organisations=reports.organisation_totals
     )
+
+
+@bp.get("/agencies")
+@bp.get("/agencies.csv", endpoint="agencies_csv")
+@coordinator_required
+def agencies():
+    read = partial(reports.by_agency, now=clock.now())
+    return _period_report("agencies", read, exports.agencies_csv)
 
 
 @bp.get("/no-shows")

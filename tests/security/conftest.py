@@ -15,6 +15,7 @@ from werkzeug.routing.converters import AnyConverter
 from booking.extensions import db as _db
 from booking.extensions import limiter
 from booking.models import (
+    Agency,
     AttendanceMark,
     AuditEvent,
     CompletionSource,
@@ -85,7 +86,8 @@ def rows(make, clock):
         source=CompletionSource.COURSE,
         booking_id=booking.id,
     )
-    _db.session.add_all([mark, inbound, outbox, link, event, response, completion])
+    agency = Agency(name="Partner agency for access checks")
+    _db.session.add_all([mark, inbound, outbox, link, event, response, completion, agency])
     _db.session.commit()
     ids = {
         "course": course.id,
@@ -107,6 +109,7 @@ def rows(make, clock):
         "event": event.id,
         "response": response.id,
         "completion": completion.id,
+        "agency": agency.id,
     }
     return Rows(ids=ids)
 
