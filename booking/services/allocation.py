@@ -5,7 +5,7 @@ T - P places and partner agencies at most P (T total places, P partner places). 
 date": from then, or once a coordinator releases the course early, every free place is open
 to both groups (`Course.is_released`).
 
-"Agency cap" (rule 23): before the release date, one partner agency may hold at most the course's
+"Agency cap" (rule 24): before the release date, one partner agency may hold at most the course's
 `agency_cap` partner places (or the PARTNER_AGENCY_CAP setting when the course sets none), so
 one large trust cannot take every partner place. Partners not linked to an agency ("Other")
 are not capped. From the release date there is no cap.

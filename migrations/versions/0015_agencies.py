@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0015_agencies'
-down_revision = '0010_feed_versions'
+down_revision = '0014_line_managers'
 branch_labels = None
 depends_on = None
 
