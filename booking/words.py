@@ -219,6 +219,14 @@ def describe_action(action: str) -> str:
     return f"{thing.replace('_', ' ').capitalize()} {what.replace('_', ' ')}".strip()
 
 
+# --- Course types -------------------------------------------------------------------------
+
+
+def for_whom(partners_may_book: bool) -> str:
+    """For whom a course type is, as the calendar and course page say it."""
+    return "For council staff and partner agencies" if partners_may_book else "For council staff"
+
+
 # --- What templates share ------------------------------------------------------------------
 
 #: `{{ day.date|long_date }}`, `{{ limits.OFFER_LIFETIME|duration }}` ...
@@ -230,6 +238,7 @@ TEMPLATE_FILTERS = {
     "duration": time_limits.in_words,
     "how_many": how_many,
     "working_days": time_limits.working_days_in_words,
+    "for_whom": for_whom,
 }
 
 #: `{{ limits.OFFER_LIFETIME|duration }}`, `{{ status_words[booking.status].coordinator }}` ...

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -127,6 +129,8 @@ class CourseForm(FlaskForm):
     )
     #: "yes" once the coordinator has been told the release date has already passed.
     release_warning_seen = HiddenField()
+    #: The chosen course type's slug (a new course); empty means the introductory course.
+    course_type = HiddenField()
     submit = SubmitField("Save course", widget=GovSubmitInput())
 
     def set_venues(self, venues) -> None:
@@ -136,6 +140,42 @@ class CourseForm(FlaskForm):
 
     def set_trainers(self, trainers) -> None:
         self.trainer_ids.choices = [SelectChoice(t.id, t.full_name or t.email) for t in trainers]
+
+    def use_type(self, course_type, *, fill: bool) -> None:
+        """Fit the form to a course type: its number of days (only one or two here), its
+        release and cut-off defaults in the hints, and (`fill`) its usual places and times."""
+        self.course_type.data = course_type.slug
+        if course_type.days_count == 1:
+            for name in ("day2_date", "day2_starts_at", "day2_ends_at"):
+                delattr(self, name)
+        self.release_on.description = (
+            f"Leave blank for {in_words(timedelta(days=course_type.release_days_before))} "
+            "before day 1."
+        )
+        self.booking_closes_on.description = (
+            f"Booking closes at {time_of_day(CUTOFF_TIME)} on this day. Leave blank for "
+            f"{working_days_in_words(course_type.cutoff_working_days_before)} before day 1."
+        )
+        if not course_type.partners_may_book:
+            self.partner_places.description = (
+                "This course is for council staff only, so no places are kept for partner "
+                "agencies. Enter 0."
+            )
+        if fill:
+            self.total_places.data = course_type.default_total_places
+            self.partner_places.data = (
+                course_type.default_partner_places if course_type.partners_may_book else 0
+            )
+            for name, _ in self._fields.items():
+                if name.endswith("_starts_at"):
+                    self[name].data = course_type.default_starts_at
+                elif name.endswith("_ends_at"):
+                    self[name].data = course_type.default_ends_at
+
+    @property
+    def day_numbers(self) -> list[int]:
+        """The days this form asks about (1 and 2, or only 1 for a one-day course)."""
+        return [n for n in (1, 2) if f"day{n}_date" in self._fields]
 
     def fill_from(self, course) -> None:
         """Put a saved course's values into the form (for editing)."""
@@ -164,8 +204,12 @@ class CourseForm(FlaskForm):
             total_places=self.total_places.data,
             partner_places=self.partner_places.data,
             days=[
-                DayDetails(self.day1_date.data, self.day1_starts_at.data, self.day1_ends_at.data),
-                DayDetails(self.day2_date.data, self.day2_starts_at.data, self.day2_ends_at.data),
+                DayDetails(
+                    self[f"day{n}_date"].data,
+                    self[f"day{n}_starts_at"].data,
+                    self[f"day{n}_ends_at"].data,
+                )
+                for n in self.day_numbers
             ],
             release_on=self.release_on.data,
             booking_closes_on=self.booking_closes_on.data,

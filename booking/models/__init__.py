@@ -21,6 +21,7 @@ from .courses import (
     CourseStatus,
     CourseTrainer,
     CourseType,
+    course_type_prerequisites,
     Venue,
     with_details,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "CourseStatus",
     "CourseTrainer",
     "CourseType",
+    "course_type_prerequisites",
     "EmailLink",
     "FeedbackResponse",
     "FeedVersion",

@@ -3,7 +3,9 @@
 "Places kept for partner agencies": before the release date, council staff may hold at most
 T - P places and partner agencies at most P (T total places, P partner places). "Release
 date": from then, or once a coordinator releases the course early, every free place is open
-to both groups (`Course.is_released`).
+to both groups (`Course.is_released`). "Partners may book": a course whose type says partner
+agencies may not book keeps no places for them, and they can neither book nor join its
+waitlist (`check_group_may_book`); every place is for council staff.
 
 Both the booking service (which decides under a lock) and the calendar (which only shows
 figures) use these functions, so the two can never disagree.
@@ -20,6 +22,25 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Booking, BookingStatus, Course, Group, Person
+from .errors import NotAllowed
+
+
+class NotForPartners(NotAllowed):
+    default_message = (
+        "This course is for council staff only, so partner agencies cannot book it or join "
+        "its waitlist. Please look at the other courses on the calendar."
+    )
+
+
+def partners_may_book(course: Course) -> bool:
+    """Whether partner agencies may book this course at all (its type says)."""
+    return course.course_type.partners_may_book
+
+
+def check_group_may_book(course: Course, group: Group) -> None:
+    """Refuse (NotForPartners) someone from a partner agency on a staff-only course."""
+    if group == Group.PARTNER and not partners_may_book(course):
+        raise NotForPartners()
 
 
 class BookingState(StrEnum):
@@ -38,6 +59,7 @@ class Availability:
     staff_held: int
     partner_held: int
     bookable: bool  #: `Course.is_open_for_booking`: published and before the cut-off
+    partners_may_book: bool = True  #: False: every place is for council staff
 
     @property
     def held(self) -> int:
@@ -49,7 +71,7 @@ class Availability:
 
     def free_for(self, group: Group) -> int:
         """How many places someone in `group` could take now."""
-        if self.free == 0:
+        if self.free == 0 or (group == Group.PARTNER and not self.partners_may_book):
             return 0
         if self.released:
             return self.free
@@ -78,6 +100,8 @@ class Availability:
     def state_for(self, group: Group | None) -> BookingState:
         """What booking does now for a reader in `group` (None when we do not know their
         group): OPEN only if they would get a place, FULL if they would join the waitlist."""
+        if group == Group.PARTNER and not self.partners_may_book:
+            return BookingState.CLOSED
         if group is None or self.state != BookingState.OPEN:
             return self.state
         return BookingState.OPEN if self.free_for(group) else BookingState.FULL
@@ -87,7 +111,8 @@ class Availability:
         """The group with no place left while the other group still has one (else None)."""
         if self.state != BookingState.OPEN or self.released:
             return None
-        for group in (Group.STAFF, Group.PARTNER):
+        groups = (Group.STAFF, Group.PARTNER) if self.partners_may_book else (Group.STAFF,)
+        for group in groups:
             if not self.free_for(group):
                 return group
         return None
@@ -127,11 +152,12 @@ def availability_for(courses: Iterable[Course], now: datetime) -> dict[int, Avai
     return {
         c.id: Availability(
             total_places=c.total_places,
-            partner_places=c.partner_places,
+            partner_places=c.partner_places if partners_may_book(c) else 0,
             released=c.is_released(now),
             staff_held=counts[c.id][Group.STAFF],
             partner_held=counts[c.id][Group.PARTNER],
             bookable=c.is_open_for_booking(now),
+            partners_may_book=partners_may_book(c),
         )
         for c in courses
     }

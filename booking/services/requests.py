@@ -21,7 +21,8 @@ from ..models import (
     LinkPurpose,
     Person,
 )
-from . import audit, emails, links, people
+from . import audit, emails, links, people, prerequisites
+from .allocation import check_group_may_book
 from .actors import BY_EMAILED_LINK, SIGNED_IN, ActorLike
 from .db import pause_for_tests, transactional
 from .errors import AlreadyBooked, BookingClosed, CourseNotBookable, NotFound, ValidationError
@@ -70,6 +71,7 @@ def request_place(
     details: Mapping[str, str],
     *,
     now: datetime,
+    council_domains: Iterable[str] | None = None,
 ) -> tuple[EmailLink, str]:
     """Send a one-time link to prove the address is theirs; nothing is held until it is used.
 
@@ -79,6 +81,7 @@ def request_place(
     email = people.normalise_email(details.get("email", ""))
     if "@" not in email:
         raise ValidationError("Enter an email address in the correct format.", field="email")
+    _refuse_early(course, email, now=now, council_domains=council_domains)
     stored = {key: str(details.get(key) or "").strip() for key in REQUEST_FIELDS}
     stored.update(people.clean_details(stored))
     # Other facts a caller adds (the mailbox: "source", "inbound_message_id") are kept too.
@@ -94,6 +97,20 @@ def request_place(
     )
     emails.confirm_your_email(link.email, course, token, now=now, expires_at=link.expires_at)
     return link, token
+
+
+def _refuse_early(
+    course: Course, email: str, *, now: datetime, council_domains: Iterable[str] | None
+) -> None:
+    """What `book_place` would refuse and we can tell now, before sending a link: a partner
+    agency's address on a course for council staff only, or a person we know who has not
+    completed a course this one needs first."""
+    person = people.find_person(email)
+    if person is not None:
+        check_group_may_book(course, person.group)
+    elif council_domains is not None:
+        check_group_may_book(course, people.classify_email(email, council_domains))
+    prerequisites.check(person, course, now=now)
 
 
 def organisation_needed(link: EmailLink, *, council_domains: Iterable[str]) -> bool:
@@ -189,7 +206,9 @@ def book_place(
 
     Asking twice returns the same booking. Someone who holds a place on another date of this
     course type is told to move instead. Someone who has completed the training only joins
-    the waitlist (they may be offered a place once places are open to everyone).
+    the waitlist (they may be offered a place once places are open to everyone). Someone
+    from a partner agency on a course for council staff only, or someone who has not
+    completed a course this one needs first, is refused with a plain message.
     """
     course = lock(row_id(course), with_details=True)
     theirs = live_bookings_of_type(person.id, course.course_type_id)
@@ -197,6 +216,8 @@ def book_place(
     if existing is not None:
         return existing
     check_open(course, now)
+    check_group_may_book(course, person.group)
+    prerequisites.check(person, course, now=now)
     refuse_if_holding_elsewhere(person, course, live=theirs)
 
     filled = fill_locked(course, now)  # people already waiting come first

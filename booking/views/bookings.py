@@ -105,7 +105,9 @@ def request_place(course_id: int):
             if attendee is not None:  # address already proven by their sign-in link
                 booking = requests.book_as_signed_in(course, attendee, form.details(), now=now)
                 return redirect(_manage_url(booking))
-            link, _token = requests.request_place(course, form.details(), now=now)
+            link, _token = requests.request_place(
+                course, form.details(), now=now, council_domains=_domains()
+            )
         except BookingError as error:
             error_list = [{"text": error.message, "href": "#email"}]
         else:
@@ -362,6 +364,7 @@ def coordinator_add(course_id: int):
             reason=form.reason.data,
             council_domains=_domains(),
             allow_over_capacity=form.allow_over_capacity.data,
+            override_prerequisites=form.override_prerequisites.data,
         )
     except BookingError as error:
         return _people_page(course, form, [{"text": error.message, "href": "#email"}], 400)

@@ -100,7 +100,11 @@ def course_day_event(
         stamp=stamp.astimezone(UTC),
         start=day.starts_in_london,
         end=day.ends_in_london,
-        summary=f"{course.course_type.name} (day {day.day_number} of 2)",
+        summary=(
+            f"{course.course_type.name} (day {day.day_number} of {len(course.days)})"
+            if len(course.days) > 1
+            else course.course_type.name
+        ),
         location=course.venue.one_line_address,
         description="\n".join(lines),
         status=STATUS.CANCELLED if cancelled else STATUS.CONFIRMED,
