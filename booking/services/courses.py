@@ -146,7 +146,9 @@ def course_with_details(course_id: int) -> Course | None:
         select(Course)
         .where(Course.id == course_id)
         .options(
-            selectinload(Course.days), joinedload(Course.venue), joinedload(Course.course_type)
+            selectinload(Course.days),
+            joinedload(Course.venue),
+            joinedload(Course.course_type).joinedload(CourseType.prerequisites),
         )
     )
 
