@@ -54,6 +54,7 @@ class CourseTypeForm(FlaskForm):
         "How many days does each course have?",
         choices=DAY_CHOICES,
         default="2",
+        invalid_choice_message="Choose a number of days from 1 to 5",
         widget=GovRadioInput(),
         validators=[InputRequired("Choose how many days each course has")],
     )
@@ -76,6 +77,7 @@ class CourseTypeForm(FlaskForm):
             SelectChoice("no", "Council staff only"),
         ],
         default="yes",
+        invalid_choice_message="Choose who can book",
         widget=GovRadioInput(),
         validators=[InputRequired("Choose who can book")],
     )
@@ -108,6 +110,7 @@ class CourseTypeForm(FlaskForm):
         coerce=int,
         choices=[],
         validate_choice=True,
+        invalid_choice_message="Choose courses from the list",
     )
     submit = SubmitField("Save course type", widget=GovSubmitInput())
 
