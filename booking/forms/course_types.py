@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -15,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from ..services.course_types import CourseTypeDetails
-from ..time_limits import CUTOFF_TIME
+from ..time_limits import CUTOFF_TIME, CUTOFF_WORKING_DAYS_BEFORE, RELEASE_BEFORE
 from ..words import time_of_day
 from .fields import ClockTimeField, WholeNumberField
 
@@ -62,12 +64,14 @@ class CourseTypeForm(FlaskForm):
         "Each day usually starts at",
         called="The time each day starts",
         description="For example, 9:30am",
+        default=time(9, 30),
         required_message="Enter the time each day usually starts",
     )
     default_ends_at = ClockTimeField(
         "Each day usually ends at",
         called="The time each day ends",
         description="For example, 4:30pm",
+        default=time(16, 30),
         required_message="Enter the time each day usually ends",
     )
     partners_may_book = RadioField(
@@ -82,17 +86,19 @@ class CourseTypeForm(FlaskForm):
         validators=[InputRequired("Choose who can book")],
     )
     default_total_places = WholeNumberField(
-        "Usual total places", required_message="Enter the usual total number of places"
+        "Usual total places", required_message="Enter the usual total number of places", default=20
     )
     default_partner_places = WholeNumberField(
         "Usual places kept for partner agencies",
         description="Enter 0 if none are kept. Ignored for courses for council staff only.",
         required_message="Enter the usual places kept for partner agencies (0 if none)",
+        default=4,
     )
     release_days_before = WholeNumberField(
         "Unfilled places open to everyone, days before day 1",
         called="Days before day 1",
         required_message="Enter how many days before day 1 unfilled places open to everyone",
+        default=RELEASE_BEFORE.days,
     )
     cutoff_working_days_before = WholeNumberField(
         "Booking closes, working days before day 1",
@@ -102,6 +108,7 @@ class CourseTypeForm(FlaskForm):
             "Working days are Monday to Friday."
         ),
         required_message="Enter how many working days before day 1 booking closes",
+        default=CUTOFF_WORKING_DAYS_BEFORE,
     )
     prerequisite_ids = SelectMultipleField(
         "Courses people must have completed first",
