@@ -405,7 +405,10 @@ def _demo_course(
     if course_type.days_count == 1:
         days = [DayDetails(day1, course_type.default_starts_at, course_type.default_ends_at)]
     else:
-        days = [DayDetails(day1, time(9, 30), time(16, 30)), DayDetails(day2, time(9, 30), time(16, 0))]
+        days = [
+            DayDetails(day1, time(9, 30), time(16, 30)),
+            DayDetails(day2, time(9, 30), time(16, 0)),
+        ]
     course = course_service.create_course(
         CourseDetails(
             venue=venue,

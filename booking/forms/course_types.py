@@ -39,7 +39,9 @@ class CourseTypeForm(FlaskForm):
         "Short description for the calendar",
         description="One sentence, shown under each course of this type.",
         widget=GovTextInput(),
-        validators=[Length(max=300, message="The short description must be 300 characters or fewer")],
+        validators=[
+            Length(max=300, message="The short description must be 300 characters or fewer")
+        ],
     )
     description = TextAreaField(
         "Full description",
@@ -159,5 +161,7 @@ class CourseTypeForm(FlaskForm):
             partners_may_book=self.partners_may_book.data == "yes",
             release_days_before=self.release_days_before.data,
             cutoff_working_days_before=self.cutoff_working_days_before.data,
-            prerequisites=[types_by_id[i] for i in self.prerequisite_ids.data or [] if i in types_by_id],
+            prerequisites=[
+                types_by_id[i] for i in self.prerequisite_ids.data or [] if i in types_by_id
+            ],
         )

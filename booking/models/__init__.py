@@ -21,8 +21,8 @@ from .courses import (
     CourseStatus,
     CourseTrainer,
     CourseType,
-    course_type_prerequisites,
     Venue,
+    course_type_prerequisites,
     with_details,
 )
 from .feed import COURSES_FEED, FeedVersion

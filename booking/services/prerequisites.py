@@ -83,6 +83,3 @@ def check(person: Person | None, course: Course, *, now: datetime) -> None:
     missing = missing_for(person, course.course_type)
     if missing:
         raise PrerequisiteMissing(refusal_words(missing, now=now), missing)
-
-
-

@@ -22,8 +22,8 @@ from ..models import (
     Person,
 )
 from . import audit, emails, links, people, prerequisites
-from .allocation import check_group_may_book
 from .actors import BY_EMAILED_LINK, SIGNED_IN, ActorLike
+from .allocation import check_group_may_book
 from .db import pause_for_tests, transactional
 from .errors import AlreadyBooked, BookingClosed, CourseNotBookable, NotFound, ValidationError
 from .transitions import (

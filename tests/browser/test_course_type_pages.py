@@ -13,7 +13,15 @@ from .test_coordinator_journey import PLANNING, coordinator, sign_in  # noqa: F4
 
 
 @pytest.mark.browser
-def test_course_type_pages_pass_axe(live_server, live_app, new_page, axe, screenshot, coordinator, make):  # noqa: F811
+def test_course_type_pages_pass_axe(
+    live_server,
+    live_app,
+    new_page,
+    axe,
+    screenshot,
+    coordinator,  # noqa: F811 - the journey's signed-up coordinator fixture
+    make,
+):
     make.course_type()
     db.session.add(CourseType(name="Partner day", slug="partner-day", days_count=1))
     db.session.commit()

@@ -81,7 +81,10 @@ def test_mistakes_are_shown_in_the_error_summary(coordinator_client, make):
     )
     assert response.status_code == 200
     errors = summary_errors(response)
-    assert errors == ["Choose a number of days from 1 to 5", "Enter the usual total number of places"]
+    assert errors == [
+        "Choose a number of days from 1 to 5",
+        "Enter the usual total number of places",
+    ]
     # Once the form is filled in, the service's checks show the same way.
     response = coordinator_client.post(
         "/coordinator/course-types/new",

@@ -48,9 +48,7 @@ def _completed(person, course_type, coordinator):
 # --- Course types -------------------------------------------------------------------------
 
 
-def test_a_new_type_gets_a_slug_and_a_type_for_staff_only_keeps_no_partner_places(
-    db, coordinator
-):
+def test_a_new_type_gets_a_slug_and_a_type_for_staff_only_keeps_no_partner_places(db, coordinator):
     made = course_types.create_course_type(
         CourseTypeDetails(name="Practice Leads' Day", partners_may_book=False),
         actor=coordinator,
@@ -147,7 +145,9 @@ def test_booking_without_the_prerequisite_is_refused_naming_it_and_its_next_date
     message = refused.value.message
     assert "You need to complete Signs of Safety Two Day Introductory Training" in message
     assert "10 February 2026 in Penrith" in message
-    assert not db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("booking.%"))).all()
+    assert not db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action.like("booking.%"))
+    ).all()
     # The request form refuses before any link is sent, for someone new too.
     with pytest.raises(PrerequisiteMissing):
         requests.request_place(wanted, {"email": "new.person@cumberland.gov.uk"}, now=NOW)
