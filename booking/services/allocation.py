@@ -3,7 +3,7 @@
 "Places kept for partner agencies": before the release date, council staff may hold at most
 T - P places and partner agencies at most P (T total places, P partner places). "Release
 date": from then, or once a coordinator releases the course early, every free place is open
-to both groups (`Course.is_released`). "Partners may book": a course whose type says partner
+to both groups (`Course.is_released`). "Partners may book" (rule 23): a course whose type says partner
 agencies may not book keeps no places for them, and they can neither book nor join its
 waitlist (`check_group_may_book`); every place is for council staff.
 

@@ -1,4 +1,4 @@
-"""The rule "prerequisites": a course type may need other types completed first (for
+"""The rule "prerequisites" (rule 24): a course type may need other types completed first (for
 example the advanced course needs the introductory course). Someone who has not completed
 one cannot book, nor join the waitlist; the refusal names the course they need and its next
 dates. A coordinator adding someone may go ahead anyway, giving a reason (the audit trail
