@@ -164,6 +164,8 @@ AUDIT_ACTION_WORDS = {
     "certificate.issued": "Certificate of completion made",
     "course.cancelled": "Course cancelled",
     "course.created": "Course added",
+    "course_type.created": "Course type added",
+    "course_type.updated": "Course type changed",
     "course.duplicated": "Next date set up from this course",
     "course.published": "Course published",
     "course.released_early": "Places opened to everyone early",
