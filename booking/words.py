@@ -268,6 +268,8 @@ AUDIT_ACTION_WORDS = {
     "certificate.issued": "Certificate of completion made",
     "course.cancelled": "Course cancelled",
     "course.created": "Course added",
+    "course_type.created": "Course type added",
+    "course_type.updated": "Course type changed",
     "course.duplicated": "Next date set up from this course",
     "course.published": "Course published",
     "course.released_early": "Places opened to everyone early",
@@ -327,6 +329,14 @@ def describe_action(action: str) -> str:
     return f"{thing.replace('_', ' ').capitalize()} {what.replace('_', ' ')}".strip()
 
 
+# --- Course types -------------------------------------------------------------------------
+
+
+def for_whom(partners_may_book: bool) -> str:
+    """For whom a course type is, as the calendar and course page say it."""
+    return "For council staff and partner agencies" if partners_may_book else "For council staff"
+
+
 # --- What templates share ------------------------------------------------------------------
 
 #: `{{ day.date|long_date }}`, `{{ limits.OFFER_LIFETIME|duration }}` ...
@@ -342,6 +352,7 @@ TEMPLATE_FILTERS = {
     "come_to_every_day": come_to_every_day,
     "and_list": and_list,
     "days_in_words": days_in_words,
+    "for_whom": for_whom,
 }
 
 #: `{{ limits.OFFER_LIFETIME|duration }}`, `{{ status_words[booking.status].coordinator }}` ...

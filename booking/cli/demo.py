@@ -1,8 +1,10 @@
 """`flask seed-demo`: a realistic programme to look at and try, relative to today.
 
 Courses at six Cumbrian towns over the coming months, some nearly full or full with a
-waitlist, three courses in the past with their registers taken, and one draft; plus a demo
-coordinator account (development only). Never runs in production.
+waitlist, three courses in the past with their registers taken, and one draft; three course
+types (the introductory two-day course, an advanced two-day course for council staff that
+needs the introductory course first, and a one-day session for partner agencies); plus a
+demo coordinator account (development only). Never runs in production.
 
 Everything is made through the services with the clock passed in, as if the programme had
 been set up some weeks ago and people had booked since, so the demo keeps the booking rules
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 import click
@@ -25,17 +27,20 @@ from sqlalchemy import delete, func, select
 from .. import clock
 from ..extensions import db
 from ..models import (
+    Attendance,
     Booking,
     BookingStatus,
     Course,
     CourseStatus,
+    CourseType,
     Group,
     Mark,
     OutboxMessage,
     User,
 )
-from ..services import accounts, actors, people, registers, requests
+from ..services import accounts, actors, course_types, people, registers, requests
 from ..services import courses as course_service
+from ..services.course_types import CourseTypeDetails
 from ..services.courses import CourseDetails, DayDetails, VenueDetails
 from ..services.db import transactional
 from ..services.errors import BookingError
@@ -125,6 +130,8 @@ class Plan:
     partner_places: int = 4
     second_day_next_week: bool = False
     status: CourseStatus = CourseStatus.PUBLISHED
+    #: The course type's key in `COURSE_TYPES` ("" for the introductory course).
+    kind: str = ""
 
 
 #: Courses already run: how many weeks ago, where, and who came (their marks are below).
@@ -147,7 +154,46 @@ PROGRAMME = [
     Plan(17, "Barrow-in-Furness", staff=6, partner=1),
     Plan(20, "Whitehaven", staff=3, partner=0),
     Plan(23, "Penrith", staff=0, partner=0, status=CourseStatus.DRAFT),
+    # The advanced course: only people who completed the introductory course can book it.
+    Plan(6, "Carlisle", staff=6, partner=0, total=16, partner_places=0, kind="advanced"),
+    Plan(15, "Kendal", staff=2, partner=0, total=16, partner_places=0, kind="advanced"),
+    # One-day sessions for partner agencies (most places kept for them until the release date).
+    Plan(4, "Workington", staff=2, partner=5, total=24, partner_places=16, kind="partner"),
+    Plan(13, "Penrith", staff=1, partner=2, total=24, partner_places=16, kind="partner"),
 ]
+
+#: The demo's other course types (the introductory course is `default_course_type`).
+COURSE_TYPES = {
+    "advanced": CourseTypeDetails(
+        name="Signs of Safety Advanced Training",
+        summary="Two days for practitioners who use Signs of Safety and want to go further.",
+        description=(
+            "Two days on mapping with families, safety planning and working with networks, "
+            "for practitioners who have completed the introductory course."
+        ),
+        what_to_bring="Notes from a case you are working on (with no names in them).",
+        days_count=2,
+        default_total_places=16,
+        default_partner_places=0,
+        partners_may_book=False,
+    ),
+    "partner": CourseTypeDetails(
+        name="Signs of Safety for Partner Agencies",
+        summary="One day for health, police, schools and charities working with our social workers.",
+        description=(
+            "A one-day introduction for people in partner agencies: how Signs of Safety "
+            "meetings and plans work, and your part in them."
+        ),
+        what_to_bring="A pen and a notebook.",
+        days_count=1,
+        default_starts_at=time(9, 30),
+        default_ends_at=time(15, 30),
+        default_total_places=24,
+        default_partner_places=16,
+        partners_may_book=True,
+        release_days_before=7,
+    ),
+}
 
 FIRST_NAMES = [
     "Aisha",
@@ -310,22 +356,40 @@ def load_demo(
         for town, details in VENUES.items()
     }
     today = london_date(now)
-    course_type = course_service.default_course_type()
+    types = _demo_course_types(set_up)
     made = 0
     for index, plan in enumerate(PAST + PROGRAMME):
         course = _demo_course(
-            plan, venues[plan.town], course_type, index, today, set_up, max_span_days
+            plan, venues[plan.town], types[plan.kind], index, today, set_up, max_span_days
         )
         if plan.weeks_ahead < 0:
             day1 = course.first_day.date
             start = datetime.combine(day1 - timedelta(weeks=5), time(9, 0), tzinfo=LONDON)
             held = _demo_bookings(course, plan, folk, max(start, set_up + timedelta(days=1)))
             _demo_registers(course, held)
+            folk.trained += [
+                b.person
+                for b in held
+                if b.person.group == Group.STAFF and b.attendance == Attendance.COMPLETED
+            ]
         elif plan.status == CourseStatus.PUBLISHED:
             _demo_bookings(course, plan, folk, now - BOOKING_FROM, until=now)
         made += 1
     _forget_demo_mail(folk.booking_ids)
     return {"courses": made, "venues": len(venues), "bookings": len(folk.booking_ids)}
+
+
+def _demo_course_types(set_up: datetime) -> dict[str, CourseType]:
+    """The introductory course (key "") and the others in `COURSE_TYPES`; the advanced
+    course needs the introductory course first."""
+    introductory = course_service.default_course_type()
+    types = {"": introductory}
+    for key, details in COURSE_TYPES.items():
+        needs = [introductory] if key == "advanced" else []
+        types[key] = course_types.create_course_type(
+            replace(details, prerequisites=needs), actor=ACTOR, now=set_up
+        )
+    return types
 
 
 def _demo_course(
@@ -338,17 +402,22 @@ def _demo_course(
     max_span_days: int,
 ):
     day1, day2 = _day_pair(today, plan)
+    if course_type.days_count == 1:
+        days = [DayDetails(day1, course_type.default_starts_at, course_type.default_ends_at)]
+    else:
+        days = [
+            DayDetails(day1, time(9, 30), time(16, 30)),
+            DayDetails(day2, time(9, 30), time(16, 0)),
+        ]
     course = course_service.create_course(
         CourseDetails(
             venue=venue,
             total_places=plan.total,
             partner_places=plan.partner_places,
-            days=[
-                DayDetails(day1, time(9, 30), time(16, 30)),
-                DayDetails(day2, time(9, 30), time(16, 0)),
-            ],
+            days=days,
             trainers=TRAINERS[index % len(TRAINERS)],
-            notes="Tea, coffee and a sandwich lunch are provided on both days.",
+            notes="Tea, coffee and a sandwich lunch are provided"
+            + (" on both days." if len(days) == 2 else "."),
             course_type=course_type,
         ),
         actor=ACTOR,
@@ -368,6 +437,8 @@ class _People:
     council_domains: list[str]
     used: set[str] = field(default_factory=set)
     booking_ids: list[int] = field(default_factory=list)
+    #: Council staff who completed the introductory course on a past demo course.
+    trained: list = field(default_factory=list)
 
     def make(self, group: Group, now: datetime):
         while True:
@@ -411,7 +482,8 @@ def _demo_bookings(
         for _ in range(number):
             asked += timedelta(minutes=folk.rng.randint(5, 600))
             when = min(asked, until) if until else asked
-            person = folk.make(group, when)
+            # Only people who completed what the course needs first can book it.
+            person = folk.trained.pop(0) if plan.kind == "advanced" else folk.make(group, when)
             booking = requests.book_place(course, person, actor=ACTOR, now=when)
             folk.booking_ids.append(booking.id)
             if booking.status == BookingStatus.CONFIRMED:

@@ -206,6 +206,11 @@ class CoordinatorAddForm(FlaskForm):
     allow_over_capacity = BooleanField(
         "Add them even if the course is full", widget=GovCheckboxInput()
     )
+    override_prerequisites = BooleanField(
+        "They may come without the course this one needs first",
+        description="Only if the course needs another one first. Your reason below is kept.",
+        widget=GovCheckboxInput(),
+    )
     reason = _reason_field("Say why you are adding this person")
     submit = SubmitField("Add to this course", widget=GovSubmitInput())
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -159,6 +161,8 @@ class CourseForm(FlaskForm):
     )
     #: "yes" once the coordinator has been told the release date has already passed.
     release_warning_seen = HiddenField()
+    #: The chosen course type's slug (a new course); empty means the introductory course.
+    course_type = HiddenField()
     submit = SubmitField("Save course", widget=GovSubmitInput())
 
     def __init__(self, *args, days: int, **kwargs):
@@ -177,6 +181,35 @@ class CourseForm(FlaskForm):
 
     def set_trainers(self, trainers) -> None:
         self.trainer_ids.choices = [SelectChoice(t.id, t.full_name or t.email) for t in trainers]
+
+    def use_type(self, course_type, *, fill: bool) -> None:
+        """Fit the form to a course type: its release and cut-off defaults in the hints, and
+        (`fill`) its usual places and times. (Its number of days is `days=`, given when the
+        form is made: `services.courses.default_days_count`.)"""
+        self.course_type.data = course_type.slug
+        self.release_on.description = (
+            f"Leave blank for {in_words(timedelta(days=course_type.release_days_before))} "
+            "before day 1."
+        )
+        self.booking_closes_on.description = (
+            f"Booking closes at {time_of_day(CUTOFF_TIME)} on this day. Leave blank for "
+            f"{working_days_in_words(course_type.cutoff_working_days_before)} before day 1."
+        )
+        if not course_type.partners_may_book:
+            self.partner_places.description = (
+                "This course is for council staff only, so no places are kept for partner "
+                "agencies. Enter 0."
+            )
+        if fill:
+            self.total_places.data = course_type.default_total_places
+            self.partner_places.data = (
+                course_type.default_partner_places if course_type.partners_may_book else 0
+            )
+            for name, _ in self._fields.items():
+                if name.endswith("_starts_at"):
+                    self[name].data = course_type.default_starts_at
+                elif name.endswith("_ends_at"):
+                    self[name].data = course_type.default_ends_at
 
     def fill_from(self, course) -> None:
         """Put a saved course's values into the form (for editing)."""

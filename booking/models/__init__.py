@@ -24,6 +24,7 @@ from .courses import (
     CourseTrainer,
     CourseType,
     Venue,
+    course_type_prerequisites,
     with_details,
 )
 from .feed import COURSES_FEED, FeedVersion
@@ -64,6 +65,7 @@ __all__ = [
     "CourseStatus",
     "CourseTrainer",
     "CourseType",
+    "course_type_prerequisites",
     "EmailLink",
     "FeedbackResponse",
     "FeedVersion",

@@ -6,23 +6,29 @@ import enum
 from datetime import date, datetime, time
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
+    Column,
     Date,
     ForeignKey,
     Integer,
     String,
+    Table,
     Text,
     Time,
     UniqueConstraint,
     and_,
     exists,
     or_,
+    text,
+    true,
 )
 from sqlalchemy import false as sql_false
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship, selectinload
 
 from ..extensions import Model
+from ..time_limits import CUTOFF_WORKING_DAYS_BEFORE, RELEASE_BEFORE
 from ..timezone import LONDON, london_date
 from .base import UTCDateTime, enum_column, utcnow
 
@@ -36,7 +42,29 @@ class CourseStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+#: "To book a course of this type, you must have completed that type first."
+course_type_prerequisites = Table(
+    "course_type_prerequisites",
+    Model.metadata,
+    Column(
+        "course_type_id",
+        ForeignKey("course_types.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "required_type_id",
+        ForeignKey("course_types.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+
 class CourseType(Model):
+    """A kind of course (the introductory course, an advanced course, a one-day session):
+    what it is, for whom, and the defaults a new course of this type starts from. The server
+    defaults are the introductory course's, which was the only type before there were many."""
+
     __tablename__ = "course_types"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,14 +72,47 @@ class CourseType(Model):
     #: Short name used in URLs, e.g. "introductory".
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    #: One or two sentences shown on the calendar under each course of this type.
+    summary: Mapped[str] = mapped_column(String(300), default="", server_default="")
     #: What to bring, shown on course pages and in reminders.
     what_to_bring: Mapped[str] = mapped_column(Text, default="")
     #: Council staff need their line manager's approval before a place is held.
     manager_approval_required: Mapped[bool] = mapped_column(
         default=False, server_default=sql_false()
     )
+    #: How many days each course of this type has (1 to 5; services/course_types.py checks).
+    days_count: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    default_starts_at: Mapped[time] = mapped_column(
+        Time, default=time(9, 30), server_default=text("'09:30:00'")
+    )
+    default_ends_at: Mapped[time] = mapped_column(
+        Time, default=time(16, 30), server_default=text("'16:30:00'")
+    )
+    default_total_places: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
+    default_partner_places: Mapped[int] = mapped_column(Integer, default=4, server_default="4")
+    #: False: only council staff may book or wait; a course of this type keeps no partner places.
+    partners_may_book: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    #: Unfilled places open to everyone this many days before day 1, unless a course says.
+    release_days_before: Mapped[int] = mapped_column(
+        Integer,
+        default=RELEASE_BEFORE.days,
+        server_default=str(RELEASE_BEFORE.days),
+    )
+    #: Booking closes this many working days before day 1, unless a course says.
+    cutoff_working_days_before: Mapped[int] = mapped_column(
+        Integer,
+        default=CUTOFF_WORKING_DAYS_BEFORE,
+        server_default=str(CUTOFF_WORKING_DAYS_BEFORE),
+    )
 
     courses: Mapped[list[Course]] = relationship(back_populates="course_type")
+    #: Types someone must have completed before booking this one.
+    prerequisites: Mapped[list[CourseType]] = relationship(
+        secondary=course_type_prerequisites,
+        primaryjoin=lambda: CourseType.id == course_type_prerequisites.c.course_type_id,
+        secondaryjoin=lambda: CourseType.id == course_type_prerequisites.c.required_type_id,
+        order_by=lambda: CourseType.name,
+    )
 
 
 class Venue(Model):

@@ -1,7 +1,7 @@
 """Partner agencies: the coordinators' list, linking a partner to their agency, and what an
 agency's contact may see.
 
-"Agency of a partner" (rule 24): an address on one of an agency's email domains (or a subdomain of
+"Agency of a partner" (rule 26): an address on one of an agency's email domains (or a subdomain of
 one) links the person to that agency; a domain entry with words to match (`nhs.net` shared by
 several trusts, say) links only people whose organisation contains those words, and is
 preferred over a plain entry for the same domain. A partner whose address matches no agency

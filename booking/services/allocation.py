@@ -3,9 +3,11 @@
 "Places kept for partner agencies": before the release date, council staff may hold at most
 T - P places and partner agencies at most P (T total places, P partner places). "Release
 date": from then, or once a coordinator releases the course early, every free place is open
-to both groups (`Course.is_released`).
+to both groups (`Course.is_released`). "Partners may book" (rule 23): a course whose type says partner
+agencies may not book keeps no places for them, and they can neither book nor join its
+waitlist (`check_group_may_book`); every place is for council staff.
 
-"Agency cap" (rule 24): before the release date, one partner agency may hold at most the course's
+"Agency cap" (rule 26): before the release date, one partner agency may hold at most the course's
 `agency_cap` partner places (or the PARTNER_AGENCY_CAP setting when the course sets none), so
 one large trust cannot take every partner place. Partners not linked to an agency ("Other")
 are not capped. From the release date there is no cap.
@@ -25,6 +27,25 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Booking, BookingStatus, Course, Group, Person
+from .errors import NotAllowed
+
+
+class NotForPartners(NotAllowed):
+    default_message = (
+        "This course is for council staff only, so partner agencies cannot book it or join "
+        "its waitlist. Please look at the other courses on the calendar."
+    )
+
+
+def partners_may_book(course: Course) -> bool:
+    """Whether partner agencies may book this course at all (its type says)."""
+    return course.course_type.partners_may_book
+
+
+def check_group_may_book(course: Course, group: Group) -> None:
+    """Refuse (NotForPartners) someone from a partner agency on a staff-only course."""
+    if group == Group.PARTNER and not partners_may_book(course):
+        raise NotForPartners()
 
 
 class CapSettings:
@@ -68,6 +89,7 @@ class Availability:
     agency_cap: int | None = None
     #: Partner places held per agency id (partners with no agency are not counted here).
     agency_held: dict[int, int] = field(default_factory=dict)
+    partners_may_book: bool = True  #: False: every place is for council staff
 
     @property
     def held(self) -> int:
@@ -80,7 +102,7 @@ class Availability:
     def free_for(self, group: Group, agency_id: int | None = None) -> int:
         """How many places someone in `group` (working for `agency_id`, for a partner)
         could take now."""
-        if self.free == 0:
+        if self.free == 0 or (group == Group.PARTNER and not self.partners_may_book):
             return 0
         if self.released:
             return self.free
@@ -130,6 +152,8 @@ class Availability:
     def state_for(self, group: Group | None) -> BookingState:
         """What booking does now for a reader in `group` (None when we do not know their
         group): OPEN only if they would get a place, FULL if they would join the waitlist."""
+        if group == Group.PARTNER and not self.partners_may_book:
+            return BookingState.CLOSED
         if group is None or self.state != BookingState.OPEN:
             return self.state
         return BookingState.OPEN if self.free_for(group) else BookingState.FULL
@@ -139,7 +163,8 @@ class Availability:
         """The group with no place left while the other group still has one (else None)."""
         if self.state != BookingState.OPEN or self.released:
             return None
-        for group in (Group.STAFF, Group.PARTNER):
+        groups = (Group.STAFF, Group.PARTNER) if self.partners_may_book else (Group.STAFF,)
+        for group in groups:
             if not self.free_for(group):
                 return group
         return None
@@ -189,13 +214,14 @@ def availability_for(courses: Iterable[Course], now: datetime) -> dict[int, Avai
     return {
         c.id: Availability(
             total_places=c.total_places,
-            partner_places=c.partner_places,
+            partner_places=c.partner_places if partners_may_book(c) else 0,
             released=c.is_released(now),
             staff_held=counts[c.id][Group.STAFF],
             partner_held=counts[c.id][Group.PARTNER],
             bookable=c.is_open_for_booking(now),
             agency_cap=agency_cap_of(c),
             agency_held=by_agency[c.id],
+            partners_may_book=partners_may_book(c),
         )
         for c in courses
     }

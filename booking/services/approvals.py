@@ -1,4 +1,4 @@
-"""A line manager's approval of a training request (rule 23), and what managers see of their team.
+"""A line manager's approval of a training request (rule 25), and what managers see of their team.
 
 Where a course type needs it (`CourseType.manager_approval_required`), council staff's
 requests wait for their line manager (`BookingStatus.AWAITING_APPROVAL`, made by

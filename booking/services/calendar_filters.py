@@ -1,5 +1,5 @@
-"""Narrowing the public calendar: by town, by month, and to courses with a place the reader's
-group could book now. Plain values in, so a GET form (no JavaScript) or a test can use it."""
+"""Narrowing the public calendar: by course type, town, month, and to courses with a place the
+reader's group could book now. The feed (`/courses.ics?type=…`) takes the same choices. Plain values in, so a GET form (no JavaScript) or a test can use it."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ PLACES_FOR = {"staff": Group.STAFF, "partner": Group.PARTNER}
 class CalendarFilter:
     """What a person chose to see. Empty values mean "any"; values not offered are ignored."""
 
+    course_type: str = ""  #: a course type's slug
     town: str = ""
     month: str = ""  #: "2026-03"
     places_for: str = ""  #: "", "staff" or "partner"
@@ -28,6 +29,7 @@ class CalendarFilter:
         """Read the calendar's query string (anything unknown is dropped, not an error)."""
         places = args.get("places", "")
         return cls(
+            course_type=args.get("type", "").strip(),
             town=args.get("town", "").strip(),
             month=args.get("month", "").strip(),
             places_for=places if places in PLACES_FOR else "",
@@ -36,10 +38,12 @@ class CalendarFilter:
 
     @property
     def narrows(self) -> bool:
-        return bool(self.town or self.month or self.places_for)
+        return bool(self.course_type or self.town or self.month or self.places_for)
 
     def keeps(self, course: Course, places: Availability) -> bool:
         """True when the course is one the person asked to see."""
+        if self.course_type and course.course_type.slug != self.course_type:
+            return False
         if self.town and course.venue.town != self.town:
             return False
         if self.month and month_key(course.first_day.date) != self.month:
@@ -53,6 +57,11 @@ class CalendarFilter:
         return [course for course in courses if self.keeps(course, places[course.id])]
 
 
+def keeps_type(chosen: str, courses: Iterable[Course]) -> list[Course]:
+    """The courses of the chosen type (slug), or all of them when none is chosen."""
+    return [c for c in courses if not chosen or c.course_type.slug == chosen]
+
+
 def month_key(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
@@ -60,6 +69,12 @@ def month_key(day: date) -> str:
 def towns(courses: Iterable[Course]) -> list[tuple[str, str]]:
     """(town, town) for each town with a course on the calendar, in alphabetical order."""
     return [(town, town) for town in sorted({course.venue.town for course in courses})]
+
+
+def course_types(courses: Iterable[Course]) -> list[tuple[str, str]]:
+    """(slug, name) for each course type with a course on the calendar, by name."""
+    found = {course.course_type.slug: course.course_type.name for course in courses}
+    return sorted(found.items(), key=lambda item: item[1])
 
 
 def months(courses: Iterable[Course]) -> list[tuple[str, str]]:

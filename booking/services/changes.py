@@ -22,7 +22,7 @@ from ..models import (
     LinkPurpose,
     Person,
 )
-from . import allocation, audit, emails, links, people
+from . import allocation, audit, emails, links, people, prerequisites
 from .actors import BY_EMAILED_LINK, ActorLike, as_actor
 from .db import lock_courses, pause_for_tests, transactional
 from .errors import (
@@ -359,11 +359,14 @@ def add_person(
     reason: str,
     allow_over_capacity: bool = False,
     support_needs: str = "",
+    override_prerequisites: bool = False,
 ) -> Booking:
     """A coordinator books someone, also after the cut-off.
 
     They get a place if one their group may take is free (after the people waiting), or
     over the number of places if the coordinator says so; otherwise they join the waitlist.
+    Someone who has not completed a course this one needs first is refused unless the
+    coordinator says to go ahead (`override_prerequisites`); the reason is kept.
     """
     reason = _reason_given(reason, required=True, ask="Say why you are adding this person.")
     course = lock(course.id)
@@ -374,6 +377,8 @@ def add_person(
         raise AlreadyBooked(
             "This person is already booked on this course. Use promote to give them a place."
         )
+    allocation.check_group_may_book(course, person.group)
+    missing = _missing_prerequisites(person, course, override=override_prerequisites)
     refuse_if_holding_elsewhere(person, course, coordinator=True)
 
     fill_locked(course, now)
@@ -400,6 +405,7 @@ def add_person(
         reason=reason,
         status=booking.status.value,
         over_capacity=booking.over_capacity,
+        prerequisites_overridden=[t.name for t in missing],
     )
     if confirmed:
         withdraw_other_waits(booking, actor=actor, now=now)
@@ -407,6 +413,19 @@ def add_person(
     else:
         emails.waitlisted(booking, position=offer_number(booking, now=now), now=now)
     return booking
+
+
+def _missing_prerequisites(person: Person, course: Course, *, override: bool) -> list:
+    """The course types this person should have completed first; refused unless `override`."""
+    missing = prerequisites.missing_for(person, course.course_type)
+    if missing and not override:
+        names = " and ".join(t.name for t in missing)
+        raise prerequisites.PrerequisiteMissing(
+            f"{person.full_name or person.email} has not completed {names}, which this course "
+            "needs first. To add them anyway, say they may come without it and give your reason.",
+            missing,
+        )
+    return missing
 
 
 @transactional
@@ -419,6 +438,7 @@ def add_by_email(
     reason: str,
     council_domains: Iterable[str],
     allow_over_capacity: bool = False,
+    override_prerequisites: bool = False,
 ) -> Booking:
     """A coordinator adds someone by their details (found by email address, or created)."""
     person = people.find_or_create_person(
@@ -436,6 +456,7 @@ def add_by_email(
         reason=reason,
         allow_over_capacity=allow_over_capacity,
         support_needs=str(details.get("support_needs") or ""),
+        override_prerequisites=override_prerequisites,
     )
 
 

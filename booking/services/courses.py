@@ -15,7 +15,7 @@ course unless the coordinator gives them (the limits are in booking/time_limits.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
@@ -63,8 +63,11 @@ MAX_SPAN_DAYS = 14
 # --- Working out dates -------------------------------------------------------------------
 
 
-def default_release_on(first_day: date) -> date:
-    """Unfilled places open to everyone `time_limits.RELEASE_BEFORE` (14 days) before day 1."""
+def default_release_on(first_day: date, course_type: CourseType | None = None) -> date:
+    """Unfilled places open to everyone the course type's days before day 1 (without a type,
+    `time_limits.RELEASE_BEFORE`: 14 days, the introductory course's)."""
+    if course_type is not None and course_type.release_days_before is not None:
+        return first_day - timedelta(days=course_type.release_days_before)
     return first_day - time_limits.RELEASE_BEFORE
 
 
@@ -78,9 +81,13 @@ def working_days_before(day: date, count: int) -> date:
     return current
 
 
-def default_booking_closes_on(first_day: date) -> date:
-    """The last day people can book: two working days before day 1 (`time_limits`)."""
-    return working_days_before(first_day, time_limits.CUTOFF_WORKING_DAYS_BEFORE)
+def default_booking_closes_on(first_day: date, course_type: CourseType | None = None) -> date:
+    """The last day people can book: the course type's working days before day 1 (without
+    a type, `time_limits`: two working days, the introductory course's)."""
+    count = time_limits.CUTOFF_WORKING_DAYS_BEFORE
+    if course_type is not None and course_type.cutoff_working_days_before is not None:
+        count = course_type.cutoff_working_days_before
+    return working_days_before(first_day, count)
 
 
 def closing_moment(last_day_to_book: date) -> datetime:
@@ -128,7 +135,7 @@ class CourseDetails:
         first = self.days[0].date if self.days else None
         if first is None or not self.partner_places:
             return None
-        release_on = self.release_on or default_release_on(first)
+        release_on = self.release_on or default_release_on(first, self.course_type)
         return release_on if release_on <= london_date(now) else None
 
 
@@ -151,12 +158,15 @@ def course_with_details(course_id: int) -> Course | None:
         select(Course)
         .where(Course.id == course_id)
         .options(
-            selectinload(Course.days), joinedload(Course.venue), joinedload(Course.course_type)
+            selectinload(Course.days),
+            joinedload(Course.venue),
+            joinedload(Course.course_type).joinedload(CourseType.prerequisites),
         )
     )
 
 
-def _first_day_date():
+def first_day_date():
+    """Day 1's date of the course in the query, for ordering courses soonest first."""
     return (
         select(CourseDay.date)
         .where(CourseDay.course_id == Course.id, CourseDay.day_number == 1)
@@ -173,7 +183,7 @@ def calendar_courses(now: datetime) -> list[Course]:
             Course.status.in_([CourseStatus.PUBLISHED, CourseStatus.CANCELLED]),
             ~Course.is_over(now),
         )
-        .order_by(_first_day_date(), Course.id)
+        .order_by(first_day_date(), Course.id)
     )
     return list(db.session.scalars(with_details(stmt)))
 
@@ -181,7 +191,7 @@ def calendar_courses(now: datetime) -> list[Course]:
 def coordinator_courses(now: datetime, *, past: bool = False) -> list[Course]:
     """Every course that is not over (or, with past=True, that is), for coordinators."""
     condition = Course.is_over(now) if past else ~Course.is_over(now)
-    order = _first_day_date().desc() if past else _first_day_date()
+    order = first_day_date().desc() if past else first_day_date()
     stmt = select(Course).where(condition).order_by(order, Course.id)
     return list(db.session.scalars(with_details(stmt)))
 
@@ -388,13 +398,15 @@ def default_course_type() -> CourseType:
 def _apply(course: Course, details: CourseDetails) -> None:
     assert details.venue is not None  # _check has refused details without one
     first = details.days[0].date
+    course_type = course.course_type
     course.venue = details.venue
     course.total_places = details.total_places
-    course.partner_places = details.partner_places
+    # A course partner agencies cannot book keeps no places for them (all go to staff).
+    course.partner_places = details.partner_places if course_type.partners_may_book else 0
     course.agency_cap = details.agency_cap
-    course.release_on = details.release_on or default_release_on(first)
+    course.release_on = details.release_on or default_release_on(first, course_type)
     course.booking_closes_at = closing_moment(
-        details.booking_closes_on or default_booking_closes_on(first)
+        details.booking_closes_on or default_booking_closes_on(first, course_type)
     )
     course.trainers = details.trainers.strip()
     course.notes = details.notes.strip()
@@ -423,14 +435,17 @@ def create_course(
     details: CourseDetails, *, actor: ActorLike, now: datetime, max_span_days: int = MAX_SPAN_DAYS
 ) -> Course:
     """Save a new course as a draft (nobody sees it until it is published)."""
+    if details.course_type is None:
+        details = replace(details, course_type=default_course_type())
     check_details(details, now=now, max_span_days=max_span_days)
     course = Course(
-        course_type=details.course_type or default_course_type(),
+        course_type=details.course_type,
         status=CourseStatus.DRAFT,
         created_at=now,
         updated_at=now,
     )
-    _apply(course, details)
+    with db.session.no_autoflush:  # the course is not in the session until it is whole
+        _apply(course, details)
     db.session.add(course)
     db.session.flush()
     audit.record("course.created", course, actor=actor, now=now)
@@ -450,6 +465,8 @@ def update_course(
     holding a place is told and calendar entries are updated (schedule_version goes up)."""
     course = lock_course(course.id)
     _refuse_if_over(course, "changed", now)
+    # A course keeps its type: the type's rules (days, prerequisites) apply to its bookings.
+    details = replace(details, course_type=course.course_type)
     check_details(details, now=now, max_span_days=max_span_days, course=course)
     old_days, old_venue = _current_days(course), course.venue.one_line_address
     _apply(course, details)

@@ -5,7 +5,8 @@ milliseconds inside the icalendar library. The feed shows the courses that are n
 the database has them; so it is the same until a course, course day, venue or course type
 changes (the stamp in `feed_versions`, which every worker reads) or the London date moves
 on (a course drops out the day after its last day). Those two make the cache key and the
-ETag; no rendering is needed to answer "not changed".
+ETag; no rendering is needed to answer "not changed". A feed of one course type
+(`/courses.ics?type=advanced`) is kept apart from the whole feed: the type is in the key.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from datetime import date, datetime, time
 from ..extensions import db
 from ..models import COURSES_FEED, Course, FeedVersion
 from ..timezone import LONDON, london_date
-from . import courses
+from . import calendar_filters, courses
 
-#: Rendered feeds kept per worker (one per site address and day; old stamps are dropped).
-_KEEP = 4
+#: Rendered feeds kept per worker (one per site address, course type and day; old stamps
+#: are dropped).
+_KEEP = 16
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,10 @@ class FeedState:
     def etag(self) -> str:
         return f"{self.token}-{self.day.isoformat()}"
 
+    def etag_for(self, course_type: str = "") -> str:
+        """The ETag of the whole feed, or of one course type's feed."""
+        return f"{self.etag}-{course_type}" if course_type else self.etag
+
 
 def feed_state(now: datetime) -> FeedState | None:
     """The feed's stamp and the day it is for (one query); None if it was never stamped."""
@@ -46,6 +52,10 @@ def feed_state(now: datetime) -> FeedState | None:
     today = london_date(now)
     start_of_today = datetime.combine(today, time(0, 0), tzinfo=LONDON)
     return FeedState(row.token, today, max(row.changed_at, start_of_today).replace(microsecond=0))
+
+
+def _shown(now: datetime, course_type: str) -> list[Course]:
+    return calendar_filters.keeps_type(course_type, courses.calendar_courses(now))
 
 
 _rendered: dict[tuple[str, str], bytes] = {}
@@ -58,20 +68,22 @@ def rendered_feed(
     now: datetime,
     site: str,
     render: Callable[[list[Course], datetime], bytes],
+    course_type: str = "",
 ) -> bytes:
     """The feed's body: this worker's copy for `state`, or `render(courses, stamp)` once.
 
     `render` gets the courses to show and the time to stamp the events with (the stamp's
-    time, so the same state always gives the same bytes).
+    time, so the same state always gives the same bytes). `course_type` (a slug) keeps only
+    that type's courses.
     """
     if state is None:
-        return render(courses.calendar_courses(now), now)
-    key = (state.etag, site)
+        return render(_shown(now, course_type), now)
+    key = (state.etag_for(course_type), site)
     with _rendered_lock:
         body = _rendered.get(key)
     if body is not None:
         return body
-    body = render(courses.calendar_courses(now), state.last_modified)
+    body = render(_shown(now, course_type), state.last_modified)
     with _rendered_lock:
         if len(_rendered) >= _KEEP:
             _rendered.clear()

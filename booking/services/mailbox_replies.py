@@ -44,7 +44,13 @@ from ..models import (
 )
 from . import links, outbox, people, requests
 from .actors import ActorLike, How, person
+from .allocation import NotForPartners
 from .errors import BookingError
+from .prerequisites import PrerequisiteMissing
+
+#: Refusals whose words the sender is sent at once: a course they need to complete first,
+#: or a course for council staff only (rules 23 and 24).
+TELL_THE_SENDER = (PrerequisiteMissing, NotForPartners)
 
 #: Who acted, in the audit trail, when a trusted sender is booked at once.
 ACTOR_EMAIL_DMARC = person(
@@ -170,6 +176,11 @@ def _book_at_once(
         # A place on another date, say: a person should look, and the message must be
         # kept (raising here would undo it and the mail server would deliver it again).
         record["actions"].append(f"Could not book at once: {refusal.message}")
+        if isinstance(refusal, TELL_THE_SENDER) and may_reply(inbound, now=now, config=config):
+            # A rule about the course itself: the sender reads why, and what to book first.
+            composing.mailbox_cannot_book(inbound, reason=refusal.message, now=now)
+            record["actions"].append("Sent a reply saying why we could not book the place.")
+            return InboundOutcome.TRIAGE
         return leave_for_a_coordinator(inbound, record, now=now, config=config)
     inbound.booking_id = booking.id
     done = "Booked" if booking.status == BookingStatus.CONFIRMED else "Put on the waitlist"

@@ -24,8 +24,9 @@ from ..models import (
     LinkPurpose,
     Person,
 )
-from . import agencies, audit, emails, links, people
+from . import agencies, audit, emails, links, people, prerequisites
 from .actors import BY_EMAILED_LINK, SIGNED_IN, ActorLike
+from .allocation import check_group_may_book
 from .db import pause_for_tests, transactional
 from .errors import (
     AlreadyBooked,
@@ -94,6 +95,7 @@ def request_place(
     email = people.normalise_email(details.get("email", ""))
     if "@" not in email:
         raise ValidationError("Enter an email address in the correct format.", field="email")
+    _refuse_early(course, email, now=now, council_domains=council_domains)
     if council_domains is not None:
         group = people.classify_email(email, council_domains)
         require_manager_address(course, group, details.get("line_manager_email", ""), email)
@@ -112,6 +114,20 @@ def request_place(
     )
     emails.confirm_your_email(link.email, course, token, now=now, expires_at=link.expires_at)
     return link, token
+
+
+def _refuse_early(
+    course: Course, email: str, *, now: datetime, council_domains: Iterable[str] | None
+) -> None:
+    """What `book_place` would refuse and we can tell now, before sending a link: a partner
+    agency's address on a course for council staff only, or a person we know who has not
+    completed a course this one needs first."""
+    person = people.find_person(email)
+    if person is not None:
+        check_group_may_book(course, person.group)
+    elif council_domains is not None:
+        check_group_may_book(course, people.classify_email(email, council_domains))
+    prerequisites.check(person, course, now=now)
 
 
 def organisation_needed(link: EmailLink, *, council_domains: Iterable[str]) -> bool:
@@ -212,7 +228,9 @@ def book_place(
 
     Asking twice returns the same booking. Someone who holds a place on another date of this
     course type is told to move instead. Someone who has completed the training only joins
-    the waitlist (they may be offered a place once places are open to everyone).
+    the waitlist (they may be offered a place once places are open to everyone). Someone
+    from a partner agency on a course for council staff only, or someone who has not
+    completed a course this one needs first, is refused with a plain message.
     """
     course = lock(row_id(course), with_details=True)
     theirs = live_bookings_of_type(person.id, course.course_type_id)
@@ -220,6 +238,8 @@ def book_place(
     if existing is not None:
         return existing
     check_open(course, now)
+    check_group_may_book(course, person.group)
+    prerequisites.check(person, course, now=now)
     refuse_if_holding_elsewhere(person, course, live=theirs)
     agencies.link_person(person, actor=actor, now=now)  # by their address, before counting
 

@@ -366,6 +366,7 @@ def coordinator_add(course_id: int):
             reason=form.reason.data,
             council_domains=_domains(),
             allow_over_capacity=form.allow_over_capacity.data,
+            override_prerequisites=form.override_prerequisites.data,
         )
     except BookingError as error:
         return _people_page(course, form, [{"text": error.message, "href": "#email"}], 400)

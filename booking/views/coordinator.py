@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -20,8 +21,8 @@ from ..forms.courses import (
     days_wanted,
 )
 from ..forms.fields import add_problems
-from ..models import Course, User, Venue
-from ..services import accounts, reports
+from ..models import Course, CourseType, User, Venue
+from ..services import accounts, course_types, reports
 from ..services import courses as course_service
 from ..services.allocation import availability, availability_for, waitlist_counts
 from ..services.errors import BookingError, Problems
@@ -33,10 +34,13 @@ def _max_span_days() -> int:
     return current_app.config["COURSE_MAX_SPAN_DAYS"]
 
 
-def _course_form(course: Course | None = None) -> CourseForm:
+def _course_form(course: Course | None = None, course_type: CourseType | None = None) -> CourseForm:
     """The course form with as many days as asked for (the saved course's, or the default for
-    a new one, unless the days choice or the posted form says otherwise)."""
-    default = len(course.days) if course is not None else course_service.default_days_count()
+    a new one of `course_type`, unless the days choice or the posted form says otherwise)."""
+    if course is not None:
+        default = len(course.days)
+    else:
+        default = course_service.default_days_count(course_type)
     typed = request.form.get("days_count") if request.method == "POST" else request.args.get("days")
     if course is not None and course_service.has_started(course, clock.now()):
         typed = None  # its days are fixed (the service refuses a change anyway)
@@ -93,16 +97,36 @@ def courses():
     )
 
 
+def _chosen_type() -> tuple[CourseType | None, bool]:
+    """The course type a new course is of (from ?type= or the posted form), and whether one
+    has yet to be chosen (there are several types and none was picked)."""
+    slug = (
+        request.args.get("type", "")
+        if request.method == "GET"
+        else request.form.get("course_type", "")
+    )
+    types = course_types.course_types()
+    chosen = course_types.by_slug(slug) if slug else None
+    if chosen is None and len(types) == 1:
+        chosen = types[0]
+    return chosen, chosen is None and len(types) > 1 and request.method == "GET"
+
+
 @bp.route("/courses/new", methods=["GET", "POST"])
 @coordinator_required
 def new_course():
-    form = _course_form()
+    chosen, must_choose = _chosen_type()
+    form = _course_form(course_type=chosen)
+    if must_choose:
+        return _choose_type_page()
+    if chosen is not None:
+        form.use_type(chosen, fill=request.method == "GET")
     if form.validate_on_submit():
         try:
             if (passed := _release_warning(form, None)) is not None:
                 return _course_form_page(form, None, passed)
             course = course_service.create_course(
-                form.details(_venues_by_id(), _trainers_by_id()),
+                replace(form.details(_venues_by_id(), _trainers_by_id()), course_type=chosen),
                 actor=current_user,
                 now=clock.now(),
                 max_span_days=_max_span_days(),
@@ -114,12 +138,27 @@ def new_course():
     return _course_form_page(form, None)
 
 
+def _choose_type_page():
+    """First step of adding a course when there are several types: a GET form, so it works
+    without JavaScript and the next page's address says the type."""
+    picked = request.args.get("type")
+    error_list = (
+        [{"text": "Choose the type of course", "href": "#type"}] if picked is not None else None
+    )
+    return render_template(
+        "coordinator/choose_course_type.html",
+        types=course_types.course_types(),
+        error_list=error_list,
+    ), (400 if error_list else 200)
+
+
 def _release_warning(form: CourseForm, course: Course | None) -> date | None:
     """The release date, if it has already passed and the coordinator has not yet been told
     (an unchanged date on a course being edited was told about when it was set)."""
     if form.release_warning_seen.data == "yes":
         return None
     details, now = form.details(_venues_by_id()), clock.now()
+    details = replace(details, course_type=course.course_type if course else _chosen_type()[0])
     # Mistakes first: a course that cannot be saved needs no warning about its release date.
     course_service.check_details(details, now=now, max_span_days=_max_span_days(), course=course)
     passed = details.release_already_passed(now)
@@ -138,6 +177,7 @@ def _course_form_page(form: CourseForm, course: Course | None, release_passed=No
         days_fixed=course is not None and course_service.has_started(course, clock.now()),
         course=course,
         release_passed=release_passed,
+        chosen_type=course_types.by_slug(form.course_type.data or ""),
     )
 
 
@@ -163,6 +203,7 @@ def course(course_id: int):
 def edit_course(course_id: int):
     course = db.get_or_404(Course, course_id)
     form = _course_form(course)
+    form.use_type(course.course_type, fill=False)
     try:
         course_service.check_can_change(course, now=clock.now())
         if request.method == "GET":

@@ -54,6 +54,7 @@ def calendar():
         shown=len(shown),
         total=len(courses),
         towns=calendar_filters.towns(courses),
+        type_choices=calendar_filters.course_types(courses),
         month_choices=calendar_filters.months(courses),
         viewer_group=_viewer_group(),
     )
@@ -110,25 +111,30 @@ def course_file(course_id: int):
 def feed():
     """The feed; a calendar app that already has this version gets 304 without a render."""
     now = clock.now()
+    course_type = request.args.get("type", "").strip()
     state = feed_service.feed_state(now)
-    headers = _feed_headers(state)
+    headers = _feed_headers(state, course_type)
     if state is not None and not http.is_resource_modified(
-        request.environ, etag=state.etag, last_modified=state.last_modified
+        request.environ, etag=state.etag_for(course_type), last_modified=state.last_modified
     ):
         return Response(status=304, headers=headers)
     body = feed_service.rendered_feed(
-        state, now=now, site=current_app.config["SITE_URL"], render=_render_feed
+        state,
+        now=now,
+        site=current_app.config["SITE_URL"],
+        render=_render_feed,
+        course_type=course_type,
     )
     return Response(body, mimetype="text/calendar", headers=headers)
 
 
-def _feed_headers(state: feed_service.FeedState | None) -> dict[str, str]:
+def _feed_headers(state: feed_service.FeedState | None, course_type: str) -> dict[str, str]:
     headers = {
         "Content-Disposition": 'inline; filename="signs-of-safety-courses.ics"',
         "Cache-Control": "public, max-age=900",
     }
     if state is not None:
-        headers["ETag"] = http.quote_etag(state.etag)
+        headers["ETag"] = http.quote_etag(state.etag_for(course_type))
         headers["Last-Modified"] = http.http_date(state.last_modified)
     return headers
 

@@ -92,6 +92,13 @@ def _queue_every_kind(make, course, bookings):
     composing.mailbox_booking_link(inbound, "https://x.example/confirm/t", course, now=NOW)
     composing.mailbox_cancel_link(inbound, "https://x.example/cancel/t", first, now=NOW)
     composing.mailbox_acknowledgement(inbound, now=NOW)
+    composing.mailbox_cannot_book(
+        inbound,
+        reason="You need to complete "
+        + "the introductory course " * 20
+        + "before booking this course.",
+        now=NOW,
+    )
     composing.mailbox_calendar_link(inbound, "https://x.example/courses", now=NOW)
     link = EmailLink(created_at=NOW, expires_at=datetime(2026, 1, 6, 9, tzinfo=UTC))
     composing.mailbox_link_reminder(inbound, link, course, link_subject=inbound.subject, now=NOW)

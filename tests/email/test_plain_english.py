@@ -100,6 +100,11 @@ def write_every_email(make) -> list:
     composing.mailbox_booking_link(inbound, "http://localhost/confirm/token", course, now=NOW)
     composing.mailbox_cancel_link(inbound, "http://localhost/cancel/token", booking, now=NOW)
     composing.mailbox_acknowledgement(inbound, now=NOW)
+    composing.mailbox_cannot_book(
+        inbound,
+        reason="You need to complete the introductory course before booking this course. Its next dates: 2 March 2026 in Carlisle.",
+        now=NOW,
+    )
     composing.mailbox_calendar_link(inbound, "http://localhost/courses", now=NOW)
     composing.mailbox_too_large(inbound, limit="5.0 megabytes", now=NOW)
     composing.mailbox_link_reminder(

@@ -413,6 +413,7 @@ MAILBOX_SUBJECTS = {
     "mailbox_booking_link": "Please confirm your place on Signs of Safety training",
     "mailbox_cancel_link": "Please confirm you want to cancel your place",
     "mailbox_acknowledgement": "We have your message",
+    "mailbox_cannot_book": "We could not book a place for you",
     "mailbox_calendar_link": "Dates for Signs of Safety training",
     "mailbox_booking_for_you": "Please confirm your place on Signs of Safety training",
     "mailbox_too_large": "Your email was too large for us to read",
@@ -444,6 +445,12 @@ def mailbox_cancel_link(
 def mailbox_acknowledgement(inbound, *, now: datetime) -> OutboxMessage:
     """A short "we have your message, a person will reply" note."""
     return _mailbox_reply("mailbox_acknowledgement", inbound, now=now)
+
+
+def mailbox_cannot_book(inbound, *, reason: str, now: datetime) -> OutboxMessage:
+    """Why the booking rules refused the place the sender asked for (a course they need
+    first, or a course for council staff only), in the rule's own plain words."""
+    return _mailbox_reply("mailbox_cannot_book", inbound, now=now, reason=reason)
 
 
 def mailbox_link_reminder(
