@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
+    GovCheckboxInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
 from wtforms import (
+    BooleanField,
     HiddenField,
     SelectField,
     SelectMultipleField,
@@ -119,6 +121,15 @@ class CourseForm(FlaskForm):
         widget=GovTextInput(),
         validators=[Length(max=500, message="Trainers must be 500 characters or fewer")],
     )
+    self_check_in = BooleanField(
+        "People can check themselves in",
+        description=(
+            "On the day, you show a code on the room's screen and people scan it with their "
+            "own phone to mark themselves present."
+        ),
+        widget=GovCheckboxInput(),
+        default=True,
+    )
     notes = TextAreaField(
         "Notes for people coming",
         description="Shown on the course page, for example about lunch or the room.",
@@ -154,6 +165,7 @@ class CourseForm(FlaskForm):
         self.trainers.data = course.trainers
         self.trainer_ids.data = [t.id for t in course.trainer_accounts]
         self.notes.data = course.notes
+        self.self_check_in.data = course.self_check_in
 
     def details(self, venues_by_id, trainers_by_id=None) -> CourseDetails:
         chosen = None
@@ -172,6 +184,7 @@ class CourseForm(FlaskForm):
             trainers=self.trainers.data or "",
             notes=self.notes.data or "",
             trainer_accounts=chosen,
+            self_check_in=bool(self.self_check_in.data),
         )
 
 

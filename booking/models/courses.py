@@ -102,6 +102,8 @@ class Course(Model):
     booking_closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     trainers: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")  #: shown to everyone on the course page
+    #: People scan the code on the room's screen to check themselves in (services/self_check_in.py).
+    self_check_in: Mapped[bool] = mapped_column(default=True)
     cancelled_reason: Mapped[str] = mapped_column(Text, default="")
     #: Goes up by one whenever dates, times or venue change (calendar invites use it).
     schedule_version: Mapped[int] = mapped_column(Integer, default=0)

@@ -109,6 +109,8 @@ class CourseDetails:
     course_type: CourseType | None = None
     #: Trainers' accounts to assign (they take the course's registers); None leaves them be.
     trainer_accounts: Sequence[User] | None = None
+    #: People may check themselves in with the code on the room's screen; None leaves it be.
+    self_check_in: bool | None = None
 
     def release_already_passed(self, now: datetime) -> date | None:
         """The release date (rule 2) when it is today or past, so the places kept for partner
@@ -359,6 +361,8 @@ def _apply(course: Course, details: CourseDetails) -> None:
     )
     course.trainers = details.trainers.strip()
     course.notes = details.notes.strip()
+    if details.self_check_in is not None:
+        course.self_check_in = details.self_check_in
     if details.trainer_accounts is not None:
         course.trainer_accounts = [u for u in details.trainer_accounts if u.is_trainer]
     existing = {d.day_number: d for d in course.days}
@@ -481,6 +485,7 @@ def duplicate_course(
         notes=course.notes,
         course_type=course.course_type,
         trainer_accounts=list(course.trainer_accounts),
+        self_check_in=course.self_check_in,
     )
     if course.venue.is_archived:
         raise Problems(

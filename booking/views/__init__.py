@@ -19,6 +19,7 @@ def register_blueprints(app: Flask) -> None:
         privacy,
         registers,
         reports,
+        self_check_in,
     )
 
     for module in (
@@ -36,6 +37,7 @@ def register_blueprints(app: Flask) -> None:
         registers,
         reports,
         privacy,
+        self_check_in,
     ):
         app.register_blueprint(module.bp)
     if app.config.get("DEVELOPMENT_TOOLS"):

@@ -24,6 +24,7 @@ def course_form():
             "booking_closes_on": ["", "", ""],
             "trainers": "Ruth Steel",
             "notes": "",
+            "self_check_in": "y",
         }
         data.update(changes)
         return {key: value for key, value in data.items() if value is not None}
