@@ -160,3 +160,31 @@ def test_a_sign_in_link_never_leads_to_another_site(db, client, make, clock):
     assert (
         client.post(f"/sign-in/{token}?next=//evil.example/x").headers["Location"] == "/my-bookings"
     )
+
+
+def test_a_coordinator_switches_self_check_in_off_on_the_course_form(
+    db, coordinator_client, make, course
+):
+    edit = f"/coordinator/courses/{course.id}/edit"
+    page = text(coordinator_client.get(edit))
+    assert (
+        'name="self_check_in"' in page and "checked" in page.split('name="self_check_in"')[1][:80]
+    )
+    data = {
+        "venue_id": str(course.venue_id),
+        "day1_date": ["2", "3", "2026"], "day1_starts_at": "9:30am", "day1_ends_at": "4:30pm",
+        "day2_date": ["3", "3", "2026"], "day2_starts_at": "9:30am", "day2_ends_at": "4pm",
+        "total_places": "3", "partner_places": "1",
+        "release_on": ["", "", ""], "booking_closes_on": ["", "", ""],
+        "release_warning_seen": "yes",
+    }  # fmt: skip
+    response = coordinator_client.post(edit, data=data)  # the box left unticked
+    assert response.status_code == 302, text(response)
+    db.session.expire_all()
+    assert course.self_check_in is False
+    assert "People can check themselves in" in text(
+        coordinator_client.get(f"/coordinator/courses/{course.id}")
+    )
+    coordinator_client.post(edit, data={**data, "self_check_in": "y"})
+    db.session.expire_all()
+    assert course.self_check_in is True
