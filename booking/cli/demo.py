@@ -25,6 +25,7 @@ from sqlalchemy import delete, func, select
 from .. import clock
 from ..extensions import db
 from ..models import (
+    TRAINERS_NOTE_PREFIX,
     Booking,
     BookingStatus,
     Course,
@@ -390,7 +391,7 @@ def _demo_course(
                 DayDetails(day1, time(9, 30), time(16, 30)),
                 DayDetails(day2, time(9, 30), time(16, 0)),
             ],
-            trainers=TRAINERS[index % len(TRAINERS)],
+            coordinator_note=TRAINERS_NOTE_PREFIX + TRAINERS[index % len(TRAINERS)],
             notes="Tea, coffee and a sandwich lunch are provided on both days.",
             course_type=course_type,
         ),

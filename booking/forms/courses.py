@@ -115,12 +115,6 @@ class CourseForm(FlaskForm):
         choices=[],
         validate_choice=True,
     )
-    trainers = StringField(
-        "Note about trainers",
-        description="For example, the names of trainers without an account.",
-        widget=GovTextInput(),
-        validators=[Length(max=500, message="Trainers must be 500 characters or fewer")],
-    )
     self_check_in = BooleanField(
         "People can check themselves in",
         description=(
@@ -135,6 +129,14 @@ class CourseForm(FlaskForm):
         description="Shown on the course page, for example about lunch or the room.",
         widget=GovTextArea(),
         validators=[Length(max=5000, message="Notes must be 5000 characters or fewer")],
+    )
+    coordinator_note = TextAreaField(
+        "Note for coordinators",
+        description=(
+            "Only coordinators see this. For example, the names of trainers without an account."
+        ),
+        widget=GovTextArea(),
+        validators=[Length(max=5000, message="The note must be 5000 characters or fewer")],
     )
     #: "yes" once the coordinator has been told the release date has already passed.
     release_warning_seen = HiddenField()
@@ -162,7 +164,7 @@ class CourseForm(FlaskForm):
         self.partner_places.data = course.partner_places
         self.release_on.data = course.release_on
         self.booking_closes_on.data = last_day_to_book(course)
-        self.trainers.data = course.trainers
+        self.coordinator_note.data = course.coordinator_note
         self.trainer_ids.data = [t.id for t in course.trainer_accounts]
         self.notes.data = course.notes
         self.self_check_in.data = course.self_check_in
@@ -181,8 +183,8 @@ class CourseForm(FlaskForm):
             ],
             release_on=self.release_on.data,
             booking_closes_on=self.booking_closes_on.data,
-            trainers=self.trainers.data or "",
             notes=self.notes.data or "",
+            coordinator_note=self.coordinator_note.data or "",
             trainer_accounts=chosen,
             self_check_in=bool(self.self_check_in.data),
         )

@@ -16,6 +16,7 @@ from .bookings import (
     statuses_that_may_become,
 )
 from .courses import (
+    TRAINERS_NOTE_PREFIX,
     Course,
     CourseDay,
     CourseStatus,
@@ -40,6 +41,7 @@ from .people import (
 )
 
 __all__ = [
+    "TRAINERS_NOTE_PREFIX",
     "ACTIVE",
     "BOOKING_TRANSITIONS",
     "COURSES_FEED",

@@ -104,8 +104,9 @@ class CourseDetails:
     days: Sequence[DayDetails]
     release_on: date | None = None
     booking_closes_on: date | None = None
-    trainers: str = ""
     notes: str = ""
+    #: Seen only by coordinators (the old free-text trainers moved here).
+    coordinator_note: str = ""
     course_type: CourseType | None = None
     #: Trainers' accounts to assign (they take the course's registers); None leaves them be.
     trainer_accounts: Sequence[User] | None = None
@@ -136,12 +137,16 @@ class VenueDetails:
 
 
 def course_with_details(course_id: int) -> Course | None:
-    """One course with its days, venue and course type, for its page (two queries)."""
+    """One course with its days, venue, course type and trainers, for its page (three
+    queries)."""
     return db.session.scalar(
         select(Course)
         .where(Course.id == course_id)
         .options(
-            selectinload(Course.days), joinedload(Course.venue), joinedload(Course.course_type)
+            selectinload(Course.days),
+            joinedload(Course.venue),
+            joinedload(Course.course_type),
+            selectinload(Course.trainer_accounts),  # their names are on the page
         )
     )
 
@@ -359,8 +364,8 @@ def _apply(course: Course, details: CourseDetails) -> None:
     course.booking_closes_at = closing_moment(
         details.booking_closes_on or default_booking_closes_on(first)
     )
-    course.trainers = details.trainers.strip()
     course.notes = details.notes.strip()
+    course.coordinator_note = details.coordinator_note.strip()
     if details.self_check_in is not None:
         course.self_check_in = details.self_check_in
     if details.trainer_accounts is not None:
@@ -481,8 +486,8 @@ def duplicate_course(
         total_places=course.total_places,
         partner_places=course.partner_places,
         days=[DayDetails(d.date + shift, d.starts_at, d.ends_at) for d in course.days],
-        trainers=course.trainers,
         notes=course.notes,
+        coordinator_note=course.coordinator_note,
         course_type=course.course_type,
         trainer_accounts=list(course.trainer_accounts),
         self_check_in=course.self_check_in,

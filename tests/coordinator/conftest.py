@@ -22,7 +22,7 @@ def course_form():
             "partner_places": "4",
             "release_on": ["", "", ""],
             "booking_closes_on": ["", "", ""],
-            "trainers": "Ruth Steel",
+            "coordinator_note": "Ruth Steel",
             "notes": "",
             "self_check_in": "y",
         }
