@@ -181,6 +181,7 @@ def mark_arrived(
     actor: ActorLike,
     now: datetime,
     already: str = "Already checked in at {time}.",
+    reason: str = "",
 ) -> CheckIn:
     """Mark the booking's person present on `day` (by code or self check-in), unless they
     are already marked present or late: then refuse, saying when (`already`)."""
@@ -194,5 +195,5 @@ def mark_arrived(
     ).one_or_none()
     if saved is not None and saved.mark in (Mark.PRESENT, Mark.LATE):
         raise CheckInRefused(already.format(time=time_of_day(saved.marked_at)), name)
-    mark = registers.mark(booking, day, Mark.PRESENT, actor=actor, now=now)
+    mark = registers.mark(booking, day, Mark.PRESENT, actor=actor, now=now, reason=reason)
     return CheckIn(person_name=name, at=mark.marked_at)

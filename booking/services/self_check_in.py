@@ -35,6 +35,8 @@ CODE_LENGTH = 16
 #: rather than as a code we do not know.
 _OLD_CODES_RECOGNISED = 120
 
+#: What the register's history says about a mark made this way (it has no account to name).
+SELF_CHECK_IN_REASON = "Checked themselves in with the code on the screen"
 _ALREADY = "You checked in at {time} already."
 _STEP_SECONDS = int(time_limits.SELF_CHECK_IN_STEP.total_seconds())
 _STEPS_ACCEPTED = int(time_limits.SELF_CHECK_IN_ACCEPTED_FOR / time_limits.SELF_CHECK_IN_STEP)
@@ -165,4 +167,6 @@ def check_in_myself(
     if refused is not None:
         raise refused
     booking = _place_on(day, person)
-    return mark_arrived(booking.id, day, actor=SIGNED_IN, now=now, already=_ALREADY)
+    return mark_arrived(
+        booking.id, day, actor=SIGNED_IN, now=now, already=_ALREADY, reason=SELF_CHECK_IN_REASON
+    )

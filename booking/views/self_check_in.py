@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 
 from .. import auth, clock
 from ..extensions import db
 from ..forms.auth import ButtonForm, EmailLinkForm
-from ..models import CourseDay
+from ..models import CourseDay, CourseStatus
 from ..services import self_check_in
 from ..services.errors import BookingError
 
 bp = Blueprint("self_check_in", __name__, url_prefix="/check-in")
+
+
+def _day_or_404(day_id: int) -> CourseDay:
+    """The course day, unless its course is a draft (nobody outside the office sees those)."""
+    day = db.get_or_404(CourseDay, day_id)
+    if day.course.status == CourseStatus.DRAFT:
+        abort(404)
+    return day
 
 
 def _page(day: CourseDay, status: int = 200, **values):
@@ -33,7 +41,7 @@ def _ask_to_sign_in(day: CourseDay):
 
 @bp.route("/<id:day_id>/<code>", methods=["GET", "POST"])
 def scanned(day_id: int, code: str):
-    day = db.get_or_404(CourseDay, day_id)
+    day = _day_or_404(day_id)
     now, secret = clock.now(), current_app.config["SECRET_KEY"]
     person = auth.current_attendee()
     refused = self_check_in.refusal(day, code, person, secret=secret, now=now)
@@ -55,7 +63,7 @@ def scanned(day_id: int, code: str):
 def signed_in(day_id: int):
     """Where the emailed sign-in link leads back to: by now the code on the screen has
     changed, so the person scans it again (or sees that they are checked in)."""
-    day = db.get_or_404(CourseDay, day_id)
+    day = _day_or_404(day_id)
     person = auth.current_attendee()
     if person is None:
         return redirect(url_for("auth.attendee_sign_in", next=url_for(".signed_in", day_id=day.id)))

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from booking.models import AttendanceMark, Mark, OutboxMessage, Role
+from booking.models import AttendanceMark, CourseStatus, Mark, OutboxMessage, Role
 from booking.services import self_check_in
 
 from .conftest import DAY_1_MORNING, SECRET
@@ -111,6 +111,9 @@ def test_an_old_code_a_made_up_code_and_another_day_are_refused_plainly(
     assert "do not recognise this code" in text(client.get(f"/check-in/{day1.id}/made-up"))
     assert "not today" in text(client.get(scan_address(day2, DAY_1_MORNING)))
     assert client.get(f"/check-in/999999/{address.rsplit('/', 1)[1]}").status_code == 404
+    draft = make.course(total_places=3, partner_places=1, status=CourseStatus.DRAFT).days[0]
+    assert client.get(scan_address(draft, DAY_1_MORNING)).status_code == 404
+    assert client.get(f"/check-in/{draft.id}").status_code == 404
     assert db.session.scalars(select(AttendanceMark)).all() == []
 
 

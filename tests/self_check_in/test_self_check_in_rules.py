@@ -33,6 +33,7 @@ def test_a_fresh_code_marks_the_person_present_as_an_ordinary_mark_with_its_hist
     assert (mark.booking_id, mark.course_day_id, mark.mark) == (booking.id, day1.id, Mark.PRESENT)
     change = db.session.scalars(select(AttendanceChange)).one()
     assert (change.old_mark, change.new_mark, change.changed_by_id) == ("", "present", None)
+    assert change.reason == "Checked themselves in with the code on the screen"
     [entry] = registers.history_for_day(day1)
     assert entry.person.id == booking.person_id
 
