@@ -17,6 +17,11 @@ CONFIRM_LINK_LIFETIME = timedelta(hours=24)
 MAILBOX_LINK_LIFETIME = timedelta(hours=24)
 #: An attendee's sign-in link for "My bookings".
 SIGN_IN_LINK_LIFETIME = timedelta(minutes=15)
+#: Self check-in: the code on the room's screen changes this often ...
+SELF_CHECK_IN_STEP = timedelta(seconds=30)
+#: ... and a code scanned from it is accepted for this long after it first showed (the code
+#: on the screen now and the one before it; a whole number of steps).
+SELF_CHECK_IN_ACCEPTED_FOR = timedelta(minutes=1)
 
 #: The rule "release date": unless a coordinator sets another date, unfilled places open to
 #: everyone this long before day 1 (from the start of that day, London time).
@@ -44,13 +49,15 @@ def in_words(limit: timedelta) -> str:
     """A time limit as a person says it: "15 minutes", "48 hours", "14 days".
 
     Whole days from 3 days up, whole hours from 1 hour up (so 48 hours stays 48 hours),
-    otherwise minutes.
+    otherwise minutes (seconds when it is not a whole number of minutes).
     """
     seconds = int(limit.total_seconds())
     if seconds >= 3 * _DAY and seconds % _DAY == 0:
         number, unit = seconds // _DAY, "day"
     elif seconds >= _HOUR and seconds % _HOUR == 0:
         number, unit = seconds // _HOUR, "hour"
+    elif seconds < _MINUTE or seconds % _MINUTE:
+        number, unit = seconds, "second"
     else:
         number, unit = seconds // _MINUTE, "minute"
     return f"{number} {unit}" if number == 1 else f"{number} {unit}s"

@@ -9,6 +9,7 @@ from werkzeug.security import generate_password_hash
 
 from booking.extensions import db
 from booking.models import (
+    TRAINERS_NOTE_PREFIX,
     Agency,
     AgencyDomain,
     Course,
@@ -73,6 +74,9 @@ def course(
     day2 = day2 or day1 + timedelta(days=1)
     dates = dates or [day1, day2]
     day1 = dates[0]
+    # `trainers="..."`: a course from before trainers' accounts, its names in the note.
+    trainers = fields.pop("trainers", "")
+    note = fields.pop("coordinator_note", TRAINERS_NOTE_PREFIX + trainers if trainers else "")
     c = Course(
         course_type=type_obj or course_type(),
         venue=venue_obj or venue(),
@@ -82,7 +86,7 @@ def course(
         release_on=release_on or day1 - timedelta(days=14),
         booking_closes_at=booking_closes_at
         or datetime.combine(day1 - timedelta(days=3), time(23, 59), tzinfo=UTC),
-        trainers=fields.pop("trainers", "Sam Trainer"),
+        coordinator_note=note,
         **fields,
     )
     c.days = [

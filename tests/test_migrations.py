@@ -188,3 +188,61 @@ def test_each_migration_keeps_the_previous_release_working(tmp_path):
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
             admin.dispose()
+
+
+def test_free_text_trainers_move_into_the_note_for_coordinators_and_come_back_on_downgrade(
+    tmp_path,
+):
+    url, pg_name = _empty_database_url(tmp_path)
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    try:
+        with app.app_context():
+            upgrade(revision="0010_feed_versions")  # the revision before
+            with db.engine.begin() as conn:
+                conn.execute(
+                    text(
+                        "INSERT INTO course_types (id, name, slug, description, what_to_bring) "
+                        "VALUES (1, 'Intro', 'intro', '', '')"
+                    )
+                )
+                conn.execute(
+                    text(
+                        "INSERT INTO venues (id, name, address, town, postcode, "
+                        "accessibility_notes, parking_notes, is_archived) VALUES "
+                        "(1, 'Hall', 'Street', 'Kendal', '', '', '', false)"
+                    )
+                )
+                for course_id, trainers in ((1, "Ann Tyson and\nGary Nicholson"), (2, "")):
+                    conn.execute(
+                        text(
+                            "INSERT INTO courses (id, course_type_id, venue_id, status, "
+                            "total_places, partner_places, release_on, booking_closes_at, "
+                            "trainers, notes, cancelled_reason, schedule_version, created_at, "
+                            "updated_at) VALUES (:id, 1, 1, 'published', 20, 4, '2025-11-17', "
+                            "'2025-11-27 23:59:00', :trainers, '', '', 0, "
+                            "'2025-10-01 09:00:00', '2025-10-01 09:00:00')"
+                        ),
+                        {"id": course_id, "trainers": trainers},
+                    )
+            upgrade(revision="0016_self_check_in")
+            with db.engine.connect() as conn:
+                rows = conn.execute(
+                    text("SELECT coordinator_note, self_check_in FROM courses ORDER BY id")
+                ).all()
+            assert [(note, bool(on)) for note, on in rows] == [
+                ("Note about trainers: Ann Tyson and Gary Nicholson", True),
+                ("", True),
+            ]
+            downgrade(revision="0010_feed_versions")
+            with db.engine.connect() as conn:
+                kept = conn.execute(text("SELECT trainers FROM courses ORDER BY id")).scalars()
+                assert list(kept) == ["Ann Tyson and\nGary Nicholson", ""]
+                columns = {c["name"] for c in inspect(conn).get_columns("courses")}
+            assert not {"coordinator_note", "self_check_in"} & columns
+            db.engine.dispose()
+    finally:
+        if pg_name:
+            admin = create_engine(make_url(PG_URL), isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
+            admin.dispose()

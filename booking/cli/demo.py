@@ -27,6 +27,7 @@ from sqlalchemy import delete, func, select
 from .. import clock
 from ..extensions import db
 from ..models import (
+    TRAINERS_NOTE_PREFIX,
     Attendance,
     Booking,
     BookingStatus,
@@ -36,6 +37,7 @@ from ..models import (
     Group,
     Mark,
     OutboxMessage,
+    Role,
     User,
 )
 from ..services import accounts, actors, course_types, people, registers, requests
@@ -107,6 +109,13 @@ VENUES = {
 }
 
 TRAINERS = ["Helen Armstrong and Gary Nicholson", "Anne Tyson and Mark Dobson", "Ruth Steel"]
+#: Trainers' accounts on a developer's computer (they share the demo coordinator's password),
+#: each taking the registers of every third demo course.
+DEMO_TRAINERS = {
+    "helen.armstrong@cumbria.gov.uk": "Helen Armstrong",
+    "anne.tyson@westmorlandandfurness.gov.uk": "Anne Tyson",
+    "ruth.steel@cumberland.gov.uk": "Ruth Steel",
+}
 
 
 #: Who the audit trail says made the demo.
@@ -289,6 +298,7 @@ def seed_demo(if_empty: bool) -> None:
     )
     if current_app.config.get("ENV_NAME") in ("development", "testing"):
         make_demo_coordinator(now)
+        make_demo_trainers(now)
 
 
 def make_demo_coordinator(now: datetime) -> None:
@@ -310,6 +320,40 @@ def make_demo_coordinator(now: datetime) -> None:
         f"  email:    {DEMO_COORDINATOR_EMAIL}\n"
         f"  password: {DEMO_COORDINATOR_PASSWORD}\n"
         "  code:     run `.venv/bin/flask demo code` for the code an authenticator app would show"
+    )
+
+
+@transactional
+def _demo_trainer_accounts(now: datetime) -> list[User]:
+    """The demo trainers' accounts (made the first time), each assigned to every third demo
+    course, as TRAINERS names them."""
+    trainers = []
+    for email, name in DEMO_TRAINERS.items():
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = accounts.create_account(
+                email, DEMO_COORDINATOR_PASSWORD, full_name=name, role=Role.TRAINER,
+                actor=ACTOR, now=now,
+            )  # fmt: skip
+            _set_up_demo_app(user, now)
+        trainers.append(user)
+    for index, course in enumerate(db.session.scalars(select(Course).order_by(Course.id))):
+        trainer = trainers[index % len(trainers)]
+        if trainer not in course.trainer_accounts:
+            course.trainer_accounts.append(trainer)
+    return trainers
+
+
+def make_demo_trainers(now: datetime) -> None:
+    """Trainers' accounts for the demo courses, and how to sign in as one printed."""
+    trainers = _demo_trainer_accounts(now)
+    click.echo(
+        "Demo trainers (this computer only): each takes the registers of their own courses.\n"
+        "Sign in at /coordinator/sign-in with one of these emails and the same password:\n"
+        + "".join(f"  email:    {t.email} ({t.full_name})\n" for t in trainers)
+        + f"  password: {DEMO_COORDINATOR_PASSWORD}\n"
+        "  code:     run `.venv/bin/flask demo code EMAIL` for the code an authenticator app "
+        "would show"
     )
 
 
@@ -415,7 +459,7 @@ def _demo_course(
             total_places=plan.total,
             partner_places=plan.partner_places,
             days=days,
-            trainers=TRAINERS[index % len(TRAINERS)],
+            coordinator_note=TRAINERS_NOTE_PREFIX + TRAINERS[index % len(TRAINERS)],
             notes="Tea, coffee and a sandwich lunch are provided"
             + (" on both days." if len(days) == 2 else "."),
             course_type=course_type,

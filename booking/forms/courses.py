@@ -7,12 +7,14 @@ from datetime import timedelta
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
+    GovCheckboxInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
 from wtforms import (
+    BooleanField,
     HiddenField,
     SelectField,
     SelectMultipleField,
@@ -147,17 +149,28 @@ class CourseForm(FlaskForm):
         choices=[],
         validate_choice=True,
     )
-    trainers = StringField(
-        "Note about trainers",
-        description="For example, the names of trainers without an account.",
-        widget=GovTextInput(),
-        validators=[Length(max=500, message="Trainers must be 500 characters or fewer")],
+    self_check_in = BooleanField(
+        "People can check themselves in",
+        description=(
+            "On the day, you show a code on the room's screen and people scan it with their "
+            "own phone to mark themselves present."
+        ),
+        widget=GovCheckboxInput(),
+        default=True,
     )
     notes = TextAreaField(
         "Notes for people coming",
         description="Shown on the course page, for example about lunch or the room.",
         widget=GovTextArea(),
         validators=[Length(max=5000, message="Notes must be 5000 characters or fewer")],
+    )
+    coordinator_note = TextAreaField(
+        "Note for coordinators",
+        description=(
+            "Only coordinators see this. For example, the names of trainers without an account."
+        ),
+        widget=GovTextArea(),
+        validators=[Length(max=5000, message="The note must be 5000 characters or fewer")],
     )
     #: "yes" once the coordinator has been told the release date has already passed.
     release_warning_seen = HiddenField()
@@ -226,9 +239,10 @@ class CourseForm(FlaskForm):
         self.agency_cap.data = course.agency_cap
         self.release_on.data = course.release_on
         self.booking_closes_on.data = last_day_to_book(course)
-        self.trainers.data = course.trainers
+        self.coordinator_note.data = course.coordinator_note
         self.trainer_ids.data = [t.id for t in course.trainer_accounts]
         self.notes.data = course.notes
+        self.self_check_in.data = course.self_check_in
 
     def details(self, venues_by_id, trainers_by_id=None) -> CourseDetails:
         chosen = None
@@ -249,9 +263,10 @@ class CourseForm(FlaskForm):
             ],
             release_on=self.release_on.data,
             booking_closes_on=self.booking_closes_on.data,
-            trainers=self.trainers.data or "",
             notes=self.notes.data or "",
+            coordinator_note=self.coordinator_note.data or "",
             trainer_accounts=chosen,
+            self_check_in=bool(self.self_check_in.data),
         )
 
 

@@ -18,6 +18,7 @@ from .bookings import (
     statuses_that_may_become,
 )
 from .courses import (
+    TRAINERS_NOTE_PREFIX,
     Course,
     CourseDay,
     CourseStatus,
@@ -43,6 +44,7 @@ from .people import (
 )
 
 __all__ = [
+    "TRAINERS_NOTE_PREFIX",
     "ACTIVE",
     "Agency",
     "AgencyDomain",

@@ -137,6 +137,10 @@ class Venue(Model):
         return ", ".join([self.name, *parts])
 
 
+#: How the note for coordinators starts the line that holds the old free-text trainers.
+TRAINERS_NOTE_PREFIX = "Note about trainers: "
+
+
 class Course(Model):
     """One cohort of a course type: its days (1 to 5), a venue, and a number of places."""
 
@@ -169,8 +173,16 @@ class Course(Model):
     released_early_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: After this moment only coordinators can add people.
     booking_closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    trainers: Mapped[str] = mapped_column(Text, default="")
+    #: The free-text trainers from before trainers' accounts. Not read or written any more (its
+    #: text was copied into `coordinator_note`), but kept while the previous release may still
+    #: be serving during an upgrade; a later release drops it (tests/test_migrations.py).
+    legacy_trainers_text: Mapped[str] = mapped_column("trainers", Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")  #: shown to everyone on the course page
+    #: Seen only by coordinators. The old free-text trainers became its first line, after
+    #: `TRAINERS_NOTE_PREFIX` (migration 0016), when trainers became accounts.
+    coordinator_note: Mapped[str] = mapped_column(Text, default="")
+    #: People scan the code on the room's screen to check themselves in (services/self_check_in.py).
+    self_check_in: Mapped[bool] = mapped_column(default=True)
     cancelled_reason: Mapped[str] = mapped_column(Text, default="")
     #: Goes up by one whenever dates, times or venue change (calendar invites use it).
     schedule_version: Mapped[int] = mapped_column(Integer, default=0)
@@ -184,6 +196,20 @@ class Course(Model):
     )
     #: Trainers' accounts assigned to the course: they can take its registers.
     trainer_accounts = relationship("User", secondary="course_trainers", order_by="User.full_name")
+
+    @property
+    def trainers(self) -> str:
+        """The names of the trainers assigned to the course ("Ali Khan, Jo Bell"), as people
+        read them on the course page and the sign-in sheet; "" if none is assigned."""
+        return ", ".join(u.full_name or u.email for u in self.trainer_accounts)
+
+    @property
+    def trainers_note(self) -> str:
+        """The names from the old free-text trainers, kept in the coordinators' note; ""."""
+        for line in (self.coordinator_note or "").splitlines():
+            if line.startswith(TRAINERS_NOTE_PREFIX):
+                return line.removeprefix(TRAINERS_NOTE_PREFIX).strip()
+        return ""
 
     @property
     def first_day(self) -> CourseDay:

@@ -170,7 +170,22 @@ def check_in(day: CourseDay, typed: str, *, actor: ActorLike, now: datetime) -> 
     if refusal is not None:
         raise refusal
     assert found is not None  # for the type checker: _refusal said no otherwise
-    booking = registers.lock_booking(found.booking_id)
+    return mark_arrived(found.booking_id, day, actor=actor, now=now)
+
+
+@transactional
+def mark_arrived(
+    booking_id: int,
+    day: CourseDay,
+    *,
+    actor: ActorLike,
+    now: datetime,
+    already: str = "Already checked in at {time}.",
+    reason: str = "",
+) -> CheckIn:
+    """Mark the booking's person present on `day` (by code or self check-in), unless they
+    are already marked present or late: then refuse, saying when (`already`)."""
+    booking = registers.lock_booking(booking_id)
     assert booking is not None
     name = booking.person.full_name or booking.person.email
     saved = db.session.scalars(
@@ -179,6 +194,6 @@ def check_in(day: CourseDay, typed: str, *, actor: ActorLike, now: datetime) -> 
         )
     ).one_or_none()
     if saved is not None and saved.mark in (Mark.PRESENT, Mark.LATE):
-        raise CheckInRefused(f"Already checked in at {time_of_day(saved.marked_at)}.", name)
-    mark = registers.mark(booking, day, Mark.PRESENT, actor=actor, now=now)
+        raise CheckInRefused(already.format(time=time_of_day(saved.marked_at)), name)
+    mark = registers.mark(booking, day, Mark.PRESENT, actor=actor, now=now, reason=reason)
     return CheckIn(person_name=name, at=mark.marked_at)

@@ -121,13 +121,16 @@ class CourseDetails:
     days: Sequence[DayDetails]
     release_on: date | None = None
     booking_closes_on: date | None = None
-    trainers: str = ""
     notes: str = ""
+    #: Seen only by coordinators (the old free-text trainers moved here).
+    coordinator_note: str = ""
     course_type: CourseType | None = None
     #: Trainers' accounts to assign (they take the course's registers); None leaves them be.
     trainer_accounts: Sequence[User] | None = None
     #: The most partner places one agency may hold before release; None: the usual limit.
     agency_cap: int | None = None
+    #: People may check themselves in with the code on the room's screen; None leaves it be.
+    self_check_in: bool | None = None
 
     def release_already_passed(self, now: datetime) -> date | None:
         """The release date (rule 2) when it is today or past, so the places kept for partner
@@ -153,7 +156,8 @@ class VenueDetails:
 
 
 def course_with_details(course_id: int) -> Course | None:
-    """One course with its days, venue and course type, for its page (two queries)."""
+    """One course with its days, venue, course type and trainers, for its page (three
+    queries)."""
     return db.session.scalar(
         select(Course)
         .where(Course.id == course_id)
@@ -161,6 +165,7 @@ def course_with_details(course_id: int) -> Course | None:
             selectinload(Course.days),
             joinedload(Course.venue),
             joinedload(Course.course_type).joinedload(CourseType.prerequisites),
+            selectinload(Course.trainer_accounts),  # their names are on the page
         )
     )
 
@@ -408,8 +413,10 @@ def _apply(course: Course, details: CourseDetails) -> None:
     course.booking_closes_at = closing_moment(
         details.booking_closes_on or default_booking_closes_on(first, course_type)
     )
-    course.trainers = details.trainers.strip()
     course.notes = details.notes.strip()
+    course.coordinator_note = details.coordinator_note.strip()
+    if details.self_check_in is not None:
+        course.self_check_in = details.self_check_in
     if details.trainer_accounts is not None:
         course.trainer_accounts = [u for u in details.trainer_accounts if u.is_trainer]
     existing = {d.day_number: d for d in course.days}
@@ -539,10 +546,11 @@ def duplicate_course(
         partner_places=course.partner_places,
         agency_cap=course.agency_cap,
         days=[DayDetails(d.date + shift, d.starts_at, d.ends_at) for d in course.days],
-        trainers=course.trainers,
         notes=course.notes,
+        coordinator_note=course.coordinator_note,
         course_type=course.course_type,
         trainer_accounts=list(course.trainer_accounts),
+        self_check_in=course.self_check_in,
     )
     if course.venue.is_archived:
         raise Problems(

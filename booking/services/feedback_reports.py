@@ -73,11 +73,12 @@ class FeedbackFigures:
 
 
 def trainers_of(course: Course) -> list[str]:
-    """Who trained on a course: its trainers' accounts when it has any, else the names in its
-    note about trainers ("Sam Lee and Ali Khan, Jo Bell"), for courses from before accounts."""
+    """Who trained on a course: its trainers' accounts when it has any, else the names in the
+    note about trainers kept in its note for coordinators ("Sam Lee and Ali Khan, Jo Bell"),
+    for courses from before accounts."""
     if course.trainer_accounts:
         return [user.full_name or user.email for user in course.trainer_accounts]
-    names = (n.strip() for n in _TRAINER_SEPARATORS.split(course.trainers or ""))
+    names = (n.strip() for n in _TRAINER_SEPARATORS.split(course.trainers_note))
     return [n for n in names if n]
 
 

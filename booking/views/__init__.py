@@ -22,6 +22,7 @@ def register_blueprints(app: Flask) -> None:
         privacy,
         registers,
         reports,
+        self_check_in,
     )
 
     for module in (
@@ -42,6 +43,7 @@ def register_blueprints(app: Flask) -> None:
         registers,
         reports,
         privacy,
+        self_check_in,
     ):
         app.register_blueprint(module.bp)
     if app.config.get("DEVELOPMENT_TOOLS"):

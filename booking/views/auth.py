@@ -59,11 +59,13 @@ def _safe_next(target: str | None) -> str | None:
 @limit_link_request
 def attendee_sign_in():
     form = EmailLinkForm()
+    # Where the link leads once used (self check-in sends people back to it), on this site only.
+    after = _safe_next(request.args.get("next"))
     if form.validate_on_submit():
         site = current_app.config["SITE_URL"]
         signin.request_sign_in_link(
             form.email.data,
-            link_for=lambda token: site + url_for("auth.attendee_link", token=token),
+            link_for=lambda token: site + url_for("auth.attendee_link", token=token, next=after),
             now=clock.now(),
         )
         return redirect(url_for("auth.check_your_email"))
@@ -99,7 +101,8 @@ def use_attendee_link(token: str):
         auth.sign_in_attendee(person)
     if manager is not None:
         auth.sign_in_manager(manager)
-    return redirect(url_for("account.index" if person is not None else "managers.my_team"))
+    home = url_for("account.index" if person is not None else "managers.my_team")
+    return redirect(_safe_next(request.args.get("next")) or home)
 
 
 @bp.post("/sign-out")

@@ -21,7 +21,7 @@ from ..auth import account_required
 from ..extensions import db
 from ..forms.registers import CheckInForm, MarkForm, WalkInForm
 from ..models import Booking, CourseDay, Mark
-from ..services import allocation, check_in, exports, registers
+from ..services import allocation, check_in, exports, registers, self_check_in
 from ..services.errors import BookingError
 
 bp = Blueprint("registers", __name__, url_prefix="/coordinator/registers")
@@ -171,6 +171,34 @@ def check_in_by_code(day_id: int):
     # The one page that may use the camera (every other page refuses it: security.py).
     page.headers["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=()"
     return page
+
+
+@bp.get("/days/<id:day_id>/self-check-in")
+@account_required
+def self_check_in_screen(day_id: int):
+    """The code for the room's screen: it changes every 30 seconds and the page reloads
+    itself when it does (a meta refresh, so it works without JavaScript)."""
+    day = _day_or_404(day_id)
+    now = clock.now()
+    shown = None
+    if self_check_in.is_on(day) and self_check_in.is_today(day, now):
+        shown = self_check_in.code_on_screen(day, secret=current_app.config["SECRET_KEY"], now=now)
+    response = Response(
+        render_template(
+            "registers/self_check_in_screen.html",
+            day=day,
+            course=day.course,
+            shown=shown,
+            is_on=self_check_in.is_on(day),
+            qr_svg=shown
+            and self_check_in.qr_svg(
+                current_app.config["SITE_URL"]
+                + url_for("self_check_in.scanned", day_id=day.id, code=shown.code)
+            ),
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"  # an old code is no use to anyone
+    return response
 
 
 @bp.route("/days/<id:day_id>/walk-in", methods=["GET", "POST"])

@@ -72,7 +72,7 @@ def test_coordinator_signs_in_publishes_a_course_and_takes_the_day_one_register_
         page.get_by_label(f"Day {number} ends at").fill("4:30pm")
     page.get_by_label("Total places").fill("16")
     page.get_by_label("Places kept for partner agencies").fill("4")
-    page.get_by_label("Trainers").fill("Sam Trainer and Alex Trainer")
+    page.get_by_label("Note for coordinators").fill("Sam Trainer and Alex Trainer")
     page.get_by_role("button", name="Save course").click()
     journey.look("5-draft-course")
     page.get_by_role("button", name="Publish on the calendar").click()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from booking.models import Group
+from booking.models import Group, Role
 
 from . import coordinator_world
 
@@ -14,7 +14,9 @@ def test_the_printed_sign_in_sheet_is_the_list_without_the_site_header_or_sign_o
 ):
     live_app.config["CLOCK_OVERRIDE"] = coordinator_world.NOW
     coordinator_world.administrator(make)
-    course = make.course(date(2026, 3, 9), trainers="Helen Armstrong")
+    course = make.course(date(2026, 3, 9))
+    course.trainer_accounts = [make.coordinator(full_name="Helen Armstrong", role=Role.TRAINER)]
+    make.db.session.commit()
     make.booking(course, make.person(Group.STAFF, full_name="Rowan Ellis"))
     page = new_page()
     coordinator_world.sign_in(page, live_server)

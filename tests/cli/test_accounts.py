@@ -81,3 +81,27 @@ def test_authenticate_gives_nothing_for_a_wrong_password_or_unknown_address(make
     assert authenticate("sam@cumbria.gov.uk", "wrong") is None
     assert authenticate("nobody@cumbria.gov.uk", "correct horse battery staple") is None
     assert authenticate("", "") is None
+
+
+def test_a_trainer_account_is_made_with_the_trainer_flag(runner, db):
+    result = runner.invoke(
+        args=["create-coordinator", "Jo.Trainer@cumbria.gov.uk", "--name", "Jo", "--trainer",
+              "--password-stdin"],
+        input=f"{PASSWORD}\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Created the trainer account for jo.trainer@cumbria.gov.uk" in result.output
+    user = db.session.scalars(select(User)).one()
+    assert (user.role, user.is_trainer, user.is_coordinator) == (Role.TRAINER, True, False)
+    assert authenticate("jo.trainer@cumbria.gov.uk", PASSWORD) == user
+
+
+def test_an_account_cannot_be_both_a_trainer_and_an_administrator(runner, db):
+    result = runner.invoke(
+        args=["create-coordinator", "jo@cumbria.gov.uk", "--trainer", "--administrator",
+              "--password-stdin"],
+        input=f"{PASSWORD}\n",
+    )  # fmt: skip
+    assert result.exit_code != 0
+    assert "not both" in result.output
+    assert db.session.scalars(select(User)).all() == []

@@ -20,6 +20,7 @@ from booking.models import (
     Mark,
     OutboxMessage,
     Person,
+    Role,
     TrainingCompletion,
     User,
     Venue,
@@ -163,3 +164,20 @@ def test_the_demo_is_never_loaded_in_production(make_app, clock):
         result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 1
     assert "never loaded in production" in result.output
+
+
+def test_the_demo_has_trainers_accounts_assigned_to_its_courses_and_says_how_to_sign_in(
+    runner, clock, db
+):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    trainers = db.session.scalars(select(User).where(User.role == Role.TRAINER)).all()
+    assert sorted(t.full_name for t in trainers) == ["Anne Tyson", "Helen Armstrong", "Ruth Steel"]
+    for trainer in trainers:
+        assert trainer.email in result.output
+        assert authenticate(trainer.email, DEMO_COORDINATOR_PASSWORD) == trainer
+        assert trainer.totp_secret  # signs in with a code, like coordinators
+    courses = _courses(db)
+    assert all(len(c.trainer_accounts) == 1 for c in courses)
+    assert {t.id for c in courses for t in c.trainer_accounts} == {t.id for t in trainers}
+    assert "flask demo code EMAIL" in result.output

@@ -22,8 +22,9 @@ def course_form():
             "partner_places": "4",
             "release_on": ["", "", ""],
             "booking_closes_on": ["", "", ""],
-            "trainers": "Ruth Steel",
+            "coordinator_note": "Ruth Steel",
             "notes": "",
+            "self_check_in": "y",
         }
         data.update(changes)
         return {key: value for key, value in data.items() if value is not None}

@@ -50,7 +50,11 @@ def test_a_new_course_is_saved_as_a_draft(coordinator_client, make, course_form,
         (date(2026, 3, 2), time(9, 30), time(16, 30)),
         (date(2026, 3, 3), time(9, 30), time(16, 0)),
     ]
-    assert (course.total_places, course.partner_places, course.trainers) == (20, 4, "Ruth Steel")
+    assert (course.total_places, course.partner_places, course.coordinator_note) == (
+        20,
+        4,
+        "Ruth Steel",
+    )
     assert course.release_on == date(2026, 2, 16)
     event = db.session.scalars(select(AuditEvent)).one()
     assert (event.action, event.user_id) == ("course.created", coordinator.id)
@@ -88,7 +92,7 @@ def test_a_new_course_is_saved_as_a_draft(coordinator_client, make, course_form,
         ({"venue_id": None}, "Choose a venue"),
         ({"booking_closes_on": ["2", "3", "2026"]}, "Booking must close before day 1"),
         ({"release_on": ["4", "3", "2026"]}, "must be on or before day 1"),
-        ({"trainers": "x" * 501}, "Trainers must be 500 characters or fewer"),
+        ({"coordinator_note": "x" * 5001}, "The note must be 5000 characters or fewer"),
     ],
 )
 def test_mistakes_are_shown_in_the_error_summary_and_nothing_is_saved(
@@ -109,11 +113,11 @@ def test_what_was_typed_is_kept_when_there_is_a_mistake(coordinator_client, make
     venue = make.venue("Carlisle")
     response = coordinator_client.post(
         "/coordinator/courses/new",
-        data=course_form(venue.id, day1_date=["31", "2", "2026"], trainers="Ann Tyson"),
+        data=course_form(venue.id, day1_date=["31", "2", "2026"], coordinator_note="Ann Tyson"),
     )
     page = response.get_data(as_text=True)
     assert 'value="31"' in page
-    assert 'value="Ann Tyson"' in page
+    assert ">Ann Tyson</textarea>" in page
 
 
 def test_an_archived_venue_is_not_offered_for_new_courses(coordinator_client, make):
@@ -126,13 +130,14 @@ def test_an_archived_venue_is_not_offered_for_new_courses(coordinator_client, ma
 def test_editing_shows_the_saved_values_and_saves_changes(coordinator_client, make, course_form):
     course = make.course(trainers="Ann")
     page = coordinator_client.get(f"/coordinator/courses/{course.id}/edit").get_data(as_text=True)
-    assert 'value="02"' in page and 'value="09:30"' in page and 'value="Ann"' in page
+    assert 'value="02"' in page and 'value="09:30"' in page
+    assert ">Note about trainers: Ann</textarea>" in page
     response = coordinator_client.post(
         f"/coordinator/courses/{course.id}/edit",
-        data=course_form(course.venue_id, total_places="24", trainers="Ann and Gary"),
+        data=course_form(course.venue_id, total_places="24", coordinator_note="Ann and Gary"),
     )
     assert response.status_code == 302
-    assert (course.total_places, course.trainers) == (24, "Ann and Gary")
+    assert (course.total_places, course.coordinator_note) == (24, "Ann and Gary")
 
 
 def test_moving_a_published_course_emails_the_people_with_places(
@@ -156,13 +161,14 @@ def test_moving_a_published_course_emails_the_people_with_places(
 def test_a_cancelled_course_cannot_be_edited(coordinator_client, make, course_form):
     course = make.course(status=CourseStatus.CANCELLED)
     response = coordinator_client.post(
-        f"/coordinator/courses/{course.id}/edit", data=course_form(course.venue_id, trainers="X")
+        f"/coordinator/courses/{course.id}/edit",
+        data=course_form(course.venue_id, coordinator_note="X"),
     )
     assert response.status_code == 302
     assert "cannot be changed" in coordinator_client.get(response.headers["Location"]).get_data(
         as_text=True
     )
-    assert course.trainers != "X"
+    assert course.coordinator_note != "X"
 
 
 def test_a_course_whose_last_day_has_passed_shows_as_finished_and_cannot_change(
@@ -176,7 +182,8 @@ def test_a_course_whose_last_day_has_passed_shows_as_finished_and_cannot_change(
         as_text=True
     )
     response = coordinator_client.post(
-        f"/coordinator/courses/{course.id}/edit", data=course_form(course.venue_id, trainers="X")
+        f"/coordinator/courses/{course.id}/edit",
+        data=course_form(course.venue_id, coordinator_note="X"),
     )
     assert "has finished" in coordinator_client.get(response.headers["Location"]).get_data(
         as_text=True
@@ -185,7 +192,7 @@ def test_a_course_whose_last_day_has_passed_shows_as_finished_and_cannot_change(
         f"/coordinator/courses/{course.id}/cancel", data={"reason": "No"}
     )
     assert "already finished" in response.get_data(as_text=True)
-    assert (course.trainers, course.status) == ("Sam Trainer", CourseStatus.PUBLISHED)
+    assert (course.coordinator_note, course.status) == ("", CourseStatus.PUBLISHED)
 
 
 def test_publishing_puts_the_course_on_the_calendar(coordinator_client, make):
@@ -324,7 +331,7 @@ def test_no_server_error_for_anything_typed_into_the_course_form(
         "total_places",
         "partner_places",
         "day1_starts_at",
-        "trainers",
+        "coordinator_note",
         "notes",
     ):
         for url in ("/coordinator/courses/new", f"/coordinator/courses/{course.id}/edit"):

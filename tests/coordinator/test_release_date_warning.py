@@ -63,6 +63,7 @@ def test_editing_warns_only_when_the_release_date_changes_to_a_past_one(
 
     clock.set(clock().replace(month=2, day=20))  # the saved release date is now past
     unchanged = coordinator_client.post(
-        f"/coordinator/courses/{course.id}/edit", data=course_form(course.venue_id, trainers="Jo")
+        f"/coordinator/courses/{course.id}/edit",
+        data=course_form(course.venue_id, coordinator_note="Jo"),
     )
     assert unchanged.status_code == 302

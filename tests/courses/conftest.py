@@ -24,7 +24,7 @@ def details(make):
                 DayDetails(date(2026, 3, 2), time(9, 30), time(16, 30)),
                 DayDetails(date(2026, 3, 3), time(9, 30), time(16, 0)),
             ],
-            "trainers": "Ruth Steel",
+            "coordinator_note": "Ruth Steel",
         }
         fields.update(changes)
         return CourseDetails(**fields)

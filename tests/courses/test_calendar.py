@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from booking.models import BookingStatus, CourseStatus, Group
+from booking.models import BookingStatus, CourseStatus, Group, Role
 
 from ..support.queries import counting_queries
 
@@ -203,7 +203,7 @@ def test_an_empty_calendar_says_so(client, clock):
     assert "There are no courses with dates at the moment" in text_of(client.get("/courses"))
 
 
-def test_the_course_page_has_everything_needed_to_decide_and_attend(client, clock, make):
+def test_the_course_page_has_everything_needed_to_decide_and_attend(client, clock, make, db):
     venue = make.venue(
         "Barrow-in-Furness",
         name="Barrow Town Hall",
@@ -212,7 +212,9 @@ def test_the_course_page_has_everything_needed_to_decide_and_attend(client, cloc
         accessibility_notes="Lift to the annexe.",
         parking_notes="Pay and display on Duke Street.",
     )
-    course = make.course(venue_obj=venue, trainers="Ruth Steel", notes="Lunch is provided.")
+    course = make.course(venue_obj=venue, notes="Lunch is provided.")
+    course.trainer_accounts = [make.coordinator(full_name="Ruth Steel", role=Role.TRAINER)]
+    db.session.commit()
     response = client.get(f"/courses/{course.id}")
     assert response.status_code == 200
     page = text_of(response)
@@ -307,4 +309,4 @@ def test_a_course_page_reads_the_course_in_a_few_queries_whatever_its_bookings(
     few = queries_for(course)
     for _ in range(5):
         make.booking(course)
-    assert queries_for(course) == few <= 8
+    assert queries_for(course) == few <= 9  # 9 since the trainers' names come from accounts

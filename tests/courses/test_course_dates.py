@@ -98,11 +98,11 @@ def _as_typed(course: Course, details, **changes):
 def test_a_course_whose_dates_have_passed_can_still_be_changed(released_course, details):
     course = service.update_course(
         released_course,
-        _as_typed(released_course, details, trainers="Anne Tyson"),
+        _as_typed(released_course, details, coordinator_note="Anne Tyson"),
         actor="t",
         now=NOW,
     )
-    assert course.trainers == "Anne Tyson"
+    assert course.coordinator_note == "Anne Tyson"
     assert course.release_on == date(2025, 12, 25)
 
 
@@ -148,7 +148,7 @@ def _form(venue_id, **changes) -> dict:
         "partner_places": "4",
         "release_on": ["", "", ""],
         "booking_closes_on": ["", "", ""],
-        "trainers": "Ruth Steel",
+        "coordinator_note": "Ruth Steel",
         "notes": "",
     }
     return {**data, **changes}
@@ -203,10 +203,10 @@ def test_the_form_saves_a_course_whose_dates_have_passed(signed_in, released_cou
         day2_date=["9", "1", "2026"],
         release_on=["25", "12", "2025"],
         booking_closes_on=["1", "1", "2026"],
-        trainers="Anne Tyson",
+        coordinator_note="Anne Tyson",
     )
     response = signed_in.post(f"/coordinator/courses/{released_course.id}/edit", data=data)
     assert response.status_code == 302, _errors(response)
     db.session.expire_all()
     saved = db.session.get(Course, released_course.id)
-    assert (saved.trainers, saved.status) == ("Anne Tyson", CourseStatus.PUBLISHED)
+    assert (saved.coordinator_note, saved.status) == ("Anne Tyson", CourseStatus.PUBLISHED)

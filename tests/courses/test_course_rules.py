@@ -279,11 +279,11 @@ def test_duplicating_sets_up_the_next_date_as_a_draft(make):
     assert [(d.starts_at, d.ends_at) for d in copy.days] == [
         (d.starts_at, d.ends_at) for d in course.days
     ]
-    assert (copy.venue_id, copy.total_places, copy.partner_places, copy.trainers) == (
+    assert (copy.venue_id, copy.total_places, copy.partner_places, copy.coordinator_note) == (
         course.venue_id,
         18,
         3,
-        "Ann",
+        "Note about trainers: Ann",
     )
     assert copy.release_on == date(2026, 3, 30)
 

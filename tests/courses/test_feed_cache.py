@@ -185,7 +185,7 @@ def test_a_booking_or_a_rolled_back_change_leaves_the_feed_alone(client, clock, 
     stamp = db.session.get(FeedVersion, "courses").token
     requests.book_place(course, make.person(), actor="test", now=clock())
     course_row = db.session.get(Course, course.id)
-    course_row.trainers = "Someone else"
+    course_row.coordinator_note = "Someone else"
     db.session.flush()
     db.session.rollback()
     db.session.expire_all()
@@ -200,7 +200,7 @@ def test_the_stamp_changes_when_the_whole_transaction_commits_not_at_a_savepoint
 
     before = stamp()
     with db.session.begin_nested():
-        db.session.get(Course, course.id).trainers = "Someone else"
+        db.session.get(Course, course.id).coordinator_note = "Someone else"
     assert stamp() == before
     db.session.commit()
     assert stamp() != before

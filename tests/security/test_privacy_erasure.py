@@ -51,7 +51,7 @@ def _move_day_two_times(course, coordinator, now):
             DayDetails(course.days[1].date, time(10, 0), time(16, 0)),
         ],
         release_on=course.release_on,
-        trainers=course.trainers,
+        coordinator_note=course.coordinator_note,
     )
     courses.update_course(course, details, actor=coordinator, now=now)
 
