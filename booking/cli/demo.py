@@ -1,8 +1,9 @@
 """`flask seed-demo`: a realistic programme to look at and try, relative to today.
 
-Courses at six Cumbrian towns over the coming months, some nearly full or full with a
-waitlist, three courses in the past with their registers taken, and one draft; plus a demo
-coordinator account (development only). Never runs in production.
+Courses at six Cumbrian towns (each venue with its rooms) over the coming months, some nearly
+full or full with a waitlist, three courses in the past with their registers taken, and two
+drafts in the same room on the same days (so one course page shows a clash warning); plus a
+demo coordinator account (development only). Never runs in production.
 
 Everything is made through the services with the clock passed in, as if the programme had
 been set up some weeks ago and people had booked since, so the demo keeps the booking rules
@@ -34,11 +35,12 @@ from ..models import (
     OutboxMessage,
     User,
 )
-from ..services import accounts, actors, people, registers, requests
+from ..services import accounts, actors, people, registers, requests, rooms
 from ..services import courses as course_service
 from ..services.courses import CourseDetails, DayDetails, VenueDetails
 from ..services.db import transactional
 from ..services.errors import BookingError
+from ..services.rooms import RoomDetails
 from ..timezone import LONDON, london_date
 
 DEMO_COORDINATOR_EMAIL = "demo.coordinator@cumbria.gov.uk"
@@ -101,6 +103,21 @@ VENUES = {
     ),
 }
 
+#: Each venue's rooms and how many people they hold; courses go in the first unless a plan
+#: names another.
+ROOMS = {
+    "Carlisle": [("Training Suite", 24), ("Meeting Room 3", 12)],
+    "Workington": [("Meeting Room 2", 20)],
+    "Whitehaven": [("Learning Room", 20), ("Harbour Room", 10)],
+    "Penrith": [("Conference Room", 20)],
+    "Kendal": [("Training Room 1", 20), ("Training Room 2", 14)],
+    "Barrow-in-Furness": [("Council Chamber Annexe", 22)],
+}
+
+#: Why the demo's second draft is saved although it clashes with the first (same room, same
+#: days): so the coordinator's course page shows what a clash warning looks like.
+DEMO_CLASH_REASON = "Set up to show a clash warning in the demo."
+
 TRAINERS = ["Helen Armstrong and Gary Nicholson", "Anne Tyson and Mark Dobson", "Ruth Steel"]
 
 
@@ -125,6 +142,7 @@ class Plan:
     partner_places: int = 4
     second_day_next_week: bool = False
     status: CourseStatus = CourseStatus.PUBLISHED
+    clash_reason: str = ""
 
 
 #: Courses already run: how many weeks ago, where, and who came (their marks are below).
@@ -147,6 +165,15 @@ PROGRAMME = [
     Plan(17, "Barrow-in-Furness", staff=6, partner=1),
     Plan(20, "Whitehaven", staff=3, partner=0),
     Plan(23, "Penrith", staff=0, partner=0, status=CourseStatus.DRAFT),
+    # In the same room on the same days as the draft above: a clash warning to look at.
+    Plan(
+        23,
+        "Penrith",
+        staff=0,
+        partner=0,
+        status=CourseStatus.DRAFT,
+        clash_reason=DEMO_CLASH_REASON,
+    ),
 ]
 
 FIRST_NAMES = [
@@ -309,12 +336,25 @@ def load_demo(
         town: course_service.create_venue(details, actor=ACTOR, now=set_up)
         for town, details in VENUES.items()
     }
+    main_rooms = {
+        town: [
+            rooms.create_room(venues[town], RoomDetails(name, size), actor=ACTOR, now=set_up)
+            for name, size in ROOMS[town]
+        ][0]
+        for town in VENUES
+    }
     today = london_date(now)
     course_type = course_service.default_course_type()
     made = 0
     for index, plan in enumerate(PAST + PROGRAMME):
         course = _demo_course(
-            plan, venues[plan.town], course_type, index, today, set_up, max_span_days
+            plan,
+            (venues[plan.town], main_rooms[plan.town]),
+            course_type,
+            index,
+            today,
+            set_up,
+            max_span_days,
         )
         if plan.weeks_ahead < 0:
             day1 = course.first_day.date
@@ -330,7 +370,7 @@ def load_demo(
 
 def _demo_course(
     plan: Plan,
-    venue,
+    where: tuple,
     course_type,
     index: int,
     today: date,
@@ -338,9 +378,12 @@ def _demo_course(
     max_span_days: int,
 ):
     day1, day2 = _day_pair(today, plan)
+    venue, room = where
     course = course_service.create_course(
         CourseDetails(
             venue=venue,
+            room=room,
+            clash_reason=plan.clash_reason,
             total_places=plan.total,
             partner_places=plan.partner_places,
             days=[

@@ -21,6 +21,7 @@ from .courses import (
     CourseStatus,
     CourseTrainer,
     CourseType,
+    Room,
     Venue,
     with_details,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "Person",
     "QuoteAnswer",
     "RecoveryCode",
+    "Room",
     "Role",
     "TrainingCompletion",
     "UTCDateTime",

@@ -62,6 +62,7 @@ class Venue(Model):
     is_archived: Mapped[bool] = mapped_column(default=False)
 
     courses: Mapped[list[Course]] = relationship(back_populates="venue")
+    rooms: Mapped[list[Room]] = relationship(back_populates="venue", order_by="Room.name")
 
     @property
     def one_line_address(self) -> str:
@@ -69,6 +70,27 @@ class Venue(Model):
         if self.postcode and self.postcode not in parts:
             parts.append(self.postcode)
         return ", ".join([self.name, *parts])
+
+
+class Room(Model):
+    """A room at a venue. A course's places may not be more than its room holds, unless a
+    coordinator gives a reason (booking/services/rooms.py)."""
+
+    __tablename__ = "rooms"
+    __table_args__ = (
+        UniqueConstraint("venue_id", "name", name="uq_rooms_venue_name"),
+        CheckConstraint("capacity > 0", name="capacity_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: How many people the room holds for training.
+    capacity: Mapped[int] = mapped_column(Integer)
+    #: Archived rooms are not offered for new courses; courses already there keep them.
+    is_archived: Mapped[bool] = mapped_column(default=False)
+
+    venue: Mapped[Venue] = relationship(back_populates="rooms")
 
 
 class Course(Model):
@@ -86,6 +108,8 @@ class Course(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     course_type_id: Mapped[int] = mapped_column(ForeignKey("course_types.id"), index=True)
     venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"), index=True)
+    #: The room at the venue, if chosen (courses set up before rooms existed have none).
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"), index=True)
     status: Mapped[CourseStatus] = mapped_column(
         enum_column(CourseStatus, 20),
         default=CourseStatus.DRAFT,
@@ -110,6 +134,7 @@ class Course(Model):
 
     course_type: Mapped[CourseType] = relationship(back_populates="courses")
     venue: Mapped[Venue] = relationship(back_populates="courses")
+    room: Mapped[Room | None] = relationship()
     days: Mapped[list[CourseDay]] = relationship(
         back_populates="course", order_by="CourseDay.day_number", cascade="all, delete-orphan"
     )

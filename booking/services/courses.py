@@ -32,13 +32,14 @@ from ..models import (
     CourseStatus,
     CourseType,
     User,
+    Room,
     Venue,
     with_details,
 )
 from ..timezone import LONDON, london_date
 from ..values import DayDetails, ScheduleChange
 from ..words import how_many
-from . import audit, emails
+from . import audit, clashes, emails, rooms
 from .actors import ActorLike
 from .allocation import held_counts
 from .db import lock_course, transactional
@@ -109,6 +110,12 @@ class CourseDetails:
     course_type: CourseType | None = None
     #: Trainers' accounts to assign (they take the course's registers); None leaves them be.
     trainer_accounts: Sequence[User] | None = None
+    #: The room at the venue, if chosen (booking/services/rooms.py).
+    room: Room | None = None
+    #: Why the course has more places than its room holds (needed when it does).
+    capacity_reason: str = ""
+    #: Why the course is saved although it clashes with another (booking/services/clashes.py).
+    clash_reason: str = ""
 
     def release_already_passed(self, now: datetime) -> date | None:
         """The release date (rule 2) when it is today or past, so the places kept for partner
@@ -280,6 +287,13 @@ def _problems(
                     f"{taken} places are already taken, so total places cannot be fewer than {taken}",
                 )
             )
+    problems += rooms.room_problems(
+        details.room,
+        venue=details.venue,
+        total_places=details.total_places,
+        capacity_reason=details.capacity_reason,
+        course=course,
+    )
     before = _current_days(course) if course is not None else None
     today = london_date(now)
     problems += _day_problems(details, today=today, before=before, max_span_days=max_span_days)
@@ -351,6 +365,7 @@ def _apply(course: Course, details: CourseDetails) -> None:
     assert details.venue is not None  # _check has refused details without one
     first = details.days[0].date
     course.venue = details.venue
+    course.room = details.room
     course.total_places = details.total_places
     course.partner_places = details.partner_places
     course.release_on = details.release_on or default_release_on(first)
@@ -378,8 +393,10 @@ def _apply(course: Course, details: CourseDetails) -> None:
 def create_course(
     details: CourseDetails, *, actor: ActorLike, now: datetime, max_span_days: int = MAX_SPAN_DAYS
 ) -> Course:
-    """Save a new course as a draft (nobody sees it until it is published)."""
+    """Save a new course as a draft (nobody sees it until it is published). A clash with
+    another course (services/clashes.py) needs `details.clash_reason`."""
     check_details(details, now=now, max_span_days=max_span_days)
+    found = _check_clashes(details, None)
     course = Course(
         course_type=details.course_type or default_course_type(),
         status=CourseStatus.DRAFT,
@@ -390,7 +407,34 @@ def create_course(
     db.session.add(course)
     db.session.flush()
     audit.record("course.created", course, actor=actor, now=now)
+    _record_reasons(course, details, found, actor=actor, now=now)
     return course
+
+
+def _check_clashes(details: CourseDetails, course: Course | None) -> list[clashes.Clash]:
+    return clashes.check(
+        details.days,
+        room=details.room,
+        trainer_accounts=details.trainer_accounts,
+        trainers_note=details.trainers,
+        course=course,
+        reason=details.clash_reason,
+    )
+
+
+def _record_reasons(
+    course: Course,
+    details: CourseDetails,
+    found: list[clashes.Clash],
+    *,
+    actor: ActorLike,
+    now: datetime,
+) -> None:
+    """The audit rows for a course saved over its room's capacity or despite a clash."""
+    rooms.record_over_capacity(
+        course, capacity_reason=details.capacity_reason, actor=actor, now=now
+    )
+    clashes.record(course, found, reason=details.clash_reason, actor=actor, now=now)
 
 
 @transactional
@@ -407,10 +451,12 @@ def update_course(
     course = lock_course(course.id)
     _refuse_if_over(course, "changed", now)
     check_details(details, now=now, max_span_days=max_span_days, course=course)
+    found = _check_clashes(details, course)
     old_days, old_venue = _current_days(course), course.venue.one_line_address
     _apply(course, details)
     course.updated_at = now
     db.session.flush()
+    _record_reasons(course, details, found, actor=actor, now=now)
     change = ScheduleChange(
         old_days, _current_days(course), old_venue, course.venue.one_line_address
     )
@@ -466,9 +512,12 @@ def duplicate_course(
     actor: ActorLike,
     now: datetime,
     max_span_days: int = MAX_SPAN_DAYS,
+    capacity_reason: str = "",
+    clash_reason: str = "",
 ) -> Course:
-    """The next date in the programme: a draft copy with the same venue, places, times and
-    trainers, its days `weeks_later` weeks after this course's days."""
+    """The next date in the programme: a draft copy with the same venue, room, places, times
+    and trainers, its days `weeks_later` weeks after this course's days. It is checked as a
+    new course: places beyond the room's capacity and clashes need a reason."""
     if not 1 <= weeks_later <= 52:
         raise Problems([("weeks_later", "Enter a number of weeks between 1 and 52")])
     shift = timedelta(weeks=weeks_later)
@@ -481,6 +530,9 @@ def duplicate_course(
         notes=course.notes,
         course_type=course.course_type,
         trainer_accounts=list(course.trainer_accounts),
+        room=course.room if course.room is not None and not course.room.is_archived else None,
+        capacity_reason=capacity_reason,
+        clash_reason=clash_reason,
     )
     if course.venue.is_archived:
         raise Problems(

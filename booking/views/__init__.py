@@ -19,6 +19,7 @@ def register_blueprints(app: Flask) -> None:
         privacy,
         registers,
         reports,
+        rooms,
     )
 
     for module in (
@@ -35,6 +36,7 @@ def register_blueprints(app: Flask) -> None:
         pages,
         registers,
         reports,
+        rooms,
         privacy,
     ):
         app.register_blueprint(module.bp)

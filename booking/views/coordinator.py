@@ -19,9 +19,10 @@ from ..forms.courses import (
 )
 from ..forms.fields import add_problems
 from ..models import Course, User, Venue
-from ..services import accounts, reports
+from ..services import accounts, reports, rooms
 from ..services import courses as course_service
 from ..services.allocation import availability, availability_for, waitlist_counts
+from ..services.clashes import ClashWarning, clashes_for_course
 from ..services.errors import BookingError, Problems
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
@@ -37,8 +38,22 @@ def _course_form(course: Course | None = None) -> CourseForm:
     if course is not None and course.venue.is_archived:
         choices.append(course.venue)
     form.set_venues(choices)
+    form.set_rooms(rooms.rooms_to_choose(course))
     form.set_trainers(accounts.trainers())
     return form
+
+
+def _details(form):
+    """What the coordinator typed, with the venue, trainers and room it names."""
+    return form.details(_venues_by_id(), _trainers_by_id(), rooms.rooms_by_id())
+
+
+def _clash_warning(form, warning: ClashWarning):
+    """The clashes to show above the form. Asked again with no reason, the reason box says so."""
+    if form.clash_warning_seen.data == "yes":
+        add_problems(form, [("clash_reason", "Say why the course should be saved anyway")])
+    form.clash_warning_seen.data = "yes"
+    return warning.clashes
 
 
 def _trainers_by_id() -> dict[int, User]:
@@ -94,7 +109,7 @@ def new_course():
             if (passed := _release_warning(form, None)) is not None:
                 return _course_form_page(form, None, passed)
             course = course_service.create_course(
-                form.details(_venues_by_id(), _trainers_by_id()),
+                _details(form),
                 actor=current_user,
                 now=clock.now(),
                 max_span_days=_max_span_days(),
@@ -103,6 +118,8 @@ def new_course():
             return redirect(url_for("coordinator.course", course_id=course.id))
         except Problems as problems:
             add_problems(form, problems.problems)
+        except ClashWarning as warning:
+            return _course_form_page(form, None, clashes=_clash_warning(form, warning))
     return _course_form_page(form, None)
 
 
@@ -121,9 +138,13 @@ def _release_warning(form: CourseForm, course: Course | None) -> date | None:
     return passed
 
 
-def _course_form_page(form: CourseForm, course: Course | None, release_passed=None):
+def _course_form_page(form: CourseForm, course: Course | None, release_passed=None, clashes=()):
     return render_template(
-        "coordinator/course_form.html", form=form, course=course, release_passed=release_passed
+        "coordinator/course_form.html",
+        form=form,
+        course=course,
+        release_passed=release_passed,
+        clashes=clashes,
     )
 
 
@@ -141,6 +162,7 @@ def course(course_id: int):
         released=course.is_released(now),
         over=course.is_over(now),
         confirm=ConfirmForm(),
+        clashes=clashes_for_course(course),
     )
 
 
@@ -158,7 +180,7 @@ def edit_course(course_id: int):
                 return _course_form_page(form, course, passed)
             course_service.update_course(
                 course,
-                form.details(_venues_by_id(), _trainers_by_id()),
+                _details(form),
                 actor=current_user,
                 now=clock.now(),
                 max_span_days=_max_span_days(),
@@ -167,6 +189,8 @@ def edit_course(course_id: int):
             return redirect(url_for("coordinator.course", course_id=course.id))
     except Problems as problems:
         add_problems(form, problems.problems)
+    except ClashWarning as warning:
+        return _course_form_page(form, course, clashes=_clash_warning(form, warning))
     except BookingError as error:
         flash(error.message, "error")
         return redirect(url_for("coordinator.course", course_id=course.id))
@@ -193,7 +217,7 @@ def release_places(course_id: int):
 @coordinator_required
 def duplicate_course(course_id: int):
     course = db.get_or_404(Course, course_id)
-    form = DuplicateCourseForm()
+    form, clashes = DuplicateCourseForm(), []
     if form.validate_on_submit():
         try:
             copy = course_service.duplicate_course(
@@ -202,12 +226,16 @@ def duplicate_course(course_id: int):
                 actor=current_user,
                 now=clock.now(),
                 max_span_days=_max_span_days(),
+                capacity_reason=form.capacity_reason.data or "",
+                clash_reason=form.clash_reason.data or "",
             )
             flash("A draft copy is saved. Check the details, then publish it.", "success")
             return redirect(url_for("coordinator.edit_course", course_id=copy.id))
         except Problems as problems:
             add_problems(form, problems.problems)
-    return render_template("coordinator/duplicate.html", form=form, course=course)
+        except ClashWarning as warning:
+            clashes = _clash_warning(form, warning)
+    return render_template("coordinator/duplicate.html", form=form, course=course, clashes=clashes)
 
 
 @bp.route("/courses/<id:course_id>/cancel", methods=["GET", "POST"])
