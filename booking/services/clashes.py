@@ -21,7 +21,7 @@ from datetime import date, datetime, time
 from typing import Protocol
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Course, CourseDay, CourseStatus, Room, User
@@ -78,7 +78,7 @@ def trainer_names(trainers_note: str, accounts: Iterable[User] = ()) -> dict[str
     name as written, from the accounts and the free-text note."""
     written = [a.full_name or a.email for a in accounts]
     written += [part.strip() for part in _NAME_BREAKS.split(trainers_note or "")]
-    names = {}
+    names: dict[str, str] = {}
     for name in written:
         key = " ".join(name.lower().split())
         if key and key not in _NOT_NAMES:

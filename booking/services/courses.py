@@ -31,8 +31,8 @@ from ..models import (
     CourseDay,
     CourseStatus,
     CourseType,
-    User,
     Room,
+    User,
     Venue,
     with_details,
 )

@@ -125,7 +125,8 @@ def record_over_capacity(
 # --- Changing rooms ------------------------------------------------------------------------
 
 
-def _clean(details: RoomDetails, venue: Venue, room: Room | None) -> RoomDetails:
+def _clean(details: RoomDetails, venue: Venue, room: Room | None) -> tuple[str, int]:
+    """The name with single spaces, and the capacity; Problems if either will not do."""
     name = " ".join(details.name.split())
     problems = []
     if not name:
@@ -141,16 +142,16 @@ def _clean(details: RoomDetails, venue: Venue, room: Room | None) -> RoomDetails
         problems.append(("capacity", "Enter how many people the room holds"))
     elif not 1 <= details.capacity <= MAX_CAPACITY:
         problems.append(("capacity", f"The number of people must be between 1 and {MAX_CAPACITY}"))
-    if problems:
+    if problems or details.capacity is None:
         raise Problems(problems)
-    return RoomDetails(name, details.capacity)
+    return name, details.capacity
 
 
 @transactional
 def create_room(venue: Venue, details: RoomDetails, *, actor: ActorLike, now: datetime) -> Room:
     """Add a room to a venue."""
-    cleaned = _clean(details, venue, None)
-    room = Room(venue=venue, name=cleaned.name, capacity=cleaned.capacity)
+    name, capacity = _clean(details, venue, None)
+    room = Room(venue=venue, name=name, capacity=capacity)
     db.session.add(room)
     db.session.flush()
     audit.record("room.created", room, actor=actor, now=now, venue_id=venue.id)
@@ -160,8 +161,7 @@ def create_room(venue: Venue, details: RoomDetails, *, actor: ActorLike, now: da
 @transactional
 def update_room(room: Room, details: RoomDetails, *, actor: ActorLike, now: datetime) -> Room:
     """Change a room's name or how many it holds (courses already there keep their places)."""
-    cleaned = _clean(details, room.venue, room)
-    room.name, room.capacity = cleaned.name, cleaned.capacity
+    room.name, room.capacity = _clean(details, room.venue, room)
     audit.record("room.updated", room, actor=actor, now=now, capacity=room.capacity)
     return room
 
