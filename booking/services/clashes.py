@@ -54,12 +54,16 @@ class Clash:
 
     kind: str  #: ROOM or TRAINER
     course: Course  #: the other course
-    day: CourseDay  #: the other course's day that overlaps
+    days: tuple[CourseDay, ...]  #: the other course's days that overlap
     trainer: str = ""  #: for a trainer clash, the trainer's name as the other course has it
 
     def describe(self) -> dict:
         """For the audit trail: what clashed, without names of people."""
-        return {"kind": self.kind, "course_id": self.course.id, "date": self.day.date.isoformat()}
+        return {
+            "kind": self.kind,
+            "course_id": self.course.id,
+            "dates": [day.date.isoformat() for day in self.days],
+        }
 
 
 class ClashWarning(BookingError):
@@ -131,16 +135,20 @@ def find_clashes(
     )
     if course_id is not None:
         stmt = stmt.where(Course.id != course_id)
-    found: list[Clash] = []
+    found: dict[tuple[str, int, str], list[CourseDay]] = {}
+    courses: dict[int, Course] = {}
     for day in db.session.scalars(stmt).unique():
         if not any(_overlaps(slot, day) for slot in days):
             continue
-        other = day.course
+        other = courses.setdefault(day.course_id, day.course)
         if room is not None and other.room_id == room.id:
-            found.append(Clash(ROOM, other, day))
+            found.setdefault((ROOM, other.id, ""), []).append(day)
         if (shared := _shared_trainer(account_ids, names, other)) is not None:
-            found.append(Clash(TRAINER, other, day, trainer=shared))
-    return found
+            found.setdefault((TRAINER, other.id, shared), []).append(day)
+    return [
+        Clash(kind, courses[course_id], tuple(overlapping), trainer=trainer)
+        for (kind, course_id, trainer), overlapping in found.items()
+    ]
 
 
 def clashes_for_course(course: Course) -> list[Clash]:

@@ -147,7 +147,7 @@ def test_the_same_room_on_an_overlapping_day_and_time_is_a_clash(details, make, 
     with pytest.raises(ClashWarning) as warned:
         service.create_course(second, actor="test", now=NOW)
     (clash,) = warned.value.clashes
-    assert (clash.kind, clash.course, clash.day.day_number) == (ROOM, first, 2)
+    assert (clash.kind, clash.course, [d.day_number for d in clash.days]) == (ROOM, first, [2])
 
     second.clash_reason = "The room is split in two with a partition."
     saved = service.create_course(second, actor="test", now=NOW)
@@ -155,7 +155,7 @@ def test_the_same_room_on_an_overlapping_day_and_time_is_a_clash(details, make, 
     assert event.object_id == saved.id
     assert event.reason == "The room is split in two with a partition."
     assert event.details["clashes"] == [
-        {"kind": "room", "course_id": first.id, "date": "2026-03-03"}
+        {"kind": "room", "course_id": first.id, "dates": ["2026-03-03"]}
     ]
     assert [c.course for c in clashes_for_course(first)] == [saved]
 
@@ -205,7 +205,7 @@ def test_the_same_trainer_account_on_two_overlapping_courses_is_a_clash(details,
     assert {(c.kind, c.course, c.trainer) for c in warned.value.clashes} == {
         (TRAINER, first, "Tess Trainer")
     }
-    assert len(warned.value.clashes) == 2  # both days overlap
+    assert [d.day_number for d in warned.value.clashes[0].days] == [1, 2]  # both overlap
 
 
 def test_the_same_trainer_named_in_the_notes_is_a_clash(details, make):
