@@ -26,6 +26,7 @@ from booking.models import (
     Mark,
     OutboxMessage,
     Role,
+    Room,
     TrainingCompletion,
 )
 
@@ -85,7 +86,8 @@ def rows(make, clock):
         source=CompletionSource.COURSE,
         booking_id=booking.id,
     )
-    _db.session.add_all([mark, inbound, outbox, link, event, response, completion])
+    room = Room(venue_id=course.venue_id, name="Fell Room", capacity=20)
+    _db.session.add_all([mark, inbound, outbox, link, event, response, completion, room])
     _db.session.commit()
     ids = {
         "course": course.id,
@@ -95,6 +97,7 @@ def rows(make, clock):
         "coordinator": other.id,
         "account": other.id,
         "venue": course.venue_id,
+        "room": room.id,
         "course_type": course.course_type_id,
         "type": course.course_type_id,
         "day": course.days[0].id,
