@@ -1,9 +1,10 @@
 """`flask seed-demo`: a realistic programme to look at and try, relative to today.
 
-Courses at six Cumbrian towns over the coming months, some nearly full or full with a
-waitlist, three courses in the past with their registers taken, and one draft; three course
-types (the introductory two-day course, an advanced two-day course for council staff that
-needs the introductory course first, and a one-day session for partner agencies); plus a
+Courses at six Cumbrian towns (each venue with its rooms) over the coming months, some nearly
+full or full with a waitlist, three courses in the past with their registers taken, and two
+drafts in the same room on the same days (so one course page shows a clash warning); three
+course types (the introductory two-day course, an advanced two-day course for council staff
+that needs the introductory course first, and a one-day session for partner agencies); plus a
 demo coordinator account (development only). Never runs in production.
 
 Everything is made through the services with the clock passed in, as if the programme had
@@ -40,12 +41,15 @@ from ..models import (
     Role,
     User,
 )
-from ..services import accounts, actors, course_types, people, registers, requests
+from ..services import accounts, actors, course_types, people, registers, requests, rooms
 from ..services import courses as course_service
+from ..services import venues as venue_service
 from ..services.course_types import CourseTypeDetails
-from ..services.courses import CourseDetails, DayDetails, VenueDetails
+from ..services.courses import CourseDetails, DayDetails
 from ..services.db import transactional
 from ..services.errors import BookingError
+from ..services.rooms import RoomDetails
+from ..services.venues import VenueDetails
 from ..timezone import LONDON, london_date
 
 DEMO_COORDINATOR_EMAIL = "demo.coordinator@cumbria.gov.uk"
@@ -108,6 +112,21 @@ VENUES = {
     ),
 }
 
+#: Each venue's rooms and how many people they hold; courses go in the first unless a plan
+#: names another.
+ROOMS = {
+    "Carlisle": [("Training Suite", 24), ("Meeting Room 3", 12)],
+    "Workington": [("Meeting Room 2", 24)],
+    "Whitehaven": [("Learning Room", 20), ("Harbour Room", 10)],
+    "Penrith": [("Conference Room", 24)],
+    "Kendal": [("Training Room 1", 20), ("Training Room 2", 14)],
+    "Barrow-in-Furness": [("Council Chamber Annexe", 22)],
+}
+
+#: Why the demo's second draft is saved although it clashes with the first (same room, same
+#: days): so the coordinator's course page shows what a clash warning looks like.
+DEMO_CLASH_REASON = "Set up to show a clash warning in the demo."
+
 TRAINERS = ["Helen Armstrong and Gary Nicholson", "Anne Tyson and Mark Dobson", "Ruth Steel"]
 #: Trainers' accounts on a developer's computer (they share the demo coordinator's password),
 #: each taking the registers of every third demo course.
@@ -141,6 +160,7 @@ class Plan:
     status: CourseStatus = CourseStatus.PUBLISHED
     #: The course type's key in `COURSE_TYPES` ("" for the introductory course).
     kind: str = ""
+    clash_reason: str = ""
 
 
 #: Courses already run: how many weeks ago, where, and who came (their marks are below).
@@ -163,6 +183,15 @@ PROGRAMME = [
     Plan(17, "Barrow-in-Furness", staff=6, partner=1),
     Plan(20, "Whitehaven", staff=3, partner=0),
     Plan(23, "Penrith", staff=0, partner=0, status=CourseStatus.DRAFT),
+    # In the same room on the same days as the draft above: a clash warning to look at.
+    Plan(
+        23,
+        "Penrith",
+        staff=0,
+        partner=0,
+        status=CourseStatus.DRAFT,
+        clash_reason=DEMO_CLASH_REASON,
+    ),
     # The advanced course: only people who completed the introductory course can book it.
     Plan(6, "Carlisle", staff=6, partner=0, total=16, partner_places=0, kind="advanced"),
     Plan(15, "Kendal", staff=2, partner=0, total=16, partner_places=0, kind="advanced"),
@@ -396,15 +425,28 @@ def load_demo(
     set_up = now - SET_UP_BEFORE
     folk = _People(rng, list(council_domains))
     venues = {
-        town: course_service.create_venue(details, actor=ACTOR, now=set_up)
+        town: venue_service.create_venue(details, actor=ACTOR, now=set_up)
         for town, details in VENUES.items()
+    }
+    main_rooms = {
+        town: [
+            rooms.create_room(venues[town], RoomDetails(name, size), actor=ACTOR, now=set_up)
+            for name, size in ROOMS[town]
+        ][0]
+        for town in VENUES
     }
     today = london_date(now)
     types = _demo_course_types(set_up)
     made = 0
     for index, plan in enumerate(PAST + PROGRAMME):
         course = _demo_course(
-            plan, venues[plan.town], types[plan.kind], index, today, set_up, max_span_days
+            plan,
+            (venues[plan.town], main_rooms[plan.town]),
+            types[plan.kind],
+            index,
+            today,
+            set_up,
+            max_span_days,
         )
         if plan.weeks_ahead < 0:
             day1 = course.first_day.date
@@ -438,7 +480,7 @@ def _demo_course_types(set_up: datetime) -> dict[str, CourseType]:
 
 def _demo_course(
     plan: Plan,
-    venue,
+    where: tuple,
     course_type,
     index: int,
     today: date,
@@ -446,6 +488,7 @@ def _demo_course(
     max_span_days: int,
 ):
     day1, day2 = _day_pair(today, plan)
+    venue, room = where
     if course_type.days_count == 1:
         days = [DayDetails(day1, course_type.default_starts_at, course_type.default_ends_at)]
     else:
@@ -456,6 +499,8 @@ def _demo_course(
     course = course_service.create_course(
         CourseDetails(
             venue=venue,
+            room=room,
+            clash_reason=plan.clash_reason,
             total_places=plan.total,
             partner_places=plan.partner_places,
             days=days,

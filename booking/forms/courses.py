@@ -25,7 +25,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from ..services.courses import MAX_DAYS, CourseDetails, DayDetails, VenueDetails
+from ..services.courses import MAX_DAYS, CourseDetails, DayDetails
+from ..services.rooms import RoomDetails
+from ..services.venues import VenueDetails
 from ..time_limits import (
     CUTOFF_TIME,
     CUTOFF_WORKING_DAYS_BEFORE,
@@ -95,6 +97,24 @@ class DaysCountForm(FlaskForm):
     show = SubmitField("Show this many days", widget=GovSubmitInput())
 
 
+def _capacity_reason_field():
+    return TextAreaField(
+        "Why does this course need more places than the room holds?",
+        description="This is kept in the audit trail.",
+        widget=GovTextArea(),
+        validators=[Length(max=1000, message="The reason must be 1000 characters or fewer")],
+    )
+
+
+def _clash_reason_field():
+    return TextAreaField(
+        "Why save it anyway?",
+        description="For example, the room is split in two. This is kept in the audit trail.",
+        widget=GovTextArea(),
+        validators=[Length(max=1000, message="The reason must be 1000 characters or fewer")],
+    )
+
+
 class CourseForm(FlaskForm):
     venue_id = SelectField(
         "Venue",
@@ -102,6 +122,15 @@ class CourseForm(FlaskForm):
         widget=GovSelect(),
         invalid_choice_message="Choose a venue from the list",
         validators=[DataRequired("Choose a venue")],
+    )
+    room_id = SelectField(
+        "Room",
+        description="Choose a room at the venue, if you know it.",
+        coerce=_venue_id,
+        widget=GovSelect(),
+        invalid_choice_message="Choose a room from the list",
+        choices=[],
+        default=0,
     )
     #: How many days the form asks for (the GET form above it changes this, see
     #: `days_wanted`); fields of days after it are taken off the form when it is made.
@@ -172,10 +201,14 @@ class CourseForm(FlaskForm):
         widget=GovTextArea(),
         validators=[Length(max=5000, message="The note must be 5000 characters or fewer")],
     )
+    capacity_reason = _capacity_reason_field()
+    clash_reason = _clash_reason_field()
     #: "yes" once the coordinator has been told the release date has already passed.
     release_warning_seen = HiddenField()
     #: The chosen course type's slug (a new course); empty means the introductory course.
     course_type = HiddenField()
+    #: "yes" once the coordinator has been shown the course's clashes.
+    clash_warning_seen = HiddenField()
     submit = SubmitField("Save course", widget=GovSubmitInput())
 
     def __init__(self, *args, days: int, **kwargs):
@@ -190,6 +223,14 @@ class CourseForm(FlaskForm):
     def set_venues(self, venues) -> None:
         self.venue_id.choices = [SelectChoice("", "Choose a venue")] + [
             SelectChoice(str(v.id), f"{v.name}, {v.town}") for v in venues
+        ]
+
+    def set_rooms(self, rooms) -> None:
+        self.room_id.choices = [SelectChoice("0", "No room chosen yet")] + [
+            SelectChoice(
+                str(r.id), f"{r.name} at {r.venue.name}, {r.venue.town} (holds {r.capacity})"
+            )
+            for r in rooms
         ]
 
     def set_trainers(self, trainers) -> None:
@@ -229,6 +270,7 @@ class CourseForm(FlaskForm):
         from ..services.courses import last_day_to_book
 
         self.venue_id.data = course.venue_id
+        self.room_id.data = course.room_id or 0
         for day in course.days[: self.days_shown]:
             n = day.day_number
             self[f"day{n}_date"].data = day.date
@@ -244,7 +286,7 @@ class CourseForm(FlaskForm):
         self.notes.data = course.notes
         self.self_check_in.data = course.self_check_in
 
-    def details(self, venues_by_id, trainers_by_id=None) -> CourseDetails:
+    def details(self, venues_by_id, trainers_by_id=None, rooms_by_id=None) -> CourseDetails:
         chosen = None
         if trainers_by_id is not None:
             chosen = [trainers_by_id[i] for i in self.trainer_ids.data or [] if i in trainers_by_id]
@@ -267,7 +309,30 @@ class CourseForm(FlaskForm):
             coordinator_note=self.coordinator_note.data or "",
             trainer_accounts=chosen,
             self_check_in=bool(self.self_check_in.data),
+            room=(rooms_by_id or {}).get(self.room_id.data),
+            capacity_reason=self.capacity_reason.data or "",
+            clash_reason=self.clash_reason.data or "",
         )
+
+
+class RoomForm(FlaskForm):
+    name = StringField(
+        "Name of the room",
+        widget=GovTextInput(),
+        validators=[
+            DataRequired("Enter the room's name"),
+            Length(max=200, message="The name must be 200 characters or fewer"),
+        ],
+    )
+    capacity = WholeNumberField(
+        "How many people it holds for training",
+        called="The number of people",
+        required_message="Enter how many people the room holds",
+    )
+    submit = SubmitField("Save room", widget=GovSubmitInput())
+
+    def details(self) -> RoomDetails:
+        return RoomDetails(name=self.name.data or "", capacity=self.capacity.data)
 
 
 class VenueForm(FlaskForm):
@@ -335,6 +400,9 @@ class DuplicateCourseForm(FlaskForm):
         required_message="Enter a number of weeks",
         default=4,
     )
+    capacity_reason = _capacity_reason_field()
+    clash_reason = _clash_reason_field()
+    clash_warning_seen = HiddenField()
     submit = SubmitField("Make a draft copy", widget=GovSubmitInput())
 
 

@@ -24,8 +24,10 @@ from .courses import (
     CourseStatus,
     CourseTrainer,
     CourseType,
+    Room,
     Venue,
     course_type_prerequisites,
+    trainers_in_note,
     with_details,
 )
 from .feed import COURSES_FEED, FeedVersion
@@ -45,6 +47,7 @@ from .people import (
 
 __all__ = [
     "TRAINERS_NOTE_PREFIX",
+    "trainers_in_note",
     "ACTIVE",
     "Agency",
     "AgencyDomain",
@@ -82,6 +85,7 @@ __all__ = [
     "Person",
     "QuoteAnswer",
     "RecoveryCode",
+    "Room",
     "Role",
     "TrainingCompletion",
     "UTCDateTime",

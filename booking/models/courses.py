@@ -128,6 +128,7 @@ class Venue(Model):
     is_archived: Mapped[bool] = mapped_column(default=False)
 
     courses: Mapped[list[Course]] = relationship(back_populates="venue")
+    rooms: Mapped[list[Room]] = relationship(back_populates="venue", order_by="Room.name")
 
     @property
     def one_line_address(self) -> str:
@@ -139,6 +140,35 @@ class Venue(Model):
 
 #: How the note for coordinators starts the line that holds the old free-text trainers.
 TRAINERS_NOTE_PREFIX = "Note about trainers: "
+
+
+def trainers_in_note(note: str | None) -> str:
+    """The trainers' names on the `TRAINERS_NOTE_PREFIX` line of a coordinators' note; ""."""
+    for line in (note or "").splitlines():
+        if line.startswith(TRAINERS_NOTE_PREFIX):
+            return line.removeprefix(TRAINERS_NOTE_PREFIX).strip()
+    return ""
+
+
+class Room(Model):
+    """A room at a venue. A course's places may not be more than its room holds, unless a
+    coordinator gives a reason (booking/services/rooms.py)."""
+
+    __tablename__ = "rooms"
+    __table_args__ = (
+        UniqueConstraint("venue_id", "name", name="uq_rooms_venue_name"),
+        CheckConstraint("capacity > 0", name="capacity_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: How many people the room holds for training.
+    capacity: Mapped[int] = mapped_column(Integer)
+    #: Archived rooms are not offered for new courses; courses already there keep them.
+    is_archived: Mapped[bool] = mapped_column(default=False)
+
+    venue: Mapped[Venue] = relationship(back_populates="rooms")
 
 
 class Course(Model):
@@ -156,6 +186,8 @@ class Course(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     course_type_id: Mapped[int] = mapped_column(ForeignKey("course_types.id"), index=True)
     venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"), index=True)
+    #: The room at the venue, if chosen (courses set up before rooms existed have none).
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"), index=True)
     status: Mapped[CourseStatus] = mapped_column(
         enum_column(CourseStatus, 20),
         default=CourseStatus.DRAFT,
@@ -191,6 +223,7 @@ class Course(Model):
 
     course_type: Mapped[CourseType] = relationship(back_populates="courses")
     venue: Mapped[Venue] = relationship(back_populates="courses")
+    room: Mapped[Room | None] = relationship()
     days: Mapped[list[CourseDay]] = relationship(
         back_populates="course", order_by="CourseDay.day_number", cascade="all, delete-orphan"
     )
@@ -206,10 +239,7 @@ class Course(Model):
     @property
     def trainers_note(self) -> str:
         """The names from the old free-text trainers, kept in the coordinators' note; ""."""
-        for line in (self.coordinator_note or "").splitlines():
-            if line.startswith(TRAINERS_NOTE_PREFIX):
-                return line.removeprefix(TRAINERS_NOTE_PREFIX).strip()
-        return ""
+        return trainers_in_note(self.coordinator_note)
 
     @property
     def first_day(self) -> CourseDay:

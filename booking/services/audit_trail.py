@@ -23,6 +23,7 @@ from ..models import (
     InboundMessage,
     OutboxMessage,
     Person,
+    Room,
     User,
     Venue,
 )
@@ -76,6 +77,7 @@ _NAMERS: dict[str, tuple[Any, Sequence, Callable]] = {
     "person": (Person, (), _person),
     "user": (User, (), _user),
     "venue": (Venue, (), lambda v: f"{v.name}, {v.town}"),
+    "room": (Room, (selectinload(Room.venue),), lambda r: f"{r.name}, {r.venue.name}"),
     "coursetype": (CourseType, (), lambda t: t.name),
     "inboundmessage": (InboundMessage, (), lambda m: f"from {m.sender or 'an unknown sender'}"),
     "outboxmessage": (OutboxMessage, (), lambda m: f"to {m.to_address}"),

@@ -1,5 +1,5 @@
-"""Running the programme: creating, changing, publishing, duplicating and cancelling courses,
-and venues.
+"""Running the programme: creating, changing, publishing, duplicating and cancelling courses
+(venues are in venues.py).
 
 Times a person types are Europe/London wall-clock times. Two dates are worked out for a
 course unless the coordinator gives them (the limits are in booking/time_limits.py):
@@ -31,14 +31,16 @@ from ..models import (
     CourseDay,
     CourseStatus,
     CourseType,
+    Room,
     User,
     Venue,
+    trainers_in_note,
     with_details,
 )
 from ..timezone import LONDON, london_date
 from ..values import DayDetails, ScheduleChange
 from ..words import how_many
-from . import audit, emails
+from . import audit, clashes, emails, rooms
 from .actors import ActorLike
 from .allocation import held_counts
 from .db import lock_course, transactional
@@ -131,6 +133,12 @@ class CourseDetails:
     agency_cap: int | None = None
     #: People may check themselves in with the code on the room's screen; None leaves it be.
     self_check_in: bool | None = None
+    #: The room at the venue, if chosen (booking/services/rooms.py).
+    room: Room | None = None
+    #: Why the course has more places than its room holds (needed when it does).
+    capacity_reason: str = ""
+    #: Why the course is saved although it clashes with another (booking/services/clashes.py).
+    clash_reason: str = ""
 
     def release_already_passed(self, now: datetime) -> date | None:
         """The release date (rule 2) when it is today or past, so the places kept for partner
@@ -140,16 +148,6 @@ class CourseDetails:
             return None
         release_on = self.release_on or default_release_on(first, self.course_type)
         return release_on if release_on <= london_date(now) else None
-
-
-@dataclass
-class VenueDetails:
-    name: str
-    address: str
-    town: str
-    postcode: str = ""
-    accessibility_notes: str = ""
-    parking_notes: str = ""
 
 
 # --- Reading -------------------------------------------------------------------------------
@@ -199,13 +197,6 @@ def coordinator_courses(now: datetime, *, past: bool = False) -> list[Course]:
     order = first_day_date().desc() if past else first_day_date()
     stmt = select(Course).where(condition).order_by(order, Course.id)
     return list(db.session.scalars(with_details(stmt)))
-
-
-def venues(*, include_archived: bool = False) -> list[Venue]:
-    stmt = select(Venue).order_by(Venue.town, Venue.name)
-    if not include_archived:
-        stmt = stmt.where(Venue.is_archived.is_(False))
-    return list(db.session.scalars(stmt))
 
 
 def holders(course: Course) -> list[Booking]:
@@ -320,7 +311,14 @@ def _problems(
                     f"{taken} places are already taken, so total places cannot be fewer than {taken}",
                 )
             )
-    before = _current_days(course) if course is not None else None
+    problems += rooms.room_problems(
+        details.room,
+        venue=details.venue,
+        total_places=details.total_places,
+        capacity_reason=details.capacity_reason,
+        course=course,
+    )
+    before = current_days(course) if course is not None else None
     if course is not None and has_started(course, now) and len(details.days) != len(course.days):
         problems.append(
             ("days_count", "This course has started, so its number of days cannot change")
@@ -359,7 +357,7 @@ def has_started(course: Course, now: datetime) -> bool:
     )
 
 
-def _current_days(course: Course) -> list[DayDetails]:
+def current_days(course: Course) -> list[DayDetails]:
     return [DayDetails(d.date, d.starts_at, d.ends_at) for d in course.days]
 
 
@@ -405,6 +403,7 @@ def _apply(course: Course, details: CourseDetails) -> None:
     first = details.days[0].date
     course_type = course.course_type
     course.venue = details.venue
+    course.room = details.room
     course.total_places = details.total_places
     # A course partner agencies cannot book keeps no places for them (all go to staff).
     course.partner_places = details.partner_places if course_type.partners_may_book else 0
@@ -441,10 +440,12 @@ def _apply(course: Course, details: CourseDetails) -> None:
 def create_course(
     details: CourseDetails, *, actor: ActorLike, now: datetime, max_span_days: int = MAX_SPAN_DAYS
 ) -> Course:
-    """Save a new course as a draft (nobody sees it until it is published)."""
+    """Save a new course as a draft (nobody sees it until it is published). A clash with
+    another course (services/clashes.py) needs `details.clash_reason`."""
     if details.course_type is None:
         details = replace(details, course_type=default_course_type())
     check_details(details, now=now, max_span_days=max_span_days)
+    found = _check_clashes(details, None)
     course = Course(
         course_type=details.course_type,
         status=CourseStatus.DRAFT,
@@ -456,7 +457,34 @@ def create_course(
     db.session.add(course)
     db.session.flush()
     audit.record("course.created", course, actor=actor, now=now)
+    _record_reasons(course, details, found, actor=actor, now=now)
     return course
+
+
+def _check_clashes(details: CourseDetails, course: Course | None) -> list[clashes.Clash]:
+    return clashes.check(
+        details.days,
+        room=details.room,
+        trainer_accounts=details.trainer_accounts,
+        trainers_note=trainers_in_note(details.coordinator_note),
+        course=course,
+        reason=details.clash_reason,
+    )
+
+
+def _record_reasons(
+    course: Course,
+    details: CourseDetails,
+    found: list[clashes.Clash],
+    *,
+    actor: ActorLike,
+    now: datetime,
+) -> None:
+    """The audit rows for a course saved over its room's capacity or despite a clash."""
+    rooms.record_over_capacity(
+        course, capacity_reason=details.capacity_reason, actor=actor, now=now
+    )
+    clashes.record(course, found, reason=details.clash_reason, actor=actor, now=now)
 
 
 @transactional
@@ -475,22 +503,24 @@ def update_course(
     # A course keeps its type: the type's rules (days, prerequisites) apply to its bookings.
     details = replace(details, course_type=course.course_type)
     check_details(details, now=now, max_span_days=max_span_days, course=course)
-    old_days, old_venue = _current_days(course), course.venue.one_line_address
+    found = _check_clashes(details, course)
+    old_days, old_venue = current_days(course), course.venue.one_line_address
     _apply(course, details)
     course.updated_at = now
     db.session.flush()
+    _record_reasons(course, details, found, actor=actor, now=now)
     change = ScheduleChange(
-        old_days, _current_days(course), old_venue, course.venue.one_line_address
+        old_days, current_days(course), old_venue, course.venue.one_line_address
     )
     schedule_changed = bool(change)
     if schedule_changed and course.status == CourseStatus.PUBLISHED:
-        _schedule_changed(course, change, actor=actor, now=now)
+        tell_schedule_change(course, change, actor=actor, now=now)
     audit.record("course.updated", course, actor=actor, now=now, schedule_changed=schedule_changed)
     fill_free_places(course, now=now)  # more places, or a moved date, may free some
     return course
 
 
-def _schedule_changed(
+def tell_schedule_change(
     course: Course, change: ScheduleChange, *, actor: ActorLike, now: datetime
 ) -> None:
     course.schedule_version += 1
@@ -534,9 +564,12 @@ def duplicate_course(
     actor: ActorLike,
     now: datetime,
     max_span_days: int = MAX_SPAN_DAYS,
+    capacity_reason: str = "",
+    clash_reason: str = "",
 ) -> Course:
-    """The next date in the programme: a draft copy with the same venue, places, times and
-    trainers, its days `weeks_later` weeks after this course's days."""
+    """The next date in the programme: a draft copy with the same venue, room, places, times
+    and trainers, its days `weeks_later` weeks after this course's days. It is checked as a
+    new course: places beyond the room's capacity and clashes need a reason."""
     if not 1 <= weeks_later <= 52:
         raise Problems([("weeks_later", "Enter a number of weeks between 1 and 52")])
     shift = timedelta(weeks=weeks_later)
@@ -551,6 +584,9 @@ def duplicate_course(
         course_type=course.course_type,
         trainer_accounts=list(course.trainer_accounts),
         self_check_in=course.self_check_in,
+        room=course.room if course.room is not None and not course.room.is_archived else None,
+        capacity_reason=capacity_reason,
+        clash_reason=clash_reason,
     )
     if course.venue.is_archived:
         raise Problems(
@@ -612,96 +648,3 @@ def cancel_course(course: Course, *, actor: ActorLike, now: datetime, reason: st
     )
     emails.course_cancelled(course, affected, now=now)
     return affected
-
-
-# --- Venues --------------------------------------------------------------------------------
-
-_VENUE_LIMITS = {"name": 200, "town": 100, "postcode": 10}
-
-
-def _clean_venue(details: VenueDetails) -> VenueDetails:
-    cleaned = VenueDetails(
-        name=" ".join(details.name.split()),
-        address="\n".join(line.strip() for line in details.address.splitlines() if line.strip()),
-        town=" ".join(details.town.split()),
-        postcode=" ".join(details.postcode.upper().split()),
-        accessibility_notes=details.accessibility_notes.strip(),
-        parking_notes=details.parking_notes.strip(),
-    )
-    problems = []
-    for name, label in (
-        ("name", "the venue's name"),
-        ("address", "the address"),
-        ("town", "the town"),
-    ):
-        if not getattr(cleaned, name):
-            problems.append((name, f"Enter {label}"))
-    for name, limit in _VENUE_LIMITS.items():
-        if len(getattr(cleaned, name)) > limit:
-            problems.append((name, f"{name.capitalize()} must be {limit} characters or fewer"))
-    if problems:
-        raise Problems(problems)
-    return cleaned
-
-
-_VENUE_FIELDS = ("name", "address", "town", "postcode", "accessibility_notes", "parking_notes")
-_LOCATION_FIELDS = ("name", "address", "town", "postcode")
-
-
-@transactional
-def create_venue(details: VenueDetails, *, actor: ActorLike, now: datetime) -> Venue:
-    """Add a venue courses can be held at."""
-    cleaned = _clean_venue(details)
-    venue = Venue(**{name: getattr(cleaned, name) for name in _VENUE_FIELDS})
-    db.session.add(venue)
-    db.session.flush()
-    audit.record("venue.created", venue, actor=actor, now=now)
-    return venue
-
-
-@transactional
-def update_venue(venue: Venue, details: VenueDetails, *, actor: ActorLike, now: datetime) -> Venue:
-    """Change a venue. If its name or address changes, people holding places on upcoming
-    courses there are told, as for any change of venue."""
-    cleaned = _clean_venue(details)
-    moved = any(getattr(venue, n) != getattr(cleaned, n) for n in _LOCATION_FIELDS)
-    old_address = venue.one_line_address
-    for name in _VENUE_FIELDS:
-        setattr(venue, name, getattr(cleaned, name))
-    db.session.flush()
-    if moved:
-        upcoming = db.session.scalars(
-            with_details(
-                select(Course).where(
-                    Course.venue_id == venue.id,
-                    Course.status == CourseStatus.PUBLISHED,
-                    ~Course.is_over(now),
-                )
-            )
-        )
-        for course in upcoming:
-            days = _current_days(course)
-            change = ScheduleChange(days, days, old_address, venue.one_line_address)
-            _schedule_changed(course, change, actor=actor, now=now)
-    audit.record("venue.updated", venue, actor=actor, now=now, address_changed=moved)
-    return venue
-
-
-@transactional
-def archive_venue(venue: Venue, *, actor: ActorLike, now: datetime) -> Venue:
-    """Stop offering a venue for new courses (courses already there keep it)."""
-    if venue.is_archived:
-        raise NotAllowed("This venue is already archived.")
-    venue.is_archived = True
-    audit.record("venue.archived", venue, actor=actor, now=now)
-    return venue
-
-
-@transactional
-def restore_venue(venue: Venue, *, actor: ActorLike, now: datetime) -> Venue:
-    """Offer an archived venue for new courses again."""
-    if not venue.is_archived:
-        raise NotAllowed("This venue is not archived.")
-    venue.is_archived = False
-    audit.record("venue.restored", venue, actor=actor, now=now)
-    return venue

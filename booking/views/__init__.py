@@ -22,6 +22,7 @@ def register_blueprints(app: Flask) -> None:
         privacy,
         registers,
         reports,
+        rooms,
         self_check_in,
     )
 
@@ -42,6 +43,7 @@ def register_blueprints(app: Flask) -> None:
         pages,
         registers,
         reports,
+        rooms,
         privacy,
         self_check_in,
     ):

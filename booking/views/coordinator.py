@@ -22,9 +22,11 @@ from ..forms.courses import (
 )
 from ..forms.fields import add_problems
 from ..models import Course, CourseType, User, Venue
-from ..services import accounts, course_types, reports
+from ..services import accounts, course_types, reports, rooms
 from ..services import courses as course_service
+from ..services import venues as venue_service
 from ..services.allocation import availability, availability_for, waitlist_counts
+from ..services.clashes import ClashWarning, clashes_for_course
 from ..services.errors import BookingError, Problems
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
@@ -45,12 +47,26 @@ def _course_form(course: Course | None = None, course_type: CourseType | None = 
     if course is not None and course_service.has_started(course, clock.now()):
         typed = None  # its days are fixed (the service refuses a change anyway)
     form = CourseForm(days=days_wanted(typed, default))
-    choices = course_service.venues()
+    choices = venue_service.venues()
     if course is not None and course.venue.is_archived:
         choices.append(course.venue)
     form.set_venues(choices)
+    form.set_rooms(rooms.rooms_to_choose(course))
     form.set_trainers(accounts.trainers())
     return form
+
+
+def _details(form):
+    """What the coordinator typed, with the venue, trainers and room it names."""
+    return form.details(_venues_by_id(), _trainers_by_id(), rooms.rooms_by_id())
+
+
+def _clash_warning(form, warning: ClashWarning):
+    """The clashes to show above the form. Asked again with no reason, the reason box says so."""
+    if form.clash_warning_seen.data == "yes":
+        add_problems(form, [("clash_reason", "Say why the course should be saved anyway")])
+    form.clash_warning_seen.data = "yes"
+    return warning.clashes
 
 
 def _trainers_by_id() -> dict[int, User]:
@@ -58,7 +74,7 @@ def _trainers_by_id() -> dict[int, User]:
 
 
 def _venues_by_id() -> dict[int, Venue]:
-    return {v.id: v for v in course_service.venues(include_archived=True)}
+    return {v.id: v for v in venue_service.venues(include_archived=True)}
 
 
 def _act(action, message: str, course: Course):
@@ -126,7 +142,7 @@ def new_course():
             if (passed := _release_warning(form, None)) is not None:
                 return _course_form_page(form, None, passed)
             course = course_service.create_course(
-                replace(form.details(_venues_by_id(), _trainers_by_id()), course_type=chosen),
+                replace(_details(form), course_type=chosen),
                 actor=current_user,
                 now=clock.now(),
                 max_span_days=_max_span_days(),
@@ -135,6 +151,8 @@ def new_course():
             return redirect(url_for("coordinator.course", course_id=course.id))
         except Problems as problems:
             add_problems(form, problems.problems)
+        except ClashWarning as warning:
+            return _course_form_page(form, None, clashes=_clash_warning(form, warning))
     return _course_form_page(form, None)
 
 
@@ -168,7 +186,7 @@ def _release_warning(form: CourseForm, course: Course | None) -> date | None:
     return passed
 
 
-def _course_form_page(form: CourseForm, course: Course | None, release_passed=None):
+def _course_form_page(form: CourseForm, course: Course | None, release_passed=None, clashes=()):
     days_form = DaysCountForm(formdata=None, days=str(form.days_shown))
     return render_template(
         "coordinator/course_form.html",
@@ -178,6 +196,7 @@ def _course_form_page(form: CourseForm, course: Course | None, release_passed=No
         course=course,
         release_passed=release_passed,
         chosen_type=course_types.by_slug(form.course_type.data or ""),
+        clashes=clashes,
     )
 
 
@@ -195,6 +214,7 @@ def course(course_id: int):
         released=course.is_released(now),
         over=course.is_over(now),
         confirm=ConfirmForm(),
+        clashes=clashes_for_course(course),
     )
 
 
@@ -213,7 +233,7 @@ def edit_course(course_id: int):
                 return _course_form_page(form, course, passed)
             course_service.update_course(
                 course,
-                form.details(_venues_by_id(), _trainers_by_id()),
+                _details(form),
                 actor=current_user,
                 now=clock.now(),
                 max_span_days=_max_span_days(),
@@ -222,6 +242,8 @@ def edit_course(course_id: int):
             return redirect(url_for("coordinator.course", course_id=course.id))
     except Problems as problems:
         add_problems(form, problems.problems)
+    except ClashWarning as warning:
+        return _course_form_page(form, course, clashes=_clash_warning(form, warning))
     except BookingError as error:
         flash(error.message, "error")
         return redirect(url_for("coordinator.course", course_id=course.id))
@@ -248,7 +270,7 @@ def release_places(course_id: int):
 @coordinator_required
 def duplicate_course(course_id: int):
     course = db.get_or_404(Course, course_id)
-    form = DuplicateCourseForm()
+    form, clashes = DuplicateCourseForm(), []
     if form.validate_on_submit():
         try:
             copy = course_service.duplicate_course(
@@ -257,12 +279,16 @@ def duplicate_course(course_id: int):
                 actor=current_user,
                 now=clock.now(),
                 max_span_days=_max_span_days(),
+                capacity_reason=form.capacity_reason.data or "",
+                clash_reason=form.clash_reason.data or "",
             )
             flash("A draft copy is saved. Check the details, then publish it.", "success")
             return redirect(url_for("coordinator.edit_course", course_id=copy.id))
         except Problems as problems:
             add_problems(form, problems.problems)
-    return render_template("coordinator/duplicate.html", form=form, course=course)
+        except ClashWarning as warning:
+            clashes = _clash_warning(form, warning)
+    return render_template("coordinator/duplicate.html", form=form, course=course, clashes=clashes)
 
 
 @bp.route("/courses/<id:course_id>/cancel", methods=["GET", "POST"])
@@ -290,7 +316,7 @@ def cancel(course_id: int):
 def venues():
     return render_template(
         "coordinator/venues.html",
-        venues=course_service.venues(include_archived=True),
+        venues=venue_service.venues(include_archived=True),
         confirm=ConfirmForm(),
     )
 
@@ -301,7 +327,7 @@ def new_venue():
     form = VenueForm()
     if form.validate_on_submit():
         try:
-            course_service.create_venue(form.details(), actor=current_user, now=clock.now())
+            venue_service.create_venue(form.details(), actor=current_user, now=clock.now())
             flash("Venue added.", "success")
             return redirect(url_for("coordinator.venues"))
         except Problems as problems:
@@ -316,7 +342,7 @@ def edit_venue(venue_id: int):
     form = VenueForm(obj=venue)
     if form.validate_on_submit():
         try:
-            course_service.update_venue(venue, form.details(), actor=current_user, now=clock.now())
+            venue_service.update_venue(venue, form.details(), actor=current_user, now=clock.now())
             flash("Venue saved.", "success")
             return redirect(url_for("coordinator.venues"))
         except Problems as problems:
@@ -327,13 +353,13 @@ def edit_venue(venue_id: int):
 @bp.post("/venues/<id:venue_id>/archive")
 @coordinator_required
 def archive_venue(venue_id: int):
-    return _venue_action(venue_id, course_service.archive_venue, "Venue archived.")
+    return _venue_action(venue_id, venue_service.archive_venue, "Venue archived.")
 
 
 @bp.post("/venues/<id:venue_id>/restore")
 @coordinator_required
 def restore_venue(venue_id: int):
-    return _venue_action(venue_id, course_service.restore_venue, "Venue restored.")
+    return _venue_action(venue_id, venue_service.restore_venue, "Venue restored.")
 
 
 def _venue_action(venue_id: int, action, message: str):

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0014_line_managers'
-down_revision = '0011_course_types'
+down_revision = '0013_rooms'
 branch_labels = None
 depends_on = None
 

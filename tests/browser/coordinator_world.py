@@ -107,6 +107,8 @@ def coordinator_pages(world: World) -> list[str]:
         "/coordinator/venues",
         "/coordinator/venues/new",
         f"/coordinator/venues/{course.venue_id}/edit",
+        f"/coordinator/venues/{course.venue_id}/rooms",
+        f"/coordinator/venues/{course.venue_id}/rooms/new",
         "/coordinator/registers",
         f"/coordinator/registers/days/{day}",
         f"/coordinator/registers/days/{day}/history",

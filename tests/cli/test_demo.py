@@ -44,7 +44,7 @@ def test_the_demo_is_a_programme_at_six_cumbrian_towns(runner, clock, db):
         "Barrow-in-Furness",
     }
     statuses = db.session.scalars(select(Course.status)).all()
-    assert statuses.count(CourseStatus.DRAFT) == 1
+    assert statuses.count(CourseStatus.DRAFT) == 2
     assert statuses.count(CourseStatus.PUBLISHED) >= 10
     assert len(_past_courses(db, clock)) == 3
     assert 150 <= db.session.scalar(select(func.count(Person.id))) <= 200
@@ -181,3 +181,23 @@ def test_the_demo_has_trainers_accounts_assigned_to_its_courses_and_says_how_to_
     assert all(len(c.trainer_accounts) == 1 for c in courses)
     assert {t.id for c in courses for t in c.trainer_accounts} == {t.id for t in trainers}
     assert "flask demo code EMAIL" in result.output
+
+
+def test_the_demo_puts_courses_in_rooms_and_shows_one_clash(runner, clock, db):
+    runner.invoke(args=["seed-demo"])
+    from booking.models import Room
+    from booking.services.clashes import clashes_for_course
+
+    assert {r.venue.town for r in db.session.scalars(select(Room))} == {
+        "Carlisle",
+        "Workington",
+        "Whitehaven",
+        "Penrith",
+        "Kendal",
+        "Barrow-in-Furness",
+    }
+    courses = _courses(db)
+    assert all(c.room is not None and c.total_places <= c.room.capacity for c in courses)
+    clashing = [c for c in courses if clashes_for_course(c)]
+    assert [c.status for c in clashing] == [CourseStatus.DRAFT, CourseStatus.DRAFT]
+    assert clashing[0].room_id == clashing[1].room_id

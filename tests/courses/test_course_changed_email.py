@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time
 
 from booking.models import BookingStatus
 from booking.services import courses as service
+from booking.services import venues as venue_service
 from booking.services.courses import DayDetails
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -104,9 +105,9 @@ def test_a_venue_whose_address_changes_names_the_old_and_new_address(make, outbo
     course, booking = _course_with_a_place(make)
     venue = course.venue
 
-    service.update_venue(
+    venue_service.update_venue(
         venue,
-        service.VenueDetails(
+        venue_service.VenueDetails(
             name=venue.name, address="New Street", town=venue.town, postcode="LA9 4DL"
         ),
         actor="test",

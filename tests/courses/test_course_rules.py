@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from booking.models import AuditEvent, BookingStatus, CourseStatus, Group
 from booking.services import courses as service
+from booking.services import venues as venue_service
 from booking.services.allocation import availability
 from booking.services.courses import DayDetails, cancel_course
 from booking.services.errors import NotAllowed, Problems
@@ -332,15 +333,15 @@ def test_every_change_is_in_the_audit_trail(details, make, db):
 
 def test_venue_needs_a_name_address_and_town(db):
     with pytest.raises(Problems) as error:
-        service.create_venue(
-            service.VenueDetails(name=" ", address="", town=""), actor="test", now=NOW
+        venue_service.create_venue(
+            venue_service.VenueDetails(name=" ", address="", town=""), actor="test", now=NOW
         )
     assert problem_fields(error.value) == ["name", "address", "town"]
 
 
 def test_venue_text_is_tidied(db):
-    venue = service.create_venue(
-        service.VenueDetails(
+    venue = venue_service.create_venue(
+        venue_service.VenueDetails(
             name="  The   Beacon ",
             address="West Strand\n\n  ",
             town="Whitehaven",
@@ -358,9 +359,9 @@ def test_moving_a_venue_tells_people_on_upcoming_courses_there(make, outbox):
     past = make.course(date(2025, 12, 1), venue_obj=course.venue)
     make.booking(past)
     venue = course.venue
-    service.update_venue(
+    venue_service.update_venue(
         venue,
-        service.VenueDetails(
+        venue_service.VenueDetails(
             name=venue.name, address="New Street", town=venue.town, postcode="LA9 4DL"
         ),
         actor="test",
@@ -373,13 +374,13 @@ def test_moving_a_venue_tells_people_on_upcoming_courses_there(make, outbox):
 
 def test_archived_venues_can_be_restored(make):
     venue = make.venue()
-    service.archive_venue(venue, actor="test", now=NOW)
+    venue_service.archive_venue(venue, actor="test", now=NOW)
     assert venue.is_archived
-    assert venue not in service.venues()
+    assert venue not in venue_service.venues()
     with pytest.raises(NotAllowed):
-        service.archive_venue(venue, actor="test", now=NOW)
-    service.restore_venue(venue, actor="test", now=NOW)
-    assert venue in service.venues()
+        venue_service.archive_venue(venue, actor="test", now=NOW)
+    venue_service.restore_venue(venue, actor="test", now=NOW)
+    assert venue in venue_service.venues()
 
 
 def test_a_course_at_an_archived_venue_is_not_copied(make):

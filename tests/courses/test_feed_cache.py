@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from booking.extensions import db
 from booking.models import Course, CourseType, FeedVersion, Venue
 from booking.services import courses as service
-from booking.services import requests
-from booking.services.courses import CourseDetails, DayDetails, VenueDetails
+from booking.services import requests, venues
+from booking.services.courses import CourseDetails, DayDetails
 from booking.views import courses as course_views
 
 
@@ -93,8 +93,10 @@ def _move_course(course, now):
 
 def _rename_venue(course, now):
     venue = course.venue
-    details = VenueDetails(name="The Brewery Arts Centre", address="Highgate", town=venue.town)
-    service.update_venue(venue, details, actor="test", now=now)
+    details = venues.VenueDetails(
+        name="The Brewery Arts Centre", address="Highgate", town=venue.town
+    )
+    venues.update_venue(venue, details, actor="test", now=now)
 
 
 def _cancel(course, now):

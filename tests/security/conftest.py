@@ -27,6 +27,7 @@ from booking.models import (
     Mark,
     OutboxMessage,
     Role,
+    Room,
     TrainingCompletion,
 )
 
@@ -87,7 +88,8 @@ def rows(make, clock):
         booking_id=booking.id,
     )
     agency = Agency(name="Partner agency for access checks")
-    _db.session.add_all([mark, inbound, outbox, link, event, response, completion, agency])
+    room = Room(venue_id=course.venue_id, name="Fell Room", capacity=20)
+    _db.session.add_all([mark, inbound, outbox, link, event, response, completion, agency, room])
     _db.session.commit()
     ids = {
         "course": course.id,
@@ -97,6 +99,7 @@ def rows(make, clock):
         "coordinator": other.id,
         "account": other.id,
         "venue": course.venue_id,
+        "room": room.id,
         "course_type": course.course_type_id,
         "type": course.course_type_id,
         "day": course.days[0].id,
