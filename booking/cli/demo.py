@@ -367,7 +367,9 @@ def _demo_trainer_accounts(now: datetime) -> list[User]:
             _set_up_demo_app(user, now)
         trainers.append(user)
     for index, course in enumerate(db.session.scalars(select(Course).order_by(Course.id))):
-        trainer = trainers[index % len(trainers)]
+        # The trainer the course's note names (TRAINERS and DEMO_TRAINERS are in one order).
+        named = TRAINERS.index(course.trainers_note) if course.trainers_note in TRAINERS else index
+        trainer = trainers[named % len(trainers)]
         if trainer not in course.trainer_accounts:
             course.trainer_accounts.append(trainer)
     return trainers
@@ -438,12 +440,13 @@ def load_demo(
     today = london_date(now)
     types = _demo_course_types(set_up)
     made = 0
+    busy: dict[date, set[int]] = {}  # the trainers already teaching on each day
     for index, plan in enumerate(PAST + PROGRAMME):
         course = _demo_course(
             plan,
             (venues[plan.town], main_rooms[plan.town]),
             types[plan.kind],
-            index,
+            _free_trainer(index, _day_pair(today, plan), busy),
             today,
             set_up,
             max_span_days,
@@ -465,6 +468,21 @@ def load_demo(
     return {"courses": made, "venues": len(venues), "bookings": len(folk.booking_ids)}
 
 
+def _free_trainer(index: int, days: tuple[date, date], busy: dict[date, set[int]]) -> int:
+    """The demo's trainers take turns (by `index`), skipping any already teaching on one of
+    these days (courses moved past Christmas can land in the same week): the demo shows no
+    trainer clash, only the room clash it sets up on purpose."""
+    for turn in range(len(TRAINERS)):
+        trainer = (index + turn) % len(TRAINERS)
+        if not any(trainer in busy.get(day, set()) for day in days):
+            break
+    else:
+        trainer = index % len(TRAINERS)
+    for day in days:
+        busy.setdefault(day, set()).add(trainer)
+    return trainer
+
+
 def _demo_course_types(set_up: datetime) -> dict[str, CourseType]:
     """The introductory course (key "") and the others in `COURSE_TYPES`; the advanced
     course needs the introductory course first."""
@@ -482,11 +500,12 @@ def _demo_course(
     plan: Plan,
     where: tuple,
     course_type,
-    index: int,
+    trainer: int,
     today: date,
     set_up: datetime,
     max_span_days: int,
 ):
+    """One demo course as `plan` says, taught by `TRAINERS[trainer]`."""
     day1, day2 = _day_pair(today, plan)
     venue, room = where
     if course_type.days_count == 1:
@@ -504,7 +523,7 @@ def _demo_course(
             total_places=plan.total,
             partner_places=plan.partner_places,
             days=days,
-            coordinator_note=TRAINERS_NOTE_PREFIX + TRAINERS[index % len(TRAINERS)],
+            coordinator_note=TRAINERS_NOTE_PREFIX + TRAINERS[trainer],
             notes="Tea, coffee and a sandwich lunch are provided"
             + (" on both days." if len(days) == 2 else "."),
             course_type=course_type,
