@@ -181,6 +181,10 @@ class Config:
     #: refuses to start with it on (booking/checks.py).
     DEVELOPMENT_TOOLS = _env_bool("DEVELOPMENT_TOOLS", False)
 
+    #: PostgreSQL: how long a booking waits for its course's lock before the person is asked
+    #: to try again (a transaction stuck holding the lock must not become a queue).
+    BOOKING_LOCK_TIMEOUT_SECONDS = float(os.environ.get("BOOKING_LOCK_TIMEOUT_SECONDS", "5"))
+
     #: Test-only switches for the overbooking control test; never set in production.
     BOOKING_LOCKS_ENABLED = True
     BOOKING_TEST_PAUSE_SECONDS = 0.0

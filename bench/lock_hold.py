@@ -40,9 +40,9 @@ STEPS = [
     ("booking.services.requests", "insert"),
     ("booking.services.audit", "record"),
     ("booking.services.requests", "withdraw_other_waits"),
-    ("booking.services.requests", "waitlist_position"),
-    ("booking.services.emails", "place_confirmed"),
-    ("booking.services.emails", "waitlisted"),
+    ("booking.services.requests", "offer_number"),
+    ("booking.services.emails", "place_confirmed_soon"),
+    ("booking.services.emails", "waitlisted_soon"),
 ]
 
 
@@ -140,8 +140,8 @@ def measure(kind: str, profile: bool) -> list[list]:
 
 def _rows(kind: str, bookings: list[dict]) -> list[list]:
     label = "SQLite file" if kind == "sqlite" else "PostgreSQL"
-    placed = [b for b in bookings if b.get("place_confirmed")]
-    waiting = [b for b in bookings if b.get("waitlisted")]
+    placed = [b for b in bookings if b.get("place_confirmed_soon")]
+    waiting = [b for b in bookings if b.get("waitlisted_soon")]
     rows = []
     for outcome, group in (("took a place", placed), ("waitlisted", waiting)):
         if not group:

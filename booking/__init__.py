@@ -98,6 +98,7 @@ def _configure_without_the_app(app: Flask) -> None:
 
     lock_settings.enabled = app.config["BOOKING_LOCKS_ENABLED"]
     lock_settings.pause_seconds = app.config["BOOKING_TEST_PAUSE_SECONDS"]
+    lock_settings.timeout_seconds = app.config["BOOKING_LOCK_TIMEOUT_SECONDS"]
     composing.configure(composing.MailSettings.from_config(app.config))
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextvars
 import fcntl
+import logging
 import os
 import random
 import sqlite3
@@ -21,7 +22,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar, cast
 
-from sqlalchemy import Executable, event, select
+from sqlalchemy import Executable, event, func, select
 from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import joinedload
@@ -33,6 +34,10 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 MAX_ATTEMPTS = 8
+#: PostgreSQL's SQLSTATE when `lock_timeout` ran out.
+LOCK_NOT_AVAILABLE = "55P03"
+
+log = logging.getLogger(__name__)
 
 
 class LockSettings:
@@ -44,6 +49,9 @@ class LockSettings:
 
     enabled: bool = True
     pause_seconds: float = 0.0
+    #: PostgreSQL: how long a booking waits for a course lock before it gives up and the
+    #: person is asked to try again (a stuck transaction must not become a queue).
+    timeout_seconds: float = 5.0
 
 
 lock_settings = LockSettings()
@@ -51,6 +59,10 @@ lock_settings = LockSettings()
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("transaction_depth", default=0)
 _sqlite_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "sqlite_immediate", default=False
+)
+#: What to do once the outermost transaction has committed (see `after_commit`).
+_after_commit: contextvars.ContextVar[list[Callable[[], object]] | None] = contextvars.ContextVar(
+    "after_commit", default=None
 )
 
 
@@ -98,6 +110,7 @@ def transactional(fn: Callable[P, R]) -> Callable[P, R]:
         if _depth.get():
             return fn(*args, **kwargs)
         for attempt in range(1, MAX_ATTEMPTS + 1):
+            committed = False
             if is_sqlite() and db.session().in_transaction() and not _has_pending_changes():
                 # A read-only transaction cannot be upgraded safely: start a write one. End it
                 # before queueing, so no writer waits in the queue holding a pooled connection
@@ -106,10 +119,12 @@ def transactional(fn: Callable[P, R]) -> Callable[P, R]:
             writer_queue = _sqlite_writer_queue()  # first: if this fails, nothing is set yet
             depth_token = _depth.set(1)
             immediate_token = _sqlite_immediate.set(True)
+            result = cast(R, None)
+            after: list[Callable[[], object]] = []
+            after_token = _after_commit.set(after)
             try:
                 result = fn(*args, **kwargs)
                 db.session.commit()
-                return result
             except (OperationalError, DBAPIError) as exc:
                 db.session.rollback()
                 if not _is_retryable(exc):
@@ -119,15 +134,43 @@ def transactional(fn: Callable[P, R]) -> Callable[P, R]:
             except BaseException:
                 db.session.rollback()
                 raise
+            else:
+                committed = True
             finally:
                 writer_queue.close()
+                _after_commit.reset(after_token)
                 _sqlite_immediate.reset(immediate_token)
                 _depth.reset(depth_token)
+            if committed:
+                _run_after_commit(after)
+                return result
             # Back off with the writers' queue let go, so others write meanwhile.
             time.sleep(random.uniform(0.01, 0.05) * attempt)  # noqa: S311 - jitter only
         raise AssertionError("unreachable")  # pragma: no cover
 
     return wrapper
+
+
+def after_commit(task: Callable[[], object]) -> None:
+    """Do `task` once the current transaction has committed (never if it rolls back).
+
+    For work that must not hold the transaction's locks and may be left undone: a failure
+    is logged, not raised, so the decision that committed still stands. Outside
+    `@transactional` the task is dropped (whatever it would do must be done by someone else
+    later anyway, as with messages still to be rendered: the sender renders them).
+    """
+    tasks = _after_commit.get()
+    if tasks is not None:
+        tasks.append(task)
+
+
+def _run_after_commit(tasks: list[Callable[[], object]]) -> None:
+    for task in tasks:
+        try:
+            task()
+        except Exception:  # noqa: BLE001 - the decision committed; this was only a head start
+            db.session.rollback()
+            log.warning("A task after a commit failed; it is left for later.", exc_info=True)
 
 
 class _NoQueue:
@@ -192,9 +235,21 @@ def lock_course(course_id: int, *, with_details: bool = False):
             joinedload(Course.venue, innerjoin=True),
             joinedload(Course.days),
         )
-    if lock_settings.enabled:
-        stmt = stmt.with_for_update(of=Course)
-    return db.session.execute(stmt).unique().scalar_one_or_none()
+    if not lock_settings.enabled:
+        return db.session.execute(stmt).unique().scalar_one_or_none()
+    stmt = stmt.with_for_update(of=Course)
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        milliseconds = max(1, int(lock_settings.timeout_seconds * 1000))
+        db.session.execute(select(func.set_config("lock_timeout", f"{milliseconds}ms", True)))
+    try:
+        return db.session.execute(stmt).unique().scalar_one_or_none()
+    except OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+            # Someone has held this course for longer than a booking ever should: ask the
+            # person to try again rather than queue behind a stuck transaction.
+            raise TryAgain() from exc
+        raise
 
 
 def pause_for_tests() -> None:

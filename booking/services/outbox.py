@@ -23,10 +23,11 @@ from typing import Protocol
 from sqlalchemy import func, or_, select, update
 
 from ..extensions import db
+from ..mail.outbound import later
 from ..models import OutboxMessage, OutboxStatus
 from . import audit
 from .actors import ActorLike
-from .db import transactional
+from .db import is_sqlite, transactional
 from .errors import NotAllowed, NotFound
 
 # --- What a transport must do --------------------------------------------------------------
@@ -278,6 +279,7 @@ def claim_due(
         )
         .execution_options(synchronize_session=False)
     )
+    _compose_claimed(ids)
     rows = db.session.execute(
         select(
             OutboxMessage.id,
@@ -293,10 +295,57 @@ def claim_due(
             OutboxMessage.in_reply_to,
             OutboxMessage.reference_ids,
         )
-        .where(OutboxMessage.id.in_(ids))
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.SENDING)
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
     )
     return [Outgoing(*row) for row in rows]
+
+
+# --- Messages still to be rendered (mail/outbound/later.py) --------------------------------
+
+
+@transactional
+def compose_waiting(ids: list[int]) -> int:
+    """Render the "to compose" messages among `ids` that nobody has rendered or claimed yet
+    (a booking asks for this just after it commits). Returns how many were rendered."""
+    statement = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(ids),
+            OutboxMessage.compose.is_not(None),
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
+        .order_by(OutboxMessage.id)
+        .execution_options(populate_existing=True)
+    )
+    if not is_sqlite():
+        # A sender that claimed one renders it itself; do not wait for it.
+        statement = statement.with_for_update(skip_locked=True)
+    rendered = 0
+    for row in db.session.scalars(statement):
+        later.render(row)
+        rendered += 1
+    return rendered
+
+
+def _compose_claimed(ids: list[int]) -> None:
+    """Render claimed messages that were left to be rendered (the booking that wrote them
+    stopped before it could); one that cannot be rendered fails for a coordinator to see."""
+    waiting = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.compose.is_not(None))
+        .order_by(OutboxMessage.id)
+        .execution_options(populate_existing=True)
+    )
+    for row in waiting:
+        try:
+            later.render(row)
+        except Exception as exc:  # noqa: BLE001 - one bad message must not stop the rest
+            for half_made in [obj for obj in db.session.new if isinstance(obj, OutboxMessage)]:
+                db.session.expunge(half_made)
+            row.status = OutboxStatus.FAILED
+            row.last_error = f"Could not write this message ({type(exc).__name__})."
+    db.session.flush()
 
 
 def _mine(message: Outgoing, worker_id: str):

@@ -226,12 +226,12 @@ def book_place(
     if takes_place:
         waits = [b for b in theirs if b.status == BookingStatus.WAITLISTED]
         withdraw_other_waits(booking, actor=actor, now=now, waits=waits)
-        emails.place_confirmed(booking, now=now)
+        emails.place_confirmed_soon(booking, now=now)
     else:
         if free > 0 and filled.availability.released:
             fill_locked(course, now)  # someone already trained may take a place open to all
         if booking.status == BookingStatus.WAITLISTED:
-            emails.waitlisted(
+            emails.waitlisted_soon(
                 booking, position=offer_number(booking, now=now, completed=completed), now=now
             )
     return booking
