@@ -181,8 +181,9 @@ class Config:
     #: refuses to start with it on (booking/checks.py).
     DEVELOPMENT_TOOLS = _env_bool("DEVELOPMENT_TOOLS", False)
 
-    #: PostgreSQL: how long a booking waits for its course's lock before the person is asked
-    #: to try again (a transaction stuck holding the lock must not become a queue).
+    #: PostgreSQL: how long a booking waits for its course's lock at a time; after four such
+    #: waits the person is asked to try again (a transaction stuck holding the lock must not
+    #: become an endless queue; see services/db.py).
     BOOKING_LOCK_TIMEOUT_SECONDS = float(os.environ.get("BOOKING_LOCK_TIMEOUT_SECONDS", "5"))
 
     #: Test-only switches for the overbooking control test; never set in production.

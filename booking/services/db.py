@@ -36,6 +36,11 @@ R = TypeVar("R")
 MAX_ATTEMPTS = 8
 #: PostgreSQL's SQLSTATE when `lock_timeout` ran out.
 LOCK_NOT_AVAILABLE = "55P03"
+#: A transaction whose wait for a course lock runs out (`LockSettings.timeout_seconds`)
+#: starts again, in case it was only a long queue (everyone in a rush of hundreds at once),
+#: until it has waited this many times: then the holder is stuck, and the person is asked
+#: to try again (`TryAgain`) well before the web server's own timeout.
+LOCK_WAITS = 4
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +54,8 @@ class LockSettings:
 
     enabled: bool = True
     pause_seconds: float = 0.0
-    #: PostgreSQL: how long a booking waits for a course lock before it gives up and the
-    #: person is asked to try again (a stuck transaction must not become a queue).
+    #: PostgreSQL: how long a booking waits for a course lock at a time (`lock_timeout`);
+    #: after `LOCK_WAITS` such waits the person is asked to try again.
     timeout_seconds: float = 5.0
 
 
@@ -91,9 +96,13 @@ def is_sqlite() -> bool:
     return db.session.get_bind().dialect.name == "sqlite"
 
 
+def _sqlstate(exc: DBAPIError) -> str | None:
+    return getattr(getattr(exc, "orig", None), "sqlstate", None)
+
+
 def _is_retryable(exc: DBAPIError) -> bool:
     orig = getattr(exc, "orig", None)
-    sqlstate = getattr(orig, "sqlstate", None)
+    sqlstate = _sqlstate(exc)
     if sqlstate in {"40001", "40P01", "55P03"}:  # serialisation, deadlock, lock not available
         return True
     if isinstance(orig, sqlite3.OperationalError):
@@ -109,6 +118,7 @@ def transactional(fn: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         if _depth.get():
             return fn(*args, **kwargs)
+        lock_waits = 0  # times the wait for a course lock ran out (PostgreSQL)
         for attempt in range(1, MAX_ATTEMPTS + 1):
             committed = False
             if is_sqlite() and db.session().in_transaction() and not _has_pending_changes():
@@ -129,7 +139,8 @@ def transactional(fn: Callable[P, R]) -> Callable[P, R]:
                 db.session.rollback()
                 if not _is_retryable(exc):
                     raise
-                if attempt == MAX_ATTEMPTS:
+                lock_waits += _sqlstate(exc) == LOCK_NOT_AVAILABLE
+                if attempt == MAX_ATTEMPTS or lock_waits == LOCK_WAITS:
                     raise TryAgain() from exc
             except BaseException:
                 db.session.rollback()
@@ -242,14 +253,7 @@ def lock_course(course_id: int, *, with_details: bool = False):
     if postgres:
         milliseconds = max(1, int(lock_settings.timeout_seconds * 1000))
         db.session.execute(select(func.set_config("lock_timeout", f"{milliseconds}ms", True)))
-    try:
-        return db.session.execute(stmt).unique().scalar_one_or_none()
-    except OperationalError as exc:
-        if getattr(exc.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
-            # Someone has held this course for longer than a booking ever should: ask the
-            # person to try again rather than queue behind a stuck transaction.
-            raise TryAgain() from exc
-        raise
+    return db.session.execute(stmt).unique().scalar_one_or_none()
 
 
 def pause_for_tests() -> None:

@@ -191,17 +191,23 @@ def book_place(
     course type is told to move instead. Someone who has completed the training only joins
     the waitlist (they may be offered a place once places are open to everyone).
     """
-    course = lock(row_id(course), with_details=True)
-    theirs = live_bookings_of_type(person.id, course.course_type_id)
-    existing = next((b for b in theirs if b.course_id == course.id), None)
+    # Read before the lock what the decision does not change (on PostgreSQL the lock is the
+    # course row, so this waits for nobody): the person's bookings of this training (a
+    # place taken elsewhere meanwhile is refused by the unique index when inserting) and
+    # whether they completed it.
+    course_id, course_type_id = row_id(course), course.course_type_id
+    theirs = live_bookings_of_type(person.id, course_type_id)
+    completed = has_completed(person, course_type_id)
+    existing = next((b for b in theirs if b.course_id == course_id), None)
     if existing is not None:
         return existing
+
+    course = lock(course_id)
     check_open(course, now)
     refuse_if_holding_elsewhere(person, course, live=theirs)
 
     filled = fill_locked(course, now)  # people already waiting come first
     assert filled.availability is not None  # check_open: it takes bookings
-    completed = has_completed(person, course.course_type_id)
     free = filled.availability.free_for(person.group)
     takes_place = free > 0 and not completed
     pause_for_tests()  # between the count and the write (the control test widens this gap)

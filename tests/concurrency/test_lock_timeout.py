@@ -1,6 +1,7 @@
-"""PostgreSQL: a booking waits a bounded time for its course's lock (issue 16). If another
-transaction holds the course for longer, the person is asked to try again (`TryAgain`, the
-plain "please try again" page) instead of queueing behind a stuck transaction."""
+"""PostgreSQL: a booking waits a bounded time for its course's lock (issue 16): `lock_timeout`
+at a time, a few times over. If another transaction holds the course for longer, the person
+is asked to try again (`TryAgain`, the plain "please try again" page) instead of queueing
+behind a stuck transaction."""
 
 from __future__ import annotations
 
