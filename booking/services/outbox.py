@@ -18,16 +18,17 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Table, bindparam, func, or_, select, update
+from sqlalchemy.engine import CursorResult
 
 from ..extensions import db
 from ..mail.outbound import later
 from ..models import OutboxMessage, OutboxStatus
 from . import audit
 from .actors import ActorLike
-from .db import is_sqlite, transactional
+from .db import transactional
 from .errors import NotAllowed, NotFound
 
 # --- What a transport must do --------------------------------------------------------------
@@ -304,11 +305,15 @@ def claim_due(
 # --- Messages still to be rendered (mail/outbound/later.py) --------------------------------
 
 
-@transactional
 def compose_waiting(ids: list[int]) -> int:
     """Render the "to compose" messages among `ids` that nobody has rendered or claimed yet
-    (a booking asks for this just after it commits). Returns how many were rendered."""
-    statement = (
+    (a booking asks for this just after it commits). Returns how many were stored.
+
+    Rendering only reads, so it happens before the short write that stores the result (on
+    SQLite every write waits for the whole database); a row a sender claimed or rendered
+    meanwhile is left as the sender has it.
+    """
+    waiting = db.session.scalars(
         select(OutboxMessage)
         .where(
             OutboxMessage.id.in_(ids),
@@ -317,15 +322,42 @@ def compose_waiting(ids: list[int]) -> int:
         )
         .order_by(OutboxMessage.id)
         .execution_options(populate_existing=True)
+    ).all()
+    made = [{"row_id": row.id, **later.rendered(row)} for row in waiting]
+    db.session.rollback()  # end the read: the write below starts its own transaction
+    return _store_rendered(made) if made else 0
+
+
+#: The columns `later.rendered` fills in (besides emptying `compose`).
+_RENDERED = ("subject", "text_body", "html_body", "attachments")
+
+
+@transactional
+def _store_rendered(made: list[dict]) -> int:
+    table = cast(Table, OutboxMessage.__table__)
+    statement = (
+        update(table)
+        .where(
+            table.c.id == bindparam("row_id"),
+            table.c.compose.is_not(None),
+            table.c.status == OutboxStatus.PENDING,
+        )
+        .values(
+            {
+                **{
+                    column: bindparam(f"new_{column}", type_=table.c[column].type)
+                    for column in _RENDERED
+                },
+                "compose": None,
+            }
+        )
     )
-    if not is_sqlite():
-        # A sender that claimed one renders it itself; do not wait for it.
-        statement = statement.with_for_update(skip_locked=True)
-    rendered = 0
-    for row in db.session.scalars(statement):
-        later.render(row)
-        rendered += 1
-    return rendered
+    # One statement for all of them (executemany).
+    params = [
+        {"row_id": row["row_id"], **{f"new_{column}": row[column] for column in _RENDERED}}
+        for row in made
+    ]
+    return cast("CursorResult[Any]", db.session.connection().execute(statement, params)).rowcount
 
 
 def _compose_claimed(ids: list[int]) -> None:

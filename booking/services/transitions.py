@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import (
@@ -138,6 +139,16 @@ def insert(booking: Booking) -> bool:
     booking.id = new_id
     make_transient_to_detached(booking)
     db.session.add(booking)
+    for attribute in inspect(Booking).column_attrs:
+        column = attribute.columns[0]
+        if attribute.key in state.dict or column.server_default is not None:
+            continue
+        # What the database stored for a column left out: its plain default, or nothing
+        # (so reading it later, the invitations' sequence say, costs no query).
+        if column.default is None:
+            set_committed_value(booking, attribute.key, None)
+        elif column.default.is_scalar:
+            set_committed_value(booking, attribute.key, column.default.arg)
     return True
 
 

@@ -71,18 +71,28 @@ def day_invitation(
 def render(row: OutboxMessage) -> None:
     """Fill in a "to compose" row's subject, bodies and attachments, in the caller's
     transaction; it is then an ordinary message waiting to be sent."""
-    facts = row.compose
-    if facts is None:
+    if row.compose is None:
         return
+    for name, value in rendered(row).items():
+        setattr(row, name, value)
+
+
+def rendered(row: OutboxMessage) -> dict:
+    """What a "to compose" row will say (the columns `render` fills in, and `compose`
+    emptied), without changing the row: rendering needs only to read."""
+    facts = row.compose
+    assert facts is not None
     booking = db.session.get(Booking, row.booking_id)
     if booking is None:
         raise LookupError("The booking this message was about is gone.")
     made = _build(facts, booking, now=row.created_at)
-    row.subject = made.subject
-    row.text_body = made.text_body
-    row.html_body = made.html_body
-    row.attachments = made.attachments
-    row.compose = None
+    return {
+        "subject": made.subject,
+        "text_body": made.text_body,
+        "html_body": made.html_body,
+        "attachments": made.attachments,
+        "compose": None,
+    }
 
 
 def _build(facts: dict, booking: Booking, *, now: datetime) -> OutboxMessage:
