@@ -10,8 +10,12 @@ the rush's data (500 people, 24 places), so nothing waits for anyone else. For e
 - the time in each step `book_place` calls, found by wrapping the names it calls;
 - the SQL statements sent while the lock is held, and the time the database took for them.
 
-With `--profile`, pyinstrument (not a dependency: `pip install pyinstrument`) records the
-same run and prints the call tree under `book_place`.
+With `--profile`, pyinstrument (the `bench` extra, which `make bench` installs) records
+the same run and prints the call tree under `book_place`.
+
+On PostgreSQL "lock held" starts where `book_place` locks the course: the person's bookings
+and completions are read before it (issue 16), and the emails are rendered after the commit
+(a second, short transaction, not counted; its time is in the profile).
 
 `.venv/bin/python bench/lock_hold.py sqlite postgres [--profile]`
 """
