@@ -58,7 +58,11 @@ run: install assets
 test: install-test assets $(AXE)
 	VENV=$(VENV) ./scripts/test.sh
 
-bench: install-test assets
+$(BIN)/.installed-bench: $(BIN)/.installed-test
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	touch $@
+
+bench: $(BIN)/.installed-bench assets
 	VENV=$(VENV) $(BIN)/python bench/run_all.py
 
 lint: install-test

@@ -185,6 +185,11 @@ class Config:
     #: date, unless the course sets its own; 0 means no cap unless a course sets one.
     PARTNER_AGENCY_CAP = _env_int("PARTNER_AGENCY_CAP", 2)
 
+    #: PostgreSQL: how long a booking waits for its course's lock at a time; after four such
+    #: waits the person is asked to try again (a transaction stuck holding the lock must not
+    #: become an endless queue; see services/db.py).
+    BOOKING_LOCK_TIMEOUT_SECONDS = float(os.environ.get("BOOKING_LOCK_TIMEOUT_SECONDS", "5"))
+
     #: Test-only switches for the overbooking control tests; never set in production.
     BOOKING_LOCKS_ENABLED = True
     AGENCY_CAP_ENABLED = True

@@ -101,6 +101,7 @@ def _configure_without_the_app(app: Flask) -> None:
     lock_settings.pause_seconds = app.config["BOOKING_TEST_PAUSE_SECONDS"]
     cap_settings.default_cap = app.config["PARTNER_AGENCY_CAP"] or None
     cap_settings.enabled = app.config["AGENCY_CAP_ENABLED"]
+    lock_settings.timeout_seconds = app.config["BOOKING_LOCK_TIMEOUT_SECONDS"]
     composing.configure(composing.MailSettings.from_config(app.config))
 
 

@@ -36,6 +36,9 @@ class OutboxMessage(Model):
     #: List of {"filename", "content_type", "data" (base64)}.
     attachments: Mapped[list] = mapped_column(JSON, default=list)
     booking_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    #: Set while the message is still to be rendered: the facts it must say, frozen when the
+    #: change was decided (see mail/outbound/later.py); None once it is rendered.
+    compose: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     #: For a reply to a message that came to the mailbox: its Message-ID, and the ids of the
     #: thread (space-separated) for References, so mail programs show them together.
     in_reply_to: Mapped[str] = mapped_column(String(250), default="", server_default="")

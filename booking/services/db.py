@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextvars
 import fcntl
+import logging
 import os
 import random
 import sqlite3
@@ -21,7 +22,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar, cast
 
-from sqlalchemy import Executable, event, select
+from sqlalchemy import Executable, event, func, select
 from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import joinedload
@@ -33,6 +34,15 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 MAX_ATTEMPTS = 8
+#: PostgreSQL's SQLSTATE when `lock_timeout` ran out.
+LOCK_NOT_AVAILABLE = "55P03"
+#: A transaction whose wait for a course lock runs out (`LockSettings.timeout_seconds`)
+#: starts again, in case it was only a long queue (everyone in a rush of hundreds at once),
+#: until it has waited this many times: then the holder is stuck, and the person is asked
+#: to try again (`TryAgain`) well before the web server's own timeout.
+LOCK_WAITS = 4
+
+log = logging.getLogger(__name__)
 
 
 class LockSettings:
@@ -44,6 +54,9 @@ class LockSettings:
 
     enabled: bool = True
     pause_seconds: float = 0.0
+    #: PostgreSQL: how long a booking waits for a course lock at a time (`lock_timeout`);
+    #: after `LOCK_WAITS` such waits the person is asked to try again.
+    timeout_seconds: float = 5.0
 
 
 lock_settings = LockSettings()
@@ -51,6 +64,10 @@ lock_settings = LockSettings()
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("transaction_depth", default=0)
 _sqlite_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "sqlite_immediate", default=False
+)
+#: What to do once the outermost transaction has committed (see `after_commit`).
+_after_commit: contextvars.ContextVar[list[Callable[[], object]] | None] = contextvars.ContextVar(
+    "after_commit", default=None
 )
 
 
@@ -79,9 +96,13 @@ def is_sqlite() -> bool:
     return db.session.get_bind().dialect.name == "sqlite"
 
 
+def _sqlstate(exc: DBAPIError) -> str | None:
+    return getattr(getattr(exc, "orig", None), "sqlstate", None)
+
+
 def _is_retryable(exc: DBAPIError) -> bool:
     orig = getattr(exc, "orig", None)
-    sqlstate = getattr(orig, "sqlstate", None)
+    sqlstate = _sqlstate(exc)
     if sqlstate in {"40001", "40P01", "55P03"}:  # serialisation, deadlock, lock not available
         return True
     if isinstance(orig, sqlite3.OperationalError):
@@ -97,7 +118,9 @@ def transactional(fn: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         if _depth.get():
             return fn(*args, **kwargs)
+        lock_waits = 0  # times the wait for a course lock ran out (PostgreSQL)
         for attempt in range(1, MAX_ATTEMPTS + 1):
+            committed = False
             if is_sqlite() and db.session().in_transaction() and not _has_pending_changes():
                 # A read-only transaction cannot be upgraded safely: start a write one. End it
                 # before queueing, so no writer waits in the queue holding a pooled connection
@@ -106,28 +129,59 @@ def transactional(fn: Callable[P, R]) -> Callable[P, R]:
             writer_queue = _sqlite_writer_queue()  # first: if this fails, nothing is set yet
             depth_token = _depth.set(1)
             immediate_token = _sqlite_immediate.set(True)
+            result = cast(R, None)
+            after: list[Callable[[], object]] = []
+            after_token = _after_commit.set(after)
             try:
                 result = fn(*args, **kwargs)
                 db.session.commit()
-                return result
             except (OperationalError, DBAPIError) as exc:
                 db.session.rollback()
                 if not _is_retryable(exc):
                     raise
-                if attempt == MAX_ATTEMPTS:
+                lock_waits += _sqlstate(exc) == LOCK_NOT_AVAILABLE
+                if attempt == MAX_ATTEMPTS or lock_waits == LOCK_WAITS:
                     raise TryAgain() from exc
             except BaseException:
                 db.session.rollback()
                 raise
+            else:
+                committed = True
             finally:
                 writer_queue.close()
+                _after_commit.reset(after_token)
                 _sqlite_immediate.reset(immediate_token)
                 _depth.reset(depth_token)
+            if committed:
+                _run_after_commit(after)
+                return result
             # Back off with the writers' queue let go, so others write meanwhile.
             time.sleep(random.uniform(0.01, 0.05) * attempt)  # noqa: S311 - jitter only
         raise AssertionError("unreachable")  # pragma: no cover
 
     return wrapper
+
+
+def after_commit(task: Callable[[], object]) -> None:
+    """Do `task` once the current transaction has committed (never if it rolls back).
+
+    For work that must not hold the transaction's locks and may be left undone: a failure
+    is logged, not raised, so the decision that committed still stands. Outside
+    `@transactional` the task is dropped (whatever it would do must be done by someone else
+    later anyway, as with messages still to be rendered: the sender renders them).
+    """
+    tasks = _after_commit.get()
+    if tasks is not None:
+        tasks.append(task)
+
+
+def _run_after_commit(tasks: list[Callable[[], object]]) -> None:
+    for task in tasks:
+        try:
+            task()
+        except Exception:  # noqa: BLE001 - the decision committed; this was only a head start
+            db.session.rollback()
+            log.warning("A task after a commit failed; it is left for later.", exc_info=True)
 
 
 class _NoQueue:
@@ -192,8 +246,13 @@ def lock_course(course_id: int, *, with_details: bool = False):
             joinedload(Course.venue, innerjoin=True),
             joinedload(Course.days),
         )
-    if lock_settings.enabled:
-        stmt = stmt.with_for_update(of=Course)
+    if not lock_settings.enabled:
+        return db.session.execute(stmt).unique().scalar_one_or_none()
+    stmt = stmt.with_for_update(of=Course)
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        milliseconds = max(1, int(lock_settings.timeout_seconds * 1000))
+        db.session.execute(select(func.set_config("lock_timeout", f"{milliseconds}ms", True)))
     return db.session.execute(stmt).unique().scalar_one_or_none()
 
 

@@ -18,11 +18,13 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Table, bindparam, func, or_, select, update
+from sqlalchemy.engine import CursorResult
 
 from ..extensions import db
+from ..mail.outbound import later
 from ..models import OutboxMessage, OutboxStatus
 from . import audit
 from .actors import ActorLike
@@ -278,6 +280,7 @@ def claim_due(
         )
         .execution_options(synchronize_session=False)
     )
+    _compose_claimed(ids)
     rows = db.session.execute(
         select(
             OutboxMessage.id,
@@ -293,10 +296,88 @@ def claim_due(
             OutboxMessage.in_reply_to,
             OutboxMessage.reference_ids,
         )
-        .where(OutboxMessage.id.in_(ids))
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.SENDING)
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
     )
     return [Outgoing(*row) for row in rows]
+
+
+# --- Messages still to be rendered (mail/outbound/later.py) --------------------------------
+
+
+def compose_waiting(ids: list[int]) -> int:
+    """Render the "to compose" messages among `ids` that nobody has rendered or claimed yet
+    (a booking asks for this just after it commits). Returns how many were stored.
+
+    Rendering only reads, so it happens before the short write that stores the result (on
+    SQLite every write waits for the whole database); a row a sender claimed or rendered
+    meanwhile is left as the sender has it.
+    """
+    waiting = db.session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(ids),
+            OutboxMessage.compose.is_not(None),
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
+        .order_by(OutboxMessage.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    made = [{"row_id": row.id, **later.rendered(row)} for row in waiting]
+    db.session.rollback()  # end the read: the write below starts its own transaction
+    return _store_rendered(made) if made else 0
+
+
+#: The columns `later.rendered` fills in (besides emptying `compose`).
+_RENDERED = ("subject", "text_body", "html_body", "attachments")
+
+
+@transactional
+def _store_rendered(made: list[dict]) -> int:
+    table = cast(Table, OutboxMessage.__table__)
+    statement = (
+        update(table)
+        .where(
+            table.c.id == bindparam("row_id"),
+            table.c.compose.is_not(None),
+            table.c.status == OutboxStatus.PENDING,
+        )
+        .values(
+            {
+                **{
+                    column: bindparam(f"new_{column}", type_=table.c[column].type)
+                    for column in _RENDERED
+                },
+                "compose": None,
+            }
+        )
+    )
+    # One statement for all of them (executemany).
+    params = [
+        {"row_id": row["row_id"], **{f"new_{column}": row[column] for column in _RENDERED}}
+        for row in made
+    ]
+    return cast("CursorResult[Any]", db.session.connection().execute(statement, params)).rowcount
+
+
+def _compose_claimed(ids: list[int]) -> None:
+    """Render claimed messages that were left to be rendered (the booking that wrote them
+    stopped before it could); one that cannot be rendered fails for a coordinator to see."""
+    waiting = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.compose.is_not(None))
+        .order_by(OutboxMessage.id)
+        .execution_options(populate_existing=True)
+    )
+    for row in waiting:
+        try:
+            later.render(row)
+        except Exception as exc:  # noqa: BLE001 - one bad message must not stop the rest
+            for half_made in [obj for obj in db.session.new if isinstance(obj, OutboxMessage)]:
+                db.session.expunge(half_made)
+            row.status = OutboxStatus.FAILED
+            row.last_error = f"Could not write this message ({type(exc).__name__})."
+    db.session.flush()
 
 
 def _mine(message: Outgoing, worker_id: str):

@@ -232,11 +232,18 @@ def book_place(
     from a partner agency on a course for council staff only, or someone who has not
     completed a course this one needs first, is refused with a plain message.
     """
-    course = lock(row_id(course), with_details=True)
-    theirs = live_bookings_of_type(person.id, course.course_type_id)
-    existing = next((b for b in theirs if b.course_id == course.id), None)
+    # Read before the lock what the decision does not change (on PostgreSQL the lock is the
+    # course row, so this waits for nobody): the person's bookings of this training (a
+    # place taken elsewhere meanwhile is refused by the unique index when inserting) and
+    # whether they completed it.
+    course_id, course_type_id = row_id(course), course.course_type_id
+    theirs = live_bookings_of_type(person.id, course_type_id)
+    completed = has_completed(person, course_type_id)
+    existing = next((b for b in theirs if b.course_id == course_id), None)
     if existing is not None:
         return existing
+
+    course = lock(course_id)
     check_open(course, now)
     check_group_may_book(course, person.group)
     prerequisites.check(person, course, now=now)
@@ -245,7 +252,6 @@ def book_place(
 
     filled = fill_locked(course, now)  # people already waiting come first
     assert filled.availability is not None  # check_open: it takes bookings
-    completed = has_completed(person, course.course_type_id)
     free = filled.availability.free_for_person(person)
     takes_place = free > 0 and not completed
     pause_for_tests()  # between the count and the write (the control test widens this gap)
@@ -292,12 +298,12 @@ def _settle(
     if takes_place:
         waits = [b for b in theirs if b.status == BookingStatus.WAITLISTED and b.id != booking.id]
         withdraw_other_waits(booking, actor=actor, now=now, waits=waits)
-        emails.place_confirmed(booking, now=now)
+        emails.place_confirmed_soon(booking, now=now)
         return
     if fill_again:
         fill_locked(booking.course, now)  # someone already trained may take a place open to all
     if booking.status == BookingStatus.WAITLISTED:
-        emails.waitlisted(
+        emails.waitlisted_soon(
             booking, position=offer_number(booking, now=now, completed=completed), now=now
         )
 

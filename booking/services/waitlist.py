@@ -7,12 +7,14 @@ place calls it (or `fill_locked`, when the caller already holds the course lock)
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import (
     Select,
     String,
+    bindparam,
     cast,
     exists,
     func,
@@ -126,23 +128,41 @@ def offer_number(booking: Booking, *, now: datetime, completed: bool | None = No
     if completed is None:
         completed = has_completed(booking.person, booking.course_type_id)
     released = completed or booking.course.is_released(now)
-    open_to = list(Group) if released else [booking.person.group]
-    ahead = (
+    open_to = tuple(Group) if released else (booking.person.group,)
+    key = dict(enumerate(booking.waitlist_key(completed)))
+    values = {f"key_{n}": value for n, value in key.items()}
+    ahead = _ahead_statement(open_to, released)
+    return (db.session.scalar(ahead, {"course_id": booking.course_id, **values}) or 0) + 1
+
+
+@functools.cache
+def _ahead_statement(open_to: tuple[Group, ...], released: bool) -> Select:
+    """`offer_number`'s count, built once for each shape (the rules' SQL is the same every
+    time; only the values change), so a booking under the course lock does not spend its
+    time building it again."""
+    order = _waitlist_order()
+    mine = [bindparam(f"key_{n}", type_=term.type) for n, term in enumerate(order)]
+    return (
         select(func.count())
         .select_from(Booking)
         .join(Person, Person.id == Booking.person_id)
         .where(
-            Booking.course_id == booking.course_id,
-            Booking.may_be_offered(open_to, released=released),
-            tuple_(*_waitlist_order()) < booking.waitlist_key(completed),
+            Booking.course_id == bindparam("course_id"),
+            Booking.may_be_offered(list(open_to), released=released),
+            tuple_(*order) < tuple_(*mine),
         )
     )
-    return (db.session.scalar(ahead) or 0) + 1
+
+
+@functools.cache
+def _completed_statement() -> Select:
+    return select(has_completed_training(bindparam("person_id"), bindparam("course_type_id")))
 
 
 def has_completed(person: Person, course_type_id: int) -> bool:
     """Whether the person has a recorded completion of this course type (one query)."""
-    return bool(db.session.scalar(select(has_completed_training(person.id, course_type_id))))
+    values = {"person_id": person.id, "course_type_id": course_type_id}
+    return bool(db.session.scalar(_completed_statement(), values))
 
 
 # --------------------------------------------------------------------------------------------

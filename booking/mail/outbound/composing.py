@@ -576,16 +576,17 @@ def queue(
 
 
 def day_invitation(
-    booking: Booking, day: CourseDay, *, method: str, now: datetime
+    booking: Booking, day: CourseDay, *, method: str, now: datetime, sequence: int | None = None
 ) -> OutboxMessage:
     """One course day's calendar invitation (or cancellation), as a message of its own, with
-    the booking's current `invite_sequence` (the service sending it raises that first)."""
+    the booking's current `invite_sequence` (the service sending it raises that first), or
+    `sequence` when it was frozen earlier."""
     service = settings()
     data = invitations.day_invitation(
         booking,
         day,
         method=method,
-        sequence=booking.invite_sequence,
+        sequence=booking.invite_sequence if sequence is None else sequence,
         organiser=service.mailbox,
         organiser_name=service.service_name,
         now=now,

@@ -1,0 +1,120 @@
+"""Messages written now and rendered a moment later: "to compose" outbox rows.
+
+A booking decided under the course lock must write its emails in the same transaction (if it
+commits, they will be sent; if not, none), but rendering them (templates, the copy for the
+training mailbox, calendar invitations) need not hold the lock. So the locked transaction
+writes each message as a row with its address, kind and booking, and in `compose` the few
+facts it must say as they were at the decision (the waitlist number, the invitation's
+sequence). `render` fills such a row in: right after the booking commits
+(services/emails.py asks for that), or, if that never happened, by the sender before it
+sends (services/outbox.py). Either way the row is the one message: it is sent once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ...extensions import db
+from ...models import Booking, CourseDay, OutboxMessage
+from . import composing, invitations
+
+#: `compose["message"]` values this module renders.
+PLACE_CONFIRMED = "place_confirmed"
+WAITLISTED = "waitlisted"
+
+
+def queue(kind: str, booking: Booking, *, to: str, facts: dict, now: datetime) -> OutboxMessage:
+    """Write a message to be rendered later, in the caller's transaction."""
+    message = OutboxMessage(
+        kind=kind,
+        to_address=to,
+        reply_to=composing.settings().mailbox,
+        subject="",
+        text_body="",
+        html_body="",
+        attachments=[],
+        booking_id=booking.id,
+        compose=facts,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    db.session.add(message)
+    return message
+
+
+def person_message(kind: str, booking: Booking, *, now: datetime, **facts) -> OutboxMessage:
+    """The person's own message of `kind` (`PLACE_CONFIRMED` or `WAITLISTED`)."""
+    return queue(kind, booking, to=booking.person.email, facts={"message": kind, **facts}, now=now)
+
+
+def mailbox_copy(original: OutboxMessage, booking: Booking, *, now: datetime) -> OutboxMessage:
+    """The training mailbox's copy of `original` (itself still to be rendered)."""
+    assert original.compose is not None
+    return queue(
+        composing.MAILBOX_COPY,
+        booking,
+        to=composing.settings().mailbox,
+        facts={"message": composing.MAILBOX_COPY, "of": original.compose},
+        now=now,
+    )
+
+
+def day_invitation(
+    booking: Booking, day: CourseDay, *, method: str, sequence: int, now: datetime
+) -> OutboxMessage:
+    """One course day's invitation (or cancellation) under the `sequence` given now."""
+    kind = composing.INVITE if method == invitations.REQUEST else composing.INVITE_CANCELLED
+    facts = {"message": kind, "day_id": day.id, "method": method, "sequence": sequence}
+    return queue(kind, booking, to=booking.person.email, facts=facts, now=now)
+
+
+def render(row: OutboxMessage) -> None:
+    """Fill in a "to compose" row's subject, bodies and attachments, in the caller's
+    transaction; it is then an ordinary message waiting to be sent."""
+    if row.compose is None:
+        return
+    for name, value in rendered(row).items():
+        setattr(row, name, value)
+
+
+def rendered(row: OutboxMessage) -> dict:
+    """What a "to compose" row will say (the columns `render` fills in, and `compose`
+    emptied), without changing the row: rendering needs only to read."""
+    facts = row.compose
+    assert facts is not None
+    booking = db.session.get(Booking, row.booking_id)
+    if booking is None:
+        raise LookupError("The booking this message was about is gone.")
+    made = _build(facts, booking, now=row.created_at)
+    return {
+        "subject": made.subject,
+        "text_body": made.text_body,
+        "html_body": made.html_body,
+        "attachments": made.attachments,
+        "compose": None,
+    }
+
+
+def _build(facts: dict, booking: Booking, *, now: datetime) -> OutboxMessage:
+    """The message the facts describe, built by composing.py and taken back out of the
+    session (its fields are copied into the row that waited for them)."""
+    message = facts["message"]
+    if message == composing.MAILBOX_COPY:
+        original = _build(facts["of"], booking, now=now)
+        made = composing.mailbox_copy(original, booking, now=now)
+    elif message == PLACE_CONFIRMED:
+        made = composing.place_confirmed(booking, now=now)
+    elif message == WAITLISTED:
+        # `now` is when the booking was decided, so "released" reads as it did then.
+        made = composing.waitlisted(booking, now=now, position=facts.get("position"))
+    elif message in (composing.INVITE, composing.INVITE_CANCELLED):
+        day = db.session.get(CourseDay, facts["day_id"])
+        if day is None:
+            raise LookupError("The course day this invitation was for is gone.")
+        made = composing.day_invitation(
+            booking, day, method=facts["method"], now=now, sequence=facts["sequence"]
+        )
+    else:
+        raise ValueError(f"Unknown message to compose: {message!r}")
+    db.session.expunge(made)
+    return made

@@ -1,0 +1,152 @@
+"""A booking writes its emails as "to compose" rows under the course lock and they are
+rendered just after it commits (issue 16): if the booking commits, each message is sent
+exactly once, even when the process stops between the commit and the rendering, or the
+sender stops between claiming and rendering; if it rolls back, nothing is sent."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from booking.extensions import db
+from booking.mail.outbound import later
+from booking.models import Booking, BookingStatus, Group, OutboxMessage, OutboxStatus
+from booking.services import outbox, requests
+from booking.services.db import transactional
+
+from .conftest import MAILBOX
+from .helpers import rows, send_all
+
+#: Before the default course's release date and cut-off (see tests/factories.py).
+NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+class ProcessStopped(BaseException):
+    """Stands for the process being killed at that point: nothing after it runs, and no
+    `except Exception` catches it."""
+
+
+def _stop_the_process(monkeypatch, module, name: str) -> None:
+    def stopped(*_args, **_kwargs):
+        raise ProcessStopped()
+
+    monkeypatch.setattr(module, name, stopped)
+
+
+def _book(make, course, group=Group.STAFF) -> int:
+    person = make.person(group)
+    return requests.book_place(course, person, actor="test", now=NOW).id
+
+
+def _received_for(smtp, address: str) -> list:
+    return [m for m in smtp.received if address in m.rcpt_tos]
+
+
+@pytest.mark.parametrize("full", [False, True], ids=["place", "waitlist"])
+def test_a_committed_booking_is_sent_once_when_both_stop_before_composing(
+    mail_app, make, smtp, monkeypatch, full
+):
+    course = make.course(total_places=1, partner_places=0)
+    if full:
+        _book(make, course)
+        send_all(now=NOW)
+        smtp.handler.reset()
+
+    # The process stops right after the booking commits, before it renders its messages.
+    with monkeypatch.context() as patch:
+        _stop_the_process(patch, outbox, "compose_waiting")
+        person = make.person(Group.STAFF)
+        with pytest.raises(ProcessStopped):
+            requests.book_place(course, person, actor="test", now=NOW)
+    db.session.rollback()
+    booking = db.session.scalar(select(Booking).where(Booking.person_id == person.id))
+    assert booking is not None  # the decision committed
+    expected = BookingStatus.WAITLISTED if full else BookingStatus.CONFIRMED
+    assert booking.status == expected
+    waiting = rows(booking_id=booking.id)
+    # Waitlisted: their email and the mailbox's copy; a place: also an invitation per day.
+    assert len(waiting) == (2 if full else 4)
+    assert all(row.compose is not None and row.text_body == "" for row in waiting)
+
+    # The sender stops after claiming them, while rendering the first: nothing is sent and
+    # the claim is undone.
+    with monkeypatch.context() as patch:
+        _stop_the_process(patch, later, "render")
+        with pytest.raises(ProcessStopped):
+            send_all(now=NOW)
+    db.session.rollback()
+    assert not smtp.received
+    assert {row.status for row in rows(booking_id=booking.id)} == {OutboxStatus.PENDING}
+
+    # Started again, the sender renders and sends each message once.
+    summary = send_all(now=NOW)
+    assert summary.sent == len(waiting), summary
+    assert send_all(now=NOW).claimed == 0
+    assert len(smtp.received) == len(waiting)
+    assert len({m.message_id for m in smtp.received}) == len(waiting)
+    subjects = Counter(m.message["Subject"].split(":")[0] for m in smtp.received)
+    if full:
+        assert subjects == {"You are on the waitlist": 1, "Copy": 1}
+    else:
+        assert subjects == {"You have a place": 1, "Calendar invitation": 2, "Copy": 1}
+    assert len(_received_for(smtp, person.email)) == len(waiting) - 1
+    assert len(_received_for(smtp, MAILBOX)) == 1
+    assert all(row.compose is None for row in rows(booking_id=booking.id))
+
+
+def test_a_booking_renders_its_messages_as_soon_as_it_commits(mail_app, make, smtp):
+    course = make.course()
+    booking_id = _book(make, course)
+    written = rows(booking_id=booking_id)
+    assert [row.kind for row in written] == [
+        "place_confirmed",
+        "calendar_invite",
+        "calendar_invite",
+        "mailbox_copy",
+    ]
+    assert all(row.compose is None and row.text_body for row in written)
+    assert all(row.status == OutboxStatus.PENDING for row in written)
+    assert send_all(now=NOW).sent == 4
+    assert len(smtp.received) == 4
+
+
+def test_a_booking_that_rolls_back_sends_nothing(mail_app, make, smtp):
+    course = make.course()
+    person = make.person(Group.STAFF)
+
+    @transactional
+    def book_then_fail() -> None:
+        requests.book_place(course, person, actor="test", now=NOW)
+        raise RuntimeError("something after the booking failed")
+
+    with pytest.raises(RuntimeError):
+        book_then_fail()
+    assert db.session.scalar(select(func.count(Booking.id))) == 0
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+    assert send_all(now=NOW).claimed == 0
+    assert not smtp.received
+
+
+def test_a_message_that_cannot_be_composed_fails_for_a_coordinator_to_see(
+    mail_app, make, smtp, monkeypatch
+):
+    course = make.course()
+    with monkeypatch.context() as patch:
+        _stop_the_process(patch, outbox, "compose_waiting")
+        with pytest.raises(ProcessStopped):
+            _book(make, course)
+    db.session.rollback()
+    # The course day an invitation was for is gone before anyone rendered it.
+    [day] = [d for d in course.days if d.day_number == 2]
+    db.session.delete(day)
+    db.session.commit()
+
+    summary = send_all(now=NOW)
+    assert summary.sent == 3 and summary.failed == 0, summary  # the others still go
+    [failed] = rows(status=OutboxStatus.FAILED)
+    assert failed.kind == "calendar_invite"
+    assert failed.last_error == "Could not write this message (LookupError)."
+    assert len(smtp.received) == 3
