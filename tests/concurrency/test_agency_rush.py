@@ -74,8 +74,8 @@ def test_three_agencies_and_staff_at_once_hold_no_more_than_each_agencys_cap(db,
 def test_without_the_cap_check_the_same_rush_lets_one_agency_take_more(db, make, worker_app):
     """The control: the cap check switched off (a test-only setting), and the people of two
     agencies a moment behind the first, as when one trust sends its staff the link first.
-    The first agency takes more than its share, so the test above would catch a missing or
-    broken cap."""
+    One agency (usually the first) takes more than its share, so the test above would catch
+    a missing or broken cap."""
     course_id, people = _rush(make)
     app = worker_app(AGENCY_CAP_ENABLED=False)
     first, *later = DOMAINS
@@ -87,4 +87,5 @@ def test_without_the_cap_check_the_same_rush_lets_one_agency_take_more(db, make,
     assert outcome.errors == []
     staff, partners = _held(course_id)
     assert staff == 14 and sum(partners.values()) == 6
-    assert partners[first] > 2, partners
+    # Usually the first agency; on a loaded machine the later ones can still win the race.
+    assert max(partners.values()) > 2, partners

@@ -184,7 +184,9 @@ def test_incomplete_mailbox_settings_are_a_problem(doctor, tmp_path):
 
 def test_missing_time_zone_data_is_a_problem(doctor, tmp_path, monkeypatch):
     # No system time zone files, and no tzdata package to fall back on.
-    monkeypatch.setitem(sys.modules, "tzdata", None)
+    # Every tzdata module: another library (dateparser's) may have loaded its zone files.
+    for name in ["tzdata", *(m for m in list(sys.modules) if m.startswith("tzdata."))]:
+        monkeypatch.setitem(sys.modules, name, None)
     zoneinfo.reset_tzpath(to=[str(tmp_path)])
     zoneinfo.ZoneInfo.clear_cache()
     try:
