@@ -1,11 +1,13 @@
 """Narrowing the public calendar: by course type, town, month, and to courses with a place the
-reader's group could book now. The feed (`/courses.ics?type=…`) takes the same choices. Plain values in, so a GET form (no JavaScript) or a test can use it."""
+reader's group could book now. The feed (`/courses.ics?type=…&town=…&month=…`) takes the same
+choices, except places. Plain values in, so a GET form (no JavaScript) or a test can use it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlencode
 
 from ..models import Course, Group
 from .allocation import Availability, BookingState
@@ -40,13 +42,24 @@ class CalendarFilter:
     def narrows(self) -> bool:
         return bool(self.course_type or self.town or self.month or self.places_for)
 
-    def keeps(self, course: Course, places: Availability) -> bool:
-        """True when the course is one the person asked to see."""
+    @property
+    def feed_key(self) -> str:
+        """The choices the feed takes (type, town, month; not places, which the feed does not
+        show), as a short key for its cache and ETag; "" for the whole feed."""
+        chosen = {"type": self.course_type, "town": self.town, "month": self.month}
+        return urlencode({name: value for name, value in chosen.items() if value})
+
+    def keeps_in_feed(self, course: Course) -> bool:
+        """True when the course's type, town and month are the ones asked for."""
         if self.course_type and course.course_type.slug != self.course_type:
             return False
         if self.town and course.venue.town != self.town:
             return False
-        if self.month and month_key(course.first_day.date) != self.month:
+        return not self.month or month_key(course.first_day.date) == self.month
+
+    def keeps(self, course: Course, places: Availability) -> bool:
+        """True when the course is one the person asked to see."""
+        if not self.keeps_in_feed(course):
             return False
         if self.places_for:
             group = PLACES_FOR[self.places_for]
@@ -57,9 +70,13 @@ class CalendarFilter:
         return [course for course in courses if self.keeps(course, places[course.id])]
 
 
-def keeps_type(chosen: str, courses: Iterable[Course]) -> list[Course]:
-    """The courses of the chosen type (slug), or all of them when none is chosen."""
-    return [c for c in courses if not chosen or c.course_type.slug == chosen]
+#: No choice made: the whole calendar (or feed).
+EVERY_COURSE = CalendarFilter()
+
+
+def for_feed(chosen: CalendarFilter, courses: Iterable[Course]) -> list[Course]:
+    """The courses the feed shows for these choices (all of them when none is made)."""
+    return [c for c in courses if chosen.keeps_in_feed(c)]
 
 
 def month_key(day: date) -> str:

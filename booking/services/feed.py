@@ -5,12 +5,14 @@ milliseconds inside the icalendar library. The feed shows the courses that are n
 the database has them; so it is the same until a course, course day, venue or course type
 changes (the stamp in `feed_versions`, which every worker reads) or the London date moves
 on (a course drops out the day after its last day). Those two make the cache key and the
-ETag; no rendering is needed to answer "not changed". A feed of one course type
-(`/courses.ics?type=advanced`) is kept apart from the whole feed: the type is in the key.
+ETag; no rendering is needed to answer "not changed". A narrowed feed
+(`/courses.ics?type=advanced&town=Kendal&month=2027-03`) is kept apart from the whole
+feed: the choices are in the key.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,9 +23,9 @@ from ..models import COURSES_FEED, Course, FeedVersion
 from ..timezone import LONDON, london_date
 from . import calendar_filters, courses
 
-#: Rendered feeds kept per worker (one per site address, course type and day; old stamps
-#: are dropped).
-_KEEP = 16
+#: Rendered feeds kept per worker (one per site address, choice of type, town and month,
+#: and day; all are dropped when the limit is reached).
+_KEEP = 64
 
 
 @dataclass(frozen=True)
@@ -39,9 +41,10 @@ class FeedState:
     def etag(self) -> str:
         return f"{self.token}-{self.day.isoformat()}"
 
-    def etag_for(self, course_type: str = "") -> str:
-        """The ETag of the whole feed, or of one course type's feed."""
-        return f"{self.etag}-{course_type}" if course_type else self.etag
+    def etag_for(self, chosen: calendar_filters.CalendarFilter | None = None) -> str:
+        """The ETag of the whole feed, or of the feed narrowed to `chosen`."""
+        key = chosen.feed_key if chosen is not None else ""
+        return f"{self.etag}-{hashlib.sha256(key.encode()).hexdigest()[:12]}" if key else self.etag
 
 
 def feed_state(now: datetime) -> FeedState | None:
@@ -54,8 +57,8 @@ def feed_state(now: datetime) -> FeedState | None:
     return FeedState(row.token, today, max(row.changed_at, start_of_today).replace(microsecond=0))
 
 
-def _shown(now: datetime, course_type: str) -> list[Course]:
-    return calendar_filters.keeps_type(course_type, courses.calendar_courses(now))
+def _shown(now: datetime, chosen: calendar_filters.CalendarFilter) -> list[Course]:
+    return calendar_filters.for_feed(chosen, courses.calendar_courses(now))
 
 
 _rendered: dict[tuple[str, str], bytes] = {}
@@ -68,22 +71,22 @@ def rendered_feed(
     now: datetime,
     site: str,
     render: Callable[[list[Course], datetime], bytes],
-    course_type: str = "",
+    chosen: calendar_filters.CalendarFilter = calendar_filters.EVERY_COURSE,
 ) -> bytes:
     """The feed's body: this worker's copy for `state`, or `render(courses, stamp)` once.
 
     `render` gets the courses to show and the time to stamp the events with (the stamp's
-    time, so the same state always gives the same bytes). `course_type` (a slug) keeps only
-    that type's courses.
+    time, so the same state always gives the same bytes). `chosen` narrows it to a course
+    type, town and month.
     """
     if state is None:
-        return render(_shown(now, course_type), now)
-    key = (state.etag_for(course_type), site)
+        return render(_shown(now, chosen), now)
+    key = (state.etag_for(chosen), site)
     with _rendered_lock:
         body = _rendered.get(key)
     if body is not None:
         return body
-    body = render(_shown(now, course_type), state.last_modified)
+    body = render(_shown(now, chosen), state.last_modified)
     with _rendered_lock:
         if len(_rendered) >= _KEEP:
             _rendered.clear()

@@ -26,6 +26,7 @@ from ..services import calendar_filters, waitlist
 from ..services import courses as course_service
 from ..services import feed as feed_service
 from ..services.allocation import availability, availability_for
+from ..services.calendar_filters import CalendarFilter
 
 bp = Blueprint("courses", __name__)
 
@@ -111,11 +112,11 @@ def course_file(course_id: int):
 def feed():
     """The feed; a calendar app that already has this version gets 304 without a render."""
     now = clock.now()
-    course_type = request.args.get("type", "").strip()
+    chosen = CalendarFilter.from_choices(request.args)
     state = feed_service.feed_state(now)
-    headers = _feed_headers(state, course_type)
+    headers = _feed_headers(state, chosen)
     if state is not None and not http.is_resource_modified(
-        request.environ, etag=state.etag_for(course_type), last_modified=state.last_modified
+        request.environ, etag=state.etag_for(chosen), last_modified=state.last_modified
     ):
         return Response(status=304, headers=headers)
     body = feed_service.rendered_feed(
@@ -123,18 +124,18 @@ def feed():
         now=now,
         site=current_app.config["SITE_URL"],
         render=_render_feed,
-        course_type=course_type,
+        chosen=chosen,
     )
     return Response(body, mimetype="text/calendar", headers=headers)
 
 
-def _feed_headers(state: feed_service.FeedState | None, course_type: str) -> dict[str, str]:
+def _feed_headers(state: feed_service.FeedState | None, chosen: CalendarFilter) -> dict[str, str]:
     headers = {
         "Content-Disposition": 'inline; filename="signs-of-safety-courses.ics"',
         "Cache-Control": "public, max-age=900",
     }
     if state is not None:
-        headers["ETag"] = http.quote_etag(state.etag_for(course_type))
+        headers["ETag"] = http.quote_etag(state.etag_for(chosen))
         headers["Last-Modified"] = http.http_date(state.last_modified)
     return headers
 

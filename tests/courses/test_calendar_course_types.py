@@ -79,3 +79,41 @@ def test_the_feed_of_one_type_has_only_its_courses(client, clock, make, renders)
         "/courses.ics?type=advanced", headers={"If-None-Match": response.headers["ETag"]}
     )
     assert not_modified.status_code == 304
+
+
+def _course_ids(response) -> set[int]:
+    """The courses in a feed, from their events' UIDs ("course-<id>-day-<n>@...")."""
+    return {
+        int(str(e["UID"]).split("-")[1]) for e in Calendar.from_ical(response.data).walk("VEVENT")
+    }
+
+
+def test_the_feed_takes_the_calendars_town_and_month_too(client, clock, make, renders):  # noqa: F811
+    intro, advanced = _types(make)
+    kendal, carlisle = make.venue("Kendal"), make.venue("Carlisle")
+    kendal_march = make.course(date(2026, 3, 10), venue_obj=kendal, type_obj=intro)
+    kendal_april = make.course(date(2026, 4, 14), venue_obj=kendal, type_obj=intro)
+    carlisle_march = make.course(date(2026, 3, 3), venue_obj=carlisle, type_obj=advanced)
+
+    assert _course_ids(client.get("/courses.ics?town=Kendal")) == {kendal_march.id, kendal_april.id}
+    assert _course_ids(client.get("/courses.ics?month=2026-03")) == {
+        kendal_march.id,
+        carlisle_march.id,
+    }
+    both = client.get("/courses.ics?town=Kendal&month=2026-03&type=introductory")
+    assert _course_ids(both) == {kendal_march.id}
+    assert _course_ids(client.get("/courses.ics?town=Nowhere")) == set()
+    # Places are not in the feed, so choosing them does not narrow it.
+    whole = client.get("/courses.ics")
+    assert client.get("/courses.ics?places=staff").headers["ETag"] == whole.headers["ETag"]
+    assert len({whole.headers["ETag"], both.headers["ETag"]}) == 2
+    again = client.get("/courses.ics?month=2026-03&town=Kendal&type=introductory")
+    assert again.headers["ETag"] == both.headers["ETag"]  # the same choices, in any order
+
+
+def test_a_narrowed_calendar_links_to_the_same_feed(client, clock, make):
+    intro, _advanced = _types(make)
+    make.course(date(2026, 3, 10), venue_obj=make.venue("Kendal"), type_obj=intro)
+    page = client.get("/courses?town=Kendal&month=2026-03").text
+    assert 'href="/courses.ics?town=Kendal&amp;month=2026-03"' in page
+    assert 'id="chosen-feed"' not in client.get("/courses").text
