@@ -13,7 +13,7 @@ from booking.models import AuditEvent, BookingStatus, Group
 from booking.services import allocation, changes, course_types, records, requests, waitlist
 from booking.services.allocation import NotForPartners
 from booking.services.course_types import CourseTypeDetails
-from booking.services.courses import CourseDetails, DayDetails, create_course
+from booking.services.courses import CourseDetails, DayDetails, create_course, default_days_count
 from booking.services.errors import Problems
 from booking.services.prerequisites import PrerequisiteMissing
 
@@ -114,21 +114,24 @@ def test_a_new_course_takes_its_types_release_and_cut_off(db, make, coordinator)
     )
     assert [d.date for d in course.days] == [date(2026, 3, 4)]
     assert course.release_on == date(2026, 2, 25)  # 7 days, not 14
-    with pytest.raises(Problems, match="has 1 day"):
-        create_course(
-            CourseDetails(
-                venue=make.venue(),
-                total_places=24,
-                partner_places=0,
-                days=[
-                    DayDetails(date(2026, 3, 4), time(9, 30), time(15, 30)),
-                    DayDetails(date(2026, 3, 5), time(9, 30), time(15, 30)),
-                ],
-                course_type=partner_day,
-            ),
-            actor=coordinator,
-            now=NOW,
-        )
+    # The type's number of days is where a new course starts; one course may differ (for
+    # example a partner day run over two days once), as a coordinator decides.
+    assert default_days_count(partner_day) == 1
+    longer = create_course(
+        CourseDetails(
+            venue=make.venue(),
+            total_places=24,
+            partner_places=0,
+            days=[
+                DayDetails(date(2026, 3, 11), time(9, 30), time(15, 30)),
+                DayDetails(date(2026, 3, 12), time(9, 30), time(15, 30)),
+            ],
+            course_type=partner_day,
+        ),
+        actor=coordinator,
+        now=NOW,
+    )
+    assert len(longer.days) == 2
 
 
 # --- Prerequisites ------------------------------------------------------------------------
