@@ -225,10 +225,9 @@ def _book_at_once(
             return InboundOutcome.TRIAGE
         return leave_for_a_coordinator(inbound, record, now=now, config=config)
     inbound.booking_id = booking.id
-    done = {
-        BookingStatus.CONFIRMED: "Booked",
-        BookingStatus.AWAITING_APPROVAL: "Asked their line manager to approve the request",
-    }.get(booking.status, "Put on the waitlist")
+    done = "Booked" if booking.status == BookingStatus.CONFIRMED else "Put on the waitlist"
+    if booking.status == BookingStatus.AWAITING_APPROVAL:
+        done = "Asked their line manager to approve the request"
     record["actions"].append(
         f"{done} at once: their email provider confirmed the message came from their address."
     )
