@@ -197,7 +197,7 @@ def _answer(
         subject_counts=not (parsed.is_reply or parsed.is_forward),
     )
     record.update(understanding.as_record())
-    record["named_people"] = _named_people(parsed, config)
+    record["named_people"] = _named_people(parsed, config, understanding.line_manager_email)
     by_id = {c.id: c for c in courses}
 
     for_a_person = _for_a_person(parsed, understanding, record)
@@ -219,12 +219,14 @@ def _answer(
     return leave_for_a_coordinator(inbound, record, now=now, config=config)
 
 
-def _named_people(parsed: ParsedMessage, config: MailboxConfig) -> list[dict]:
-    """Other people's addresses written in the message (and in a forwarded message)."""
+def _named_people(parsed: ParsedMessage, config: MailboxConfig, manager: str = "") -> list[dict]:
+    """Other people's addresses written in the message (and in a forwarded message), but
+    not the sender's own line manager's, given for their approval (rule 25)."""
     text = parsed.new_text
     if parsed.is_forward:
         text = f"{text}\n{parsed.removed_text}"
-    found = named_people(text, exclude=[parsed.sender, *config.own_addresses])
+    exclude = [parsed.sender, *config.own_addresses, *([manager] if manager else [])]
+    found = named_people(text, exclude=exclude)
     return [{"name": people.one_line(name), "email": email} for name, email in found]
 
 

@@ -115,6 +115,8 @@ def answer_booking_request(
     if _active_booking(parsed.sender, [course.id]):
         record["actions"].append("The sender already has a booking on this course.")
         return leave_for_a_coordinator(inbound, record, now=now, config=config)
+    if _manager_address_needed(course, parsed.sender, understanding, config):
+        return _ask_for_the_form(inbound, course, record, now=now, config=config)
     if _trusted(parsed, record, config):
         return _book_at_once(inbound, parsed, understanding, course, record, now=now, config=config)
     if not may_reply(inbound, now=now, config=config):
@@ -124,13 +126,52 @@ def answer_booking_request(
         inbound,
         course,
         email=parsed.sender,
-        who=sender_details(record),
+        who=sender_details(record) | _manager(understanding),
         support_needs=understanding.support_needs,
         now=now,
         config=config,
     )
     record["actions"].append("Sent a link to confirm the place.")
     return InboundOutcome.BOOKING_LINK_SENT
+
+
+def _manager_address_needed(
+    course: Course, sender: str, understanding: Understanding, config: MailboxConfig
+) -> bool:
+    """Whether the training needs the sender's line manager's approval (rule 25, asked of
+    the rule's home) and the message gave no usable address for them."""
+    known = people.find_person(sender)
+    group = known.group if known else people.classify_email(sender, config.council_domains)
+    try:
+        requests.require_manager_address(course, group, understanding.line_manager_email, sender)
+    except requests.ManagerAddressNeeded:
+        return True
+    return False
+
+
+def _manager(understanding: Understanding) -> dict:
+    """The line manager's address the message gave, as a person's detail (or nothing)."""
+    manager = understanding.line_manager_email
+    return {"line_manager_email": manager} if manager else {}
+
+
+def _ask_for_the_form(
+    inbound: InboundMessage, course: Course, record: dict, *, now: datetime, config: MailboxConfig
+) -> InboundOutcome:
+    """No place and no wait: reply that their line manager must approve, with the website's
+    booking form (which asks for the manager's address); keep it like other refusals."""
+    record["actions"].append(
+        "Not booked: this training needs their line manager's approval, and the email gave "
+        "no line manager's address."
+    )
+    if may_reply(inbound, now=now, config=config):
+        url = f"{config.site_url}/courses/{course.id}/book"
+        composing.mailbox_manager_approval_needed(inbound, url, course, now=now)
+        record["actions"].append(
+            "Sent a reply saying their line manager must approve, with the link to book on "
+            "the website."
+        )
+    return InboundOutcome.TRIAGE
 
 
 def _trusted(parsed: ParsedMessage, record: dict, config: MailboxConfig) -> bool:
@@ -166,11 +207,12 @@ def _book_at_once(
         booking = book_sender(
             course,
             email=parsed.sender,
-            who=sender_details(record),
+            who=sender_details(record) | _manager(understanding),
             support_needs=understanding.support_needs,
             actor=ACTOR_EMAIL_DMARC,
             now=now,
             config=config,
+            manager_approval=True,
         )
     except BookingError as refusal:
         # A place on another date, say: a person should look, and the message must be
@@ -184,6 +226,8 @@ def _book_at_once(
         return leave_for_a_coordinator(inbound, record, now=now, config=config)
     inbound.booking_id = booking.id
     done = "Booked" if booking.status == BookingStatus.CONFIRMED else "Put on the waitlist"
+    if booking.status == BookingStatus.AWAITING_APPROVAL:
+        done = "Asked their line manager to approve the request"
     record["actions"].append(
         f"{done} at once: their email provider confirmed the message came from their address."
     )
@@ -292,7 +336,11 @@ def answer_yes(
         record["actions"].append("Pointed them back to the link we sent, which still works.")
         return InboundOutcome.BOOKING_LINK_SENT
     record["actions"].append("Their earlier link had run out.")
-    understanding = Understanding(intent=Intent.BOOK, course_ids=(course.id,))
+    understanding = Understanding(
+        intent=Intent.BOOK,
+        course_ids=(course.id,),
+        line_manager_email=(link.details or {}).get("line_manager_email", ""),
+    )
     return answer_booking_request(
         inbound, parsed, understanding, course, record, now=now, config=config
     )
@@ -420,10 +468,25 @@ def book_sender(
     actor: ActorLike,
     now: datetime,
     config: MailboxConfig,
+    manager_approval: bool = False,
 ) -> Booking:
-    """Book at once through the website's rules (DMARC pass, or a coordinator's choice)."""
+    """Book at once through the website's rules (DMARC pass, or a coordinator's choice).
+
+    With `manager_approval` (the sender's own request) a training that needs their line
+    manager's approval waits for it, as on the website (rule 25); a coordinator's choice
+    books as a coordinator adding someone does. A manager's address in `who` replaces the
+    one on record: the sender has just said who their manager is.
+    """
     person = _person_for(email, who, now=now, actor=actor, config=config)
-    return requests.book_place(course, person, actor=actor, now=now, support_needs=support_needs)
+    if not manager_approval:
+        return requests.book_place(
+            course, person, actor=actor, now=now, support_needs=support_needs
+        )
+    if who.get("line_manager_email"):
+        person = people.update_details(person, {"line_manager_email": who["line_manager_email"]})
+    return requests.book_or_ask_manager(
+        course, person, actor=actor, now=now, support_needs=support_needs
+    )
 
 
 def _person_for(

@@ -325,14 +325,19 @@ def require_manager_address(course: Course, group: Group, manager_email: str, em
         return
     manager = people.normalise_email(manager_email or "")
     if "@" not in manager:
-        raise ValidationError(
+        raise ManagerAddressNeeded(
             "Enter your line manager's email address. They need to approve this training.",
             field="line_manager_email",
         )
     if manager == people.normalise_email(email):
-        raise ValidationError(
+        raise ManagerAddressNeeded(
             "Enter your line manager's email address, not your own.", field="line_manager_email"
         )
+
+
+class ManagerAddressNeeded(ValidationError):
+    """Their line manager must approve this training (rule 25) and no address (other than
+    their own) was given: the form asks for one, the mailbox replies pointing to the form."""
 
 
 def approval_deadline(now: datetime) -> datetime:

@@ -100,6 +100,9 @@ def _queue_every_kind(make, course, bookings):
         now=NOW,
     )
     composing.mailbox_calendar_link(inbound, "https://x.example/courses", now=NOW)
+    composing.mailbox_manager_approval_needed(
+        inbound, "https://x.example/courses/1/book", course, now=NOW
+    )
     link = EmailLink(created_at=NOW, expires_at=datetime(2026, 1, 6, 9, tzinfo=UTC))
     composing.mailbox_link_reminder(inbound, link, course, link_subject=inbound.subject, now=NOW)
     composing.mailbox_too_large(inbound, limit="5 megabytes", now=NOW)

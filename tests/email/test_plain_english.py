@@ -106,6 +106,9 @@ def write_every_email(make) -> list:
         now=NOW,
     )
     composing.mailbox_calendar_link(inbound, "http://localhost/courses", now=NOW)
+    composing.mailbox_manager_approval_needed(
+        inbound, "http://localhost/courses/1/book", course, now=NOW
+    )
     composing.mailbox_too_large(inbound, limit="5.0 megabytes", now=NOW)
     composing.mailbox_link_reminder(
         inbound,

@@ -139,3 +139,33 @@ def test_only_the_people_shown_can_be_chosen(coordinator_client, courses, config
     )
     assert response.status_code == 400
     assert db.session.scalar(select(func.count(EmailLink.id))) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "manager"),
+    [
+        ("Please book me on 10 March. My line manager is Sam.Smith@cumberland.gov.uk.", "sam"),
+        ("Please book me on 10 March.\nManager: sam.smith@cumberland.gov.uk", "sam"),
+        ("Book me on 10 March; my manager's email is <sam.smith@cumberland.gov.uk>", "sam"),
+        ("Line manager - sam.smith@cumberland.gov.uk. Please book me on 10 March.", "sam"),
+        ("Please book me on 10 March, and copy sam.smith@cumberland.gov.uk.", ""),
+    ],
+)
+def test_the_senders_line_manager_is_read_and_is_not_someone_else(text, manager):
+    from datetime import date
+
+    read = understand(text, courses=[], now=date(2026, 1, 5))
+    expected = "sam.smith@cumberland.gov.uk" if manager else ""
+    assert read.line_manager_email == expected
+    assert not read.for_someone_else
+
+
+def test_booking_ones_manager_is_still_for_someone_else():
+    from datetime import date
+
+    read = understand(
+        "Please book my manager on 10 March: sam.smith@cumberland.gov.uk",
+        courses=[],
+        now=date(2026, 1, 5),
+    )
+    assert read.for_someone_else

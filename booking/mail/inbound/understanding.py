@@ -61,6 +61,9 @@ class Understanding:
     mixed: bool = False
     #: Asks for a place (or a change) for someone else: "book my new starter".
     for_someone_else: bool = False
+    #: The line manager's address, when the sender wrote "my line manager is x@y" or
+    #: "manager: x@y" (some trainings need their approval, rule 25).
+    line_manager_email: str = ""
 
     @property
     def course_id(self) -> int | None:
@@ -166,6 +169,9 @@ def understand(
     """
     today = london_date(now) if isinstance(now, datetime) else now
     courses = list(courses)
+    manager = _LINE_MANAGER.search(text)
+    # Naming one's own manager is not asking about someone else.
+    about_others = _LINE_MANAGER.sub(" ", text)
     reading = f"{subject}\n{text}" if subject_counts and subject else text
 
     guesses: list[str] = []
@@ -192,7 +198,8 @@ def understand(
         guesses=tuple(guesses),
         has_question=has_question,
         mixed=mixed,
-        for_someone_else=bool(_FOR_SOMEONE_ELSE.search(text)),
+        for_someone_else=bool(_FOR_SOMEONE_ELSE.search(about_others)),
+        line_manager_email=manager.group("address").strip(".'").lower() if manager else "",
     )
 
 
@@ -356,6 +363,12 @@ _FOR_SOMEONE_ELSE = re.compile(
     re.I,
 )
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+#: "my line manager is x@y", "Manager: x@y", "line manager's email is x@y".
+_LINE_MANAGER = re.compile(
+    r"\b(?:my\s+)?(?:line\s+)?manager(?:'s|’s)?(?:\s+(?:e-?mail|address)){0,2}"
+    r"(?:\s+is|\s*[:-])\s*[<(\[]?\s*(?P<address>" + _ADDRESS.pattern + ")",
+    re.I,
+)
 #: Capitalised words just before an address: "Tom Newman (tom@...)", "Tom Newman <tom@...>".
 _NAME_BEFORE = re.compile(r"([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){1,3})[ \t]*[(<\[]?[ \t]*$")
 

@@ -418,6 +418,7 @@ MAILBOX_SUBJECTS = {
     "mailbox_booking_for_you": "Please confirm your place on Signs of Safety training",
     "mailbox_too_large": "Your email was too large for us to read",
     "mailbox_link_reminder": "Use the link we sent to confirm your place",
+    "mailbox_manager_approval_needed": "Your line manager needs to approve this training",
 }
 
 
@@ -451,6 +452,16 @@ def mailbox_cannot_book(inbound, *, reason: str, now: datetime) -> OutboxMessage
     """Why the booking rules refused the place the sender asked for (a course they need
     first, or a course for council staff only), in the rule's own plain words."""
     return _mailbox_reply("mailbox_cannot_book", inbound, now=now, reason=reason)
+
+
+def mailbox_manager_approval_needed(
+    inbound, book_url: str, course: Course, *, now: datetime
+) -> OutboxMessage:
+    """This training needs the sender's line manager's approval and their email gave no
+    manager's address: book on the website, whose form asks for it (rule 25)."""
+    return _mailbox_reply(
+        "mailbox_manager_approval_needed", inbound, now=now, link_url=book_url, course=course
+    )
 
 
 def mailbox_link_reminder(
