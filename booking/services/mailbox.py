@@ -29,7 +29,7 @@ from ..mail.inbound.kinds import MessageKind, NotRequestReason
 from ..mail.inbound.names import read_display_name
 from ..mail.inbound.parsing import ParsedMessage, parse_message
 from ..mail.inbound.understanding import Intent, Understanding, named_people, understand
-from ..mail.outbound import composing
+from ..mail.outbound import replies
 from ..models import InboundMessage, InboundOutcome, OutboxMessage, OutboxStatus
 from ..words import REASON_WORDS, size_in_words
 from . import outbox, people
@@ -172,7 +172,7 @@ def _too_large(
 ) -> InboundOutcome:
     record["actions"].append("Not read: the message is too large.")
     if parsed.sender and may_reply(inbound, now=now, config=config):
-        composing.mailbox_too_large(inbound, limit=size_in_words(config.max_message_bytes), now=now)
+        replies.mailbox_too_large(inbound, limit=size_in_words(config.max_message_bytes), now=now)
         record["actions"].append("Told the sender the message was too large for us to read.")
     elif parsed.sender:
         record["actions"].append("No reply sent: too many replies to this sender recently.")

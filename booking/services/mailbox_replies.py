@@ -27,7 +27,7 @@ from ..extensions import db
 from ..mail.inbound.authentication import dmarc_passed
 from ..mail.inbound.parsing import DEFAULT_MAX_BYTES, ParsedMessage
 from ..mail.inbound.understanding import CourseSummary, Intent, Understanding, says_yes
-from ..mail.outbound import composing
+from ..mail.outbound import replies
 from ..models import (
     ACTIVE,
     Booking,
@@ -166,7 +166,7 @@ def _ask_for_the_form(
     )
     if may_reply(inbound, now=now, config=config):
         url = f"{config.site_url}/courses/{course.id}/book"
-        composing.mailbox_manager_approval_needed(inbound, url, course, now=now)
+        replies.mailbox_manager_approval_needed(inbound, url, course, now=now)
         record["actions"].append(
             "Sent a reply saying their line manager must approve, with the link to book on "
             "the website."
@@ -220,7 +220,7 @@ def _book_at_once(
         record["actions"].append(f"Could not book at once: {refusal.message}")
         if isinstance(refusal, TELL_THE_SENDER) and may_reply(inbound, now=now, config=config):
             # A rule about the course itself: the sender reads why, and what to book first.
-            composing.mailbox_cannot_book(inbound, reason=refusal.message, now=now)
+            replies.mailbox_cannot_book(inbound, reason=refusal.message, now=now)
             record["actions"].append("Sent a reply saying why we could not book the place.")
             return InboundOutcome.TRIAGE
         return leave_for_a_coordinator(inbound, record, now=now, config=config)
@@ -302,7 +302,7 @@ def _link_email_subjects(address: str) -> list[str]:
         .where(OutboxMessage.kind == LINK_EMAIL, OutboxMessage.to_address == address)
         .order_by(OutboxMessage.id.desc())
     )
-    return [*sent, composing.MAILBOX_SUBJECTS[LINK_EMAIL]]
+    return [*sent, replies.MAILBOX_SUBJECTS[LINK_EMAIL]]
 
 
 def _without_reply_prefixes(subject: str) -> str:
@@ -332,7 +332,7 @@ def answer_yes(
             record["actions"].append("No reply sent: too many replies to this sender recently.")
             return InboundOutcome.TRIAGE
         subject = _link_email_subjects(link.email)[0]
-        composing.mailbox_link_reminder(inbound, link, course, link_subject=subject, now=now)
+        replies.mailbox_link_reminder(inbound, link, course, link_subject=subject, now=now)
         record["actions"].append("Pointed them back to the link we sent, which still works.")
         return InboundOutcome.BOOKING_LINK_SENT
     record["actions"].append("Their earlier link had run out.")
@@ -351,7 +351,7 @@ def leave_for_a_coordinator(
 ) -> InboundOutcome:
     """Leave it for a coordinator; tell the sender once that we have it."""
     if may_reply(inbound, now=now, config=config):
-        composing.mailbox_acknowledgement(inbound, now=now)
+        replies.mailbox_acknowledgement(inbound, now=now)
         record["actions"].append("Sent a short reply saying we have the message.")
     else:
         record["actions"].append("No reply sent: too many replies to this sender recently.")
@@ -407,7 +407,7 @@ def _send_booking_link(
     link, token = issue_link(
         LinkPurpose.CONFIRM_BOOKING, email, course=course, details=details, now=now
     )
-    composing.mailbox_booking_link(inbound, link_url(config, link.purpose, token), course, now=now)
+    replies.mailbox_booking_link(inbound, link_url(config, link.purpose, token), course, now=now)
     return link
 
 
@@ -426,7 +426,7 @@ def _send_cancel_link(
         details={"source": "email", "inbound_message_id": inbound.id},
         now=now,
     )
-    composing.mailbox_cancel_link(inbound, link_url(config, link.purpose, token), booking, now=now)
+    replies.mailbox_cancel_link(inbound, link_url(config, link.purpose, token), booking, now=now)
     return link
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..extensions import db
-from ..mail.outbound import composing
+from ..mail.outbound import replies
 from ..models import Course, CourseStatus, InboundMessage, InboundOutcome, LinkPurpose
 from . import audit, people
 from .actors import ActorLike, as_actor
@@ -160,7 +160,7 @@ def _link_for_named_person(
     link, token = issue_link(
         LinkPurpose.CONFIRM_BOOKING, email, course=course, details=details, now=now
     )
-    composing.mailbox_booking_link_for_named_person(
+    replies.mailbox_booking_link_for_named_person(
         email, named[email], link_url(config, link.purpose, token), course, now=now
     )
     message.course_id = course.id
@@ -186,7 +186,7 @@ def reply_with_calendar(
     message = _lock_open(message)
     if not message.sender:
         raise NotAllowed("We do not have an email address for this sender.")
-    composing.mailbox_calendar_link(message, calendar_url, now=now)
+    replies.mailbox_calendar_link(message, calendar_url, now=now)
     message.acknowledged_at = now
     return _close(message, "Replied with a link to the course calendar.", actor=actor, now=now)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from booking.extensions import db
-from booking.mail.outbound import composing
+from booking.mail.outbound import composing, replies
 from booking.mail.outbound.sending import SmtpTransport
 from booking.models import BookingStatus, EmailLink, InboundMessage, InboundOutcome, Role
 from booking.services import emails
@@ -89,24 +89,24 @@ def _queue_every_kind(make, course, bookings):
         understanding={"name": _long_name(7)},
     )
     db.session.add(inbound)
-    composing.mailbox_booking_link(inbound, "https://x.example/confirm/t", course, now=NOW)
-    composing.mailbox_cancel_link(inbound, "https://x.example/cancel/t", first, now=NOW)
-    composing.mailbox_acknowledgement(inbound, now=NOW)
-    composing.mailbox_cannot_book(
+    replies.mailbox_booking_link(inbound, "https://x.example/confirm/t", course, now=NOW)
+    replies.mailbox_cancel_link(inbound, "https://x.example/cancel/t", first, now=NOW)
+    replies.mailbox_acknowledgement(inbound, now=NOW)
+    replies.mailbox_cannot_book(
         inbound,
         reason="You need to complete "
         + "the introductory course " * 20
         + "before booking this course.",
         now=NOW,
     )
-    composing.mailbox_calendar_link(inbound, "https://x.example/courses", now=NOW)
-    composing.mailbox_manager_approval_needed(
+    replies.mailbox_calendar_link(inbound, "https://x.example/courses", now=NOW)
+    replies.mailbox_manager_approval_needed(
         inbound, "https://x.example/courses/1/book", course, now=NOW
     )
     link = EmailLink(created_at=NOW, expires_at=datetime(2026, 1, 6, 9, tzinfo=UTC))
-    composing.mailbox_link_reminder(inbound, link, course, link_subject=inbound.subject, now=NOW)
-    composing.mailbox_too_large(inbound, limit="5 megabytes", now=NOW)
-    composing.mailbox_booking_link_for_named_person(
+    replies.mailbox_link_reminder(inbound, link, course, link_subject=inbound.subject, now=NOW)
+    replies.mailbox_too_large(inbound, limit="5 megabytes", now=NOW)
+    replies.mailbox_booking_link_for_named_person(
         second.person.email, _long_name(8), "https://x.example/confirm/u", course, now=NOW
     )
     trainer = make.coordinator(role=Role.TRAINER, full_name=_long_name(9))

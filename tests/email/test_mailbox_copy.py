@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 from booking.extensions import db
-from booking.mail.outbound import composing
+from booking.mail.outbound import replies
 from booking.models import BookingStatus, InboundMessage, InboundOutcome
 from booking.services import emails
 
@@ -101,7 +101,7 @@ def test_the_calendar_link_reply_says_reply_to_this_email_once(mail_app, make, s
         understanding={"name": "Jo"},
     )
     db.session.add(inbound)
-    composing.mailbox_calendar_link(inbound, f"{SITE}/courses", now=NOW)
+    replies.mailbox_calendar_link(inbound, f"{SITE}/courses", now=NOW)
     db.session.commit()
     send_all()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from booking.extensions import db
-from booking.mail.outbound import composing
+from booking.mail.outbound import composing, replies
 from booking.models import BookingStatus, EmailLink, InboundMessage, InboundOutcome, Role
 from booking.services import emails
 from booking.services.reminders import queue_due_reminders
@@ -97,27 +97,27 @@ def write_every_email(make) -> list:
         understanding={},
     )
     db.session.add(inbound)
-    composing.mailbox_booking_link(inbound, "http://localhost/confirm/token", course, now=NOW)
-    composing.mailbox_cancel_link(inbound, "http://localhost/cancel/token", booking, now=NOW)
-    composing.mailbox_acknowledgement(inbound, now=NOW)
-    composing.mailbox_cannot_book(
+    replies.mailbox_booking_link(inbound, "http://localhost/confirm/token", course, now=NOW)
+    replies.mailbox_cancel_link(inbound, "http://localhost/cancel/token", booking, now=NOW)
+    replies.mailbox_acknowledgement(inbound, now=NOW)
+    replies.mailbox_cannot_book(
         inbound,
         reason="You need to complete the introductory course before booking this course. Its next dates: 2 March 2026 in Carlisle.",
         now=NOW,
     )
-    composing.mailbox_calendar_link(inbound, "http://localhost/courses", now=NOW)
-    composing.mailbox_manager_approval_needed(
+    replies.mailbox_calendar_link(inbound, "http://localhost/courses", now=NOW)
+    replies.mailbox_manager_approval_needed(
         inbound, "http://localhost/courses/1/book", course, now=NOW
     )
-    composing.mailbox_too_large(inbound, limit="5.0 megabytes", now=NOW)
-    composing.mailbox_link_reminder(
+    replies.mailbox_too_large(inbound, limit="5.0 megabytes", now=NOW)
+    replies.mailbox_link_reminder(
         inbound,
         EmailLink(created_at=NOW, expires_at=NOW + timedelta(hours=24)),
         course,
         link_subject="Re: Training",
         now=NOW,
     )
-    composing.mailbox_booking_link_for_named_person(
+    replies.mailbox_booking_link_for_named_person(
         "tom@nhs.net", "Tom Newman", "http://localhost/confirm/token", course, now=NOW
     )
     trainer = make.coordinator(role=Role.TRAINER, full_name="Tess Trainer")

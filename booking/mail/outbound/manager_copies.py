@@ -14,7 +14,7 @@ from datetime import datetime
 from ...models import Booking, Course, OutboxMessage
 from ...words import short_date
 from . import invitations
-from .composing import _booking_context, queue, render, settings
+from .composing import booking_context, queue, render, settings
 
 MANAGER_COPY = "manager_copy"
 APPROVAL_REQUEST = "manager_approval"
@@ -135,7 +135,7 @@ def approval_decided(booking: Booking, *, now: datetime, lapsed: bool) -> Outbox
 
 
 def _to_person(kind: str, booking: Booking, *, subject: str, now: datetime, **context):
-    text, html = render(kind, **_booking_context(booking), **context)
+    text, html = render(kind, **booking_context(booking), **context)
     return queue(
         kind,
         to=booking.person.email,

@@ -153,7 +153,7 @@ def build_message(row: Outgoing, *, sender: str, domain: str) -> OutboxMailMessa
             attachments.append(flask_mail.Attachment(item.get("filename"), content_type, data))
     headers = dict(AUTOMATIC_HEADERS)
     if row.in_reply_to:
-        # A reply to a message at the mailbox: checked ids only (see composing._mailbox_reply).
+        # A reply to a message at the mailbox: checked ids only (see replies.mailbox_reply).
         headers["In-Reply-To"] = row.in_reply_to
         headers["References"] = row.reference_ids or row.in_reply_to
     message = OutboxMailMessage(
