@@ -40,5 +40,5 @@ def test_course_type_pages_pass_axe(
     journey.look("4-choose-a-type")
     page.get_by_label("Partner day").check()
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_role("heading", name="The day").is_visible()
+    assert page.get_by_role("heading", name="The day", exact=True).is_visible()
     journey.look("5-one-day-course-form")
