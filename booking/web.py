@@ -44,6 +44,15 @@ def init_app(app: Flask) -> None:
     def navigation():
         return {"navigation_items": _navigation_items}
 
+    @app.after_request
+    def close_files_not_sent(response):
+        """A 304 for a file (static files, GOV.UK assets) sends no body, so the file that
+        `send_file` opened is never read or closed: close it now, not whenever the garbage
+        collector runs (a leaked handle per conditional request in a long-lived worker)."""
+        if response.status_code == 304 and response.direct_passthrough:
+            response.close()
+        return response
+
     @app.before_request
     def refuse_nul_characters():
         """No person types a NUL character, and PostgreSQL cannot store one: say 400."""

@@ -18,6 +18,18 @@ def test_govuk_frontend_assets_are_served_by_the_app(client):
         assert b".govuk-" in response.data
 
 
+@pytest.mark.parametrize("path", ["/static/app.js", "/assets/govuk-frontend.min.css"])
+def test_a_file_not_modified_is_closed_at_once(app, path):
+    """A 304 sends no body, so nothing reads the file `send_file` opened: it is closed when
+    the response is made, not left to the garbage collector."""
+    with app.test_client() as client, client.get(path) as first:
+        etag = first.headers["ETag"]
+    with app.test_request_context(path, headers={"If-None-Match": etag}):
+        response = app.full_dispatch_request()
+    assert response.status_code == 304
+    assert response.response.file.closed
+
+
 def test_unknown_address_is_a_plain_404(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
