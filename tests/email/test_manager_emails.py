@@ -45,7 +45,9 @@ def test_the_managers_copy_of_a_confirmation_attaches_the_days_and_invites_nobod
 
     [copy] = smtp.to(MANAGER)
     message = copy.message
-    assert copy.message["Subject"].startswith("Alex Example has a place")
+    assert copy.message["Subject"].startswith("Someone you manage has a place")
+    assert "Alex Example" not in copy.message["Subject"]  # the body names them, not the subject
+    assert "Alex Example" in copy.text()
     [part] = copy.calendar_parts()
     assert part.get_content_disposition() == "attachment"
     assert part.get_filename().endswith(".ics")
@@ -77,7 +79,9 @@ def test_the_approval_link_shows_the_request_and_a_post_decides_once(mail_app, m
     )  # fmt: skip
     send_all(now=NOW)
     [ask] = smtp.to(MANAGER)
-    assert "Alex Example" in ask.message["Subject"]
+    assert ask.message["Subject"].startswith("Please approve a training request")
+    assert "Alex Example" not in ask.message["Subject"]
+    assert "Alex Example" in ask.text()
     path = _link_path(ask)
 
     page = client.get(path)

@@ -19,7 +19,8 @@ from .composing import booking_context, queue, render, settings
 MANAGER_COPY = "manager_copy"
 APPROVAL_REQUEST = "manager_approval"
 
-#: What each copy says happened, in the subject: "Alex Example has a place: ...".
+#: What each copy says happened, in the subject: "Someone you manage has a place: ...".
+#: Subjects never name the person (they show in notifications and mail lists); the body does.
 EVENTS = {
     "confirmed": "has a place",
     "cancelled": "is no longer booked",
@@ -78,7 +79,7 @@ def manager_copy(
     return queue(
         MANAGER_COPY,
         to=booking.person.line_manager_email,
-        subject=f"{_who(booking)} {EVENTS[event]}: {_course_and_date(course)}",
+        subject=f"Someone you manage {EVENTS[event]}: {_course_and_date(course)}",
         text=text,
         html=html,
         now=now,
@@ -104,7 +105,7 @@ def approval_request(booking: Booking, token: str, *, now: datetime) -> OutboxMe
     return queue(
         APPROVAL_REQUEST,
         to=booking.person.line_manager_email,
-        subject=f"Please approve training for {_who(booking)}: {_course_and_date(course)}",
+        subject=f"Please approve a training request: {_course_and_date(course)}",
         text=text,
         html=html,
         now=now,
