@@ -4,11 +4,11 @@ calendar reply...), which must never be answered: answering those is how mail lo
 from __future__ import annotations
 
 import enum
-import re
 from email.message import Message
 
 from .body import Body, content_type_of, param
 from .headers import Headers
+from .text import phrases
 
 
 class MessageKind(enum.StrEnum):
@@ -27,26 +27,14 @@ class NotRequestReason(enum.StrEnum):
     NO_REPLY_SENDER = "no_reply_sender"
 
 
-FORWARD_SUBJECT = re.compile(r"^\s*(fw|fwd|tr|wg)\s*:", re.I)
-REPLY_SUBJECT = re.compile(r"^\s*(re|aw|sv)\s*:", re.I)
-
-
-_AUTO_SUBJECT = re.compile(
-    r"^\s*(automatic reply|auto(matic)?[- ]?(reply|response)|out of (the )?office|"
-    r"autoreply|abwesenheitsnotiz|réponse automatique)\b",
-    re.I,
-)
-_CALENDAR_SUBJECT = re.compile(
-    r"^\s*(accepted|declined|tentative|tentatively accepted|new time proposed)\s*:", re.I
-)
-_BOUNCE_SUBJECT = re.compile(
-    r"^\s*(undeliverable|undelivered mail|delivery status notification|"
-    r"mail delivery (failed|failure|subsystem)|returned mail|failure notice|delivery failure)",
-    re.I,
-)
-_READ_RECEIPT_SUBJECT = re.compile(r"^\s*(read|not read)\s*:", re.I)
-_BOUNCE_SENDERS = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|bounces?)([+@]|$)", re.I)
-_NO_REPLY = re.compile(r"^(no-?reply|do-?not-?reply|donotreply|noreply)([+.@-]|$)", re.I)
+FORWARD_SUBJECT = phrases("forward_subject", where="start")
+REPLY_SUBJECT = phrases("reply_subject", where="start")
+_AUTO_SUBJECT = phrases("automatic_subject", where="start")
+_CALENDAR_SUBJECT = phrases("calendar_subject", where="start")
+_BOUNCE_SUBJECT = phrases("bounce_subject", where="start")
+_READ_RECEIPT_SUBJECT = phrases("read_receipt_subject", where="start")
+_BOUNCE_SENDERS = phrases("bounce_sender", where="start")
+_NO_REPLY = phrases("no_reply_sender", where="start")
 
 
 def classify(

@@ -13,32 +13,13 @@ import re
 
 import quotequail
 
-from .text import tidy
+from .text import phrases, tidy
 
 _SIGNATURE_DASHES = re.compile(r"^--\s*$")
-#: The line a phone's mail program adds: "Sent from my iPhone", "Get Outlook for iOS".
-_MOBILE = re.compile(
-    r"^\s*(sent from (my )?(iphone|ipad|android|samsung|mobile|galaxy|outlook|mail for windows)"
-    r"|get outlook for (ios|android)|sent from yahoo mail|sent via )",
-    re.I,
-)
-_SIGN_OFF = re.compile(
-    r"^\s*(kind(est)? regards|warm(est)? regards|best regards|regards|many thanks|thanks( again| so much| very much)?"
-    r"|thank you( very much| so much)?|best wishes|all the best|with thanks|cheers|yours sincerely"
-    r"|yours faithfully|best|take care|speak soon|warm wishes|with best wishes|thanks in advance"
-    r"|many thanks in advance)\s*[,.!]*\s*$",
-    re.I,
-)
-_DISCLAIMER = re.compile(r"^\s*(disclaimer\b|confidentiality notice)", re.I)
-#: Disclaimer wording found anywhere in a line (legal footers seldom start the same way).
-_DISCLAIMER_WORDS = re.compile(
-    r"\b(?:this|the)\s+(?:information\s+(?:in|contained\s+in)\s+this\s+)?"
-    r"(?:e-?mail|message|communication)\b.{0,80}\b(?:confidential|privileged|intended)"
-    r"|\bintended\s+recipient|\breceived\s+this\s+(?:e-?mail|message|communication)\s+in\s+error"
-    r"|\bviews\s+(?:or|and)\s+opinions\s+(?:expressed|contained)"
-    r"|\bconsider\s+the\s+environment\s+before\s+printing",
-    re.I,
-)
+_MOBILE = phrases("phone_line", where="start")
+_SIGN_OFF = phrases("sign_off", where="whole line")
+_DISCLAIMER = phrases("disclaimer_start", where="start")
+_DISCLAIMER_WORDS = phrases("disclaimer")
 #: A line of only punctuation, such as the row of asterisks above the NHSmail footer.
 _RULE_LINE = re.compile(r"^[\W_]*$")
 #: Contact details in a signature can make a long line: "Tel ... | Mobile ...".

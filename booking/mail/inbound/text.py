@@ -1,12 +1,14 @@
 """Text made safe: one-line header values, tidied bodies, and bytes decoded whatever
-charset the message claims."""
+charset the message claims; and the phrases of phrases.toml made into patterns."""
 
 from __future__ import annotations
 
 import codecs
 import contextlib
 import re
+import tomllib
 import unicodedata
+from pathlib import Path
 
 
 def one_line(value: str | None, *, limit: int) -> str:
@@ -64,3 +66,24 @@ def tidy(text: str) -> str:
     )
     lines = [line.rstrip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+_PHRASES = tomllib.loads(Path(__file__).with_name("phrases.toml").read_text("utf-8"))
+#: The helps phrases.toml describes, as regular expressions.
+_HELPS = {" ": r"\s+", "*": r"\w*", "'": "['’]", ":": r"\s*:", "...": r"\b.{0,80}\b"}
+_HELP = re.compile(r"\.\.\.| +|[*':]")
+#: Whole words: no letter or digit on both sides of either end of a phrase.
+_EDGE = r"(?!(?<=\w)\w)"
+
+
+def phrases(name: str, *, where: str = "anywhere") -> re.Pattern[str]:
+    """The phrases listed as `name` in phrases.toml, as one pattern, in any case: found
+    "anywhere", at the "start" (after any punctuation), or as the "whole line"."""
+    helped = (_HELP.sub(lambda m: _HELPS[m.group().strip() or " "], p) for p in _PHRASES[name])
+    found = "|".join(helped)
+    pattern = {
+        "anywhere": rf"{_EDGE}(?:{found}){_EDGE}",
+        "start": rf"^\W*(?:{found}){_EDGE}",
+        "whole line": rf"^\W*(?:{found})[\s,.!]*$",
+    }[where]
+    return re.compile(pattern, re.I)
