@@ -6,8 +6,8 @@ from __future__ import annotations
 import enum
 from email.message import Message
 
-from .body import Body, content_type_of, param
-from .headers import Headers
+from .body import Body
+from .headers import header, raw_values
 from .text import phrases
 
 
@@ -38,17 +38,12 @@ _NO_REPLY = phrases("no_reply_sender", where="start")
 
 
 def classify(
-    msg: Message,
-    headers: Headers,
-    sender: str,
-    subject: str,
-    body: Body,
-    own_addresses,
+    msg: Message, sender: str, subject: str, body: Body, own_addresses
 ) -> tuple[MessageKind, str]:
     """From a person, or not a request (and why): checked in this order, first match wins."""
     reason = (
-        _report_or_reply(msg, headers, sender, subject, body)
-        or _automatic(headers, subject)
+        _report_or_reply(msg, sender, subject, body)
+        or _automatic(msg, subject)
         or _not_a_person(sender, own_addresses)
     )
     if reason is not None:
@@ -57,44 +52,40 @@ def classify(
 
 
 def _report_or_reply(
-    msg: Message, headers: Headers, sender: str, subject: str, body: Body
+    msg: Message, sender: str, subject: str, body: Body
 ) -> NotRequestReason | None:
     """A read receipt, a bounce, or a reply to a calendar invitation."""
-    content_type = content_type_of(msg)
-    report_type = body.report_type or (
-        param(msg, "report-type").lower() if content_type == "multipart/report" else ""
-    )
-    if report_type == "disposition-notification" or _READ_RECEIPT_SUBJECT.match(subject):
+    if body.report_type == "disposition-notification" or _READ_RECEIPT_SUBJECT.match(subject):
         return NotRequestReason.READ_RECEIPT
-    if report_type or body.report_type == "delivery-status":
+    # An empty Return-Path is the envelope sender of a bounce (RFC 5321 4.5.5).
+    empty_return_path = header(msg, "return-path").strip() in ("<>", "")
+    if body.report_type or (empty_return_path and raw_values(msg, "return-path")):
         return NotRequestReason.BOUNCE
-    return_path = headers.get("return-path").strip()
-    if return_path in ("<>", "") and headers.has("return-path"):
-        return NotRequestReason.BOUNCE
-    local_part = sender.partition("@")[0]
-    if _BOUNCE_SENDERS.match(local_part) or _BOUNCE_SUBJECT.match(subject):
+    if _BOUNCE_SENDERS.match(sender.partition("@")[0]) or _BOUNCE_SUBJECT.match(subject):
         return NotRequestReason.BOUNCE
     if body.calendar_reply or _CALENDAR_SUBJECT.match(subject):
         return NotRequestReason.CALENDAR_REPLY
     return None
 
 
-def _automatic(headers: Headers, subject: str) -> NotRequestReason | None:
+#: Headers that mark an automatic reply whatever their value.
+_AUTOMATIC_HEADERS = ("x-auto-response-suppress", "x-autoreply", "x-autorespond", "x-autoresponder")
+
+
+def _automatic(msg: Message, subject: str) -> NotRequestReason | None:
     """An out-of-office or other automatic reply, or a mailing list."""
-    auto_submitted = headers.get("auto-submitted").split(";")[0].strip().lower()
-    if auto_submitted and auto_submitted != "no":
-        return NotRequestReason.AUTOMATIC_REPLY
-    if any(
-        headers.has(name)
-        for name in ("x-auto-response-suppress", "x-autoreply", "x-autorespond", "x-autoresponder")
+    auto_submitted = header(msg, "auto-submitted").split(";")[0].strip().lower()
+    precedence = header(msg, "precedence").strip().lower()
+    if (
+        auto_submitted not in ("", "no")
+        or any(raw_values(msg, name) for name in _AUTOMATIC_HEADERS)
+        or _AUTO_SUBJECT.match(subject)
+        or precedence in ("junk", "auto_reply")
     ):
         return NotRequestReason.AUTOMATIC_REPLY
-    if _AUTO_SUBJECT.match(subject):
-        return NotRequestReason.AUTOMATIC_REPLY
-    precedence = headers.get("precedence").strip().lower()
-    if precedence in ("junk", "auto_reply"):
-        return NotRequestReason.AUTOMATIC_REPLY
-    if precedence in ("bulk", "list") or headers.has("list-id") or headers.has("list-unsubscribe"):
+    if precedence in ("bulk", "list") or raw_values(msg, "list-id") + raw_values(
+        msg, "list-unsubscribe"
+    ):
         return NotRequestReason.MAILING_LIST
     return None
 
