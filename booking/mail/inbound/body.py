@@ -5,10 +5,9 @@ noted. Which addresses a bounce says failed is read by flufl.bounce."""
 from __future__ import annotations
 
 import re
-from email import message_from_string, policy
+from email import errors, message_from_string, policy
 from email.message import Message
 from email.parser import HeaderParser
-from email.utils import collapse_rfc2231_value
 from typing import cast
 
 from flufl.bounce import all_failures
@@ -48,6 +47,8 @@ class Body:
     def read(self, msg: Message) -> Body:
         """Read every part of `msg` (returns itself, read)."""
         for part in list(_own_parts(msg))[:200]:
+            if any(not isinstance(d, _NOT_STRUCTURAL) for d in part.defects):
+                self.problems.append(DAMAGED)
             try:
                 self._part(part, is_top=part is msg)
             except Exception:
@@ -57,7 +58,7 @@ class Body:
     def _part(self, part: Message, *, is_top: bool) -> None:
         content_type = part.get_content_type()
         if content_type == "multipart/report":
-            self.report_type = param(part, "report-type").lower()
+            self.report_type = str(part.get_param("report-type", "")).lower()
         if self._noted(part, content_type) or part.is_multipart():
             return
         if (
@@ -79,7 +80,9 @@ class Body:
         when `part` was one of those (never the sender's own text)."""
         if content_type in ("text/calendar", "application/ics"):
             said = re.search(r"^METHOD:\s*REPLY\s*$", self._decode(part) or "", re.I | re.M)
-            self.calendar_reply |= param(part, "method").upper() == "REPLY" or bool(said)
+            self.calendar_reply |= str(part.get_param("method", "")).upper() == "REPLY" or bool(
+                said
+            )
         elif content_type == "text/rfc822-headers":
             returned = HeaderParser(policy=policy.default).parsestr(self._decode(part) or "")
             self.returned_ids.append(normalise_message_id(str(returned.get("message-id", ""))))
@@ -92,18 +95,15 @@ class Body:
         return content_type in _NOTED
 
     def _damaged(self, part: Message) -> None:
-        """A multipart without its boundary (the parser left the body as text): the parts are
-        read again, split at the first line that looks like a boundary."""
-        self.problems.append("The message's structure was damaged; we read what we could.")
+        """A multipart without its boundary (the parser left the body as text): read again,
+        split at the first line that looks like a boundary."""
+        self.problems.append(DAMAGED)
         text = self._decode(part) or ""
         boundary = re.search(r"^--([^\s]{6,})\s*$", text, re.M)
-        declared = f'Content-Type: multipart/mixed; boundary="{boundary and boundary[1]}"\n\n'
-        if (
-            boundary
-            and (
-                again := message_from_string(declared + text, policy=policy.default)
-            ).is_multipart()
-        ):
+        again = boundary and message_from_string(
+            _MULTIPART.format(boundary[1]) + text, policy=policy.default
+        )
+        if again and again.is_multipart():
             self.read(again)
         elif self.plain is None:
             self.plain = text
@@ -118,7 +118,7 @@ class Body:
             return None
         if any("Base64" in type(d).__name__ for d in getattr(part, "defects", [])):
             self.problems.append("Part of the message was damaged, so not all of it could be read.")
-        charset = param(part, "charset").strip().strip('"').lower()
+        charset = (part.get_content_charset() or "").strip('"')
         return decode_bytes(payload, charset, self.problems)[:MAX_TEXT_CHARS]
 
     def text(self) -> str:
@@ -126,12 +126,15 @@ class Body:
         return tidy(text or "")
 
 
-def param(part: Message, name: str) -> str:
-    """A Content-Type parameter as text (the older email API gives RFC 2231 ones as a tuple)."""
-    value = part.get_param(name) or ""
-    return collapse_rfc2231_value(value) if isinstance(value, tuple) else value
-
-
+DAMAGED = "The message's structure was damaged; we read what we could."
+#: Defects the parser notes that say nothing about the message's structure.
+_NOT_STRUCTURAL = (
+    errors.HeaderDefect,
+    errors.InvalidBase64CharactersDefect,
+    errors.InvalidBase64LengthDefect,
+    errors.InvalidBase64PaddingDefect,
+)
+_MULTIPART = 'Content-Type: multipart/mixed; boundary="{}"\n\n'
 #: Parts noted, never read as the sender's words.
 _NOTED = {
     "text/calendar",
@@ -158,18 +161,3 @@ def bounced_addresses(msg: Message) -> tuple[str, ...]:
         for a in permanent
     )
     return tuple(sorted(a for a in addresses if "@" in a and len(a) <= 320))[:20]
-
-
-def note_defects(msg: Message, problems: list[str]) -> None:
-    defects = [d for part in msg.walk() for d in getattr(part, "defects", [])]
-    structural = {
-        "NoBoundaryInMultipartDefect",
-        "StartBoundaryNotFoundDefect",
-        "CloseBoundaryNotFoundDefect",
-        "MultipartInvariantViolationDefect",
-        "MisplacedEnvelopeHeaderDefect",
-        "MissingHeaderBodySeparatorDefect",
-        "FirstHeaderLineIsContinuationDefect",
-    }
-    if any(type(d).__name__ in structural for d in defects):
-        problems.append("The message's structure was damaged; we read what we could.")

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from email import headerregistry
 from email.header import decode_header, make_header
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
-from typing import cast
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -102,29 +100,12 @@ def sender_of(msg: Message, problems: list[str]) -> tuple[str, str]:
 
 def _addresses(raw_from: list[str]) -> list[tuple[str, str]]:
     """(display name, address) pairs from raw From values, read by the standard library's
-    address parser (a quoted name may hold commas and brackets: NHSmail's
-    "SURNAME, First (ORGANISATION)"). The parser refuses a name whose encoded words hide a
-    line break; such a header is split by hand instead."""
-    try:
-        return [
-            (address.display_name, address.addr_spec)
-            for value in raw_from
-            # A "from" header from the registry is an AddressHeader; its types say BaseHeader.
-            for address in cast(
-                "headerregistry.AddressHeader", _ADDRESS_HEADERS("from", value)
-            ).addresses
-            if address.addr_spec and address.addr_spec != "<>"
-        ]
-    except Exception:  # noqa: BLE001 - a damaged header is read by the fallback below
-        return _addresses_by_hand(raw_from)
+    `getaddresses` (a quoted name may hold commas and brackets: NHSmail's
+    "SURNAME, First (ORGANISATION)"; a comment after a name is kept: "Jo Smith (NHS)").
 
-
-_ADDRESS_HEADERS = headerregistry.HeaderRegistry()
-
-
-def _addresses_by_hand(raw_from: list[str]) -> list[tuple[str, str]]:
-    # Split the raw header into addresses first and decode the name after (RFC 2047 order),
-    # so an encoded line break or comma in a name can never change the address.
+    The raw header is split into addresses first and the names decoded after (RFC 2047
+    order), so an encoded line break or comma in a name can never change the address.
+    """
     words: list[str] = []
 
     def hide(match: re.Match) -> str:

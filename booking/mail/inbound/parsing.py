@@ -22,7 +22,7 @@ from email import policy
 from email.parser import BytesParser
 
 from ...words import size_in_words
-from .body import Body, bounced_addresses, note_defects
+from .body import Body, bounced_addresses
 from .headers import header, normalise_message_id, raw_values, sender_of, sent_date, threading
 from .kinds import FORWARD_SUBJECT, REPLY_SUBJECT, MessageKind, NotRequestReason, classify
 from .quotes import strip_quotes_and_signature
@@ -112,7 +112,6 @@ def parse_message(
     body = Body(problems).read(msg)
     full_text = hashlib.sha256(raw[:65536]).hexdigest() if too_large else body.text()
     new_text, removed = ("", "") if too_large else strip_quotes_and_signature(full_text)
-    note_defects(msg, problems)
     message_id = normalise_message_id(header(msg, "message-id"))
     kind, reason = classify(msg, sender, subject, body, own_addresses)
     if too_large and kind == MessageKind.FROM_A_PERSON:
