@@ -32,28 +32,22 @@ _CP1252_FALLBACK = "booking-cp1252-fallback"
 codecs.register_error(_CP1252_FALLBACK, _cp1252_for_bad_bytes)
 
 
+#: Labels read as browsers read them, as Windows-1252 (curly quotes, the euro sign), once the
+#: text is known not to be UTF-8 (often mislabelled).
+_READ_AS_CP1252 = {"latin-1", "iso8859-1", "ascii", "cp1252"}
+
+
 def decode_bytes(payload: bytes, charset: str, problems: list[str]) -> str:
     """Bytes to text, whatever the label says: unknown or wrong charsets fall back safely."""
-    label = charset or "us-ascii"
     try:
-        codec = codecs.lookup(label).name
+        codec = codecs.lookup(charset or "us-ascii").name
     except LookupError:
-        problems.append(f"The message named a character set we do not know ({label[:40]}).")
-        codec = ""
-    # Browsers read ISO-8859-1 and ASCII labels as Windows-1252 (curly quotes, the euro sign).
-    if codec in ("latin-1", "iso8859-1", "ascii"):
-        codec = "cp1252"
-    if codec:
-        try:
-            text = payload.decode(codec)
-            if codec == "cp1252" and not payload.isascii():  # often UTF-8 mislabelled
-                with contextlib.suppress(UnicodeDecodeError):
-                    return payload.decode("utf-8")
-            return text
-        except UnicodeDecodeError:
-            problems.append("Some text was not in the character set the message claimed.")
-        except Exception:  # pragma: no cover - exotic codecs
-            problems.append("Some text was in a character set we could not use.")
+        problems.append(f"The message named a character set we do not know ({charset[:40]}).")
+        codec = "utf-8"
+    for trying in ("utf-8", "cp1252") if codec in _READ_AS_CP1252 else (codec,):
+        with contextlib.suppress(UnicodeError, LookupError):  # LookupError: not a text codec
+            return payload.decode(trying)
+    problems.append("Some text was not in the character set the message claimed.")
     # Valid UTF-8 where it is, Windows-1252 for the stray bytes around it.
     return payload.decode("utf-8", errors=_CP1252_FALLBACK)
 

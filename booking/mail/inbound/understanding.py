@@ -179,34 +179,25 @@ def _matching_courses(
 ) -> list[int]:
     """The courses the dates name (narrowed by a town), or else those in the towns and
     months named; each guess made on the way is added to `guesses`."""
+    matched: list[int] = []
     if dates:
-        matched = [c.id for c in courses if any(d in c.days for d in dates)]
-        unmatched = [d for d in dates if not any(d in c.days for c in courses)]
-        for d in unmatched:
-            guesses.append(f"No course runs on {long_date(d)}.")
-        if towns and len(matched) > 1:
-            narrowed = [c.id for c in courses if c.id in matched and c.town.lower() in towns]
-            if narrowed:
-                guesses.append("Used the town named to choose between courses on those dates.")
-                matched = narrowed
+        matched = [c.id for c in courses if set(dates) & set(c.days)]
+        runs = {d for c in courses for d in c.days}
+        guesses.extend(f"No course runs on {long_date(d)}." for d in dates if d not in runs)
+        narrowed = [c.id for c in courses if c.id in matched and c.town.lower() in towns]
+        if len(matched) > 1 and narrowed:
+            guesses.append("Used the town named to choose between courses on those dates.")
+            matched = narrowed
     elif towns or months:
         matched = [
             c.id
             for c in courses
             if (not towns or c.town.lower() in towns)
-            and (not months or any(d.month in months for d in c.days))
+            and (not months or {d.month for d in c.days} & set(months))
         ]
-        described = " and ".join(
-            part
-            for part in (
-                " or ".join(t.title() for t in towns),
-                " or ".join(calendar.month_name[m] for m in months),
-            )
-            if part
-        )
+        named = ([t.title() for t in towns], [calendar.month_name[m] for m in months])
+        described = " and ".join(" or ".join(names) for names in named if names)
         guesses.append(f"Looked for courses by {described}, as no date was given.")
-    else:
-        matched = []
     return list(dict.fromkeys(matched))
 
 
@@ -214,14 +205,12 @@ def _intent(
     text: str, subject: str, *, names_a_course: bool, has_question: bool, guesses: list[str]
 ) -> Intent:
     """Book, cancel or unclear, from the words used (`subject` only if it counts)."""
-    wants_cancel = bool(_CANCEL.search(text))
-    wants_book = bool(_BOOK.search(text)) or (bool(_BOOK.search(subject)) and not wants_cancel)
-    if wants_cancel and _MOVE.search(text):
+    if _CANCEL.search(text) and _MOVE.search(text):
         guesses.append("The message talks about both cancelling and booking.")
         return Intent.UNCLEAR
-    if wants_cancel:
+    if _CANCEL.search(text):
         return Intent.CANCEL
-    if wants_book:
+    if _BOOK.search(text) or _BOOK.search(subject):
         return Intent.BOOK
     if names_a_course and not has_question:
         guesses.append("Read the message as a request for a place, as it names a course.")
