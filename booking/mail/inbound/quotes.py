@@ -16,10 +16,11 @@ import quotequail
 from .text import phrases, tidy
 
 _SIGNATURE_DASHES = re.compile(r"^--\s*$")
-_MOBILE = phrases("phone_line", where="start")
+#: A phone's line ("Sent from my iPhone") or a disclaimer's first words start a line ...
+_ENDS_AT_START = phrases("ends_the_message", where="start")
+#: ... and legal footers have these words anywhere in a line.
+_DISCLAIMER = phrases("disclaimer")
 _SIGN_OFF = phrases("sign_off", where="whole line")
-_DISCLAIMER = phrases("disclaimer_start", where="start")
-_DISCLAIMER_WORDS = phrases("disclaimer")
 #: A line of only punctuation, such as the row of asterisks above the NHSmail footer.
 _RULE_LINE = re.compile(r"^[\W_]*$")
 #: Contact details in a signature can make a long line: "Tel ... | Mobile ...".
@@ -69,16 +70,17 @@ def _before_quoted_message(text: str) -> tuple[str, str]:
     return text[: at + len(top)], text[at + len(top) :].strip()
 
 
-def _is_disclaimer(line: str) -> bool:
-    return bool(_DISCLAIMER.match(line) or _DISCLAIMER_WORDS.search(line))
+def _ends_the_message(line: str) -> bool:
+    """A "-- " line, a phone's line or a disclaimer: nothing below is the sender's."""
+    return bool(
+        _SIGNATURE_DASHES.match(line) or _ENDS_AT_START.match(line) or _DISCLAIMER.search(line)
+    )
 
 
 def _signature_start(lines: list[str]) -> int | None:
     seen_text = False
     for index, line in enumerate(lines):
-        if _SIGNATURE_DASHES.match(line) or _MOBILE.match(line):
-            return index
-        if _is_disclaimer(line):
+        if _ends_the_message(line):
             while index > 0 and _RULE_LINE.match(lines[index - 1]):
                 index -= 1  # the blank lines and rows of stars above it go too
             return index
@@ -95,7 +97,7 @@ def _looks_like_signature(rest: list[str]) -> bool:
     not the end after all."""
     filled = [line.strip() for line in rest if line.strip()]
     for position, line in enumerate(filled):
-        if _is_disclaimer(line) or _SIGNATURE_DASHES.match(line) or _MOBILE.match(line):
+        if _ends_the_message(line):
             return True
         if _RULE_LINE.match(line):
             continue  # the row of asterisks NHSmail puts above its footer
