@@ -109,7 +109,8 @@ def parse_message(
     msg = BytesParser(policy=policy.default).parsebytes(raw[:65536] if too_large else raw)
     sender, display_name = sender_of(msg, problems)
     subject = one_line(header(msg, "subject"), limit=300)
-    body = Body(problems).read(msg)
+    # Of an oversized message only the start is read: any damage found there is our own cut.
+    body = Body([] if too_large else problems).read(msg)
     full_text = hashlib.sha256(raw[:65536]).hexdigest() if too_large else body.text()
     new_text, removed = ("", "") if too_large else strip_quotes_and_signature(full_text)
     message_id = normalise_message_id(header(msg, "message-id"))
