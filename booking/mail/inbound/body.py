@@ -47,7 +47,8 @@ class Body:
     def read(self, msg: Message) -> Body:
         """Read every part of `msg` (returns itself, read)."""
         for part in list(_own_parts(msg))[:200]:
-            if any(not isinstance(d, _NOT_STRUCTURAL) for d in part.defects):
+            # Any defect the parser noted, but in a header or base64 (noted as it is decoded).
+            if any(not isinstance(d, errors.HeaderDefect) and not _base64(d) for d in part.defects):
                 self.problems.append(DAMAGED)
             try:
                 self._part(part, is_top=part is msg)
@@ -91,8 +92,9 @@ class Body:
             inner = part.get_payload()
             if isinstance(inner, list) and inner and isinstance(inner[0], Message):
                 self.returned_ids.append(normalise_message_id(str(inner[0].get("message-id", ""))))
-        # A delivery report's status is read by flufl.bounce (bounced_addresses).
-        return content_type in _NOTED
+        else:  # a delivery report's status is read by flufl.bounce (bounced_addresses)
+            return content_type == "message/delivery-status"
+        return True
 
     def _damaged(self, part: Message) -> None:
         """A multipart without its boundary (the parser left the body as text): read again,
@@ -116,7 +118,7 @@ class Body:
             payload = None
         if not isinstance(payload, bytes):
             return None
-        if any("Base64" in type(d).__name__ for d in getattr(part, "defects", [])):
+        if any(_base64(d) for d in part.defects):
             self.problems.append("Part of the message was damaged, so not all of it could be read.")
         charset = (part.get_content_charset() or "").strip('"')
         return decode_bytes(payload, charset, self.problems)[:MAX_TEXT_CHARS]
@@ -127,22 +129,11 @@ class Body:
 
 
 DAMAGED = "The message's structure was damaged; we read what we could."
-#: Defects the parser notes that say nothing about the message's structure.
-_NOT_STRUCTURAL = (
-    errors.HeaderDefect,
-    errors.InvalidBase64CharactersDefect,
-    errors.InvalidBase64LengthDefect,
-    errors.InvalidBase64PaddingDefect,
-)
 _MULTIPART = 'Content-Type: multipart/mixed; boundary="{}"\n\n'
-#: Parts noted, never read as the sender's words.
-_NOTED = {
-    "text/calendar",
-    "application/ics",
-    "message/delivery-status",
-    "text/rfc822-headers",
-    "message/rfc822",
-}
+
+
+def _base64(defect: errors.MessageDefect) -> bool:
+    return "Base64" in type(defect).__name__
 
 
 def bounced_addresses(msg: Message) -> tuple[str, ...]:

@@ -134,7 +134,6 @@ def understand(
     The subject is read too unless `subject_counts` is false (for a reply, the subject came
     from an earlier message, so a date in it is not what this sender chose).
     """
-    today = london_date(now) if isinstance(now, datetime) else now
     courses = list(courses)
     manager = _LINE_MANAGER.search(text)
     # Naming one's own manager is not asking about someone else.
@@ -142,19 +141,15 @@ def understand(
     reading = f"{subject}\n{text}" if subject_counts and subject else text
 
     guesses: list[str] = []
-    dates = find_dates(reading, now=today, guesses=guesses)
+    dates = find_dates(reading, now=now, guesses=guesses)
     towns = _find_towns(reading, courses)
     months = [] if dates else _find_months(reading)
     matched = _matching_courses(courses, dates, towns, months, guesses)
     has_question = asks_a_question(text)
     mixed = bool(_CANCEL.search(text)) and bool(_MOVE.search(text))
-    intent = _intent(
-        text,
-        subject if subject_counts else "",
-        names_a_course=bool(matched),
-        has_question=has_question,
-        guesses=guesses,
-    )
+    # A course named, and no question asked, is read as a request for a place.
+    only_names_a_course = bool(matched) and not has_question
+    intent = _intent(text, subject if subject_counts else "", only_names_a_course, guesses)
     return Understanding(
         intent=intent,
         course_ids=tuple(matched),
@@ -201,9 +196,7 @@ def _matching_courses(
     return list(dict.fromkeys(matched))
 
 
-def _intent(
-    text: str, subject: str, *, names_a_course: bool, has_question: bool, guesses: list[str]
-) -> Intent:
+def _intent(text: str, subject: str, only_names_a_course: bool, guesses: list[str]) -> Intent:
     """Book, cancel or unclear, from the words used (`subject` only if it counts)."""
     if _CANCEL.search(text) and _MOVE.search(text):
         guesses.append("The message talks about both cancelling and booking.")
@@ -212,7 +205,7 @@ def _intent(
         return Intent.CANCEL
     if _BOOK.search(text) or _BOOK.search(subject):
         return Intent.BOOK
-    if names_a_course and not has_question:
+    if only_names_a_course:
         guesses.append("Read the message as a request for a place, as it names a course.")
         return Intent.BOOK
     return Intent.UNCLEAR
@@ -361,12 +354,9 @@ def asks_a_question(text: str) -> bool:
     question beside a request ("Is there parking?") and "please let me know ...".
     """
     for sentence in _SENTENCE_END.split(text):
-        if _ASKS_WITHOUT_MARK.search(sentence):
-            return True
-        if "?" not in sentence:
-            continue
-        is_request = bool(_BOOK.search(sentence) or _CANCEL.search(sentence))
-        if not is_request or _QUESTION_WORDS.search(sentence):
+        is_request = _BOOK.search(sentence) or _CANCEL.search(sentence)
+        is_question = "?" in sentence and (not is_request or _QUESTION_WORDS.search(sentence))
+        if is_question or _ASKS_WITHOUT_MARK.search(sentence):
             return True
     return False
 
