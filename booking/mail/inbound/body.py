@@ -65,8 +65,7 @@ class Body:
         if (
             part.get_content_disposition() == "attachment"
             or part.get_filename()
-            or not is_top
-            and part.get_content_maintype() not in ("text", "multipart", "message")
+            or (not is_top and part.get_content_maintype() not in ("text", "multipart", "message"))
         ):
             self.attachments += 1
         elif content_type.startswith("multipart/"):
@@ -74,18 +73,18 @@ class Body:
         elif content_type == "text/plain" and self.plain is None:
             self.plain = self._decode(part)
         elif content_type == "text/html" and self.html is None:
-            self.html = html_to_text(self._decode(part) or "")
+            self.html = html_to_text(self._decode(part))
 
     def _noted(self, part: Message, content_type: str) -> bool:
         """Note a calendar reply, a delivery report or a returned or forwarded message; True
         when `part` was one of those (never the sender's own text)."""
         if content_type in ("text/calendar", "application/ics"):
-            said = re.search(r"^METHOD:\s*REPLY\s*$", self._decode(part) or "", re.I | re.M)
+            said = re.search(r"^METHOD:\s*REPLY\s*$", self._decode(part), re.I | re.M)
             self.calendar_reply |= str(part.get_param("method", "")).upper() == "REPLY" or bool(
                 said
             )
         elif content_type == "text/rfc822-headers":
-            returned = HeaderParser(policy=policy.default).parsestr(self._decode(part) or "")
+            returned = HeaderParser(policy=policy.default).parsestr(self._decode(part))
             self.returned_ids.append(normalise_message_id(str(returned.get("message-id", ""))))
         elif content_type == "message/rfc822":
             self.saw_forward = True  # a forward as an attachment: its text is not the sender's
@@ -100,7 +99,7 @@ class Body:
         """A multipart without its boundary (the parser left the body as text): read again,
         split at the first line that looks like a boundary."""
         self.problems.append(DAMAGED)
-        text = self._decode(part) or ""
+        text = self._decode(part)
         boundary = re.search(r"^--([^\s]{6,})\s*$", text, re.M)
         again = boundary and message_from_string(
             _MULTIPART.format(boundary[1]) + text, policy=policy.default
@@ -110,14 +109,9 @@ class Body:
         elif self.plain is None:
             self.plain = text
 
-    def _decode(self, part: Message) -> str | None:
-        try:
-            payload = part.get_payload(decode=True)
-        except Exception:
-            self.problems.append("Part of the message used an encoding we could not undo.")
-            payload = None
-        if not isinstance(payload, bytes):
-            return None
+    def _decode(self, part: Message) -> str:
+        """The text of a part that is not multipart (its payload is bytes once decoded)."""
+        payload = cast("bytes", part.get_payload(decode=True))
         if any(_base64(d) for d in part.defects):
             self.problems.append("Part of the message was damaged, so not all of it could be read.")
         charset = (part.get_content_charset() or "").strip('"')
