@@ -1,6 +1,6 @@
 """What a From header's display name says: the name, and the organisation or job title the
 NHSmail and council directories add to it. The address itself is read by the standard
-library (email.headerregistry, in headers.py)."""
+library (email.utils.getaddresses, in headers.py)."""
 
 from __future__ import annotations
 

@@ -105,7 +105,7 @@ def parse_message(
     problems = (
         [_TOO_LARGE.format(size_in_words(size), size_in_words(max_bytes))] if too_large else []
     )
-    # The parser never raises for a damaged message: it notes defects (note_defects reads them).
+    # The parser never raises for a damaged message: it notes defects (Body.read reads them).
     msg = BytesParser(policy=policy.default).parsebytes(raw[:65536] if too_large else raw)
     sender, display_name = sender_of(msg, problems)
     subject = one_line(header(msg, "subject"), limit=300)
