@@ -40,6 +40,9 @@ PARSING_FILES = (
     "understanding.py",
 )
 BEFORE_FILES = ("booking/mail_parsing.py", "booking/mail_understanding.py")
+#: The words the reading code looks for: data, counted apart (lines that are not blank or
+#: only a comment), so the note can say both.
+PHRASES = f"{INBOUND}/phrases.toml"
 
 
 def code_lines(source: str) -> int:
@@ -105,6 +108,12 @@ def main(argv: list[str] | None = None) -> int:
     for path, count in found.items():
         print(f"{count:6d}  {path}")
     print(f"{sum(found.values()):6d}  total")
+    text = (ROOT / PHRASES).read_text() if args.rev is None else _git_show(args.rev, PHRASES)
+    if text:
+        data = [
+            line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
+        ]
+        print(f"{len(data):6d}  {PHRASES} (the words looked for: data, not in the total)")
     return 0
 
 

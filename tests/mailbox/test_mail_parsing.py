@@ -284,3 +284,19 @@ def test_the_text_of_an_attached_email_is_never_taken_for_the_senders_own():
     parsed = parse_message(_with_attached_email(own, forwarded))
     assert "Please book me on the Kendal course." in parsed.new_text
     assert "somebody else" not in parsed.new_text
+
+
+def test_a_multipart_whose_boundary_is_wrong_is_read_at_the_boundary_its_text_uses():
+    """The standard library parses the parts again at the first line that looks like a
+    boundary: the text part is kept, the other part is an attachment, no MIME lines stay."""
+    parsed = parse_message(message_bytes("broken_mime.eml"))
+    assert parsed.new_text == "Please can I book a place on 2 March?\n\nLou"
+    assert parsed.attachments_skipped == 1
+    assert any("structure" in problem for problem in parsed.problems)
+
+
+def test_a_multipart_without_any_boundary_keeps_its_text():
+    parsed = parse_message(
+        b"From: a@example.org\nContent-Type: multipart/mixed\n\nBook me on 2 March"
+    )
+    assert parsed.new_text == "Book me on 2 March"

@@ -212,3 +212,14 @@ def test_the_record_keeps_no_support_needs_text():
     record = result.as_record()
     assert record["support_needs_mentioned"] is True
     assert "deaf" not in str(record)
+
+
+def test_the_words_in_phrases_toml_match_curly_apostrophes_and_any_spacing():
+    """phrases.toml's helps: a straight apostrophe there matches a curly one in a message,
+    and a space matches any run of spaces or a line break."""
+    assert understand("I can’t  make\nit on 2 March", courses=COURSES, now=NOW).intent == (
+        Intent.CANCEL
+    )
+    assert support_needs("I’ll need to leave at 3pm on the second day.") == (
+        "I’ll need to leave at 3pm on the second day."
+    )

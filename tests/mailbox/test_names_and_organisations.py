@@ -164,3 +164,12 @@ def test_a_coordinator_booking_a_partner_from_the_list_gives_their_organisation(
     db.session.rollback()
     person = db.session.scalars(select(Person)).one()
     assert (person.full_name, person.organisation) == ("Sam Carter", "Cumbria Police")
+
+
+def test_an_organisation_written_as_a_comment_after_the_name_is_kept():
+    """An unquoted "Jo Smith (NHS ENGLAND)" is a name and an RFC 5322 comment; the standard
+    library's getaddresses keeps the comment, so the organisation is read as when quoted."""
+    parsed = parse_message(_request("Jo Smith (NHS ENGLAND) <jo.smith@nhs.net>"))
+    assert parsed.sender == "jo.smith@nhs.net"
+    parts = read_display_name(parsed.display_name)
+    assert (parts.name, parts.organisation) == ("Jo Smith", "NHS ENGLAND")

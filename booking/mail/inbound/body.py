@@ -5,10 +5,9 @@ noted. Which addresses a bounce says failed is read by flufl.bounce."""
 from __future__ import annotations
 
 import re
-from email import policy
+from email import errors, message_from_string, policy
 from email.message import Message
 from email.parser import HeaderParser
-from email.utils import collapse_rfc2231_value
 from typing import cast
 
 from flufl.bounce import all_failures
@@ -25,7 +24,7 @@ def _own_parts(msg: Message):
     """The message and its parts, like Message.walk(), but not inside an attached email
     (message/rfc822): its text, bounce report or calendar reply is not the sender's."""
     yield msg
-    if msg.is_multipart() and content_type_of(msg) != "message/rfc822":
+    if msg.is_multipart() and msg.get_content_type() != "message/rfc822":
         for part in cast("list[Message]", msg.get_payload()):  # a multipart's payload is a list
             yield from _own_parts(part)
 
@@ -48,6 +47,9 @@ class Body:
     def read(self, msg: Message) -> Body:
         """Read every part of `msg` (returns itself, read)."""
         for part in list(_own_parts(msg))[:200]:
+            # Any defect the parser noted, but in a header or base64 (noted as it is decoded).
+            if any(not isinstance(d, errors.HeaderDefect) and not _base64(d) for d in part.defects):
+                self.problems.append(DAMAGED)
             try:
                 self._part(part, is_top=part is msg)
             except Exception:
@@ -55,62 +57,64 @@ class Body:
         return self
 
     def _part(self, part: Message, *, is_top: bool) -> None:
-        content_type = content_type_of(part)
+        content_type = part.get_content_type()
         if content_type == "multipart/report":
-            self.report_type = param(part, "report-type").lower()
+            self.report_type = str(part.get_param("report-type", "")).lower()
         if self._noted(part, content_type) or part.is_multipart():
             return
-        if _is_attachment(part, is_top=is_top):
+        if (
+            part.get_content_disposition() == "attachment"
+            or part.get_filename()
+            or (not is_top and part.get_content_maintype() not in ("text", "multipart", "message"))
+        ):
             self.attachments += 1
-            return
-        self._text(part, content_type)
+        elif content_type.startswith("multipart/"):
+            self._damaged(part)
+        elif content_type == "text/plain" and self.plain is None:
+            self.plain = self._decode(part)
+        elif content_type == "text/html" and self.html is None:
+            self.html = html_to_text(self._decode(part))
 
     def _noted(self, part: Message, content_type: str) -> bool:
         """Note a calendar reply, a delivery report or a returned or forwarded message; True
         when `part` was one of those (never the sender's own text)."""
         if content_type in ("text/calendar", "application/ics"):
-            said = re.search(r"^METHOD:\s*REPLY\s*$", self._decode(part) or "", re.I | re.M)
-            self.calendar_reply |= param(part, "method").upper() == "REPLY" or bool(said)
-        elif content_type == "message/delivery-status":
-            pass  # read by flufl.bounce (bounced_addresses), never the sender's words
+            said = re.search(r"^METHOD:\s*REPLY\s*$", self._decode(part), re.I | re.M)
+            self.calendar_reply |= str(part.get_param("method", "")).upper() == "REPLY" or bool(
+                said
+            )
         elif content_type == "text/rfc822-headers":
-            returned = HeaderParser(policy=policy.default).parsestr(self._decode(part) or "")
+            returned = HeaderParser(policy=policy.default).parsestr(self._decode(part))
             self.returned_ids.append(normalise_message_id(str(returned.get("message-id", ""))))
         elif content_type == "message/rfc822":
             self.saw_forward = True  # a forward as an attachment: its text is not the sender's
             inner = part.get_payload()
             if isinstance(inner, list) and inner and isinstance(inner[0], Message):
                 self.returned_ids.append(normalise_message_id(str(inner[0].get("message-id", ""))))
-        else:
-            return False
+        else:  # a delivery report's status is read by flufl.bounce (bounced_addresses)
+            return content_type == "message/delivery-status"
         return True
 
-    def _text(self, part: Message, content_type: str) -> None:
-        """Keep the first plain text and the first HTML part (as text)."""
-        if content_type.startswith("multipart/"):
-            # A multipart without a usable boundary: the parser left the whole body as text.
-            self.problems.append("The message's structure was damaged; we read what we could.")
-            if self.plain is None:
-                self.plain = _without_mime_scaffolding(self._decode(part) or "")
-            return
-        if content_type == "text/plain" and self.plain is None:
-            self.plain = self._decode(part)
-        elif content_type == "text/html" and self.html is None:
-            html = self._decode(part)
-            if html is not None:
-                self.html = html_to_text(html)
+    def _damaged(self, part: Message) -> None:
+        """A multipart without its boundary (the parser left the body as text): read again,
+        split at the first line that looks like a boundary."""
+        self.problems.append(DAMAGED)
+        text = self._decode(part)
+        boundary = re.search(r"^--([^\s]{6,})\s*$", text, re.M)
+        again = boundary and message_from_string(
+            _MULTIPART.format(boundary[1]) + text, policy=policy.default
+        )
+        if again and again.is_multipart():
+            self.read(again)
+        elif self.plain is None:
+            self.plain = text
 
-    def _decode(self, part: Message) -> str | None:
-        try:
-            payload = part.get_payload(decode=True)
-        except Exception:
-            self.problems.append("Part of the message used an encoding we could not undo.")
-            payload = None
-        if not isinstance(payload, bytes):
-            return None
-        if any("Base64" in type(d).__name__ for d in getattr(part, "defects", [])):
+    def _decode(self, part: Message) -> str:
+        """The text of a part that is not multipart (its payload is bytes once decoded)."""
+        payload = cast("bytes", part.get_payload(decode=True))
+        if any(_base64(d) for d in part.defects):
             self.problems.append("Part of the message was damaged, so not all of it could be read.")
-        charset = param(part, "charset").strip().strip('"').lower()
+        charset = (part.get_content_charset() or "").strip('"')
         return decode_bytes(payload, charset, self.problems)[:MAX_TEXT_CHARS]
 
     def text(self) -> str:
@@ -118,50 +122,12 @@ class Body:
         return tidy(text or "")
 
 
-def content_type_of(part: Message) -> str:
-    return part.get_content_type().lower()
+DAMAGED = "The message's structure was damaged; we read what we could."
+_MULTIPART = 'Content-Type: multipart/mixed; boundary="{}"\n\n'
 
 
-def param(part: Message, name: str) -> str:
-    """A Content-Type parameter as text (the older email API gives RFC 2231 ones as a tuple)."""
-    value = part.get_param(name) or ""
-    return collapse_rfc2231_value(value) if isinstance(value, tuple) else value
-
-
-def _is_attachment(part: Message, *, is_top: bool) -> bool:
-    try:
-        disposition = (part.get_content_disposition() or "").lower()
-        filename = part.get_filename()
-    except Exception:
-        return True
-    if disposition == "attachment" or filename:
-        return True
-    maintype = content_type_of(part).split("/")[0]
-    return not is_top and maintype not in ("text", "multipart", "message")
-
-
-def _without_mime_scaffolding(text: str) -> str:
-    """The plain-text sections of a body whose multipart structure was broken.
-
-    Sections between boundary-like lines ("--something") keep their text only if their
-    part headers (if any) say text/plain and not an attachment.
-    """
-    sections: list[list[str]] = [[]]
-    for line in text.splitlines():
-        if re.match(r"^--[^\s]{6,}\s*$", line):
-            sections.append([])
-        else:
-            sections[-1].append(line)
-    kept: list[str] = []
-    for lines in sections:
-        headers: list[str] = []
-        while lines and re.match(r"^[A-Za-z][A-Za-z0-9-]*:\s|^[ \t]+\S", lines[0]):
-            headers.append(lines.pop(0).lower())
-        declared = " ".join(headers)
-        if headers and ("attachment" in declared or "content-type: text/plain" not in declared):
-            continue
-        kept.append("\n".join(lines).strip())
-    return "\n\n".join(part for part in kept if part)
+def _base64(defect: errors.MessageDefect) -> bool:
+    return "Base64" in type(defect).__name__
 
 
 def bounced_addresses(msg: Message) -> tuple[str, ...]:
@@ -180,18 +146,3 @@ def bounced_addresses(msg: Message) -> tuple[str, ...]:
         for a in permanent
     )
     return tuple(sorted(a for a in addresses if "@" in a and len(a) <= 320))[:20]
-
-
-def note_defects(msg: Message, problems: list[str]) -> None:
-    defects = [d for part in msg.walk() for d in getattr(part, "defects", [])]
-    structural = {
-        "NoBoundaryInMultipartDefect",
-        "StartBoundaryNotFoundDefect",
-        "CloseBoundaryNotFoundDefect",
-        "MultipartInvariantViolationDefect",
-        "MisplacedEnvelopeHeaderDefect",
-        "MissingHeaderBodySeparatorDefect",
-        "FirstHeaderLineIsContinuationDefect",
-    }
-    if any(type(d).__name__ in structural for d in defects):
-        problems.append("The message's structure was damaged; we read what we could.")

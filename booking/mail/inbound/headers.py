@@ -5,55 +5,27 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from email import headerregistry
 from email.header import decode_header, make_header
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
-from typing import cast
 
 from email_validator import EmailNotValidError, validate_email
 
 from .text import one_line
 
 
-class Headers:
-    """Header values as text, read defensively: a header the modern parser chokes on is
-    decoded by hand instead of raising."""
-
-    def __init__(self, msg: Message, problems: list[str]):
-        self.msg = msg
-        self.problems = problems
-
-    def get_all(self, name: str) -> list[str]:
-        return [
-            self._decode(key, value) for key, value in _raw_items(self.msg) if key.lower() == name
-        ]
-
-    def get_all_raw(self, name: str) -> list[str]:
-        """Values as they arrived (encoded words not decoded), unfolded."""
-        return [
-            re.sub(r"\r?\n[ \t]", " ", str(value))
-            for key, value in _raw_items(self.msg)
-            if key.lower() == name
-        ]
-
-    def get(self, name: str) -> str:
-        values = self.get_all(name)
-        return values[0] if values else ""
-
-    def has(self, name: str) -> bool:
-        return any(key.lower() == name for key, _ in _raw_items(self.msg))
-
-    def _decode(self, key: str, raw_value) -> str:
-        try:
-            return str(self.msg.policy.header_fetch_parse(key, raw_value))
-        except Exception:  # noqa: BLE001 - a damaged header is kept as it came
-            self.problems.append(f"The {key} header was damaged; it was read as best we could.")
-            return _decode_words(str(raw_value))
+def raw_values(msg: Message, name: str) -> list[str]:
+    """Every `name` header as it arrived (encoded words not decoded), unfolded."""
+    return [re.sub(r"\r?\n[ \t]", " ", str(v)) for k, v in msg.raw_items() if k.lower() == name]
 
 
-def _raw_items(msg: Message) -> list[tuple[str, object]]:
-    return list(msg.raw_items())
+def header(msg: Message, name: str) -> str:
+    """The first `name` header, decoded by the standard library (by hand if it chokes)."""
+    values = raw_values(msg, name)
+    try:
+        return str(msg.policy.header_fetch_parse(name, values[0])) if values else ""
+    except Exception:  # noqa: BLE001 - a damaged header is read as best we can
+        return _decode_words(values[0])
 
 
 def normalise_message_id(value: str) -> str:
@@ -90,29 +62,28 @@ def thread_ids(ids: list[str] | tuple[str, ...]) -> list[str]:
     return [unique[0], *unique[1 - MAX_REFERENCES :]]
 
 
-def message_id_header(headers: Headers) -> str:
-    """The Message-ID as sent, for a reply's In-Reply-To; empty if it is not well formed."""
-    found = message_ids(" ".join(headers.get_all_raw("message-id")))
-    return found[0] if found else ""
+def threading(msg: Message) -> dict:
+    """The ParsedMessage fields about the thread, read raw (ids never hold encoded words):
+    the Message-ID as sent, for a reply's In-Reply-To; the thread a reply of ours belongs to
+    (RFC 5322 3.6.4: References, or else an In-Reply-To holding exactly one id); and every
+    id it answers, normalised, for finding our own earlier messages."""
+    ids = {name: message_ids(" ".join(raw_values(msg, name))) for name in _THREAD_HEADERS}
+    in_reply_to, references = ids["in-reply-to"], ids["references"]
+    thread = references or (in_reply_to if len(in_reply_to) == 1 else [])
+    answered = (normalise_message_id(found) for found in in_reply_to + references)
+    return {
+        "message_id_header": next(iter(ids["message-id"]), ""),
+        "references": tuple(thread_ids(thread)),
+        "in_reply_to": tuple(dict.fromkeys(answered))[:20],
+    }
 
 
-def thread(headers: Headers) -> tuple[str, ...]:
-    """The thread an incoming message replies to (RFC 5322 3.6.4): its References, or else
-    its In-Reply-To when that holds exactly one id. Read raw: these never hold encoded words."""
-    references = message_ids(" ".join(headers.get_all_raw("references")))
-    if not references:
-        in_reply_to = message_ids(" ".join(headers.get_all_raw("in-reply-to")))
-        references = in_reply_to if len(in_reply_to) == 1 else []
-    return tuple(thread_ids(references))
+_THREAD_HEADERS = ("message-id", "in-reply-to", "references")
 
 
-def sender_of(headers: Headers, problems: list[str]) -> tuple[str, str]:
+def sender_of(msg: Message, problems: list[str]) -> tuple[str, str]:
     """The From address (checked, lower-cased; empty if unusable) and its display name."""
-    raw_from = headers.get_all_raw("from")
-    if not raw_from:
-        problems.append("The message has no From address.")
-        return "", ""
-    pairs = _addresses(raw_from)
+    pairs = _addresses(raw_values(msg, "from"))
     if not pairs:
         problems.append("The From address could not be read.")
         return "", ""
@@ -120,52 +91,28 @@ def sender_of(headers: Headers, problems: list[str]) -> tuple[str, str]:
         problems.append("The message names more than one sender; only the first is used.")
     name, address = pairs[0]
     try:
-        checked = validate_email(address, check_deliverability=False)
-        sender = checked.normalized.lower()
+        sender = validate_email(address, check_deliverability=False).normalized.lower()
     except EmailNotValidError:
         problems.append("The From address is not a valid email address.")
         sender = ""
-    if len(sender) > 320:
-        sender = ""
-    return sender, one_line(name, limit=200)
+    return sender if len(sender) <= 320 else "", one_line(name, limit=200)
 
 
 def _addresses(raw_from: list[str]) -> list[tuple[str, str]]:
     """(display name, address) pairs from raw From values, read by the standard library's
-    address parser (a quoted name may hold commas and brackets: NHSmail's
-    "SURNAME, First (ORGANISATION)"). The parser refuses a name whose encoded words hide a
-    line break; such a header is split by hand instead."""
-    try:
-        return [
-            (address.display_name, address.addr_spec)
-            for value in raw_from
-            # A "from" header from the registry is an AddressHeader; its types say BaseHeader.
-            for address in cast(
-                "headerregistry.AddressHeader", _ADDRESS_HEADERS("from", value)
-            ).addresses
-            if address.addr_spec and address.addr_spec != "<>"
-        ]
-    except Exception:  # noqa: BLE001 - a damaged header is read by the fallback below
-        return _addresses_by_hand(raw_from)
+    `getaddresses` (a quoted name may hold commas and brackets: NHSmail's
+    "SURNAME, First (ORGANISATION)"; a comment after a name is kept: "Jo Smith (NHS)").
 
-
-_ADDRESS_HEADERS = headerregistry.HeaderRegistry()
-
-
-def _addresses_by_hand(raw_from: list[str]) -> list[tuple[str, str]]:
-    # Split the raw header into addresses first and decode the name after (RFC 2047 order),
-    # so an encoded line break or comma in a name can never change the address.
+    The raw header is split into addresses first and the names decoded after (RFC 2047
+    order), so an encoded line break or comma in a name can never change the address.
+    """
     words: list[str] = []
 
     def hide(match: re.Match) -> str:
         words.append(match.group(0))
         return f"encodedword{len(words) - 1}x"
 
-    hidden = [_ENCODED_WORD.sub(hide, value) for value in raw_from]
-    try:
-        pairs = getaddresses(hidden)
-    except Exception:
-        pairs = []
+    pairs = getaddresses([_ENCODED_WORD.sub(hide, value) for value in raw_from])
     return [
         (_decode_words(re.sub(r"encodedword(\d+)x", lambda m: words[int(m.group(1))], name)), addr)
         for name, addr in pairs
@@ -181,13 +128,6 @@ def _decode_words(value: str) -> str:
         return str(make_header(decode_header(value)))
     except Exception:
         return value
-
-
-def referenced_ids(headers: Headers) -> tuple[str, ...]:
-    """The Message-IDs in In-Reply-To and References (at most 20), normalised."""
-    text = " ".join(headers.get_all("in-reply-to") + headers.get_all("references"))
-    ids = (normalise_message_id(found) for found in re.findall(r"<[^<>\s]+>", text))
-    return tuple(dict.fromkeys(i for i in ids if i))[:20]
 
 
 def sent_date(value: str) -> datetime | None:

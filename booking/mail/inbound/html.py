@@ -17,26 +17,20 @@ from inscriptis import get_text
 def html_to_text(html: str) -> str:
     """The visible text of the newest message in an HTML email, one block per line (the
     blank lines inscriptis leaves for paragraph margins are dropped)."""
-    lines = (line.strip() for line in _visible_text(_newest_message(html)).split("\n"))
+    try:
+        text = get_text(_newest_message(html))
+    except Exception:  # noqa: BLE001 - a last resort: never lose the message
+        text = re.sub(r"<[^>]*>", " ", html)
+    lines = (line.strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
 def _newest_message(html: str) -> str:
     """The HTML above the first quoted or forwarded message (all of it if there is none)."""
-    try:
-        found = quotequail.unwrap_html(html)
-    except Exception:  # noqa: BLE001 - damaged HTML is read whole rather than lost
-        return html
+    found = quotequail.unwrap_html(html)
     if not found:
         return html
     if found.get("html_top", "").strip():
         return found["html_top"]
     # Written below the quote ("bottom-posting"): the sender's words come after it.
     return found.get("html_bottom", "") if found.get("type") == "quote" else ""
-
-
-def _visible_text(html: str) -> str:
-    try:
-        return get_text(html)
-    except Exception:  # noqa: BLE001 - a last resort: never lose the message
-        return re.sub(r"<[^>]*>", " ", html)

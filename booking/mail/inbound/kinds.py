@@ -4,11 +4,11 @@ calendar reply...), which must never be answered: answering those is how mail lo
 from __future__ import annotations
 
 import enum
-import re
 from email.message import Message
 
-from .body import Body, content_type_of, param
-from .headers import Headers
+from .body import Body
+from .headers import header, raw_values
+from .text import phrases
 
 
 class MessageKind(enum.StrEnum):
@@ -27,95 +27,51 @@ class NotRequestReason(enum.StrEnum):
     NO_REPLY_SENDER = "no_reply_sender"
 
 
-FORWARD_SUBJECT = re.compile(r"^\s*(fw|fwd|tr|wg)\s*:", re.I)
-REPLY_SUBJECT = re.compile(r"^\s*(re|aw|sv)\s*:", re.I)
-
-
-_AUTO_SUBJECT = re.compile(
-    r"^\s*(automatic reply|auto(matic)?[- ]?(reply|response)|out of (the )?office|"
-    r"autoreply|abwesenheitsnotiz|réponse automatique)\b",
-    re.I,
-)
-_CALENDAR_SUBJECT = re.compile(
-    r"^\s*(accepted|declined|tentative|tentatively accepted|new time proposed)\s*:", re.I
-)
-_BOUNCE_SUBJECT = re.compile(
-    r"^\s*(undeliverable|undelivered mail|delivery status notification|"
-    r"mail delivery (failed|failure|subsystem)|returned mail|failure notice|delivery failure)",
-    re.I,
-)
-_READ_RECEIPT_SUBJECT = re.compile(r"^\s*(read|not read)\s*:", re.I)
-_BOUNCE_SENDERS = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|bounces?)([+@]|$)", re.I)
-_NO_REPLY = re.compile(r"^(no-?reply|do-?not-?reply|donotreply|noreply)([+.@-]|$)", re.I)
+FORWARD_SUBJECT = phrases("forward_subject", where="start")
+REPLY_SUBJECT = phrases("reply_subject", where="start")
+_BOUNCE_SENDERS = phrases("bounce_sender", where="start")
+_NO_REPLY = phrases("no_reply_sender", where="start")
+#: Headers that mark an automatic reply whatever their value.
+_AUTOMATIC_HEADERS = ("x-auto-response-suppress", "x-autoreply", "x-autorespond", "x-autoresponder")
 
 
 def classify(
-    msg: Message,
-    headers: Headers,
-    sender: str,
-    subject: str,
-    body: Body,
-    own_addresses,
+    msg: Message, sender: str, subject: str, body: Body, own_addresses
 ) -> tuple[MessageKind, str]:
-    """From a person, or not a request (and why): checked in this order, first match wins."""
-    reason = (
-        _report_or_reply(msg, headers, sender, subject, body)
-        or _automatic(headers, subject)
-        or _not_a_person(sender, own_addresses)
-    )
-    if reason is not None:
-        return MessageKind.NOT_A_REQUEST, reason.value
+    """From a person, or not a request and why: the first reason, in this order, whose
+    signs are in the message or whose words (phrases.toml) start its subject."""
+    local_part = sender.partition("@")[0]
+    # An empty Return-Path is the envelope sender of a bounce (RFC 5321 4.5.5).
+    empty_return_path = header(msg, "return-path").strip() in ("<>", "")
+    auto_submitted = header(msg, "auto-submitted").split(";")[0].strip().lower()
+    precedence = header(msg, "precedence").strip().lower()
+    signs = {
+        NotRequestReason.READ_RECEIPT: body.report_type == "disposition-notification",
+        NotRequestReason.BOUNCE: bool(body.report_type)
+        or (empty_return_path and bool(raw_values(msg, "return-path")))
+        or bool(_BOUNCE_SENDERS.match(local_part)),
+        NotRequestReason.CALENDAR_REPLY: body.calendar_reply,
+        NotRequestReason.AUTOMATIC_REPLY: auto_submitted not in ("", "no")
+        or any(raw_values(msg, name) for name in _AUTOMATIC_HEADERS)
+        or precedence in ("junk", "auto_reply"),
+        NotRequestReason.MAILING_LIST: precedence in ("bulk", "list")
+        or bool(raw_values(msg, "list-id") + raw_values(msg, "list-unsubscribe")),
+        NotRequestReason.FROM_OURSELVES: bool(sender)
+        and sender in {address.strip().lower() for address in own_addresses if address},
+        NotRequestReason.NO_REPLY_SENDER: bool(_NO_REPLY.match(local_part)),
+    }
+    for reason, seen in signs.items():
+        if seen or (reason in _SUBJECTS and _SUBJECTS[reason].match(subject)):
+            return MessageKind.NOT_A_REQUEST, reason.value
     return MessageKind.FROM_A_PERSON, ""
 
 
-def _report_or_reply(
-    msg: Message, headers: Headers, sender: str, subject: str, body: Body
-) -> NotRequestReason | None:
-    """A read receipt, a bounce, or a reply to a calendar invitation."""
-    content_type = content_type_of(msg)
-    report_type = body.report_type or (
-        param(msg, "report-type").lower() if content_type == "multipart/report" else ""
+_SUBJECTS = {
+    reason: phrases(f"{reason.value}_subject", where="start")
+    for reason in (
+        NotRequestReason.READ_RECEIPT,
+        NotRequestReason.BOUNCE,
+        NotRequestReason.CALENDAR_REPLY,
+        NotRequestReason.AUTOMATIC_REPLY,
     )
-    if report_type == "disposition-notification" or _READ_RECEIPT_SUBJECT.match(subject):
-        return NotRequestReason.READ_RECEIPT
-    if report_type or body.report_type == "delivery-status":
-        return NotRequestReason.BOUNCE
-    return_path = headers.get("return-path").strip()
-    if return_path in ("<>", "") and headers.has("return-path"):
-        return NotRequestReason.BOUNCE
-    local_part = sender.partition("@")[0]
-    if _BOUNCE_SENDERS.match(local_part) or _BOUNCE_SUBJECT.match(subject):
-        return NotRequestReason.BOUNCE
-    if body.calendar_reply or _CALENDAR_SUBJECT.match(subject):
-        return NotRequestReason.CALENDAR_REPLY
-    return None
-
-
-def _automatic(headers: Headers, subject: str) -> NotRequestReason | None:
-    """An out-of-office or other automatic reply, or a mailing list."""
-    auto_submitted = headers.get("auto-submitted").split(";")[0].strip().lower()
-    if auto_submitted and auto_submitted != "no":
-        return NotRequestReason.AUTOMATIC_REPLY
-    if any(
-        headers.has(name)
-        for name in ("x-auto-response-suppress", "x-autoreply", "x-autorespond", "x-autoresponder")
-    ):
-        return NotRequestReason.AUTOMATIC_REPLY
-    if _AUTO_SUBJECT.match(subject):
-        return NotRequestReason.AUTOMATIC_REPLY
-    precedence = headers.get("precedence").strip().lower()
-    if precedence in ("junk", "auto_reply"):
-        return NotRequestReason.AUTOMATIC_REPLY
-    if precedence in ("bulk", "list") or headers.has("list-id") or headers.has("list-unsubscribe"):
-        return NotRequestReason.MAILING_LIST
-    return None
-
-
-def _not_a_person(sender: str, own_addresses) -> NotRequestReason | None:
-    """Mail from this service's own addresses, or from a no-reply address."""
-    own = {address.strip().lower() for address in own_addresses if address}
-    if sender and sender in own:
-        return NotRequestReason.FROM_OURSELVES
-    if _NO_REPLY.match(sender.partition("@")[0]):
-        return NotRequestReason.NO_REPLY_SENDER
-    return None
+}

@@ -1,6 +1,6 @@
 """What a From header's display name says: the name, and the organisation or job title the
 NHSmail and council directories add to it. The address itself is read by the standard
-library (email.headerregistry, in headers.py)."""
+library (email.utils.getaddresses, in headers.py)."""
 
 from __future__ import annotations
 
@@ -54,9 +54,4 @@ def _usual_capitals(word: str) -> str:
     """A name written in capitals, written the usual way; any other word as it is."""
     if not word.isupper() or sum(ch.isalpha() for ch in word) < 2:
         return word
-    return "".join(
-        "Mc" + piece[2:].capitalize()
-        if piece.startswith("mc") and len(piece) > 2
-        else piece.capitalize()
-        for piece in re.split(r"([-'’])", word.lower())
-    )
+    return re.sub(r"\bMc(\w)", lambda m: "Mc" + m[1].upper(), word.title())

@@ -19,19 +19,11 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
-from email.parser import BytesHeaderParser, BytesParser
+from email.parser import BytesParser
 
 from ...words import size_in_words
-from .body import Body, bounced_addresses, note_defects
-from .headers import (
-    Headers,
-    message_id_header,
-    normalise_message_id,
-    referenced_ids,
-    sender_of,
-    sent_date,
-    thread,
-)
+from .body import Body, bounced_addresses
+from .headers import header, normalise_message_id, raw_values, sender_of, sent_date, threading
 from .kinds import FORWARD_SUBJECT, REPLY_SUBJECT, MessageKind, NotRequestReason, classify
 from .quotes import strip_quotes_and_signature
 from .text import one_line
@@ -105,95 +97,54 @@ def parse_message(
 
     `size` is the message's full size when `raw` holds only its start (a mail server pipe or
     an IMAP server told us how big it is); `own_addresses` are this service's own addresses,
-    so a message from them is never answered.
+    so a message from them is never answered. Of a message over `max_bytes` only the start
+    is read: enough to record it and to know whether it is automatic (never to answer).
     """
-    problems: list[str] = []
     size = len(raw) if size is None else max(size, len(raw))
-    if size > max_bytes:
-        return _too_large(raw, size, max_bytes, own_addresses)
-
-    # The parser never raises for a damaged message: it notes defects (note_defects reads them).
-    msg = BytesParser(policy=policy.default).parsebytes(raw)
-
-    headers = Headers(msg, problems)
-    about = _from_headers(headers, problems)
-    body = Body(problems).read(msg)
-    full_text = body.text()
-    new_text, removed = strip_quotes_and_signature(full_text)
-    note_defects(msg, problems)
-
-    kind, reason = classify(msg, headers, about["sender"], about["subject"], body, own_addresses)
+    too_large = size > max_bytes
+    problems = (
+        [_TOO_LARGE.format(size_in_words(size), size_in_words(max_bytes))] if too_large else []
+    )
+    # The parser never raises for a damaged message: it notes defects (Body.read reads them).
+    msg = BytesParser(policy=policy.default).parsebytes(raw[:65536] if too_large else raw)
+    sender, display_name = sender_of(msg, problems)
+    subject = one_line(header(msg, "subject"), limit=300)
+    # Of an oversized message only the start is read: any damage found there is our own cut.
+    body = Body([] if too_large else problems).read(msg)
+    full_text = hashlib.sha256(raw[:65536]).hexdigest() if too_large else body.text()
+    new_text, removed = ("", "") if too_large else strip_quotes_and_signature(full_text)
+    message_id = normalise_message_id(header(msg, "message-id"))
+    kind, reason = classify(msg, sender, subject, body, own_addresses)
+    if too_large and kind == MessageKind.FROM_A_PERSON:
+        kind, reason = MessageKind.TOO_LARGE, "too_large"
     is_bounce = reason == NotRequestReason.BOUNCE
-    lowered_subject = about["subject"].lower()
     return ParsedMessage(
-        **about,
+        sender=sender,
+        display_name=display_name,
+        subject=subject,
         new_text=new_text,
-        fingerprint=_fingerprint(about, headers.get("date"), full_text),
+        message_id=message_id,
+        fingerprint=_fingerprint(message_id, sender, header(msg, "date"), full_text),
         kind=kind,
         reason=reason,
         problems=tuple(dict.fromkeys(problems)),
-        is_forward=bool(FORWARD_SUBJECT.match(lowered_subject)) or body.saw_forward,
-        is_reply=bool(REPLY_SUBJECT.match(lowered_subject)),
+        authentication_results=tuple(raw_values(msg, "authentication-results")),
+        sent_at=sent_date(header(msg, "date")),
+        is_forward=bool(FORWARD_SUBJECT.match(subject)) or body.saw_forward,
+        is_reply=bool(REPLY_SUBJECT.match(subject)),
         attachments_skipped=body.attachments,
         size=size,
         removed_text=removed,
-        in_reply_to=referenced_ids(headers),
         bounced_to=bounced_addresses(msg) if is_bounce else (),
         bounced_message_ids=tuple(dict.fromkeys(body.returned_ids))[:20] if is_bounce else (),
+        **threading(msg),
     )
 
 
-def _from_headers(headers: Headers, problems: list[str]) -> dict:
-    """The fields of a ParsedMessage that its headers alone give."""
-    sender, display_name = sender_of(headers, problems)
-    return {
-        "sender": sender,
-        "display_name": display_name,
-        "subject": one_line(headers.get("subject"), limit=300),
-        "message_id": normalise_message_id(headers.get("message-id")),
-        "authentication_results": tuple(headers.get_all("authentication-results")),
-        "sent_at": sent_date(headers.get("date")),
-        "message_id_header": message_id_header(headers),
-        "references": thread(headers),
-    }
+_TOO_LARGE = "The message is {}, larger than the {} we read, so it was not read."
 
 
-def _too_large(raw: bytes, size: int, max_bytes: int, own_addresses=()) -> ParsedMessage:
-    """Read only the headers of an oversized message: enough to record and recognise it."""
-    problems = [
-        f"The message is {size_in_words(size)}, larger than the {size_in_words(max_bytes)} "
-        "we read, so it was not read."
-    ]
-    msg = BytesHeaderParser(policy=policy.default).parsebytes(_header_block(raw))
-    headers = Headers(msg, problems)
-    about = _from_headers(headers, problems)
-    fingerprint = _fingerprint(about, headers.get("date"), hashlib.sha256(raw[:65536]).hexdigest())
-    # The headers alone say whether it is automatic (an oversized bounce, say): never answer it.
-    kind, reason = classify(
-        msg, headers, about["sender"], about["subject"], Body(problems), own_addresses
-    )
-    if kind == MessageKind.FROM_A_PERSON:
-        kind, reason = MessageKind.TOO_LARGE, "too_large"
-    return ParsedMessage(
-        **about,
-        new_text="",
-        fingerprint=fingerprint,
-        kind=kind,
-        reason=reason,
-        problems=tuple(problems),
-        size=size,
-    )
-
-
-def _header_block(raw: bytes) -> bytes:
-    """The headers at the start of a message (at most 64 KB of them)."""
-    start = raw[:65536]
-    ends = [i for i in (start.find(b"\r\n\r\n"), start.find(b"\n\n")) if i >= 0]
-    return start[: min(ends)] if ends else start
-
-
-def _fingerprint(about: dict, date_header: str, body: str) -> str:
-    message_id, sender = about["message_id"], about["sender"]
+def _fingerprint(message_id: str, sender: str, date_header: str, body: str) -> str:
     if message_id:
         if len(message_id) <= 250:
             return "mid:" + message_id

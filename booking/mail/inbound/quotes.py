@@ -13,32 +13,14 @@ import re
 
 import quotequail
 
-from .text import tidy
+from .text import phrases, tidy
 
 _SIGNATURE_DASHES = re.compile(r"^--\s*$")
-#: The line a phone's mail program adds: "Sent from my iPhone", "Get Outlook for iOS".
-_MOBILE = re.compile(
-    r"^\s*(sent from (my )?(iphone|ipad|android|samsung|mobile|galaxy|outlook|mail for windows)"
-    r"|get outlook for (ios|android)|sent from yahoo mail|sent via )",
-    re.I,
-)
-_SIGN_OFF = re.compile(
-    r"^\s*(kind(est)? regards|warm(est)? regards|best regards|regards|many thanks|thanks( again| so much| very much)?"
-    r"|thank you( very much| so much)?|best wishes|all the best|with thanks|cheers|yours sincerely"
-    r"|yours faithfully|best|take care|speak soon|warm wishes|with best wishes|thanks in advance"
-    r"|many thanks in advance)\s*[,.!]*\s*$",
-    re.I,
-)
-_DISCLAIMER = re.compile(r"^\s*(disclaimer\b|confidentiality notice)", re.I)
-#: Disclaimer wording found anywhere in a line (legal footers seldom start the same way).
-_DISCLAIMER_WORDS = re.compile(
-    r"\b(?:this|the)\s+(?:information\s+(?:in|contained\s+in)\s+this\s+)?"
-    r"(?:e-?mail|message|communication)\b.{0,80}\b(?:confidential|privileged|intended)"
-    r"|\bintended\s+recipient|\breceived\s+this\s+(?:e-?mail|message|communication)\s+in\s+error"
-    r"|\bviews\s+(?:or|and)\s+opinions\s+(?:expressed|contained)"
-    r"|\bconsider\s+the\s+environment\s+before\s+printing",
-    re.I,
-)
+#: A phone's line ("Sent from my iPhone") or a disclaimer's first words start a line ...
+_ENDS_AT_START = phrases("ends_the_message", where="start")
+#: ... and legal footers have these words anywhere in a line.
+_DISCLAIMER = phrases("disclaimer")
+_SIGN_OFF = phrases("sign_off", where="whole line")
 #: A line of only punctuation, such as the row of asterisks above the NHSmail footer.
 _RULE_LINE = re.compile(r"^[\W_]*$")
 #: Contact details in a signature can make a long line: "Tel ... | Mobile ...".
@@ -88,16 +70,17 @@ def _before_quoted_message(text: str) -> tuple[str, str]:
     return text[: at + len(top)], text[at + len(top) :].strip()
 
 
-def _is_disclaimer(line: str) -> bool:
-    return bool(_DISCLAIMER.match(line) or _DISCLAIMER_WORDS.search(line))
+def _ends_the_message(line: str) -> bool:
+    """A "-- " line, a phone's line or a disclaimer: nothing below is the sender's."""
+    return bool(
+        _SIGNATURE_DASHES.match(line) or _ENDS_AT_START.match(line) or _DISCLAIMER.search(line)
+    )
 
 
 def _signature_start(lines: list[str]) -> int | None:
     seen_text = False
     for index, line in enumerate(lines):
-        if _SIGNATURE_DASHES.match(line) or _MOBILE.match(line):
-            return index
-        if _is_disclaimer(line):
+        if _ends_the_message(line):
             while index > 0 and _RULE_LINE.match(lines[index - 1]):
                 index -= 1  # the blank lines and rows of stars above it go too
             return index
@@ -114,7 +97,7 @@ def _looks_like_signature(rest: list[str]) -> bool:
     not the end after all."""
     filled = [line.strip() for line in rest if line.strip()]
     for position, line in enumerate(filled):
-        if _is_disclaimer(line) or _SIGNATURE_DASHES.match(line) or _MOBILE.match(line):
+        if _ends_the_message(line):
             return True
         if _RULE_LINE.match(line):
             continue  # the row of asterisks NHSmail puts above its footer

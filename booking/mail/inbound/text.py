@@ -1,12 +1,14 @@
 """Text made safe: one-line header values, tidied bodies, and bytes decoded whatever
-charset the message claims."""
+charset the message claims; and the phrases of phrases.toml made into patterns."""
 
 from __future__ import annotations
 
 import codecs
 import contextlib
 import re
+import tomllib
 import unicodedata
+from pathlib import Path
 
 
 def one_line(value: str | None, *, limit: int) -> str:
@@ -30,28 +32,22 @@ _CP1252_FALLBACK = "booking-cp1252-fallback"
 codecs.register_error(_CP1252_FALLBACK, _cp1252_for_bad_bytes)
 
 
+#: Labels read as browsers read them, as Windows-1252 (curly quotes, the euro sign), once the
+#: text is known not to be UTF-8 (often mislabelled).
+_READ_AS_CP1252 = {"latin-1", "iso8859-1", "ascii", "cp1252"}
+
+
 def decode_bytes(payload: bytes, charset: str, problems: list[str]) -> str:
     """Bytes to text, whatever the label says: unknown or wrong charsets fall back safely."""
-    label = charset or "us-ascii"
     try:
-        codec = codecs.lookup(label).name
+        codec = codecs.lookup(charset or "us-ascii").name
     except LookupError:
-        problems.append(f"The message named a character set we do not know ({label[:40]}).")
-        codec = ""
-    # Browsers read ISO-8859-1 and ASCII labels as Windows-1252 (curly quotes, the euro sign).
-    if codec in ("latin-1", "iso8859-1", "ascii"):
-        codec = "cp1252"
-    if codec:
-        try:
-            text = payload.decode(codec)
-            if codec == "cp1252" and not payload.isascii():  # often UTF-8 mislabelled
-                with contextlib.suppress(UnicodeDecodeError):
-                    return payload.decode("utf-8")
-            return text
-        except UnicodeDecodeError:
-            problems.append("Some text was not in the character set the message claimed.")
-        except Exception:  # pragma: no cover - exotic codecs
-            problems.append("Some text was in a character set we could not use.")
+        problems.append(f"The message named a character set we do not know ({charset[:40]}).")
+        codec = "utf-8"
+    for trying in ("utf-8", "cp1252") if codec in _READ_AS_CP1252 else (codec,):
+        with contextlib.suppress(UnicodeError, LookupError):  # LookupError: not a text codec
+            return payload.decode(trying)
+    problems.append("Some text was not in the character set the message claimed.")
     # Valid UTF-8 where it is, Windows-1252 for the stray bytes around it.
     return payload.decode("utf-8", errors=_CP1252_FALLBACK)
 
@@ -64,3 +60,24 @@ def tidy(text: str) -> str:
     )
     lines = [line.rstrip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+_PHRASES = tomllib.loads(Path(__file__).with_name("phrases.toml").read_text("utf-8"))
+#: The helps phrases.toml describes, as regular expressions.
+_HELPS = {" ": r"\s+", "*": r"\w*", "'": "['’]", ":": r"\s*:", "...": r"\b.{0,80}\b"}
+_HELP = re.compile(r"\.\.\.| +|[*':]")
+#: Whole words: no letter or digit on both sides of either end of a phrase.
+_EDGE = r"(?!(?<=\w)\w)"
+
+
+def phrases(name: str, *, where: str = "anywhere") -> re.Pattern[str]:
+    """The phrases listed as `name` in phrases.toml, as one pattern, in any case: found
+    "anywhere", at the "start" (after any punctuation), or as the "whole line"."""
+    helped = (_HELP.sub(lambda m: _HELPS[m.group().strip() or " "], p) for p in _PHRASES[name])
+    found = "|".join(helped)
+    pattern = {
+        "anywhere": rf"{_EDGE}(?:{found}){_EDGE}",
+        "start": rf"^\W*(?:{found}){_EDGE}",
+        "whole line": rf"^\W*(?:{found})[\s,.!]*$",
+    }[where]
+    return re.compile(pattern, re.I)

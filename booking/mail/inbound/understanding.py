@@ -20,6 +20,7 @@ from dateparser.search import search_dates
 
 from ...timezone import london_date
 from ...words import long_date
+from .text import phrases
 
 
 class Intent(enum.StrEnum):
@@ -108,47 +109,13 @@ _MONTH_ALONE = re.compile(
     re.I,
 )
 
-_CANCEL = re.compile(
-    r"\bcancel\w*\b|\bcan'?t\s+(?:come|attend|make\s+it|go|do)\b|\bcannot\s+(?:come|attend|make\s+it|go)\b"
-    r"|\bcan\s+not\s+(?:come|attend|make\s+it)\b|\bunable\s+to\s+(?:come|attend|make\s+it|go)\b"
-    r"|\bno\s+longer\s+(?:be\s+able\s+to\s+|able\s+to\s+)?(?:come|attend|make\s+it|go|need)\b"
-    r"|\bwon'?t\s+be\s+able\s+to\s+(?:come|attend|make\s+it|go)\b|\bwill\s+not\s+be\s+able\s+to\s+(?:come|attend|make\s+it)\b"
-    r"|\bnot\s+able\s+to\s+(?:come|attend|make\s+it)\b|\bwithdraw\w*\b|\btake\s+me\s+off\b"
-    r"|\bremove\s+me\b|\bgive\s+up\s+my\s+place\b|\bcan'?t\s+attend\b",
-    re.I,
-)
-_BOOK = re.compile(
-    r"\bbook\w*\b|\breserve\b|\bsign\s+(?:me|us|up)\b|\bregister\b|\benrol+\w*\b"
-    r"|\bput\s+(?:me|my\s+name)\s+(?:down|on)\b|\ba\s+(?:place|space|spot)\b"
-    r"|\b(?:like|love|want|wish|hoping|hope)\s+to\s+(?:attend|come|join|do|go)\b"
-    r"|\b(?:can|could|may)\s+i\s+(?:attend|come|join|do|go|have)\b"
-    r"|\binterested\s+in\s+(?:attending|coming|joining|doing)\b|\bplace\s+on\b|\bspace\s+on\b"
-    r"|\bcount\s+me\s+in\b|\badd\s+me\b",
-    re.I,
-)
-#: Asking to move: cancel one date and take another.
-_MOVE = re.compile(
-    r"\binstead\b|\banother\s+(?:date|course|day|one)\b|\bdifferent\s+(?:date|course|day|one)\b"
-    r"|\bmove\s+(?:me|my)\b|\bswap\b|\bchange\s+(?:my|the)\s+(?:date|booking|place)\b"
-    r"|\btransfer\b|\bre-?book\b|\blater\s+(?:date|course|one)\b|\bnext\s+(?:date|course|one)\b",
-    re.I,
-)
-#: Always worth a coordinator's attention: these words are about a person's needs.
-_SUPPORT_STRONG = re.compile(
-    r"wheel\s*chair|hearing|\bdeaf|\bbsl\b|sign\s+language|interpreter|dyslexi|dyspraxi"
-    r"|visual(?:ly)?\s+impair|partially\s+sighted|\bblind\b|large\s+print|mobility|accessib"
-    r"|adjustments?\b|dietary|\bdiet\b|vegetarian|\bvegan\b|gluten|coeliac|celiac|allerg"
-    r"|\bhalal\b|\bkosher\b|lactose|disab|neurodiver|autis|\badhd\b|epilep|diabet|pregnan"
-    r"|breast\s*feed|prayer|guide\s+dog|assistance\s+dog|hoist|\bramp\b|\blift\b|blue\s+badge"
-    r"|hearing\s+loop|induction\s+loop|\bcarer\b|medical\s+condition|medication|anxiety",
-    re.I,
-)
-#: Worth it only when the sentence is not simply asking to book or cancel.
-_SUPPORT_WEAK = re.compile(
-    r"\bi\s+(?:will\s+|would\s+|'ll\s+|’ll\s+|may\s+|might\s+)?(?:need|require)\b|\bsupport\b"
-    r"|\bi\s+(?:have|use)\s+a\b",
-    re.I,
-)
+_BOOK = phrases("book")
+_CANCEL = phrases("cancel")
+_MOVE = phrases("move")
+#: Always worth a coordinator's attention: these words are about a person's needs ...
+_SUPPORT_STRONG = phrases("support_needs")
+#: ... and these only when the sentence is not simply asking to book or cancel.
+_SUPPORT_WEAK = phrases("support_maybe")
 
 
 # --- the entry point -----------------------------------------------------------------------
@@ -167,7 +134,6 @@ def understand(
     The subject is read too unless `subject_counts` is false (for a reply, the subject came
     from an earlier message, so a date in it is not what this sender chose).
     """
-    today = london_date(now) if isinstance(now, datetime) else now
     courses = list(courses)
     manager = _LINE_MANAGER.search(text)
     # Naming one's own manager is not asking about someone else.
@@ -175,19 +141,15 @@ def understand(
     reading = f"{subject}\n{text}" if subject_counts and subject else text
 
     guesses: list[str] = []
-    dates = find_dates(reading, now=today, guesses=guesses)
+    dates = find_dates(reading, now=now, guesses=guesses)
     towns = _find_towns(reading, courses)
     months = [] if dates else _find_months(reading)
     matched = _matching_courses(courses, dates, towns, months, guesses)
     has_question = asks_a_question(text)
     mixed = bool(_CANCEL.search(text)) and bool(_MOVE.search(text))
-    intent = _intent(
-        text,
-        subject if subject_counts else "",
-        names_a_course=bool(matched),
-        has_question=has_question,
-        guesses=guesses,
-    )
+    # A course named, and no question asked, is read as a request for a place.
+    only_names_a_course = bool(matched) and not has_question
+    intent = _intent(text, subject if subject_counts else "", only_names_a_course, guesses)
     return Understanding(
         intent=intent,
         course_ids=tuple(matched),
@@ -212,51 +174,38 @@ def _matching_courses(
 ) -> list[int]:
     """The courses the dates name (narrowed by a town), or else those in the towns and
     months named; each guess made on the way is added to `guesses`."""
+    matched: list[int] = []
     if dates:
-        matched = [c.id for c in courses if any(d in c.days for d in dates)]
-        unmatched = [d for d in dates if not any(d in c.days for c in courses)]
-        for d in unmatched:
-            guesses.append(f"No course runs on {long_date(d)}.")
-        if towns and len(matched) > 1:
-            narrowed = [c.id for c in courses if c.id in matched and c.town.lower() in towns]
-            if narrowed:
-                guesses.append("Used the town named to choose between courses on those dates.")
-                matched = narrowed
+        matched = [c.id for c in courses if set(dates) & set(c.days)]
+        runs = {d for c in courses for d in c.days}
+        guesses.extend(f"No course runs on {long_date(d)}." for d in dates if d not in runs)
+        narrowed = [c.id for c in courses if c.id in matched and c.town.lower() in towns]
+        if len(matched) > 1 and narrowed:
+            guesses.append("Used the town named to choose between courses on those dates.")
+            matched = narrowed
     elif towns or months:
         matched = [
             c.id
             for c in courses
             if (not towns or c.town.lower() in towns)
-            and (not months or any(d.month in months for d in c.days))
+            and (not months or {d.month for d in c.days} & set(months))
         ]
-        described = " and ".join(
-            part
-            for part in (
-                " or ".join(t.title() for t in towns),
-                " or ".join(calendar.month_name[m] for m in months),
-            )
-            if part
-        )
+        named = ([t.title() for t in towns], [calendar.month_name[m] for m in months])
+        described = " and ".join(" or ".join(names) for names in named if names)
         guesses.append(f"Looked for courses by {described}, as no date was given.")
-    else:
-        matched = []
     return list(dict.fromkeys(matched))
 
 
-def _intent(
-    text: str, subject: str, *, names_a_course: bool, has_question: bool, guesses: list[str]
-) -> Intent:
+def _intent(text: str, subject: str, only_names_a_course: bool, guesses: list[str]) -> Intent:
     """Book, cancel or unclear, from the words used (`subject` only if it counts)."""
-    wants_cancel = bool(_CANCEL.search(text))
-    wants_book = bool(_BOOK.search(text)) or (bool(_BOOK.search(subject)) and not wants_cancel)
-    if wants_cancel and _MOVE.search(text):
+    if _CANCEL.search(text) and _MOVE.search(text):
         guesses.append("The message talks about both cancelling and booking.")
         return Intent.UNCLEAR
-    if wants_cancel:
+    if _CANCEL.search(text):
         return Intent.CANCEL
-    if wants_book:
+    if _BOOK.search(text) or _BOOK.search(subject):
         return Intent.BOOK
-    if names_a_course and not has_question:
+    if only_names_a_course:
         guesses.append("Read the message as a request for a place, as it names a course.")
         return Intent.BOOK
     return Intent.UNCLEAR
@@ -350,18 +299,7 @@ def _find_towns(text: str, courses: list[CourseSummary]) -> list[str]:
 
 # --- someone else ---------------------------------------------------------------------------
 
-_PEOPLE_WORDS = (
-    r"(?:new\s+)?(?:starter|colleague|team\s+member|member\s+of\s+(?:staff|(?:my|our)\s+team)"
-    r"|staff(?:\s+member)?|worker|student|apprentice|employee|manager)s?"
-)
-#: "book my new starter", "a place for my colleague", "on behalf of", "book her".
-_FOR_SOMEONE_ELSE = re.compile(
-    r"\bon\s+behalf\s+of\b|\bnew\s+starter"
-    r"|\b(?:my|our|a)\s+" + _PEOPLE_WORDS + r"\b"
-    r"|\b(?:book|register|enrol|sign\s+up|put|add)\w*\s+(?:him|her|them)\b"
-    r"|\bplaces?\s+for\s+(?:him|her|them)\b",
-    re.I,
-)
+_FOR_SOMEONE_ELSE = phrases("someone_else")
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 #: "my line manager is x@y", "Manager: x@y", "line manager's email is x@y".
 _LINE_MANAGER = re.compile(
@@ -393,10 +331,7 @@ def named_people(
 
 # --- yes ---------------------------------------------------------------------------------
 
-_YES = re.compile(
-    r"^\W*(?:yes|yeah|yep|ok|okay|sure|please|great|perfect|lovely|that\W?s\s+(?:great|fine|perfect|lovely))\b",
-    re.I,
-)
+_YES = phrases("yes", where="start")
 
 
 def says_yes(text: str) -> bool:
@@ -407,14 +342,8 @@ def says_yes(text: str) -> bool:
 # --- questions -----------------------------------------------------------------------------
 
 #: Words that make a sentence a real question, even one that also asks for a place.
-_QUESTION_WORDS = re.compile(
-    r"\b(?:what|where|when|which|how|who|why|whether|is\s+there|are\s+there)\b", re.I
-)
-#: Asking for an answer without a question mark.
-_ASKS_WITHOUT_MARK = re.compile(
-    r"\b(?:let\s+me\s+know|please\s+advise|(?:can|could)\s+you\s+(?:tell|send|advise|confirm))\b",
-    re.I,
-)
+_QUESTION_WORDS = phrases("question_words")
+_ASKS_WITHOUT_MARK = phrases("asks_without_mark")
 
 
 def asks_a_question(text: str) -> bool:
@@ -425,12 +354,9 @@ def asks_a_question(text: str) -> bool:
     question beside a request ("Is there parking?") and "please let me know ...".
     """
     for sentence in _SENTENCE_END.split(text):
-        if _ASKS_WITHOUT_MARK.search(sentence):
-            return True
-        if "?" not in sentence:
-            continue
-        is_request = bool(_BOOK.search(sentence) or _CANCEL.search(sentence))
-        if not is_request or _QUESTION_WORDS.search(sentence):
+        is_request = _BOOK.search(sentence) or _CANCEL.search(sentence)
+        is_question = "?" in sentence and (not is_request or _QUESTION_WORDS.search(sentence))
+        if is_question or _ASKS_WITHOUT_MARK.search(sentence):
             return True
     return False
 
