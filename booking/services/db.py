@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextvars
 import fcntl
-import logging
 import os
 import random
 import sqlite3
@@ -42,8 +41,6 @@ LOCK_NOT_AVAILABLE = "55P03"
 #: to try again (`TryAgain`) well before the web server's own timeout.
 LOCK_WAITS = 4
 
-log = logging.getLogger(__name__)
-
 
 class LockSettings:
     """Switches the application factory copies from configuration.
@@ -64,10 +61,6 @@ lock_settings = LockSettings()
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("transaction_depth", default=0)
 _sqlite_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "sqlite_immediate", default=False
-)
-#: What to do once the outermost transaction has committed (see `after_commit`).
-_after_commit: contextvars.ContextVar[list[Callable[[], object]] | None] = contextvars.ContextVar(
-    "after_commit", default=None
 )
 
 
@@ -130,8 +123,6 @@ def transactional(fn: Callable[P, R]) -> Callable[P, R]:
             depth_token = _depth.set(1)
             immediate_token = _sqlite_immediate.set(True)
             result = cast(R, None)
-            after: list[Callable[[], object]] = []
-            after_token = _after_commit.set(after)
             try:
                 result = fn(*args, **kwargs)
                 db.session.commit()
@@ -149,39 +140,15 @@ def transactional(fn: Callable[P, R]) -> Callable[P, R]:
                 committed = True
             finally:
                 writer_queue.close()
-                _after_commit.reset(after_token)
                 _sqlite_immediate.reset(immediate_token)
                 _depth.reset(depth_token)
             if committed:
-                _run_after_commit(after)
                 return result
             # Back off with the writers' queue let go, so others write meanwhile.
             time.sleep(random.uniform(0.01, 0.05) * attempt)  # noqa: S311 - jitter only
         raise AssertionError("unreachable")  # pragma: no cover
 
     return wrapper
-
-
-def after_commit(task: Callable[[], object]) -> None:
-    """Do `task` once the current transaction has committed (never if it rolls back).
-
-    For work that must not hold the transaction's locks and may be left undone: a failure
-    is logged, not raised, so the decision that committed still stands. Outside
-    `@transactional` the task is dropped (whatever it would do must be done by someone else
-    later anyway, as with messages still to be rendered: the sender renders them).
-    """
-    tasks = _after_commit.get()
-    if tasks is not None:
-        tasks.append(task)
-
-
-def _run_after_commit(tasks: list[Callable[[], object]]) -> None:
-    for task in tasks:
-        try:
-            task()
-        except Exception:  # noqa: BLE001 - the decision committed; this was only a head start
-            db.session.rollback()
-            log.warning("A task after a commit failed; it is left for later.", exc_info=True)
 
 
 class _NoQueue:

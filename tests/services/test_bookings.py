@@ -21,7 +21,16 @@ from booking.models import (
     OutboxMessage,
     TrainingCompletion,
 )
-from booking.services import allocation, booking_pages, changes, courses, links, requests, waitlist
+from booking.services import (
+    allocation,
+    booking_pages,
+    changes,
+    courses,
+    links,
+    outbox,
+    requests,
+    waitlist,
+)
 from booking.services.errors import (
     AlreadyBooked,
     BookingClosed,
@@ -53,6 +62,9 @@ def figures(course, now):
 
 
 def sent(db, kind):
+    """The messages of `kind`, rendered as the sender renders them before sending."""
+    outbox.compose_waiting(now=datetime(2100, 1, 1, tzinfo=UTC))
+    db.session.expire_all()
     return db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == kind)).all()
 
 

@@ -5,9 +5,10 @@ commits, they will be sent; if not, none), but rendering them (templates, the co
 training mailbox, calendar invitations) need not hold the lock. So the locked transaction
 writes each message as a row with its address, kind and booking, and in `compose` the few
 facts it must say as they were at the decision (the waitlist number, the invitation's
-sequence). `render` fills such a row in: right after the booking commits
-(services/emails.py asks for that), or, if that never happened, by the sender before it
-sends (services/outbox.py). Either way the row is the one message: it is sent once.
+sequence). The sender fills such rows in (`rendered`, services/outbox.py `compose_waiting`)
+before it claims messages to send, reading outside any write transaction; one it meets
+still unrendered after claiming it is rendered then (`render`). Either way the row is the
+one message: it is sent once.
 """
 
 from __future__ import annotations
