@@ -21,10 +21,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar, cast
 
-from sqlalchemy import Executable, event, func, select
+from sqlalchemy import Executable, Table, event, func, inspect, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from .errors import TryAgain
@@ -87,6 +90,10 @@ def _sqlite_on_begin(conn):
 
 def is_sqlite() -> bool:
     return db.session.get_bind().dialect.name == "sqlite"
+
+
+def is_postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
 def _sqlstate(exc: DBAPIError) -> str | None:
@@ -236,3 +243,37 @@ def pause_for_tests() -> None:
 def lock_courses(course_ids: list[int]) -> dict:
     """Lock several courses in id order, so two movers never deadlock each other."""
     return {course_id: lock_course(course_id) for course_id in sorted(set(course_ids))}
+
+
+def insert_unless_taken(instance) -> bool:
+    """Add a new row for `instance`; False if a unique index said no (someone else stored
+    the same booking or address a moment ago).
+
+    One statement, `INSERT ... ON CONFLICT DO NOTHING RETURNING id` (both databases have
+    it), instead of a savepoint, a flush and its release. The instance is then in the
+    session as a stored row.
+    """
+    model = type(instance)
+    state = inspect(instance)
+    columns = inspect(model).column_attrs
+    values = {a.columns[0].name: state.dict[a.key] for a in columns if a.key in state.dict}
+    table = cast(Table, model.__table__)
+    insert_into = postgresql_insert if is_postgres() else sqlite_insert
+    statement = insert_into(table).values(values).on_conflict_do_nothing().returning(table.c.id)
+    new_id = db.session.execute(statement).scalar_one_or_none()
+    if new_id is None:
+        return False
+    instance.id = new_id
+    make_transient_to_detached(instance)
+    db.session.add(instance)
+    for attribute in columns:
+        column = attribute.columns[0]
+        if attribute.key in state.dict or column.server_default is not None:
+            continue
+        # What the database stored for a column left out: its plain default, or nothing
+        # (so reading it later, the invitations' sequence say, costs no query).
+        if column.default is None:
+            set_committed_value(instance, attribute.key, None)
+        elif column.default.is_scalar:
+            set_committed_value(instance, attribute.key, column.default.arg)
+    return True

@@ -150,15 +150,10 @@ def confirm_request(
     used; a used link's `result_booking_id` says what it made.
     """
     organisation = (organisation or "").strip()[:200]
-    peeked = links.peek_link(LinkPurpose.CONFIRM_BOOKING, raw_token)
-    if (
-        peeked is not None
-        and not organisation
-        and links.link_state(peeked, now=now) == links.LinkState.USABLE
-        and organisation_needed(peeked, council_domains=council_domains)
-    ):
-        raise ValidationError("Enter the organisation you work for", field="organisation")
     link = links.consume_link(LinkPurpose.CONFIRM_BOOKING, raw_token, now=now)
+    if not organisation and organisation_needed(link, council_domains=council_domains):
+        # The transaction rolls back: the link is not used up, and the page asks.
+        raise ValidationError("Enter the organisation you work for", field="organisation")
     course = db.session.get(Course, link.course_id)
     if course is None:
         raise NotFound("We could not find that course.")
@@ -234,19 +229,19 @@ def book_place(
     """
     # Read before the lock what the decision does not change (on PostgreSQL the lock is the
     # course row, so this waits for nobody): the person's bookings of this training (a
-    # place taken elsewhere meanwhile is refused by the unique index when inserting) and
-    # whether they completed it.
+    # place taken elsewhere meanwhile is refused by the unique index when inserting),
+    # whether they completed it, and whether they completed what it needs first.
     course_id, course_type_id = row_id(course), course.course_type_id
     theirs = live_bookings_of_type(person.id, course_type_id)
     completed = has_completed(person, course_type_id)
     existing = next((b for b in theirs if b.course_id == course_id), None)
     if existing is not None:
         return existing
+    prerequisites.check(person, course, now=now)
 
     course = lock(course_id)
     check_open(course, now)
     check_group_may_book(course, person.group)
-    prerequisites.check(person, course, now=now)
     refuse_if_holding_elsewhere(person, course, live=theirs)
     agencies.link_person(person, actor=actor, now=now)  # by their address, before counting
 
