@@ -25,7 +25,7 @@ from __future__ import annotations
 import statistics
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from contextlib import contextmanager
 
 from common import app_env, database, dispose, make_app, migrate, table
@@ -44,7 +44,6 @@ STEPS = [
     ("booking.services.requests", "insert"),
     ("booking.services.audit", "record"),
     ("booking.services.requests", "withdraw_other_waits"),
-    ("booking.services.requests", "offer_number"),
     ("booking.services.emails", "place_confirmed_soon"),
     ("booking.services.emails", "waitlisted_soon"),
 ]
@@ -61,6 +60,8 @@ class Clocks:
         self.sql_ms = 0.0
         self._sent: float = 0.0
         self.per_booking: list[dict] = []
+        #: (statement, ms) sent while the lock is held, for the booking being made.
+        self.sent: list[tuple[str, float]] = []
 
     def wrap(self, module, name):
         real = getattr(module, name)
@@ -79,20 +80,43 @@ class Clocks:
     def before_statement(self, *_args):
         self._sent = time.perf_counter()
 
-    def after_statement(self, *_args):
+    def after_statement(self, _conn, _cursor, statement, *_args):
         if self.lock_started is not None:
+            ms = (time.perf_counter() - self._sent) * 1000
             self.statements += 1
-            self.sql_ms += (time.perf_counter() - self._sent) * 1000
+            self.sql_ms += ms
+            self.sent.append((_label(statement), ms))
 
     def committed(self, session):
         if self.lock_started is None or session.in_nested_transaction():
             return  # not locked yet, or a savepoint (the insert's) inside the transaction
         held = (time.perf_counter() - self.lock_started) * 1000
         self.per_booking.append(
-            {"held": held, "statements": self.statements, "sql": self.sql_ms, **self.current}
+            {
+                "held": held,
+                "statements": self.statements,
+                "sql": self.sql_ms,
+                "sent": self.sent,
+                **self.current,
+            }
         )
-        self.lock_started, self.statements, self.sql_ms = None, 0, 0.0
+        self.lock_started, self.statements, self.sql_ms, self.sent = None, 0, 0.0, []
         self.current = defaultdict(float)
+
+
+def _label(statement: str) -> str:
+    """A statement in a few words: its verb and the table it reads or writes first."""
+    words = statement.split()
+    verb = words[0].upper() if words else "?"
+    if verb == "SELECT" and "FOR UPDATE" in statement:
+        verb = "SELECT ... FOR UPDATE"
+    table = next(
+        (words[n + 1] for n, w in enumerate(words[:-1]) if w.upper() in ("FROM", "INTO", "UPDATE")),
+        "",
+    )
+    if verb.startswith("UPDATE") and len(words) > 1:
+        table = words[1]
+    return f"{verb} {table.strip('(')}".strip()
 
 
 @contextmanager
@@ -139,7 +163,7 @@ def measure(kind: str, profile: bool) -> list[list]:
     if profiler:
         print(f"\n## pyinstrument, {kind}: {BOOKINGS} confirms one after another\n")
         print(profiler.output_text(unicode=False, color=False, show_all=False))
-    return _rows(kind, clocks.per_booking)
+    return _rows(kind, clocks.per_booking), _statement_rows(kind, clocks.per_booking)
 
 
 def _rows(kind: str, bookings: list[dict]) -> list[list]:
@@ -170,21 +194,58 @@ def _rows(kind: str, bookings: list[dict]) -> list[list]:
     return rows
 
 
+def _statement_rows(kind: str, bookings: list[dict]) -> list[list]:
+    """Each statement sent under the lock, in order, with its mean time (the time the
+    database call took, from the driver's side), for the commonest sequence of each outcome;
+    then the rest of the time held, which is Python (the ORM, the rules, the commit's own
+    work before it is sent)."""
+    label = "SQLite file" if kind == "sqlite" else "PostgreSQL"
+    rows = []
+    for outcome, key in (
+        ("took a place", "place_confirmed_soon"),
+        ("waitlisted", "waitlisted_soon"),
+    ):
+        group = [b for b in bookings if b.get(key)]
+        if not group:
+            continue
+        sequences = Counter(tuple(name for name, _ms in b["sent"]) for b in group)
+        commonest, seen = sequences.most_common(1)[0]
+        same = [b for b in group if tuple(name for name, _ms in b["sent"]) == commonest]
+        for n, name in enumerate(commonest):
+            ms = statistics.mean(b["sent"][n][1] for b in same)
+            rows.append([label, f"{outcome} ({seen} of {len(group)})", n + 1, name, f"{ms:.2f}"])
+        python = statistics.mean(b["held"] - b["sql"] for b in same)
+        rows.append(
+            [label, f"{outcome} ({seen} of {len(group)})", "", "Python while held", f"{python:.2f}"]
+        )
+    return rows
+
+
 def main(kinds=("sqlite",), profile=False) -> str:
-    rows = [row for kind in kinds for row in measure(kind, profile)]
-    return table(
-        f"Lock held per booking ({BOOKINGS} emailed-link confirms, one at a time, in-process)",
-        [
-            "database",
-            "outcome",
-            "bookings",
-            "mean ms held",
-            "median ms held",
-            "statements under lock",
-            "ms in database",
-            "mean ms per step (only steps of 0.05 ms or more)",
-        ],
-        rows,
+    measured = [measure(kind, profile) for kind in kinds]
+    rows = [row for steps, _statements in measured for row in steps]
+    statements = [row for _steps, rows_of in measured for row in rows_of]
+    return (
+        table(
+            f"Lock held per booking ({BOOKINGS} emailed-link confirms, one at a time, in-process)",
+            [
+                "database",
+                "outcome",
+                "bookings",
+                "mean ms held",
+                "median ms held",
+                "statements under lock",
+                "ms in database",
+                "mean ms per step (only steps of 0.05 ms or more)",
+            ],
+            rows,
+        )
+        + "\n"
+        + table(
+            "Statement by statement while the lock is held (the commonest sequence)",
+            ["database", "outcome", "#", "statement", "mean ms"],
+            statements,
+        )
     )
 
 

@@ -208,18 +208,20 @@ def lock_course(course_id: int, *, with_details: bool = False):
     """Load a course and hold its row lock until the transaction ends.
 
     PostgreSQL: SELECT ... FOR UPDATE OF courses. SQLite: the transaction already began with
-    BEGIN IMMEDIATE, which is a lock on the whole database. `with_details` loads the course
-    type, venue and days in the same statement, for callers about to write emails.
+    BEGIN IMMEDIATE, which is a lock on the whole database. The course type comes in the
+    same statement (the rules read it); `with_details` adds the venue and days, for callers
+    about to write emails.
     """
     from ..models import Course
 
-    stmt = select(Course).where(Course.id == course_id).execution_options(populate_existing=True)
+    stmt = (
+        select(Course)
+        .where(Course.id == course_id)
+        .options(joinedload(Course.course_type, innerjoin=True))  # every rule reads it
+        .execution_options(populate_existing=True)
+    )
     if with_details:
-        stmt = stmt.options(
-            joinedload(Course.course_type, innerjoin=True),
-            joinedload(Course.venue, innerjoin=True),
-            joinedload(Course.days),
-        )
+        stmt = stmt.options(joinedload(Course.venue, innerjoin=True), joinedload(Course.days))
     if not lock_settings.enabled:
         return db.session.execute(stmt).unique().scalar_one_or_none()
     stmt = stmt.with_for_update(of=Course)

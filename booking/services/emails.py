@@ -73,9 +73,10 @@ def place_confirmed_soon(booking: Booking, *, now: datetime) -> None:
     copy_to_manager(booking, "confirmed", now=now)  # only for some: rendered now
 
 
-def waitlisted_soon(booking: Booking, *, now: datetime, position: int | None) -> None:
-    """`waitlisted`, rendered by the sender."""
-    message = later.person_message(later.WAITLISTED, booking, now=now, position=position)
+def waitlisted_soon(booking: Booking, *, now: datetime) -> None:
+    """`waitlisted`, rendered by the sender, who works out their number then: counting the
+    people ahead is the longest statement a booking would send while it holds the lock."""
+    message = later.person_message(later.WAITLISTED, booking, now=now)
     if _invitations_were_sent(booking):
         booking.invite_sequence = (booking.invite_sequence or 0) + 1
         for day in booking.course.days:

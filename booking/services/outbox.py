@@ -25,8 +25,8 @@ from sqlalchemy.engine import CursorResult
 
 from ..extensions import db
 from ..mail.outbound import later
-from ..models import OutboxMessage, OutboxStatus
-from . import audit
+from ..models import Booking, OutboxMessage, OutboxStatus
+from . import audit, waitlist
 from .actors import ActorLike
 from .db import transactional
 from .errors import NotAllowed, NotFound
@@ -329,11 +329,15 @@ def compose_waiting(*, now: datetime, limit: int = 100) -> int:
     made = []
     for row in waiting:
         try:
-            made.append({"row_id": row.id, **later.rendered(row)})
+            made.append({"row_id": row.id, **later.rendered(row, waitlist_number=_waitlist_number)})
         except Exception:  # noqa: BLE001, S112 - left for the claim, which records why it failed
             continue
     # On SQLite `transactional` ends this read before the write (a read cannot be upgraded).
     return _store_rendered(made) if made else 0
+
+
+def _waitlist_number(booking: Booking, now: datetime) -> int | None:
+    return waitlist.offer_number(booking, now=now)
 
 
 #: The columns `later.rendered` fills in (besides emptying `compose`).
@@ -379,7 +383,7 @@ def _compose_claimed(ids: list[int]) -> None:
     )
     for row in waiting:
         try:
-            later.render(row)
+            later.render(row, waitlist_number=_waitlist_number)
         except Exception as exc:  # noqa: BLE001 - one bad message must not stop the rest
             for half_made in [obj for obj in db.session.new if isinstance(obj, OutboxMessage)]:
                 db.session.expunge(half_made)

@@ -47,7 +47,7 @@ from .transitions import (
     transition,
     withdraw_other_waits,
 )
-from .waitlist import fill_locked, has_completed, offer_number
+from .waitlist import fill_locked, has_completed
 
 #: What the public booking form collects; stored in the confirm link until it is followed.
 REQUEST_FIELDS = (
@@ -298,9 +298,7 @@ def _settle(
     if fill_again:
         fill_locked(booking.course, now)  # someone already trained may take a place open to all
     if booking.status == BookingStatus.WAITLISTED:
-        emails.waitlisted_soon(
-            booking, position=offer_number(booking, now=now, completed=completed), now=now
-        )
+        emails.waitlisted_soon(booking, now=now)
 
 
 # --------------------------------------------------------------------------------------------

@@ -160,3 +160,18 @@ def test_a_message_that_cannot_be_composed_fails_for_a_coordinator_to_see(
     assert failed.kind == "calendar_invite"
     assert failed.last_error == "Could not write this message (LookupError)."
     assert len(smtp.received) == 3
+
+
+def test_the_waitlist_email_gives_the_number_when_it_is_written(mail_app, make, smtp):
+    course = make.course(total_places=1, partner_places=0)
+    _book(make, course)  # the one place
+    first = _book(make, course)
+    second = _book(make, course)
+    second_address = db.session.get_one(Booking, second).person.email
+    # The first person waiting leaves before the sender writes the emails.
+    db.session.get_one(Booking, first).status = BookingStatus.CANCELLED
+    db.session.commit()
+
+    send_all(now=NOW)
+    [email] = [m for m in _received_for(smtp, second_address) if "waitlist" in m.message["Subject"]]
+    assert "number 1 in the queue" in email.text()

@@ -13,6 +13,7 @@ one message: it is sent once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from ...extensions import db
@@ -69,24 +70,31 @@ def day_invitation(
     return queue(kind, booking, to=booking.person.email, facts=facts, now=now)
 
 
-def render(row: OutboxMessage) -> None:
+#: The waitlist number to tell a waiting person (services/waitlist.py `offer_number`).
+WaitlistNumber = Callable[[Booking, datetime], int | None]
+
+
+def render(row: OutboxMessage, *, waitlist_number: WaitlistNumber) -> None:
     """Fill in a "to compose" row's subject, bodies and attachments, in the caller's
     transaction; it is then an ordinary message waiting to be sent."""
     if row.compose is None:
         return
-    for name, value in rendered(row).items():
+    for name, value in rendered(row, waitlist_number=waitlist_number).items():
         setattr(row, name, value)
 
 
-def rendered(row: OutboxMessage) -> dict:
+def rendered(row: OutboxMessage, *, waitlist_number: WaitlistNumber) -> dict:
     """What a "to compose" row will say (the columns `render` fills in, and `compose`
-    emptied), without changing the row: rendering needs only to read."""
+    emptied), without changing the row: rendering needs only to read.
+
+    A waitlist email says the person's number as it is when the email is written (a few
+    seconds after the decision, by the sender), unless the row froze one."""
     facts = row.compose
     assert facts is not None
     booking = db.session.get(Booking, row.booking_id)
     if booking is None:
         raise LookupError("The booking this message was about is gone.")
-    made = _build(facts, booking, now=row.created_at)
+    made = _build(facts, booking, now=row.created_at, waitlist_number=waitlist_number)
     return {
         "subject": made.subject,
         "text_body": made.text_body,
@@ -96,18 +104,21 @@ def rendered(row: OutboxMessage) -> dict:
     }
 
 
-def _build(facts: dict, booking: Booking, *, now: datetime) -> OutboxMessage:
+def _build(
+    facts: dict, booking: Booking, *, now: datetime, waitlist_number: WaitlistNumber
+) -> OutboxMessage:
     """The message the facts describe, built by composing.py and taken back out of the
     session (its fields are copied into the row that waited for them)."""
     message = facts["message"]
     if message == composing.MAILBOX_COPY:
-        original = _build(facts["of"], booking, now=now)
+        original = _build(facts["of"], booking, now=now, waitlist_number=waitlist_number)
         made = composing.mailbox_copy(original, booking, now=now)
     elif message == PLACE_CONFIRMED:
         made = composing.place_confirmed(booking, now=now)
     elif message == WAITLISTED:
         # `now` is when the booking was decided, so "released" reads as it did then.
-        made = composing.waitlisted(booking, now=now, position=facts.get("position"))
+        position = facts["position"] if "position" in facts else waitlist_number(booking, now)
+        made = composing.waitlisted(booking, now=now, position=position)
     elif message in (composing.INVITE, composing.INVITE_CANCELLED):
         day = db.session.get(CourseDay, facts["day_id"])
         if day is None:
