@@ -32,6 +32,8 @@ from common import app_env, database, dispose, make_app, migrate, table
 from rush import seed
 
 BOOKINGS = 200
+#: Marks where the commit starts: the session flushes what it still holds, then COMMIT.
+FLUSH = "the flush at commit"
 #: The names book_place calls, in the order it calls them (module, attribute).
 STEPS = [
     ("booking.services.requests", "lock"),
@@ -62,6 +64,7 @@ class Clocks:
         self.per_booking: list[dict] = []
         #: (statement, ms) sent while the lock is held, for the booking being made.
         self.sent: list[tuple[str, float]] = []
+        self._commit_started = self._commit_sent = 0.0
 
     def wrap(self, module, name):
         real = getattr(module, name)
@@ -77,6 +80,15 @@ class Clocks:
 
         setattr(module, name, timed)
 
+    def commit_starts(self, session):
+        if self.lock_started is not None and not session.in_nested_transaction():
+            self._commit_started = time.perf_counter()
+            self.sent.append((FLUSH, 0.0))  # the statements after this are the flush's
+
+    def commit_sent(self, _conn):
+        if self.lock_started is not None:
+            self._commit_sent = time.perf_counter()
+
     def before_statement(self, *_args):
         self._sent = time.perf_counter()
 
@@ -90,13 +102,18 @@ class Clocks:
     def committed(self, session):
         if self.lock_started is None or session.in_nested_transaction():
             return  # not locked yet, or a savepoint (the insert's) inside the transaction
-        held = (time.perf_counter() - self.lock_started) * 1000
+        ended = time.perf_counter()
+        held = (ended - self.lock_started) * 1000
+        flush_ms = (self._commit_sent - self._commit_started) * 1000
+        commit_ms = (ended - self._commit_sent) * 1000
         self.per_booking.append(
             {
                 "held": held,
                 "statements": self.statements,
                 "sql": self.sql_ms,
                 "sent": self.sent,
+                "flush": flush_ms,
+                "commit": commit_ms,
                 **self.current,
             }
         )
@@ -134,6 +151,8 @@ def instrumented(app, clocks: Clocks):
         engine = db.engine
     event.listen(engine, "before_cursor_execute", clocks.before_statement)
     event.listen(engine, "after_cursor_execute", clocks.after_statement)
+    event.listen(Session, "before_commit", clocks.commit_starts, insert=True)  # before the flush
+    event.listen(engine, "commit", clocks.commit_sent)
     event.listen(Session, "after_commit", clocks.committed)
     yield
 
@@ -211,13 +230,22 @@ def _statement_rows(kind: str, bookings: list[dict]) -> list[list]:
         sequences = Counter(tuple(name for name, _ms in b["sent"]) for b in group)
         commonest, seen = sequences.most_common(1)[0]
         same = [b for b in group if tuple(name for name, _ms in b["sent"]) == commonest]
-        for n, name in enumerate(commonest):
+        name = f"{outcome} ({seen} of {len(group)})"
+        for n, statement in enumerate(commonest):
+            if statement == FLUSH:
+                ms = statistics.mean(b["flush"] for b in same)
+                rows.append([label, name, "", f"{FLUSH}, with the statements below", f"{ms:.2f}"])
+                continue
             ms = statistics.mean(b["sent"][n][1] for b in same)
-            rows.append([label, f"{outcome} ({seen} of {len(group)})", n + 1, name, f"{ms:.2f}"])
-        python = statistics.mean(b["held"] - b["sql"] for b in same)
+            rows.append([label, name, n + 1, statement, f"{ms:.2f}"])
+        commit = statistics.mean(b["commit"] for b in same)
+        python = statistics.mean(b["held"] - b["sql"] - b["commit"] for b in same)
+        held = statistics.mean(b["held"] for b in same)
         rows.append(
-            [label, f"{outcome} ({seen} of {len(group)})", "", "Python while held", f"{python:.2f}"]
+            [label, name, "", "COMMIT (sent to the database, and its answer)", f"{commit:.2f}"]
         )
+        rows.append([label, name, "", "Python between the statements", f"{python:.2f}"])
+        rows.append([label, name, "", "the lock held, in all", f"{held:.2f}"])
     return rows
 
 
