@@ -67,9 +67,14 @@ def place_confirmed_soon(booking: Booking, *, now: datetime) -> None:
     message = later.person_message(later.PLACE_CONFIRMED, booking, now=now)
     booking.invite_sequence = (booking.invite_sequence or 0) + 1
     sequence = booking.invite_sequence
+    rows = [message]
     for day in booking.course.days:
-        later.day_invitation(booking, day, method=invitations.REQUEST, sequence=sequence, now=now)
-    later.mailbox_copy(message, booking, now=now)
+        rows.append(
+            later.day_invitation(
+                booking, day, method=invitations.REQUEST, sequence=sequence, now=now
+            )
+        )
+    later.write([*rows, later.mailbox_copy(message, booking, now=now)])
     copy_to_manager(booking, "confirmed", now=now)  # only for some: rendered now
 
 
@@ -77,13 +82,20 @@ def waitlisted_soon(booking: Booking, *, now: datetime) -> None:
     """`waitlisted`, rendered by the sender, who works out their number then: counting the
     people ahead is the longest statement a booking would send while it holds the lock."""
     message = later.person_message(later.WAITLISTED, booking, now=now)
+    rows = [message]
     if _invitations_were_sent(booking):
         booking.invite_sequence = (booking.invite_sequence or 0) + 1
         for day in booking.course.days:
-            later.day_invitation(
-                booking, day, method=invitations.CANCEL, sequence=booking.invite_sequence, now=now
+            rows.append(
+                later.day_invitation(
+                    booking,
+                    day,
+                    method=invitations.CANCEL,
+                    sequence=booking.invite_sequence,
+                    now=now,
+                )
             )
-    later.mailbox_copy(message, booking, now=now)
+    later.write([*rows, later.mailbox_copy(message, booking, now=now)])
 
 
 def place_offered(booking: Booking, *, now: datetime) -> OutboxMessage:

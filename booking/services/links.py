@@ -20,9 +20,11 @@ import hmac
 import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import cast
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..addresses import _FEEDBACK_SALT, _MANAGE_SALT
 from ..addresses import LINK_PATHS as LINK_PATHS  # re-exported: pages build addresses here
@@ -135,6 +137,19 @@ def consume_link(purpose: LinkPurpose, raw_token: str, *, now: datetime) -> Emai
     if link.used_at is not None:
         raise LinkUsed()
     raise LinkExpired()
+
+
+def record_result(link: EmailLink, booking_id: int, *, details: dict | None = None) -> None:
+    """Note on a used link the booking it made or changed (and its details, when they
+    change): one plain UPDATE, sent now, in the caller's transaction (a booking does this
+    while it holds its course's lock; the unit of work would cost more than the update)."""
+    values: dict = {"result_booking_id": booking_id}
+    if details is not None:
+        values["details"] = details
+    table = cast(Table, EmailLink.__table__)
+    db.session.execute(update(table).where(table.c.id == link.id).values(**values))
+    for name, value in values.items():
+        set_committed_value(link, name, value)
 
 
 def booking_from_feedback_token(token: str, secret_key: str) -> Booking | None:

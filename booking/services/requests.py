@@ -171,10 +171,9 @@ def confirm_request(
         now=now,
         support_needs=details.get("support_needs", ""),
     )
-    link.result_booking_id = booking.id
     # The private text now lives on the booking only.
     details.pop("support_needs", None)
-    link.details = details
+    links.record_result(link, booking.id, details=details)
     return booking
 
 

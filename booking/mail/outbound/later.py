@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import cast
+
+from sqlalchemy import Table, insert
 
 from ...extensions import db
 from ...models import Booking, CourseDay, OutboxMessage
@@ -25,45 +28,56 @@ PLACE_CONFIRMED = "place_confirmed"
 WAITLISTED = "waitlisted"
 
 
-def queue(kind: str, booking: Booking, *, to: str, facts: dict, now: datetime) -> OutboxMessage:
-    """Write a message to be rendered later, in the caller's transaction."""
-    message = OutboxMessage(
-        kind=kind,
-        to_address=to,
-        reply_to=composing.settings().mailbox,
-        subject="",
-        text_body="",
-        html_body="",
-        attachments=[],
-        booking_id=booking.id,
-        compose=facts,
-        next_attempt_at=now,
-        created_at=now,
-    )
-    db.session.add(message)
-    return message
+#: One "to compose" row's values, ready for `write`.
+Row = dict
 
 
-def person_message(kind: str, booking: Booking, *, now: datetime, **facts) -> OutboxMessage:
+def queue(kind: str, booking: Booking, *, to: str, facts: dict, now: datetime) -> Row:
+    """A message to be rendered later: its row, for `write`."""
+    return {
+        "kind": kind,
+        "to_address": to,
+        "reply_to": composing.settings().mailbox,
+        "subject": "",
+        "text_body": "",
+        "html_body": "",
+        "attachments": [],
+        "booking_id": booking.id,
+        "compose": facts,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+
+
+def write(rows: list[Row]) -> None:
+    """Add the rows to the outbox in the caller's transaction: one plain multi-row INSERT,
+    sent now (a booking writes them while it holds its course's lock, and the session's
+    unit of work would cost more than the insert)."""
+    db.session.execute(insert(_TABLE).values(rows))
+
+
+_TABLE = cast(Table, OutboxMessage.__table__)
+
+
+def person_message(kind: str, booking: Booking, *, now: datetime, **facts) -> Row:
     """The person's own message of `kind` (`PLACE_CONFIRMED` or `WAITLISTED`)."""
     return queue(kind, booking, to=booking.person.email, facts={"message": kind, **facts}, now=now)
 
 
-def mailbox_copy(original: OutboxMessage, booking: Booking, *, now: datetime) -> OutboxMessage:
+def mailbox_copy(original: Row, booking: Booking, *, now: datetime) -> Row:
     """The training mailbox's copy of `original` (itself still to be rendered)."""
-    assert original.compose is not None
     return queue(
         composing.MAILBOX_COPY,
         booking,
         to=composing.settings().mailbox,
-        facts={"message": composing.MAILBOX_COPY, "of": original.compose},
+        facts={"message": composing.MAILBOX_COPY, "of": original["compose"]},
         now=now,
     )
 
 
 def day_invitation(
     booking: Booking, day: CourseDay, *, method: str, sequence: int, now: datetime
-) -> OutboxMessage:
+) -> Row:
     """One course day's invitation (or cancellation) under the `sequence` given now."""
     kind = composing.INVITE if method == invitations.REQUEST else composing.INVITE_CANCELLED
     facts = {"message": kind, "day_id": day.id, "method": method, "sequence": sequence}
