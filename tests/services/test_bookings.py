@@ -373,9 +373,7 @@ def test_offer_passes_on_when_it_expires(db, make, clock, small):
         changes.accept_offer(fresh(db, first), actor="test", now=later)
 
 
-def test_a_booking_ends_an_offer_that_ran_out_before_it_counts_the_places(
-    db, make, clock, small
-):
+def test_a_booking_ends_an_offer_that_ran_out_before_it_counts_the_places(db, make, clock, small):
     holder = book(make, small, clock())
     book(make, small, clock())  # the other place for council staff
     first = book(make, small, clock())
