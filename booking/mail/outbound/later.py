@@ -4,8 +4,8 @@ A booking decided under the course lock must write its emails in the same transa
 commits, they will be sent; if not, none), but rendering them (templates, the copy for the
 training mailbox, calendar invitations) need not hold the lock. So the locked transaction
 writes each message as a row with its address, kind and booking, and in `compose` the few
-facts it must say as they were at the decision (the waitlist number, the invitation's
-sequence). The sender fills such rows in (`rendered`, services/outbox.py `compose_waiting`)
+facts it must say as they were at the decision (an invitation's sequence and day; the
+waitlist number is counted when the row is written out). The sender fills such rows in (`rendered`, services/outbox.py `compose_waiting`)
 before it claims messages to send, reading outside any write transaction; one it meets
 still unrendered after claiming it is rendered then (`render`). Either way the row is the
 one message: it is sent once.
