@@ -8,14 +8,16 @@ the rush's data (500 people, 24 places), so nothing waits for anyone else. For e
   the write transaction starts, a little earlier: using up the link and finding or creating
   the person come first, and are not counted here;
 - the time in each step `book_place` calls, found by wrapping the names it calls;
-- the SQL statements sent while the lock is held, and the time the database took for them.
+- the SQL statements sent while the lock is held, and the time the database took for them;
+  then, statement by statement (the commonest sequence of each outcome), each statement's
+  time, the COMMIT, and the Python in between.
 
 With `--profile`, pyinstrument (the `bench` extra, which `make bench` installs) records
 the same run and prints the call tree under `book_place`.
 
-On PostgreSQL "lock held" starts where `book_place` locks the course: the person's bookings
-and completions are read before it (issue 16), and the emails are rendered after the commit
-(a second, short transaction, not counted; its time is in the profile).
+On PostgreSQL "lock held" starts where `book_place` locks the course: the person's bookings,
+completions and prerequisites are read before it (issue 16); the emails are written out by
+the sender, later (not in this run).
 
 `.venv/bin/python bench/lock_hold.py sqlite postgres [--profile]`
 """
