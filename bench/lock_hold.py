@@ -8,14 +8,16 @@ the rush's data (500 people, 24 places), so nothing waits for anyone else. For e
   the write transaction starts, a little earlier: using up the link and finding or creating
   the person come first, and are not counted here;
 - the time in each step `book_place` calls, found by wrapping the names it calls;
-- the SQL statements sent while the lock is held, and the time the database took for them.
+- the SQL statements sent while the lock is held, and the time the database took for them;
+  then, statement by statement (the commonest sequence of each outcome), each statement's
+  time, the COMMIT, and the Python in between.
 
 With `--profile`, pyinstrument (the `bench` extra, which `make bench` installs) records
 the same run and prints the call tree under `book_place`.
 
-On PostgreSQL "lock held" starts where `book_place` locks the course: the person's bookings
-and completions are read before it (issue 16), and the emails are rendered after the commit
-(a second, short transaction, not counted; its time is in the profile).
+On PostgreSQL "lock held" starts where `book_place` locks the course: the person's bookings,
+completions and prerequisites are read before it (issue 16); the emails are written out by
+the sender, later (not in this run).
 
 `.venv/bin/python bench/lock_hold.py sqlite postgres [--profile]`
 """
@@ -25,13 +27,15 @@ from __future__ import annotations
 import statistics
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from contextlib import contextmanager
 
 from common import app_env, database, dispose, make_app, migrate, table
 from rush import seed
 
 BOOKINGS = 200
+#: Marks where the commit starts: the session flushes what it still holds, then COMMIT.
+FLUSH = "the flush at commit"
 #: The names book_place calls, in the order it calls them (module, attribute).
 STEPS = [
     ("booking.services.requests", "lock"),
@@ -44,7 +48,6 @@ STEPS = [
     ("booking.services.requests", "insert"),
     ("booking.services.audit", "record"),
     ("booking.services.requests", "withdraw_other_waits"),
-    ("booking.services.requests", "offer_number"),
     ("booking.services.emails", "place_confirmed_soon"),
     ("booking.services.emails", "waitlisted_soon"),
 ]
@@ -61,6 +64,9 @@ class Clocks:
         self.sql_ms = 0.0
         self._sent: float = 0.0
         self.per_booking: list[dict] = []
+        #: (statement, ms) sent while the lock is held, for the booking being made.
+        self.sent: list[tuple[str, float]] = []
+        self._commit_started = self._commit_sent = 0.0
 
     def wrap(self, module, name):
         real = getattr(module, name)
@@ -76,23 +82,60 @@ class Clocks:
 
         setattr(module, name, timed)
 
+    def commit_starts(self, session):
+        if self.lock_started is not None and not session.in_nested_transaction():
+            self._commit_started = time.perf_counter()
+            self.sent.append((FLUSH, 0.0))  # the statements after this are the flush's
+
+    def commit_sent(self, _conn):
+        if self.lock_started is not None:
+            self._commit_sent = time.perf_counter()
+
     def before_statement(self, *_args):
         self._sent = time.perf_counter()
 
-    def after_statement(self, *_args):
+    def after_statement(self, _conn, _cursor, statement, *_args):
         if self.lock_started is not None:
+            ms = (time.perf_counter() - self._sent) * 1000
             self.statements += 1
-            self.sql_ms += (time.perf_counter() - self._sent) * 1000
+            self.sql_ms += ms
+            self.sent.append((_label(statement), ms))
 
     def committed(self, session):
         if self.lock_started is None or session.in_nested_transaction():
             return  # not locked yet, or a savepoint (the insert's) inside the transaction
-        held = (time.perf_counter() - self.lock_started) * 1000
+        ended = time.perf_counter()
+        held = (ended - self.lock_started) * 1000
+        flush_ms = (self._commit_sent - self._commit_started) * 1000
+        commit_ms = (ended - self._commit_sent) * 1000
         self.per_booking.append(
-            {"held": held, "statements": self.statements, "sql": self.sql_ms, **self.current}
+            {
+                "held": held,
+                "statements": self.statements,
+                "sql": self.sql_ms,
+                "sent": self.sent,
+                "flush": flush_ms,
+                "commit": commit_ms,
+                **self.current,
+            }
         )
-        self.lock_started, self.statements, self.sql_ms = None, 0, 0.0
+        self.lock_started, self.statements, self.sql_ms, self.sent = None, 0, 0.0, []
         self.current = defaultdict(float)
+
+
+def _label(statement: str) -> str:
+    """A statement in a few words: its verb and the table it reads or writes first."""
+    words = statement.split()
+    verb = words[0].upper() if words else "?"
+    if verb == "SELECT" and "FOR UPDATE" in statement:
+        verb = "SELECT ... FOR UPDATE"
+    table = next(
+        (words[n + 1] for n, w in enumerate(words[:-1]) if w.upper() in ("FROM", "INTO", "UPDATE")),
+        "",
+    )
+    if verb.startswith("UPDATE") and len(words) > 1:
+        table = words[1]
+    return f"{verb} {table.strip('(')}".strip()
 
 
 @contextmanager
@@ -110,6 +153,8 @@ def instrumented(app, clocks: Clocks):
         engine = db.engine
     event.listen(engine, "before_cursor_execute", clocks.before_statement)
     event.listen(engine, "after_cursor_execute", clocks.after_statement)
+    event.listen(Session, "before_commit", clocks.commit_starts, insert=True)  # before the flush
+    event.listen(engine, "commit", clocks.commit_sent)
     event.listen(Session, "after_commit", clocks.committed)
     yield
 
@@ -139,7 +184,7 @@ def measure(kind: str, profile: bool) -> list[list]:
     if profiler:
         print(f"\n## pyinstrument, {kind}: {BOOKINGS} confirms one after another\n")
         print(profiler.output_text(unicode=False, color=False, show_all=False))
-    return _rows(kind, clocks.per_booking)
+    return _rows(kind, clocks.per_booking), _statement_rows(kind, clocks.per_booking)
 
 
 def _rows(kind: str, bookings: list[dict]) -> list[list]:
@@ -170,21 +215,67 @@ def _rows(kind: str, bookings: list[dict]) -> list[list]:
     return rows
 
 
+def _statement_rows(kind: str, bookings: list[dict]) -> list[list]:
+    """Each statement sent under the lock, in order, with its mean time (the time the
+    database call took, from the driver's side), for the commonest sequence of each outcome;
+    then the rest of the time held, which is Python (the ORM, the rules, the commit's own
+    work before it is sent)."""
+    label = "SQLite file" if kind == "sqlite" else "PostgreSQL"
+    rows = []
+    for outcome, key in (
+        ("took a place", "place_confirmed_soon"),
+        ("waitlisted", "waitlisted_soon"),
+    ):
+        group = [b for b in bookings if b.get(key)]
+        if not group:
+            continue
+        sequences = Counter(tuple(name for name, _ms in b["sent"]) for b in group)
+        commonest, seen = sequences.most_common(1)[0]
+        same = [b for b in group if tuple(name for name, _ms in b["sent"]) == commonest]
+        name = f"{outcome} ({seen} of {len(group)})"
+        for n, statement in enumerate(commonest):
+            if statement == FLUSH:
+                ms = statistics.mean(b["flush"] for b in same)
+                rows.append([label, name, "", f"{FLUSH}, with the statements below", f"{ms:.2f}"])
+                continue
+            ms = statistics.mean(b["sent"][n][1] for b in same)
+            rows.append([label, name, n + 1, statement, f"{ms:.2f}"])
+        commit = statistics.mean(b["commit"] for b in same)
+        python = statistics.mean(b["held"] - b["sql"] - b["commit"] for b in same)
+        held = statistics.mean(b["held"] for b in same)
+        rows.append(
+            [label, name, "", "COMMIT (sent to the database, and its answer)", f"{commit:.2f}"]
+        )
+        rows.append([label, name, "", "Python between the statements", f"{python:.2f}"])
+        rows.append([label, name, "", "the lock held, in all", f"{held:.2f}"])
+    return rows
+
+
 def main(kinds=("sqlite",), profile=False) -> str:
-    rows = [row for kind in kinds for row in measure(kind, profile)]
-    return table(
-        f"Lock held per booking ({BOOKINGS} emailed-link confirms, one at a time, in-process)",
-        [
-            "database",
-            "outcome",
-            "bookings",
-            "mean ms held",
-            "median ms held",
-            "statements under lock",
-            "ms in database",
-            "mean ms per step (only steps of 0.05 ms or more)",
-        ],
-        rows,
+    measured = [measure(kind, profile) for kind in kinds]
+    rows = [row for steps, _statements in measured for row in steps]
+    statements = [row for _steps, rows_of in measured for row in rows_of]
+    return (
+        table(
+            f"Lock held per booking ({BOOKINGS} emailed-link confirms, one at a time, in-process)",
+            [
+                "database",
+                "outcome",
+                "bookings",
+                "mean ms held",
+                "median ms held",
+                "statements under lock",
+                "ms in database",
+                "mean ms per step (only steps of 0.05 ms or more)",
+            ],
+            rows,
+        )
+        + "\n"
+        + table(
+            "Statement by statement while the lock is held (the commonest sequence)",
+            ["database", "outcome", "#", "statement", "mean ms"],
+            statements,
+        )
     )
 
 

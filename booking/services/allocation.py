@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, select
 
 from ..extensions import db
 from ..models import Booking, BookingStatus, Course, Group, Person
@@ -177,29 +177,47 @@ class Availability:
 
 def held_counts(course_ids: Iterable[int]) -> dict[int, dict[Group, int]]:
     """Places held (confirmed or offered) per course and group, in one query."""
-    return _held(course_ids)[0]
+    return _held(course_ids).counts
 
 
-def _held(
-    course_ids: Iterable[int],
-) -> tuple[dict[int, dict[Group, int]], dict[int, dict[int, int]]]:
-    """Places held per course and group, and partner places held per course and agency."""
+@dataclass
+class _Held:
+    #: Places held per course and group.
+    counts: dict[int, dict[Group, int]]
+    #: Partner places held per course and agency.
+    by_agency: dict[int, dict[int, int]]
+    #: Offers per course that ran out by `lapsed_at` (still holding a place until ended).
+    lapsed: dict[int, int]
+
+
+def _held(course_ids: Iterable[int], *, lapsed_at: datetime | None = None) -> _Held:
+    """Places held per course and group and per agency, and, given `lapsed_at`, offers that
+    ran out by then: one query."""
     ids = list(course_ids)
-    counts: dict[int, dict[Group, int]] = {cid: {Group.STAFF: 0, Group.PARTNER: 0} for cid in ids}
-    by_agency: dict[int, dict[int, int]] = {cid: {} for cid in ids}
+    held = _Held(
+        counts={cid: {Group.STAFF: 0, Group.PARTNER: 0} for cid in ids},
+        by_agency={cid: {} for cid in ids},
+        lapsed=dict.fromkeys(ids, 0),
+    )
     if not ids:
-        return counts, by_agency
+        return held
+    ran_out = (
+        func.count(case((Booking.offer_ran_out(lapsed_at), Booking.id)))
+        if lapsed_at is not None
+        else literal(0)
+    )
     rows = db.session.execute(
-        select(Booking.course_id, Person.group, Person.agency_id, func.count(Booking.id))
+        select(Booking.course_id, Person.group, Person.agency_id, func.count(Booking.id), ran_out)
         .join(Person, Person.id == Booking.person_id)
         .where(Booking.course_id.in_(ids), Booking.holds_place)
         .group_by(Booking.course_id, Person.group, Person.agency_id)
     )
-    for course_id, group, agency_id, number in rows:
-        counts[course_id][Group(group)] += number
+    for course_id, group, agency_id, number, lapsed in rows:
+        held.counts[course_id][Group(group)] += number
+        held.lapsed[course_id] += lapsed
         if Group(group) == Group.PARTNER and agency_id is not None:
-            by_agency[course_id][agency_id] = number
-    return counts, by_agency
+            held.by_agency[course_id][agency_id] = number
+    return held
 
 
 def availability(course: Course, now: datetime) -> Availability:
@@ -207,24 +225,32 @@ def availability(course: Course, now: datetime) -> Availability:
     return availability_for([course], now)[course.id]
 
 
+def availability_and_lapsed(course: Course, now: datetime) -> tuple[Availability, int]:
+    """`availability`, and how many offers on the course ran out by `now` (they still hold
+    their places until they are ended): one query, as a booking needs both under the lock."""
+    held = _held([course.id], lapsed_at=now)
+    return _availability(course, held, now), held.lapsed[course.id]
+
+
 def availability_for(courses: Iterable[Course], now: datetime) -> dict[int, Availability]:
     """Availability of many courses at once (one query, whatever the number of courses)."""
     courses = list(courses)
-    counts, by_agency = _held(c.id for c in courses)
-    return {
-        c.id: Availability(
-            total_places=c.total_places,
-            partner_places=c.partner_places if partners_may_book(c) else 0,
-            released=c.is_released(now),
-            staff_held=counts[c.id][Group.STAFF],
-            partner_held=counts[c.id][Group.PARTNER],
-            bookable=c.is_open_for_booking(now),
-            agency_cap=agency_cap_of(c),
-            agency_held=by_agency[c.id],
-            partners_may_book=partners_may_book(c),
-        )
-        for c in courses
-    }
+    held = _held(c.id for c in courses)
+    return {c.id: _availability(c, held, now) for c in courses}
+
+
+def _availability(c: Course, held: _Held, now: datetime) -> Availability:
+    return Availability(
+        total_places=c.total_places,
+        partner_places=c.partner_places if partners_may_book(c) else 0,
+        released=c.is_released(now),
+        staff_held=held.counts[c.id][Group.STAFF],
+        partner_held=held.counts[c.id][Group.PARTNER],
+        bookable=c.is_open_for_booking(now),
+        agency_cap=agency_cap_of(c),
+        agency_held=held.by_agency[c.id],
+        partners_may_book=partners_may_book(c),
+    )
 
 
 def waitlist_counts(course_ids: Iterable[int]) -> dict[int, int]:

@@ -175,7 +175,7 @@ def cancel_by_link(raw_token: str, *, now: datetime) -> Booking:
     booking = db.session.get(Booking, link.booking_id) if link.booking_id else None
     if booking is None:
         raise NotFound("We could not find that booking.")
-    link.result_booking_id = booking.id
+    links.record_result(link, booking.id)
     return cancel_booking(booking, actor=BY_EMAILED_LINK, now=now)
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextvars
 import fcntl
-import logging
 import os
 import random
 import sqlite3
@@ -22,10 +21,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar, cast
 
-from sqlalchemy import Executable, event, func, select
+from sqlalchemy import Executable, Table, event, func, inspect, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from .errors import TryAgain
@@ -41,8 +43,6 @@ LOCK_NOT_AVAILABLE = "55P03"
 #: until it has waited this many times: then the holder is stuck, and the person is asked
 #: to try again (`TryAgain`) well before the web server's own timeout.
 LOCK_WAITS = 4
-
-log = logging.getLogger(__name__)
 
 
 class LockSettings:
@@ -64,10 +64,6 @@ lock_settings = LockSettings()
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("transaction_depth", default=0)
 _sqlite_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "sqlite_immediate", default=False
-)
-#: What to do once the outermost transaction has committed (see `after_commit`).
-_after_commit: contextvars.ContextVar[list[Callable[[], object]] | None] = contextvars.ContextVar(
-    "after_commit", default=None
 )
 
 
@@ -94,6 +90,10 @@ def _sqlite_on_begin(conn):
 
 def is_sqlite() -> bool:
     return db.session.get_bind().dialect.name == "sqlite"
+
+
+def is_postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
 def _sqlstate(exc: DBAPIError) -> str | None:
@@ -130,8 +130,6 @@ def transactional(fn: Callable[P, R]) -> Callable[P, R]:
             depth_token = _depth.set(1)
             immediate_token = _sqlite_immediate.set(True)
             result = cast(R, None)
-            after: list[Callable[[], object]] = []
-            after_token = _after_commit.set(after)
             try:
                 result = fn(*args, **kwargs)
                 db.session.commit()
@@ -149,39 +147,15 @@ def transactional(fn: Callable[P, R]) -> Callable[P, R]:
                 committed = True
             finally:
                 writer_queue.close()
-                _after_commit.reset(after_token)
                 _sqlite_immediate.reset(immediate_token)
                 _depth.reset(depth_token)
             if committed:
-                _run_after_commit(after)
                 return result
             # Back off with the writers' queue let go, so others write meanwhile.
             time.sleep(random.uniform(0.01, 0.05) * attempt)  # noqa: S311 - jitter only
         raise AssertionError("unreachable")  # pragma: no cover
 
     return wrapper
-
-
-def after_commit(task: Callable[[], object]) -> None:
-    """Do `task` once the current transaction has committed (never if it rolls back).
-
-    For work that must not hold the transaction's locks and may be left undone: a failure
-    is logged, not raised, so the decision that committed still stands. Outside
-    `@transactional` the task is dropped (whatever it would do must be done by someone else
-    later anyway, as with messages still to be rendered: the sender renders them).
-    """
-    tasks = _after_commit.get()
-    if tasks is not None:
-        tasks.append(task)
-
-
-def _run_after_commit(tasks: list[Callable[[], object]]) -> None:
-    for task in tasks:
-        try:
-            task()
-        except Exception:  # noqa: BLE001 - the decision committed; this was only a head start
-            db.session.rollback()
-            log.warning("A task after a commit failed; it is left for later.", exc_info=True)
 
 
 class _NoQueue:
@@ -234,18 +208,20 @@ def lock_course(course_id: int, *, with_details: bool = False):
     """Load a course and hold its row lock until the transaction ends.
 
     PostgreSQL: SELECT ... FOR UPDATE OF courses. SQLite: the transaction already began with
-    BEGIN IMMEDIATE, which is a lock on the whole database. `with_details` loads the course
-    type, venue and days in the same statement, for callers about to write emails.
+    BEGIN IMMEDIATE, which is a lock on the whole database. The course type comes in the
+    same statement (the rules read it); `with_details` adds the venue and days, for callers
+    about to write emails.
     """
     from ..models import Course
 
-    stmt = select(Course).where(Course.id == course_id).execution_options(populate_existing=True)
+    stmt = (
+        select(Course)
+        .where(Course.id == course_id)
+        .options(joinedload(Course.course_type, innerjoin=True))  # every rule reads it
+        .execution_options(populate_existing=True)
+    )
     if with_details:
-        stmt = stmt.options(
-            joinedload(Course.course_type, innerjoin=True),
-            joinedload(Course.venue, innerjoin=True),
-            joinedload(Course.days),
-        )
+        stmt = stmt.options(joinedload(Course.venue, innerjoin=True), joinedload(Course.days))
     if not lock_settings.enabled:
         return db.session.execute(stmt).unique().scalar_one_or_none()
     stmt = stmt.with_for_update(of=Course)
@@ -269,3 +245,37 @@ def pause_for_tests() -> None:
 def lock_courses(course_ids: list[int]) -> dict:
     """Lock several courses in id order, so two movers never deadlock each other."""
     return {course_id: lock_course(course_id) for course_id in sorted(set(course_ids))}
+
+
+def insert_unless_taken(instance) -> bool:
+    """Add a new row for `instance`; False if a unique index said no (someone else stored
+    the same booking or address a moment ago).
+
+    One statement, `INSERT ... ON CONFLICT DO NOTHING RETURNING id` (both databases have
+    it), instead of a savepoint, a flush and its release. The instance is then in the
+    session as a stored row.
+    """
+    model = type(instance)
+    state = inspect(instance)
+    columns = inspect(model).column_attrs
+    values = {a.columns[0].name: state.dict[a.key] for a in columns if a.key in state.dict}
+    table = cast(Table, model.__table__)
+    insert_into = postgresql_insert if is_postgres() else sqlite_insert
+    statement = insert_into(table).values(values).on_conflict_do_nothing().returning(table.c.id)
+    new_id = db.session.execute(statement).scalar_one_or_none()
+    if new_id is None:
+        return False
+    instance.id = new_id
+    make_transient_to_detached(instance)
+    db.session.add(instance)
+    for attribute in columns:
+        column = attribute.columns[0]
+        if attribute.key in state.dict or column.server_default is not None:
+            continue
+        # What the database stored for a column left out: its plain default, or nothing
+        # (so reading it later, the invitations' sequence say, costs no query).
+        if column.default is None:
+            set_committed_value(instance, attribute.key, None)
+        elif column.default.is_scalar:
+            set_committed_value(instance, attribute.key, column.default.arg)
+    return True

@@ -29,9 +29,6 @@ from ..extensions import db
 from ..mail.outbound import composing, invitations, later, manager_copies
 from ..models import Booking, BookingStatus, Course, CourseDay, OutboxMessage
 from ..values import DayDetails, ScheduleChange
-from . import outbox
-from .db import after_commit
-from .transitions import row_id
 
 
 def confirm_your_email(
@@ -58,15 +55,15 @@ def waitlisted(booking: Booking, *, now: datetime, position: int | None) -> Outb
     return message
 
 
-# --- Written under the course lock, rendered once the booking commits ----------------------
+# --- Written under the course lock, rendered by the sender ------------------------------------
 # A new booking's messages, as `place_confirmed` and `waitlisted` above, but written as
 # "to compose" rows (mail/outbound/later.py) with what they must say frozen now, so the
-# booking holds its course's lock only for the decision. They are rendered as soon as the
-# booking commits, or by the sender if that never happens.
+# booking does only the decision: rendering is the sender's work (issue 16), outside the
+# booking's lock and outside the request.
 
 
 def place_confirmed_soon(booking: Booking, *, now: datetime) -> None:
-    """`place_confirmed`, rendered after the booking commits."""
+    """`place_confirmed`, rendered by the sender."""
     message = later.person_message(later.PLACE_CONFIRMED, booking, now=now)
     booking.invite_sequence = (booking.invite_sequence or 0) + 1
     sequence = booking.invite_sequence
@@ -77,14 +74,14 @@ def place_confirmed_soon(booking: Booking, *, now: datetime) -> None:
                 booking, day, method=invitations.REQUEST, sequence=sequence, now=now
             )
         )
-    rows.append(later.mailbox_copy(message, booking, now=now))
-    _compose_after_commit(rows)
+    later.write([*rows, later.mailbox_copy(message, booking, now=now)])
     copy_to_manager(booking, "confirmed", now=now)  # only for some: rendered now
 
 
-def waitlisted_soon(booking: Booking, *, now: datetime, position: int | None) -> None:
-    """`waitlisted`, rendered after the booking commits."""
-    message = later.person_message(later.WAITLISTED, booking, now=now, position=position)
+def waitlisted_soon(booking: Booking, *, now: datetime) -> None:
+    """`waitlisted`, rendered by the sender, who works out their number then: counting the
+    people ahead is the longest statement a booking would send while it holds the lock."""
+    message = later.person_message(later.WAITLISTED, booking, now=now)
     rows = [message]
     if _invitations_were_sent(booking):
         booking.invite_sequence = (booking.invite_sequence or 0) + 1
@@ -98,16 +95,7 @@ def waitlisted_soon(booking: Booking, *, now: datetime, position: int | None) ->
                     now=now,
                 )
             )
-    rows.append(later.mailbox_copy(message, booking, now=now))
-    _compose_after_commit(rows)
-
-
-def _compose_after_commit(rows: list[OutboxMessage]) -> None:
-    def compose() -> None:
-        # The rows' ids without reading them again (the commit expired them).
-        outbox.compose_waiting([row_id(row) for row in rows])
-
-    after_commit(compose)
+    later.write([*rows, later.mailbox_copy(message, booking, now=now)])
 
 
 def place_offered(booking: Booking, *, now: datetime) -> OutboxMessage:

@@ -20,9 +20,11 @@ import hmac
 import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import cast
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..addresses import _FEEDBACK_SALT, _MANAGE_SALT
 from ..addresses import LINK_PATHS as LINK_PATHS  # re-exported: pages build addresses here
@@ -32,7 +34,7 @@ from ..addresses import manage_path as manage_path
 from ..addresses import manage_token as manage_token
 from ..extensions import db
 from ..models import Booking, Course, EmailLink, LinkPurpose
-from .db import rows_changed, transactional
+from .db import transactional
 from .errors import LinkInvalid
 
 TOKEN_BYTES = 32
@@ -110,28 +112,44 @@ def link_state(link: EmailLink, *, now: datetime) -> LinkState:
 def consume_link(purpose: LinkPurpose, raw_token: str, *, now: datetime) -> EmailLink:
     """Use a link up. Raises LinkUsed, LinkExpired or LinkInvalid (unknown token).
 
-    The conditional UPDATE makes this safe when the same link is posted twice at once:
-    only one transaction changes the row.
+    One conditional `UPDATE ... RETURNING` (on the confirm path a booking waits for it): safe
+    when the same link is posted twice at once, as only one transaction changes the row.
+    Only a link that cannot be used is read again, to say why.
     """
+    if raw_token and len(raw_token) <= 200:
+        used = db.session.scalar(
+            update(EmailLink)
+            .where(
+                EmailLink.token_hash == hash_token(raw_token),
+                EmailLink.purpose == LinkPurpose(purpose),
+                EmailLink.used_at.is_(None),
+                EmailLink.expires_at > now,
+            )
+            .values(used_at=now)
+            .returning(EmailLink)
+            .execution_options(populate_existing=True)
+        )
+        if used is not None:
+            return used
     link = peek_link(purpose, raw_token)
     if link is None:
         raise LinkInvalid()
-    changed = rows_changed(
-        update(EmailLink)
-        .where(
-            EmailLink.id == link.id,
-            EmailLink.used_at.is_(None),
-            EmailLink.expires_at > now,
-        )
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(link)
-    if changed != 1:
-        if link.used_at is not None:
-            raise LinkUsed()
-        raise LinkExpired()
-    return link
+    if link.used_at is not None:
+        raise LinkUsed()
+    raise LinkExpired()
+
+
+def record_result(link: EmailLink, booking_id: int, *, details: dict | None = None) -> None:
+    """Note on a used link the booking it made or changed (and its details, when they
+    change): one plain UPDATE, sent now, in the caller's transaction (a booking does this
+    while it holds its course's lock; the unit of work would cost more than the update)."""
+    values: dict = {"result_booking_id": booking_id}
+    if details is not None:
+        values["details"] = details
+    table = cast(Table, EmailLink.__table__)
+    db.session.execute(update(table).where(table.c.id == link.id).values(**values))
+    for name, value in values.items():
+        set_committed_value(link, name, value)
 
 
 def booking_from_feedback_token(token: str, secret_key: str) -> Booking | None:

@@ -25,8 +25,8 @@ from sqlalchemy.engine import CursorResult
 
 from ..extensions import db
 from ..mail.outbound import later
-from ..models import OutboxMessage, OutboxStatus
-from . import audit
+from ..models import Booking, OutboxMessage, OutboxStatus
+from . import audit, waitlist
 from .actors import ActorLike
 from .db import transactional
 from .errors import NotAllowed, NotFound
@@ -175,6 +175,7 @@ def send_due(
 ) -> SendSummary:
     """Claim up to `limit` due messages, send them over one connection, record the outcome."""
     summary = SendSummary()
+    compose_waiting(now=now, limit=limit)
     batch = claim_due(now=now, worker_id=worker_id, limit=limit, policy=policy)
     summary.claimed = len(batch)
     if not batch:
@@ -305,27 +306,38 @@ def claim_due(
 # --- Messages still to be rendered (mail/outbound/later.py) --------------------------------
 
 
-def compose_waiting(ids: list[int]) -> int:
-    """Render the "to compose" messages among `ids` that nobody has rendered or claimed yet
-    (a booking asks for this just after it commits). Returns how many were stored.
+def compose_waiting(*, now: datetime, limit: int = 100) -> int:
+    """Render up to `limit` due "to compose" messages that nobody has rendered or claimed
+    yet (a booking writes them: services/emails.py). Returns how many were stored.
 
     Rendering only reads, so it happens before the short write that stores the result (on
-    SQLite every write waits for the whole database); a row a sender claimed or rendered
-    meanwhile is left as the sender has it.
+    SQLite every write waits for the whole database, bookings included); a row a sender
+    claimed or rendered meanwhile is left as the sender has it. A row that cannot be
+    rendered is left too: the sender claims it and marks it failed (`_compose_claimed`).
     """
     waiting = db.session.scalars(
         select(OutboxMessage)
         .where(
-            OutboxMessage.id.in_(ids),
             OutboxMessage.compose.is_not(None),
             OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at <= now,
         )
-        .order_by(OutboxMessage.id)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
         .execution_options(populate_existing=True)
     ).all()
-    made = [{"row_id": row.id, **later.rendered(row)} for row in waiting]
-    db.session.rollback()  # end the read: the write below starts its own transaction
+    made = []
+    for row in waiting:
+        try:
+            made.append({"row_id": row.id, **later.rendered(row, waitlist_number=_waitlist_number)})
+        except Exception:  # noqa: BLE001, S112 - left for the claim, which records why it failed
+            continue
+    # On SQLite `transactional` ends this read before the write (a read cannot be upgraded).
     return _store_rendered(made) if made else 0
+
+
+def _waitlist_number(booking: Booking, now: datetime) -> int | None:
+    return waitlist.offer_number(booking, now=now)
 
 
 #: The columns `later.rendered` fills in (besides emptying `compose`).
@@ -371,7 +383,7 @@ def _compose_claimed(ids: list[int]) -> None:
     )
     for row in waiting:
         try:
-            later.render(row)
+            later.render(row, waitlist_number=_waitlist_number)
         except Exception as exc:  # noqa: BLE001 - one bad message must not stop the rest
             for half_made in [obj for obj in db.session.new if isinstance(obj, OutboxMessage)]:
                 db.session.expunge(half_made)

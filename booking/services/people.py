@@ -12,14 +12,13 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Group, Person
 from . import audit
 from .actors import BY_EMAILED_LINK, ActorLike
-from .db import transactional
-from .errors import NotAllowed, ValidationError
+from .db import insert_unless_taken, transactional
+from .errors import NotAllowed, TryAgain, ValidationError
 from .waitlist import fill_after_group_change
 
 #: Details a person gives about themselves that are kept on their record.
@@ -118,17 +117,13 @@ def find_or_create_person(
         _apply(person, details)
         person.created_at = now
         person.updated_at = now
-        try:
-            with db.session.begin_nested():
-                db.session.add(person)
-        except IntegrityError:
-            # Someone else created the same address a moment ago: use theirs.
-            person = find_person(address)
-            if person is None:  # pragma: no cover - the other insert rolled back
-                raise
-        else:
+        if insert_unless_taken(person):
             audit.record("person.created", person, actor=actor, now=now, group=person.group.value)
             return person
+        # Someone else created the same address a moment ago: use theirs.
+        person = find_person(address)
+        if person is None:  # pragma: no cover - the other insert rolled back
+            raise TryAgain()
     return update_details(person, details)
 
 

@@ -47,7 +47,7 @@ from .transitions import (
     transition,
     withdraw_other_waits,
 )
-from .waitlist import fill_locked, has_completed, offer_number
+from .waitlist import fill_locked, has_completed
 
 #: What the public booking form collects; stored in the confirm link until it is followed.
 REQUEST_FIELDS = (
@@ -150,15 +150,10 @@ def confirm_request(
     used; a used link's `result_booking_id` says what it made.
     """
     organisation = (organisation or "").strip()[:200]
-    peeked = links.peek_link(LinkPurpose.CONFIRM_BOOKING, raw_token)
-    if (
-        peeked is not None
-        and not organisation
-        and links.link_state(peeked, now=now) == links.LinkState.USABLE
-        and organisation_needed(peeked, council_domains=council_domains)
-    ):
-        raise ValidationError("Enter the organisation you work for", field="organisation")
     link = links.consume_link(LinkPurpose.CONFIRM_BOOKING, raw_token, now=now)
+    if not organisation and organisation_needed(link, council_domains=council_domains):
+        # The transaction rolls back: the link is not used up, and the page asks.
+        raise ValidationError("Enter the organisation you work for", field="organisation")
     course = db.session.get(Course, link.course_id)
     if course is None:
         raise NotFound("We could not find that course.")
@@ -176,10 +171,9 @@ def confirm_request(
         now=now,
         support_needs=details.get("support_needs", ""),
     )
-    link.result_booking_id = booking.id
     # The private text now lives on the booking only.
     details.pop("support_needs", None)
-    link.details = details
+    links.record_result(link, booking.id, details=details)
     return booking
 
 
@@ -234,19 +228,19 @@ def book_place(
     """
     # Read before the lock what the decision does not change (on PostgreSQL the lock is the
     # course row, so this waits for nobody): the person's bookings of this training (a
-    # place taken elsewhere meanwhile is refused by the unique index when inserting) and
-    # whether they completed it.
+    # place taken elsewhere meanwhile is refused by the unique index when inserting),
+    # whether they completed it, and whether they completed what it needs first.
     course_id, course_type_id = row_id(course), course.course_type_id
     theirs = live_bookings_of_type(person.id, course_type_id)
     completed = has_completed(person, course_type_id)
     existing = next((b for b in theirs if b.course_id == course_id), None)
     if existing is not None:
         return existing
+    prerequisites.check(person, course, now=now)
 
     course = lock(course_id)
     check_open(course, now)
     check_group_may_book(course, person.group)
-    prerequisites.check(person, course, now=now)
     refuse_if_holding_elsewhere(person, course, live=theirs)
     agencies.link_person(person, actor=actor, now=now)  # by their address, before counting
 
@@ -303,9 +297,7 @@ def _settle(
     if fill_again:
         fill_locked(booking.course, now)  # someone already trained may take a place open to all
     if booking.status == BookingStatus.WAITLISTED:
-        emails.waitlisted_soon(
-            booking, position=offer_number(booking, now=now, completed=completed), now=now
-        )
+        emails.waitlisted_soon(booking, now=now)
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,14 +14,9 @@ per course" and "one place per course type".
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
 
-from sqlalchemy import Table, inspect, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import inspect, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import (
@@ -34,7 +29,7 @@ from ..models import (
 )
 from . import audit, links
 from .actors import ActorLike
-from .db import lock_course, rows_changed
+from .db import insert_unless_taken, lock_course, rows_changed
 from .errors import AlreadyBooked, NotFound
 
 # --------------------------------------------------------------------------------------------
@@ -117,39 +112,9 @@ def new_booking(
 
 
 def insert(booking: Booking) -> bool:
-    """Add a new booking; False if a unique index said no (a double click, say).
-
-    One statement, `INSERT ... ON CONFLICT DO NOTHING RETURNING id` (both databases have
-    it), instead of a savepoint, a flush and its release: a booking does this while it holds
-    the course lock. The booking is then in the session as a stored row.
-    """
-    state = inspect(booking)
-    values = {
-        attribute.columns[0].name: state.dict[attribute.key]
-        for attribute in inspect(Booking).column_attrs
-        if attribute.key in state.dict
-    }
-    dialect = db.session.get_bind().dialect.name
-    insert_into = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    table = cast(Table, Booking.__table__)
-    statement = insert_into(table).values(values).on_conflict_do_nothing().returning(table.c.id)
-    new_id = db.session.execute(statement).scalar_one_or_none()
-    if new_id is None:
-        return False
-    booking.id = new_id
-    make_transient_to_detached(booking)
-    db.session.add(booking)
-    for attribute in inspect(Booking).column_attrs:
-        column = attribute.columns[0]
-        if attribute.key in state.dict or column.server_default is not None:
-            continue
-        # What the database stored for a column left out: its plain default, or nothing
-        # (so reading it later, the invitations' sequence say, costs no query).
-        if column.default is None:
-            set_committed_value(booking, attribute.key, None)
-        elif column.default.is_scalar:
-            set_committed_value(booking, attribute.key, column.default.arg)
-    return True
+    """Add a new booking; False if a unique index said no (a double click, say). One
+    statement (`insert_unless_taken`): a booking does this while it holds the course lock."""
+    return insert_unless_taken(booking)
 
 
 def transition(booking: Booking, to: BookingStatus, *, now: datetime, **values) -> bool:

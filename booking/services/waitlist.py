@@ -211,10 +211,14 @@ def refresh_course(course: Course, *, now: datetime) -> FillResult | None:
 def fill_locked(course: Course, now: datetime) -> FillResult:
     """`fill_free_places` for a caller that already holds the course lock."""
     result = FillResult(course_id=course.id)
-    result.expired = _end_offers_that_ran_out(course, now)
+    # One statement counts the places held and the offers that ran out; only when some did
+    # are they ended (each person is told) and the places counted again.
+    availability, lapsed = allocation.availability_and_lapsed(course, now)
+    if lapsed:
+        result.expired = _end_offers_that_ran_out(course, now)
     if not course.is_open_for_booking(now):
         return result  # no offers after the cut-off or on a course not taking bookings
-    result.availability = allocation.availability(course, now)
+    result.availability = allocation.availability(course, now) if lapsed else availability
     _offer_free_places(course, now, result)
     return result
 

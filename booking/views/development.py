@@ -11,6 +11,7 @@ import re
 from flask import Blueprint, render_template
 from markupsafe import Markup, escape
 
+from .. import clock
 from ..extensions import db
 from ..models import OutboxMessage
 from ..services import outbox
@@ -38,6 +39,8 @@ def with_links(text: str) -> Markup:
 
 @bp.get("/mail")
 def mail():
+    # Nothing sends here, so write the messages a booking left for the sender to compose.
+    outbox.compose_waiting(now=clock.now(), limit=200)
     return render_template("development/mail.html", messages=outbox.newest_messages())
 
 

@@ -16,7 +16,8 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import event
+from sqlalchemy import Insert, event
+from sqlalchemy.engine import Engine
 
 from .. import clock
 from ..auth import coordinator_required
@@ -32,10 +33,15 @@ bp = Blueprint("outbox", __name__, url_prefix="/coordinator/outbox")
 QUEUED_FLAG = "outbox_queued"
 
 
-@event.listens_for(OutboxMessage, "after_insert")
-def _note_mail_queued(_mapper, _connection, _message: OutboxMessage) -> None:
-    """A request wrote a message to the outbox (in whichever service): send after it."""
-    if has_request_context():
+@event.listens_for(Engine, "after_execute")
+def _note_mail_queued(_conn, statement, *_args) -> None:
+    """A request wrote a message to the outbox (in whichever service, through the session's
+    unit of work or a plain INSERT): send after it."""
+    if (
+        isinstance(statement, Insert)
+        and statement.table is OutboxMessage.__table__
+        and has_request_context()
+    ):
         setattr(g, QUEUED_FLAG, True)
 
 

@@ -92,3 +92,15 @@ def test_production_refuses_to_start_with_the_development_tools_on(tmp_path):
             SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/x.db",
             DEVELOPMENT_TOOLS=True,
         )
+
+
+def test_the_mail_page_shows_a_new_booking_s_emails_written_out(dev_client, make, clock):
+    """A booking leaves its emails for the sender to write; nothing sends in development,
+    so the page writes them before it lists them."""
+    from booking.services import requests
+
+    course = make.course()
+    person = make.person()
+    requests.book_place(course, person, actor="test", now=clock())
+    page = dev_client.get("/development/mail").get_data(as_text=True)
+    assert "You have a place" in page

@@ -84,3 +84,29 @@ def test_a_mail_server_that_never_answers_does_not_hang_the_request(web, mail_ap
     [row] = rows()
     assert row.status.value == "pending"
     assert row.last_error == "The mail server did not answer in time."
+
+
+def test_a_booking_made_through_its_emailed_link_is_written_and_sent_right_after(web, make, smtp):
+    """The booking's messages are plain INSERTs of rows to compose; the send after the
+    response composes and sends them."""
+    from booking.services import requests
+
+    course = make.course()
+    details = {
+        "email": "jo.smith@cumberland.gov.uk",
+        "full_name": "Jo Smith",
+        "job_title": "Social Worker",
+        "team": "Children's Services",
+        "organisation": "Cumberland Council",
+        "support_needs": "",
+        "consent": "y",
+    }
+    _link, token = requests.request_place(course, details, now=NOW)
+    smtp.handler.reset()
+    response = web.post(f"/confirm/{token}")
+    assert response.status_code == 302
+    response.close()
+    subjects = sorted(m.message["Subject"].split(":")[0] for m in smtp.to(details["email"]))
+    # (The email with the link, written before this request, went in the same pass.)
+    subjects = [s for s in subjects if not s.startswith("Confirm your email")]
+    assert subjects == ["Calendar invitation", "Calendar invitation", "You have a place"]

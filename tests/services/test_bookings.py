@@ -21,7 +21,16 @@ from booking.models import (
     OutboxMessage,
     TrainingCompletion,
 )
-from booking.services import allocation, booking_pages, changes, courses, links, requests, waitlist
+from booking.services import (
+    allocation,
+    booking_pages,
+    changes,
+    courses,
+    links,
+    outbox,
+    requests,
+    waitlist,
+)
 from booking.services.errors import (
     AlreadyBooked,
     BookingClosed,
@@ -53,6 +62,9 @@ def figures(course, now):
 
 
 def sent(db, kind):
+    """The messages of `kind`, rendered as the sender renders them before sending."""
+    outbox.compose_waiting(now=datetime(2100, 1, 1, tzinfo=UTC))
+    db.session.expire_all()
     return db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == kind)).all()
 
 
@@ -359,6 +371,19 @@ def test_offer_passes_on_when_it_expires(db, make, clock, small):
     assert [m.booking_id for m in sent(db, "offer_ended")] == [first.id]
     with pytest.raises(changes.OfferEnded):
         changes.accept_offer(fresh(db, first), actor="test", now=later)
+
+
+def test_a_booking_ends_an_offer_that_ran_out_before_it_counts_the_places(db, make, clock, small):
+    holder = book(make, small, clock())
+    book(make, small, clock())  # the other place for council staff
+    first = book(make, small, clock())
+    changes.cancel_booking(holder, actor="test", now=clock())
+    assert fresh(db, first).status == OFFER
+    # Nothing processed the offer when it ran out; the next booking finds it under the lock.
+    newcomer = book(make, small, clock() + timedelta(hours=49))
+    assert fresh(db, first).status == BookingStatus.EXPIRED
+    assert newcomer.status == BookingStatus.CONFIRMED
+    assert [m.booking_id for m in sent(db, "offer_ended")] == [first.id]
 
 
 def test_an_offer_that_has_run_out_cannot_be_accepted_even_before_anything_processed_it(

@@ -1,7 +1,7 @@
-"""A booking writes its emails as "to compose" rows under the course lock and they are
-rendered just after it commits (issue 16): if the booking commits, each message is sent
-exactly once, even when the process stops between the commit and the rendering, or the
-sender stops between claiming and rendering; if it rolls back, nothing is sent."""
+"""A booking writes its emails as "to compose" rows under the course lock and the sender
+renders them (issue 16): if the booking commits, each message is sent exactly once, even
+when the sender stops between rendering and storing, or between claiming and rendering,
+and is started again; if the booking rolls back, nothing is sent."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def _received_for(smtp, address: str) -> list:
 
 
 @pytest.mark.parametrize("full", [False, True], ids=["place", "waitlist"])
-def test_a_committed_booking_is_sent_once_when_both_stop_before_composing(
+def test_a_committed_booking_is_sent_once_when_the_sender_stops_while_composing(
     mail_app, make, smtp, monkeypatch, full
 ):
     course = make.course(total_places=1, partner_places=0)
@@ -55,31 +55,40 @@ def test_a_committed_booking_is_sent_once_when_both_stop_before_composing(
         send_all(now=NOW)
         smtp.handler.reset()
 
-    # The process stops right after the booking commits, before it renders its messages.
-    with monkeypatch.context() as patch:
-        _stop_the_process(patch, outbox, "compose_waiting")
-        person = make.person(Group.STAFF)
-        with pytest.raises(ProcessStopped):
-            requests.book_place(course, person, actor="test", now=NOW)
-    db.session.rollback()
-    booking = db.session.scalar(select(Booking).where(Booking.person_id == person.id))
-    assert booking is not None  # the decision committed
+    # The booking commits its messages as rows still to be composed, and does no more.
+    booking_id = _book(make, course)
+    booking = db.session.get_one(Booking, booking_id)
     expected = BookingStatus.WAITLISTED if full else BookingStatus.CONFIRMED
     assert booking.status == expected
-    waiting = rows(booking_id=booking.id)
+    waiting = rows(booking_id=booking_id)
     # Waitlisted: their email and the mailbox's copy; a place: also an invitation per day.
     assert len(waiting) == (2 if full else 4)
     assert all(row.compose is not None and row.text_body == "" for row in waiting)
+    address = booking.person.email
 
-    # The sender stops after claiming them, while rendering the first: nothing is sent and
-    # the claim is undone.
+    # The sender stops after rendering, before it stores what it rendered: nothing changes.
     with monkeypatch.context() as patch:
+        _stop_the_process(patch, outbox, "_store_rendered")
+        with pytest.raises(ProcessStopped):
+            send_all(now=NOW)
+    db.session.rollback()
+    assert all(row.compose is not None for row in rows(booking_id=booking_id))
+
+    # It stops after claiming them, while rendering the first (composing before the claim
+    # is stopped too, so the claim meets them unrendered): nothing is sent, the claim is
+    # undone.
+    with monkeypatch.context() as patch:
+        _stop_the_process(patch, outbox, "compose_waiting")
+        with pytest.raises(ProcessStopped):
+            send_all(now=NOW)
+    with monkeypatch.context() as patch:
+        patch.setattr(outbox, "compose_waiting", lambda **_kwargs: 0)
         _stop_the_process(patch, later, "render")
         with pytest.raises(ProcessStopped):
             send_all(now=NOW)
     db.session.rollback()
     assert not smtp.received
-    assert {row.status for row in rows(booking_id=booking.id)} == {OutboxStatus.PENDING}
+    assert {row.status for row in rows(booking_id=booking_id)} == {OutboxStatus.PENDING}
 
     # Started again, the sender renders and sends each message once.
     summary = send_all(now=NOW)
@@ -92,12 +101,12 @@ def test_a_committed_booking_is_sent_once_when_both_stop_before_composing(
         assert subjects == {"You are on the waitlist": 1, "Copy": 1}
     else:
         assert subjects == {"You have a place": 1, "Calendar invitation": 2, "Copy": 1}
-    assert len(_received_for(smtp, person.email)) == len(waiting) - 1
+    assert len(_received_for(smtp, address)) == len(waiting) - 1
     assert len(_received_for(smtp, MAILBOX)) == 1
-    assert all(row.compose is None for row in rows(booking_id=booking.id))
+    assert all(row.compose is None for row in rows(booking_id=booking_id))
 
 
-def test_a_booking_renders_its_messages_as_soon_as_it_commits(mail_app, make, smtp):
+def test_the_sender_composes_before_it_claims(mail_app, make, smtp):
     course = make.course()
     booking_id = _book(make, course)
     written = rows(booking_id=booking_id)
@@ -107,8 +116,13 @@ def test_a_booking_renders_its_messages_as_soon_as_it_commits(mail_app, make, sm
         "calendar_invite",
         "mailbox_copy",
     ]
-    assert all(row.compose is None and row.text_body for row in written)
-    assert all(row.status == OutboxStatus.PENDING for row in written)
+    assert all(row.compose is not None and not row.text_body for row in written)
+    assert outbox.compose_waiting(now=NOW) == 4
+    composed = rows(booking_id=booking_id)
+    assert all(row.compose is None and row.text_body for row in composed)
+    assert all(row.status == OutboxStatus.PENDING for row in composed)
+    assert "You have a place" in composed[0].subject
+    assert outbox.compose_waiting(now=NOW) == 0  # nothing is composed twice
     assert send_all(now=NOW).sent == 4
     assert len(smtp.received) == 4
 
@@ -134,11 +148,7 @@ def test_a_message_that_cannot_be_composed_fails_for_a_coordinator_to_see(
     mail_app, make, smtp, monkeypatch
 ):
     course = make.course()
-    with monkeypatch.context() as patch:
-        _stop_the_process(patch, outbox, "compose_waiting")
-        with pytest.raises(ProcessStopped):
-            _book(make, course)
-    db.session.rollback()
+    _book(make, course)
     # The course day an invitation was for is gone before anyone rendered it.
     [day] = [d for d in course.days if d.day_number == 2]
     db.session.delete(day)
@@ -150,3 +160,18 @@ def test_a_message_that_cannot_be_composed_fails_for_a_coordinator_to_see(
     assert failed.kind == "calendar_invite"
     assert failed.last_error == "Could not write this message (LookupError)."
     assert len(smtp.received) == 3
+
+
+def test_the_waitlist_email_gives_the_number_when_it_is_written(mail_app, make, smtp):
+    course = make.course(total_places=1, partner_places=0)
+    _book(make, course)  # the one place
+    first = _book(make, course)
+    second = _book(make, course)
+    second_address = db.session.get_one(Booking, second).person.email
+    # The first person waiting leaves before the sender writes the emails.
+    db.session.get_one(Booking, first).status = BookingStatus.CANCELLED
+    db.session.commit()
+
+    send_all(now=NOW)
+    [email] = [m for m in _received_for(smtp, second_address) if "waitlist" in m.message["Subject"]]
+    assert "number 1 in the queue" in email.text()
