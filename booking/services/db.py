@@ -225,8 +225,7 @@ def lock_course(course_id: int, *, with_details: bool = False):
     if not lock_settings.enabled:
         return db.session.execute(stmt).unique().scalar_one_or_none()
     stmt = stmt.with_for_update(of=Course)
-    postgres = db.session.get_bind().dialect.name == "postgresql"
-    if postgres:
+    if is_postgres():
         milliseconds = max(1, int(lock_settings.timeout_seconds * 1000))
         db.session.execute(select(func.set_config("lock_timeout", f"{milliseconds}ms", True)))
     return db.session.execute(stmt).unique().scalar_one_or_none()

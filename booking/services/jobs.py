@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..extensions import db
 from ..models import JobRun
-from .db import transactional
+from .db import is_postgres, transactional
 
 TICK = "bookings tick"
 PURGE = "privacy purge"
@@ -29,9 +29,7 @@ SCHEDULED = (TICK, REMINDERS, MAILBOX_POLL, PURGE)
 def record_run(name: str, *, now: datetime, succeeded: bool = True) -> None:
     """Note that `name` finished now, with or without an error."""
     column = "last_succeeded_at" if succeeded else "last_failed_at"
-    insert = (
-        postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    )
+    insert = postgresql_insert if is_postgres() else sqlite_insert
     statement = insert(JobRun).values(name=name, **{column: now})
     db.session.execute(
         statement.on_conflict_do_update(index_elements=[JobRun.name], set_={column: now})

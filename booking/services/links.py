@@ -87,9 +87,13 @@ def issue_link(
     return link, raw_token
 
 
+def _could_be_a_token(raw_token: str) -> bool:
+    return bool(raw_token) and len(raw_token) <= 200
+
+
 def peek_link(purpose: LinkPurpose, raw_token: str) -> EmailLink | None:
     """The link for this token, used or not, without changing anything (for the GET page)."""
-    if not raw_token or len(raw_token) > 200:
+    if not _could_be_a_token(raw_token):
         return None
     return db.session.scalar(
         select(EmailLink).where(
@@ -116,7 +120,7 @@ def consume_link(purpose: LinkPurpose, raw_token: str, *, now: datetime) -> Emai
     when the same link is posted twice at once, as only one transaction changes the row.
     Only a link that cannot be used is read again, to say why.
     """
-    if raw_token and len(raw_token) <= 200:
+    if _could_be_a_token(raw_token):
         used = db.session.scalar(
             update(EmailLink)
             .where(

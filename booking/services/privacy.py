@@ -544,6 +544,10 @@ def _bookings(person: Person) -> list[dict]:
     ]
 
 
+#: What the export says of an email the sender has not written out yet.
+STILL_BEING_WRITTEN = "Still being written: it goes in the next few minutes"
+
+
 def _emails_sent(person: Person) -> list[dict]:
     messages = db.session.scalars(
         select(OutboxMessage)
@@ -552,7 +556,8 @@ def _emails_sent(person: Person) -> list[dict]:
     )
     return [
         {
-            "subject": m.subject,
+            # A booking's email waits a few seconds for the sender to write it out.
+            "subject": m.subject if m.compose is None else STILL_BEING_WRITTEN,
             "queued_at": _when(m.created_at),
             "sent_at": _when(m.sent_at),
             "text": m.text_body,

@@ -113,7 +113,7 @@ def waitlist_position(booking: Booking, *, completed: bool | None = None) -> int
     return (db.session.scalar(ahead) or 0) + 1
 
 
-def offer_number(booking: Booking, *, now: datetime, completed: bool | None = None) -> int | None:
+def offer_number(booking: Booking, *, now: datetime) -> int | None:
     """The number a waiting person is told (1 is next), or None if not waiting.
 
     Their place among the people who could be offered the next place they may take: those
@@ -125,8 +125,7 @@ def offer_number(booking: Booking, *, now: datetime, completed: bool | None = No
     """
     if booking.status != BookingStatus.WAITLISTED:
         return None
-    if completed is None:
-        completed = has_completed(booking.person, booking.course_type_id)
+    completed = has_completed(booking.person, booking.course_type_id)
     released = completed or booking.course.is_released(now)
     open_to = tuple(Group) if released else (booking.person.group,)
     key = dict(enumerate(booking.waitlist_key(completed)))

@@ -322,3 +322,12 @@ def test_the_audit_trail_is_read_only_and_can_be_filtered(
     assert bad.status_code == 200
     rules = [r for r in app.url_map.iter_rules() if r.rule.startswith("/coordinator/audit")]
     assert all(r.methods <= {"GET", "HEAD", "OPTIONS"} for r in rules)
+
+
+def test_export_says_an_email_not_yet_written_out_is_being_written(make, db, clock):
+    from booking.services import requests
+
+    person = make.person()
+    requests.book_place(make.course(), person, actor="test", now=clock())
+    [email] = privacy.export_person(person)["emails_sent_to_them"][:1]
+    assert email["subject"] == privacy.STILL_BEING_WRITTEN

@@ -5,10 +5,10 @@ commits, they will be sent; if not, none), but rendering them (templates, the co
 training mailbox, calendar invitations) need not hold the lock. So the locked transaction
 writes each message as a row with its address, kind and booking, and in `compose` the few
 facts it must say as they were at the decision (an invitation's sequence and day; the
-waitlist number is counted when the row is written out). The sender fills such rows in (`rendered`, services/outbox.py `compose_waiting`)
-before it claims messages to send, reading outside any write transaction; one it meets
-still unrendered after claiming it is rendered then (`render`). Either way the row is the
-one message: it is sent once.
+waitlist number is counted when the row is written out). The sender fills such rows in
+(`rendered`, services/outbox.py `compose_waiting`) before it claims messages to send,
+reading outside any write transaction; one it meets still unrendered after claiming it is
+rendered then (`render`). Either way the row is the one message: it is sent once.
 """
 
 from __future__ import annotations
