@@ -16,14 +16,14 @@ what is in docs/mailbox.md.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from email import policy
 from email.parser import BytesParser
 
 from ...words import size_in_words
 from .body import Body, bounced_addresses
-from .headers import header, normalise_message_id, raw_values, sender_of, sent_date, threading
+from .headers import header, raw_values, sender_of, threading
 from .kinds import FORWARD_SUBJECT, REPLY_SUBJECT, MessageKind, NotRequestReason, classify
 from .quotes import strip_quotes_and_signature
 from .text import one_line
@@ -44,8 +44,6 @@ class ParsedMessage:
     subject: str
     #: Only what the sender wrote this time: no quoted messages, no signature.
     new_text: str
-    #: The Message-ID without angle brackets, or empty.
-    message_id: str
     #: "mid:<Message-ID>" or "sha256:<hash of sender, date and body>": one per message.
     fingerprint: str
     kind: MessageKind
@@ -55,7 +53,6 @@ class ParsedMessage:
     problems: tuple[str, ...] = ()
     #: The Authentication-Results header values, newest (topmost) first.
     authentication_results: tuple[str, ...] = ()
-    sent_at: datetime | None = None
     #: The message is a forward of someone else's message.
     is_forward: bool = False
     #: The Subject starts with "Re:": it was written in reply to an earlier message.
@@ -65,7 +62,7 @@ class ParsedMessage:
     size: int = 0
     #: Text left out as quoted or signature (kept only for a forward, for the coordinator).
     removed_text: str = field(default="", repr=False)
-    #: Message-IDs this message answers (In-Reply-To, then References), without brackets.
+    #: Message-IDs this message answers (In-Reply-To, then References), as sent.
     in_reply_to: tuple[str, ...] = ()
     #: For a delivery report (bounce): the addresses it says could not be reached ...
     bounced_to: tuple[str, ...] = ()
@@ -110,10 +107,9 @@ def parse_message(
     sender, display_name = sender_of(msg, problems)
     subject = one_line(header(msg, "subject"), limit=300)
     # Of an oversized message only the start is read: any damage found there is our own cut.
-    body = Body([] if too_large else problems).read(msg)
+    body = Body(msg, [] if too_large else problems)
     full_text = hashlib.sha256(raw[:65536]).hexdigest() if too_large else body.text()
     new_text, removed = ("", "") if too_large else strip_quotes_and_signature(full_text)
-    message_id = normalise_message_id(header(msg, "message-id"))
     kind, reason = classify(msg, sender, subject, body, own_addresses)
     if too_large and kind == MessageKind.FROM_A_PERSON:
         kind, reason = MessageKind.TOO_LARGE, "too_large"
@@ -123,13 +119,11 @@ def parse_message(
         display_name=display_name,
         subject=subject,
         new_text=new_text,
-        message_id=message_id,
-        fingerprint=_fingerprint(message_id, sender, header(msg, "date"), full_text),
+        fingerprint=_fingerprint(header(msg, "message-id"), sender, header(msg, "date"), full_text),
         kind=kind,
         reason=reason,
         problems=tuple(dict.fromkeys(problems)),
         authentication_results=tuple(raw_values(msg, "authentication-results")),
-        sent_at=sent_date(header(msg, "date")),
         is_forward=bool(FORWARD_SUBJECT.match(subject)) or body.saw_forward,
         is_reply=bool(REPLY_SUBJECT.match(subject)),
         attachments_skipped=body.attachments,
@@ -145,10 +139,15 @@ _TOO_LARGE = "The message is {}, larger than the {} we read, so it was not read.
 
 
 def _fingerprint(message_id: str, sender: str, date_header: str, body: str) -> str:
-    if message_id:
+    """The Message-ID without angle brackets, spaces or folding, in lower case (when it looks
+    like one); else a hash of the sender, the date and the text."""
+    message_id = one_line(message_id, limit=2000)
+    found = re.search(r"<([^<>]+)>", message_id)
+    message_id = re.sub(r"\s+", "", found[1] if found else message_id).lower()
+    if "@" in message_id or len(message_id) >= 8:
         if len(message_id) <= 250:
             return "mid:" + message_id
         return "mid-sha256:" + hashlib.sha256(message_id.encode()).hexdigest()
-    normalised_body = "\n".join(line.rstrip() for line in body.replace("\r\n", "\n").split("\n"))
-    material = "\x00".join([sender, one_line(date_header, limit=200), normalised_body.strip()])
+    # The text is tidied already (lines end in "\n" and have no trailing spaces).
+    material = "\x00".join([sender, one_line(date_header, limit=200), body])
     return "sha256:" + hashlib.sha256(material.encode("utf-8", "replace")).hexdigest()
