@@ -12,14 +12,14 @@ from pathlib import Path
 
 
 def one_line(value: str | None, *, limit: int) -> str:
-    """Text made safe for one line: control characters (line breaks too) become spaces."""
-    if not value:
-        return ""
-    cleaned = "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in str(value)
-    )
-    cleaned = re.sub(r"\s+", " ", cleaned).strip()
-    return cleaned[:limit]
+    """Text made safe for one line: control characters (line breaks too) become spaces, and
+    each run of spaces one space."""
+    spaced = (" " if unicodedata.category(ch) in _BREAKS else ch for ch in str(value or ""))
+    return " ".join("".join(spaced).split())[:limit]
+
+
+#: Control and format characters, and line and paragraph separators.
+_BREAKS = ("Cc", "Cf", "Zl", "Zp")
 
 
 def _cp1252_for_bad_bytes(error: UnicodeError) -> tuple[str, int]:
@@ -54,11 +54,8 @@ def decode_bytes(payload: bytes, charset: str, problems: list[str]) -> str:
 
 def tidy(text: str) -> str:
     """Line endings made "\n", control characters removed, blank runs cut to one."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    text = "".join(
-        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
-    )
-    lines = [line.rstrip() for line in text.split("\n")]
+    kept = (ch for ch in text if ch in "\r\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+    lines = (line.rstrip() for line in "".join(kept).replace("\u00a0", " ").splitlines())
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
