@@ -5,9 +5,8 @@ noted. Which addresses a bounce says failed is read by flufl.bounce."""
 from __future__ import annotations
 
 import re
-from email import errors, message_from_bytes, policy
+from email import errors, message_from_bytes, message_from_string, policy
 from email.message import EmailMessage, Message
-from email.parser import HeaderParser
 from typing import cast
 
 from flufl.bounce import all_failures
@@ -17,7 +16,6 @@ from .text import decode_bytes, tidy
 
 #: Longest text kept from one part; anything a person writes to book a place is far shorter.
 MAX_TEXT_CHARS = 200_000
-DAMAGED = "The message's structure was damaged; we read what we could."
 
 
 def _own_parts(msg: EmailMessage):
@@ -53,7 +51,7 @@ class Body:
                 self.problems.append("One part of the message could not be read and was skipped.")
             # Any defect the parser noted, or found decoding base64, but in a header.
             if any(not isinstance(d, errors.HeaderDefect) for d in part.defects):
-                self.problems.append(DAMAGED)
+                self.problems.append("The message's structure was damaged; we read what we could.")
 
     def _part(self, part: EmailMessage, *, is_top: bool) -> None:
         content_type, maintype = part.get_content_type(), part.get_content_maintype()
@@ -64,7 +62,7 @@ class Body:
             method = str(part.get_param("method", "")).upper()
             self.calendar_reply |= bool(said) or method == "REPLY"
         elif content_type == "text/rfc822-headers":
-            returned = HeaderParser(policy=policy.default).parsestr(self._decode(part))
+            returned = message_from_string(self._decode(part), policy=policy.default)
             self.returned_ids.append(str(returned.get("message-id", "")))
         elif content_type == "message/rfc822":
             self.saw_forward = True  # a forward as an attachment: its text is not the sender's

@@ -19,17 +19,17 @@ def raw_values(msg: Message, name: str) -> list[str]:
 
 
 def header(msg: Message, name: str) -> str:
-    """The first `name` header, decoded by the standard library (as plain text if it chokes)."""
-    values = raw_values(msg, name)
+    """The first `name` header, decoded by the standard library's header registry (read as
+    plain text if the registry chokes on it)."""
     try:
-        return str(msg.policy.header_fetch_parse(name, values[0])) if values else ""
+        return str(msg.get(name, ""))
     except Exception:  # noqa: BLE001 - a damaged header is read as best we can
-        return _as_text(values[0])
+        return _as_text(raw_values(msg, name)[0])
 
 
 def _as_text(value: str) -> str:
     """A header value read as unstructured text: encoded words decoded, bytes that are not
-    ASCII read as UTF-8 where they are. It never fails (what it cannot read becomes "?")."""
+    ASCII read as UTF-8 where they are. It never fails (what it cannot read becomes "\ufffd")."""
     return str(policy.default.header_factory("x-text", value))
 
 
@@ -73,16 +73,13 @@ _THREAD_HEADERS = ("message-id", "in-reply-to", "references")
 def sender_of(msg: Message, problems: list[str]) -> tuple[str, str]:
     """The From address (checked, lower-cased; empty if unusable) and its display name."""
     pairs = _addresses(raw_values(msg, "from"))
-    if not pairs:
-        problems.append("The From address could not be read.")
-        return "", ""
     if len(pairs) > 1:
         problems.append("The message names more than one sender; only the first is used.")
-    name, address = pairs[0]
-    try:
+    name, address = pairs[0] if pairs else ("", "")
+    try:  # email_validator refuses an empty address, and one over 254 characters
         sender = validate_email(address, check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        problems.append("The From address is not a valid email address.")
+        problems.append("The From address is missing or is not a valid email address.")
         sender = ""
     return sender, one_line(name, limit=200)
 
@@ -99,11 +96,11 @@ def _addresses(raw_from: list[str]) -> list[tuple[str, str]]:
 
     def hide(match: re.Match) -> str:
         words.append(match.group(0))
-        return f"encodedword{len(words) - 1}x"
+        return f"\ue000{len(words) - 1}\ue001"  # private-use marks: never in a raw header
 
     pairs = getaddresses([_ENCODED_WORD.sub(hide, value) for value in raw_from])
     return [
-        (_as_text(re.sub(r"encodedword(\d+)x", lambda m: words[int(m.group(1))], name)), addr)
+        (_as_text(re.sub("\ue000(\\d+)\ue001", lambda m: words[int(m.group(1))], name)), addr)
         for name, addr in pairs
         if addr
     ]

@@ -18,8 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from email import policy
-from email.parser import BytesParser
+from email import message_from_bytes, policy
 
 from ...words import size_in_words
 from .body import Body, bounced_addresses
@@ -102,8 +101,8 @@ def parse_message(
     problems = (
         [_TOO_LARGE.format(size_in_words(size), size_in_words(max_bytes))] if too_large else []
     )
-    # The parser never raises for a damaged message: it notes defects (Body.read reads them).
-    msg = BytesParser(policy=policy.default).parsebytes(raw[:65536] if too_large else raw)
+    # The parser never raises for a damaged message: it notes defects (Body reads them).
+    msg = message_from_bytes(raw[:65536] if too_large else raw, policy=policy.default)
     sender, display_name = sender_of(msg, problems)
     subject = one_line(header(msg, "subject"), limit=300)
     # Of an oversized message only the start is read: any damage found there is our own cut.
