@@ -129,6 +129,7 @@ def test_invalid_base64_is_recorded_not_raised():
         b"From: =?x-unknown?q?name?= <a@example.org>\n\nhello",
         b"Content-Type: message/rfc822\n\nFrom: inner@x\n\ninner",
         b"From: a@example.org\nContent-Type: multipart/alternative; boundary=b\n\n--b\n--b\n--b--",
+        b"From: encodedword5x <a@example.org>\n\nnames that look like our own marks",
     ],
 )
 def test_nothing_a_sender_sends_makes_the_parser_raise(raw):
@@ -293,6 +294,20 @@ def test_a_multipart_whose_boundary_is_wrong_is_read_at_the_boundary_its_text_us
     assert parsed.new_text == "Please can I book a place on 2 March?\n\nLou"
     assert parsed.attachments_skipped == 1
     assert any("structure" in problem for problem in parsed.problems)
+
+
+def test_the_parts_of_a_multipart_read_again_keep_their_own_charsets():
+    raw = (
+        "From: a@example.org\nContent-Type: multipart/mixed; boundary=declared\n\n"
+        "--used-instead\nContent-Type: text/plain; charset=utf-8\n\n"
+        "I\u2019m free on 2 March \u2013 Renée\n--used-instead--\n"
+    )
+    assert parse_message(raw.encode()).new_text == "I\u2019m free on 2 March \u2013 Renée"
+
+
+def test_a_display_name_written_in_utf8_without_encoding_is_read_as_utf8():
+    parsed = parse_message("From: Renée Dupont <renee@example.org>\n\nhi".encode())
+    assert parsed.display_name == "Renée Dupont"
 
 
 def test_a_multipart_without_any_boundary_keeps_its_text():
