@@ -71,26 +71,13 @@ _THREAD_HEADERS = ("message-id", "in-reply-to", "references")
 
 
 def sender_of(msg: Message, problems: list[str]) -> tuple[str, str]:
-    """The From address (checked, lower-cased; empty if unusable) and its display name."""
-    pairs = _addresses(raw_values(msg, "from"))
-    if len(pairs) > 1:
-        problems.append("The message names more than one sender; only the first is used.")
-    name, address = pairs[0] if pairs else ("", "")
-    try:  # email_validator refuses an empty address, and one over 254 characters
-        sender = validate_email(address, check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
-        problems.append("The From address is missing or is not a valid email address.")
-        sender = ""
-    return sender, one_line(name, limit=200)
+    """The From address (checked, lower-cased; empty if unusable) and its display name.
 
-
-def _addresses(raw_from: list[str]) -> list[tuple[str, str]]:
-    """(display name, address) pairs from raw From values, read by the standard library's
-    `getaddresses` (a quoted name may hold commas and brackets: NHSmail's
-    "SURNAME, First (ORGANISATION)"; a comment after a name is kept: "Jo Smith (NHS)").
-
-    The raw header is split into addresses first and the names decoded after (RFC 2047
-    order), so an encoded line break or comma in a name can never change the address.
+    The standard library's `getaddresses` splits the raw header into addresses (a quoted
+    name may hold commas and brackets: NHSmail's "SURNAME, First (ORGANISATION)"; a comment
+    after a name is kept: "Jo Smith (NHS)") with every encoded word hidden behind a mark;
+    the name is decoded after (RFC 2047 order), so an encoded line break or comma in a name
+    can never change the address.
     """
     words: list[str] = []
 
@@ -98,12 +85,18 @@ def _addresses(raw_from: list[str]) -> list[tuple[str, str]]:
         words.append(match.group(0))
         return f"\ue000{len(words) - 1}\ue001"  # private-use marks: never in a raw header
 
-    pairs = getaddresses([_ENCODED_WORD.sub(hide, value) for value in raw_from])
-    return [
-        (_as_text(re.sub("\ue000(\\d+)\ue001", lambda m: words[int(m.group(1))], name)), addr)
-        for name, addr in pairs
-        if addr
-    ]
+    found = getaddresses([_ENCODED_WORD.sub(hide, value) for value in raw_values(msg, "from")])
+    pairs = [(name, address) for name, address in found if address]
+    if len(pairs) > 1:
+        problems.append("The message names more than one sender; only the first is used.")
+    name, address = pairs[0] if pairs else ("", "")
+    try:  # email_validator refuses an empty address, a mark, and one over 254 characters
+        sender = validate_email(address, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        problems.append("The From address is missing or is not a valid email address.")
+        sender = ""
+    name = _as_text(re.sub("\ue000(\\d+)\ue001", lambda m: words[int(m.group(1))], name))
+    return sender, one_line(name, limit=200)
 
 
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
