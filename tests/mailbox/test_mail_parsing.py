@@ -315,3 +315,9 @@ def test_a_multipart_without_any_boundary_keeps_its_text():
         b"From: a@example.org\nContent-Type: multipart/mixed\n\nBook me on 2 March"
     )
     assert parsed.new_text == "Book me on 2 March"
+
+
+def test_a_whole_message_that_is_one_file_counts_as_one_attachment():
+    parsed = parse_message(b"From: a@example.org\nContent-Type: application/pdf\n\n%PDF-1.4")
+    assert parsed.attachments_skipped == 1
+    assert parsed.new_text == ""

@@ -46,15 +46,15 @@ class Body:
     def _read(self, msg: EmailMessage) -> None:
         for part in list(_own_parts(msg))[:200]:
             try:
-                self._part(part, is_top=part is msg)
+                self._part(part)
             except Exception:
                 self.problems.append("One part of the message could not be read and was skipped.")
             # Any defect the parser noted, or found decoding base64, but in a header.
             if any(not isinstance(d, errors.HeaderDefect) for d in part.defects):
                 self.problems.append("The message's structure was damaged; we read what we could.")
 
-    def _part(self, part: EmailMessage, *, is_top: bool) -> None:
-        content_type, maintype = part.get_content_type(), part.get_content_maintype()
+    def _part(self, part: EmailMessage) -> None:
+        content_type = part.get_content_type()
         if content_type == "multipart/report":
             self.report_type = str(part.get_param("report-type", "")).lower()
         if content_type in ("text/calendar", "application/ics"):
@@ -69,9 +69,9 @@ class Body:
             self.returned_ids += [str(inner.get("message-id", "")) for inner in part.iter_parts()]
         elif part.is_multipart():
             return
-        elif part.is_attachment() or part.get_filename() or not (is_top or maintype in _READ):
+        elif part.is_attachment() or part.get_filename() or not content_type.startswith(_READ):
             self.attachments += 1
-        elif maintype == "multipart":  # its boundary is wrong: the parser left its body as text
+        elif content_type.startswith("multipart/"):  # its boundary is wrong: read it again
             self._read(_parsed_again(part))
         elif content_type in ("text/plain", "text/html") and content_type not in self.texts:
             self.texts[content_type] = self._decode(part)
@@ -88,8 +88,9 @@ class Body:
         return tidy(plain if plain.strip() else html_to_text(self.texts.get("text/html", "")))
 
 
-#: The parts that may hold the text a person wrote (anything else is an attachment).
-_READ = ("text", "multipart", "message")
+#: The parts that may hold the text a person wrote; a part of any other type is an
+#: attachment (so is a whole message of one: a bare PDF counts as one attachment).
+_READ = ("text/", "multipart/", "message/")
 
 
 def _parsed_again(part: EmailMessage) -> EmailMessage:

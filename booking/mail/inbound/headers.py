@@ -29,7 +29,8 @@ def header(msg: Message, name: str) -> str:
 
 def _as_text(value: str) -> str:
     """A header value read as unstructured text: encoded words decoded, bytes that are not
-    ASCII read as UTF-8 where they are. It never fails (what it cannot read becomes "\ufffd")."""
+    ASCII read as UTF-8 where they are. It never fails: what it cannot read becomes the
+    replacement character."""
     return str(policy.default.header_factory("x-text", value))
 
 
