@@ -66,12 +66,8 @@ def classify(
     return MessageKind.FROM_A_PERSON, ""
 
 
+#: The words that start the subject of these kinds of automatic message (phrases.toml).
 _SUBJECTS = {
-    reason: phrases(f"{reason.value}_subject", where="start")
-    for reason in (
-        NotRequestReason.READ_RECEIPT,
-        NotRequestReason.BOUNCE,
-        NotRequestReason.CALENDAR_REPLY,
-        NotRequestReason.AUTOMATIC_REPLY,
-    )
+    reason: phrases(f"{reason}_subject", where="start")
+    for reason in ("read_receipt", "bounce", "calendar_reply", "automatic_reply")
 }

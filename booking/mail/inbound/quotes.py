@@ -1,11 +1,5 @@
-"""What the sender wrote this time: earlier messages and the signature left out.
-
-Where an earlier message starts (Outlook's From/Sent/To block, "On ... wrote:", "-----Original
-Message-----", "Begin forwarded message:", in several languages) is found by `quotequail`.
-Signatures are our own rules: the libraries measured (mail-parser-reply) cut a message at a
-"Thanks," in the middle of a sentence or at a list written with dashes, and keep the
-NHSmail and council footers (tests/mailbox/test_corpus.py; the note in docs/mailbox.md).
-"""
+"""What the sender wrote this time: earlier messages (found by quotequail) and the
+signature (our own rules; docs/mailbox.md says why) left out."""
 
 from __future__ import annotations
 
@@ -41,11 +35,8 @@ def strip_quotes_and_signature(text: str) -> tuple[str, str]:
     for line in own_part.split("\n"):
         (quoted if line.lstrip().startswith(">") else own).append(line)
     sig = _signature_start(own)
-    if sig is not None:
-        quoted = own[sig:] + quoted
-        own = own[:sig]
-    left_out = "\n".join([*quoted, removed]).strip()
-    return tidy("\n".join(own)), left_out
+    left_out = "\n".join([*own[sig:], *quoted, removed]).strip()
+    return tidy("\n".join(own[:sig])), left_out
 
 
 #: quotequail is given the start of the text only: its time grows with the square of the
@@ -77,7 +68,8 @@ def _ends_the_message(line: str) -> bool:
     )
 
 
-def _signature_start(lines: list[str]) -> int | None:
+def _signature_start(lines: list[str]) -> int:
+    """Where the signature starts (len(lines) if there is none)."""
     seen_text = False
     for index, line in enumerate(lines):
         if _ends_the_message(line):
@@ -86,9 +78,8 @@ def _signature_start(lines: list[str]) -> int | None:
             return index
         if seen_text and _SIGN_OFF.match(line) and _looks_like_signature(lines[index + 1 :]):
             return index
-        if line.strip():
-            seen_text = True
-    return None
+        seen_text = seen_text or bool(line.strip())
+    return len(lines)
 
 
 def _looks_like_signature(rest: list[str]) -> bool:
