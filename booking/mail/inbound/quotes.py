@@ -30,10 +30,9 @@ def strip_quotes_and_signature(text: str) -> tuple[str, str]:
     is text above it and only a signature below it.
     """
     own_part, removed = _before_quoted_message(text)
-    own: list[str] = []
-    quoted: list[str] = []
-    for line in own_part.split("\n"):
-        (quoted if line.lstrip().startswith(">") else own).append(line)
+    lines = own_part.split("\n")
+    own = [line for line in lines if not line.lstrip().startswith(">")]
+    quoted = [line for line in lines if line.lstrip().startswith(">")]
     sig = _signature_start(own)
     left_out = "\n".join([*own[sig:], *quoted, removed]).strip()
     return tidy("\n".join(own[:sig])), left_out
@@ -46,7 +45,10 @@ QUOTE_SEARCH_CHARS = 20_000
 
 
 def _before_quoted_message(text: str) -> tuple[str, str]:
-    """(the text above the first quoted or forwarded message, the rest)."""
+    """(the text above the first quoted or forwarded message, the rest).
+
+    quotequail's `text_top` is the lines above the quoted message, as they are in the text
+    (only stripped), so the rest is what follows it."""
     start = "\n".join(text.split("\n", QUOTE_SEARCH_LINES)[:QUOTE_SEARCH_LINES])
     try:
         found = quotequail.unwrap(start[:QUOTE_SEARCH_CHARS])
@@ -55,10 +57,7 @@ def _before_quoted_message(text: str) -> tuple[str, str]:
     if not found or found.get("type") == "quote":
         return text, ""  # ">" quotes alone are handled line by line
     top = found.get("text_top", "")
-    at = text.find(top) if top else 0
-    if at < 0:  # quotequail changed the text it kept: keep its words rather than lose them
-        return top, found.get("text", "")
-    return text[: at + len(top)], text[at + len(top) :].strip()
+    return top, (text.partition(top)[2] if top else text).strip()
 
 
 def _ends_the_message(line: str) -> bool:
@@ -69,30 +68,24 @@ def _ends_the_message(line: str) -> bool:
 
 
 def _signature_start(lines: list[str]) -> int:
-    """Where the signature starts (len(lines) if there is none)."""
-    seen_text = False
-    for index, line in enumerate(lines):
-        if _ends_the_message(line):
-            while index > 0 and _RULE_LINE.match(lines[index - 1]):
-                index -= 1  # the blank lines and rows of stars above it go too
+    """Where the signature starts (len(lines) if there is none): at the first line that ends
+    the message (with the blank lines and rows of stars above it), or before that at a
+    sign-off with text above it and only a signature between it and there."""
+    end = next((at for at, line in enumerate(lines) if _ends_the_message(line)), len(lines))
+    while 0 < end < len(lines) and _RULE_LINE.match(lines[end - 1]):
+        end -= 1
+    first_text = next((at for at, line in enumerate(lines) if line.strip()), 0)
+    for index in range(first_text + 1, end):  # a sign-off needs text above it
+        if _SIGN_OFF.match(lines[index]) and _looks_like_signature(lines[index + 1 : end]):
             return index
-        if seen_text and _SIGN_OFF.match(line) and _looks_like_signature(lines[index + 1 :]):
-            return index
-        seen_text = seen_text or bool(line.strip())
-    return len(lines)
+    return end
 
 
 def _looks_like_signature(rest: list[str]) -> bool:
-    """Below a sign-off: a name, job title, team, phone number... short lines only, then
-    perhaps a row of stars and a disclaimer. A full paragraph there means the sign-off was
-    not the end after all."""
-    filled = [line.strip() for line in rest if line.strip()]
-    for position, line in enumerate(filled):
-        if _ends_the_message(line):
-            return True
-        if _RULE_LINE.match(line):
-            continue  # the row of asterisks NHSmail puts above its footer
-        too_long = len(line) > 90 and not (len(line) <= 200 and _CONTACT_LINE.search(line))
-        if position >= 12 or too_long:
-            return False
-    return True
+    """Below a sign-off: a name, job title, team, phone number... at most 12 short lines
+    (a row of stars aside). A full paragraph there means the sign-off was not the end."""
+    filled = [line.strip() for line in rest if not _RULE_LINE.match(line.strip())]
+    short = (
+        len(line) <= 90 or (len(line) <= 200 and _CONTACT_LINE.search(line)) for line in filled
+    )
+    return len(filled) <= 12 and all(short)
