@@ -151,10 +151,24 @@ def test_the_size_reported_by_the_caller_counts():
     assert parsed.kind == MessageKind.TOO_LARGE
 
 
-def test_message_ids_are_normalised():
-    a = parse_message(_raw("hi").replace(b"<m1@x>", b" < M1@X >"))
-    b = parse_message(_raw("hi"))
-    assert a.fingerprint == b.fingerprint == "mid:m1@x"
+def test_a_well_formed_message_id_is_the_fingerprint_in_lower_case():
+    assert parse_message(_raw("hi").replace(b"<m1@x>", b" <M1@X> ")).fingerprint == "mid:m1@x"
+
+
+def test_without_a_well_formed_message_id_the_same_message_is_still_known():
+    """By a hash of its sender, date and text: a second delivery (through other servers)
+    matches; another message does not."""
+    odd_id = b" < M1@X >"
+    first = parse_message(
+        _raw("hi", "Date: Fri, 2 Jan 2026 15:02 +0000").replace(b"<m1@x>", odd_id)
+    )
+    again = _raw("hi", "Date: Fri, 2 Jan 2026 15:02 +0000", "Received: from mx2").replace(
+        b"<m1@x>", odd_id
+    )
+    other = _raw("hello", "Date: Fri, 2 Jan 2026 15:02 +0000").replace(b"<m1@x>", odd_id)
+    assert first.fingerprint.startswith("sha256:")
+    assert parse_message(again).fingerprint == first.fingerprint
+    assert parse_message(other).fingerprint != first.fingerprint
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,6 @@ what is in docs/mailbox.md.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 
@@ -43,7 +42,8 @@ class ParsedMessage:
     subject: str
     #: Only what the sender wrote this time: no quoted messages, no signature.
     new_text: str
-    #: "mid:<Message-ID>" or "sha256:<hash of sender, date and body>": one per message.
+    #: "mid:<Message-ID>" (a well-formed one, in lower case) or "sha256:<hash of sender, date
+    #: and text>": one per message, so a second delivery of it is known.
     fingerprint: str
     kind: MessageKind
     #: Why it is not a request (a NotRequestReason), or empty.
@@ -113,12 +113,13 @@ def parse_message(
     if too_large and kind == MessageKind.FROM_A_PERSON:
         kind, reason = MessageKind.TOO_LARGE, "too_large"
     is_bounce = reason == NotRequestReason.BOUNCE
+    ids = threading(msg)
     return ParsedMessage(
         sender=sender,
         display_name=display_name,
         subject=subject,
         new_text=new_text,
-        fingerprint=_fingerprint(header(msg, "message-id"), sender, header(msg, "date"), full_text),
+        fingerprint=_fingerprint(ids["message_id_header"], sender, header(msg, "date"), full_text),
         kind=kind,
         reason=reason,
         problems=tuple(dict.fromkeys(problems)),
@@ -130,23 +131,18 @@ def parse_message(
         removed_text=removed,
         bounced_to=bounced_addresses(msg) if is_bounce else (),
         bounced_message_ids=tuple(dict.fromkeys(body.returned_ids))[:20] if is_bounce else (),
-        **threading(msg),
+        **ids,
     )
 
 
 _TOO_LARGE = "The message is {}, larger than the {} we read, so it was not read."
 
 
-def _fingerprint(message_id: str, sender: str, date_header: str, body: str) -> str:
-    """The Message-ID without angle brackets, spaces or folding, in lower case (when it looks
-    like one); else a hash of the sender, the date and the text."""
-    message_id = one_line(message_id, limit=2000)
-    found = re.search(r"<([^<>]+)>", message_id)
-    message_id = re.sub(r"\s+", "", found[1] if found else message_id).lower()
-    if "@" in message_id or len(message_id) >= 8:
-        if len(message_id) <= 250:
-            return "mid:" + message_id
-        return "mid-sha256:" + hashlib.sha256(message_id.encode()).hexdigest()
+def _fingerprint(message_id: str, sender: str, date_header: str, text: str) -> str:
+    """The well-formed Message-ID in lower case, without its angle brackets; a message
+    without one is known by a hash of its sender, date and text."""
+    if message_id:
+        return "mid:" + message_id.strip("<>").lower()
     # The text is tidied already (lines end in "\n" and have no trailing spaces).
-    material = "\x00".join([sender, one_line(date_header, limit=200), body])
+    material = "\x00".join([sender, one_line(date_header, limit=200), text])
     return "sha256:" + hashlib.sha256(material.encode("utf-8", "replace")).hexdigest()
