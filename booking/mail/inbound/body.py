@@ -115,8 +115,5 @@ def bounced_addresses(msg: Message) -> tuple[str, ...]:
         _temporary, permanent = all_failures(msg)
     except Exception:  # noqa: BLE001 - a bounce it cannot read names no address
         return ()
-    addresses = (
-        (a.decode("utf-8", "replace") if isinstance(a, bytes) else str(a)).strip("<>").lower()
-        for a in permanent
-    )
+    addresses = (a.decode("utf-8", "replace").strip("<>").lower() for a in permanent)
     return tuple(sorted(a for a in addresses if "@" in a and len(a) <= 320))[:20]
