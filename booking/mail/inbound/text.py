@@ -22,16 +22,6 @@ def one_line(value: str | None, *, limit: int) -> str:
 _BREAKS = ("Cc", "Cf", "Zl", "Zp")
 
 
-def _cp1252_for_bad_bytes(error: UnicodeError) -> tuple[str, int]:
-    if not isinstance(error, UnicodeDecodeError):  # pragma: no cover - only decoding uses it
-        raise error
-    return error.object[error.start : error.end].decode("cp1252", errors="replace"), error.end
-
-
-_CP1252_FALLBACK = "booking-cp1252-fallback"
-codecs.register_error(_CP1252_FALLBACK, _cp1252_for_bad_bytes)
-
-
 #: Labels read as browsers read them, as Windows-1252 (curly quotes, the euro sign), once the
 #: text is known not to be UTF-8 (often mislabelled).
 _READ_AS_CP1252 = {"latin-1", "iso8859-1", "ascii", "cp1252"}
@@ -49,7 +39,16 @@ def decode_bytes(payload: bytes, charset: str, problems: list[str]) -> str:
             return payload.decode(trying)
     problems.append("Some text was not in the character set the message claimed.")
     # Valid UTF-8 where it is, Windows-1252 for the stray bytes around it.
-    return payload.decode("utf-8", errors=_CP1252_FALLBACK)
+    return _STRAY_BYTES.sub(_as_cp1252, payload.decode("utf-8", errors="surrogateescape"))
+
+
+#: Bytes that are not UTF-8, as "surrogateescape" keeps them.
+_STRAY_BYTES = re.compile("[\udc80-\udcff]+")
+
+
+def _as_cp1252(stray: re.Match[str]) -> str:
+    """The stray bytes read as Windows-1252 (a byte it leaves undefined becomes U+FFFD)."""
+    return stray[0].encode("utf-8", "surrogateescape").decode("cp1252", errors="replace")
 
 
 def tidy(text: str) -> str:
