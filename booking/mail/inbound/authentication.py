@@ -15,11 +15,10 @@ def dmarc_passed(
 
     Only Authentication-Results headers from exactly that server count (RFC 8601: the server
     removes any a sender forged with its name). Every one of them must say dmarc=pass with
-    header.from equal to the sender's domain; one fail, or none at all, means no.
+    header.from equal to the sender's domain; one fail, or none at all, means no (an empty
+    server name matches no header; an empty domain never passes).
     """
     authserv_id, domain = authserv_id.strip().lower(), domain.strip().lower()
-    if not authserv_id or not domain:
-        return False
     verdicts = []
     for header in authentication_results:
         text = one_line(header, limit=4000).lower()
@@ -31,4 +30,4 @@ def dmarc_passed(
         for result in (piece.replace('"', "").split() for piece in results):
             if result and result[0].startswith("dmarc="):
                 verdicts.append(result[0] == "dmarc=pass" and f"header.from={domain}" in result)
-    return bool(verdicts) and all(verdicts)
+    return bool(domain) and bool(verdicts) and all(verdicts)
