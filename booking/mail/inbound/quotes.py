@@ -62,9 +62,7 @@ def _before_quoted_message(text: str) -> tuple[str, str]:
 
 def _ends_the_message(line: str) -> bool:
     """A "-- " line, a phone's line or a disclaimer: nothing below is the sender's."""
-    return bool(
-        _SIGNATURE_DASHES.match(line) or _ENDS_AT_START.match(line) or _DISCLAIMER.search(line)
-    )
+    return any(pattern.search(line) for pattern in (_SIGNATURE_DASHES, _ENDS_AT_START, _DISCLAIMER))
 
 
 def _signature_start(lines: list[str]) -> int:
