@@ -536,8 +536,7 @@ def candidate_courses(now: datetime) -> list[Course]:
 def course_summary(course: Course) -> CourseSummary:
     return CourseSummary(
         id=course.id,
-        first_day=course.first_day.date,
-        second_day=course.last_day.date,
+        days=tuple(day.date for day in course.days),
         town=course.venue.town if course.venue else "",
     )
 

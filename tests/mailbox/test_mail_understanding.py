@@ -17,10 +17,10 @@ from booking.mail.inbound.understanding import (
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 COURSES = [
-    CourseSummary(1, date(2026, 3, 2), date(2026, 3, 3), "Kendal"),
-    CourseSummary(2, date(2026, 3, 10), date(2026, 3, 11), "Carlisle"),
-    CourseSummary(3, date(2026, 10, 3), date(2026, 10, 6), "Kendal"),
-    CourseSummary(4, date(2026, 5, 12), date(2026, 5, 13), "Barrow-in-Furness"),
+    CourseSummary(1, (date(2026, 3, 2), date(2026, 3, 3)), "Kendal"),
+    CourseSummary(2, (date(2026, 3, 10), date(2026, 3, 11)), "Carlisle"),
+    CourseSummary(3, (date(2026, 10, 3), date(2026, 10, 6)), "Kendal"),
+    CourseSummary(4, (date(2026, 5, 12), date(2026, 5, 13)), "Barrow-in-Furness"),
 ]
 
 
@@ -110,7 +110,7 @@ def test_a_town_with_two_courses_is_ambiguous_and_says_so():
 
 
 def test_a_town_breaks_a_tie_between_courses_on_the_same_date():
-    courses = [*COURSES, CourseSummary(5, date(2026, 3, 2), date(2026, 3, 3), "Workington")]
+    courses = [*COURSES, CourseSummary(5, (date(2026, 3, 2), date(2026, 3, 3)), "Workington")]
     result = understand("Book me on 2 March in Workington", courses=courses, now=NOW)
     assert result.course_ids == (5,)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -266,3 +266,18 @@ def test_a_forward_keeps_the_forwarded_text_for_the_coordinator_but_does_not_act
     assert message.understanding["course_ids"] == []
     assert message.body_text.startswith("Could you book Taylor onto this please?")
     assert "I'd like to go on the 2 March course in Kendal." in message.body_text
+
+
+def test_a_middle_day_of_a_longer_course_names_that_course(make, config, clock):
+    """Every day of a course is matched, not only its first and last (a five-day course
+    named by its Wednesday)."""
+    week = [date(2026, 3, 16) + timedelta(days=n) for n in range(5)]
+    course = make.course(dates=week, venue_obj=make.venue("Kendal"))
+
+    ingest(
+        _simple("jo@cumberland.gov.uk", "Please book me on 18 March."), now=clock(), config=config
+    )
+
+    [reply] = outbox_rows()
+    _url, link = link_from(reply)
+    assert link.course_id == course.id

@@ -31,16 +31,11 @@ class Intent(enum.StrEnum):
 
 @dataclass(frozen=True)
 class CourseSummary:
-    """What matching needs to know about one course."""
+    """What matching needs to know about one course: every day it runs, and its town."""
 
     id: int
-    first_day: date
-    second_day: date
+    days: tuple[date, ...]
     town: str = ""
-
-    @property
-    def days(self) -> tuple[date, date]:
-        return (self.first_day, self.second_day)
 
 
 @dataclass(frozen=True)
@@ -94,18 +89,12 @@ class Understanding:
 
 # --- words ---------------------------------------------------------------------------------
 
-#: Month names and their short forms ("Sept" too), for a month named on its own.
-MONTHS = {
-    name.lower(): number
-    for number in range(1, 13)
-    for name in (calendar.month_name[number], calendar.month_abbr[number])
-} | {"sept": 9}
-#: A month named on its own: "in March", "the one in May", "next June".
+#: Month names and their short forms ("Sept" too), as one regular expression.
+_MONTH = "|".join(calendar.month_name[1:] + calendar.month_abbr[1:] + ["Sept"])
+#: A month named on its own: "in March", "the one in May", "next June" (not "May I ask").
 _MONTH_ALONE = re.compile(
-    r"\b(?:in|during|for|this|next|early|late|mid|mid-|of|the|on|course|training)\s+"
-    r"(?:early\s+|late\s+|mid\s+)?(?P<month>"
-    + "|".join(calendar.month_name[1:] + ["sept"])
-    + r")\b",
+    r"\b(?:in|during|for|this|next|early|late|mid|of|the|on|course|training)\s+"
+    rf"(?:early\s+|late\s+|mid\s+)?({_MONTH})\b",
     re.I,
 )
 
@@ -135,24 +124,19 @@ def understand(
     from an earlier message, so a date in it is not what this sender chose).
     """
     courses = list(courses)
-    manager = _LINE_MANAGER.search(text)
-    # Naming one's own manager is not asking about someone else.
-    about_others = _LINE_MANAGER.sub(" ", text)
-    reading = f"{subject}\n{text}" if subject_counts and subject else text
-
+    subject = subject if subject_counts else ""
+    reading = f"{subject}\n{text}"
     guesses: list[str] = []
     dates = find_dates(reading, now=now, guesses=guesses)
     towns = _find_towns(reading, courses)
     months = [] if dates else _find_months(reading)
     matched = _matching_courses(courses, dates, towns, months, guesses)
     has_question = asks_a_question(text)
-    mixed = bool(_CANCEL.search(text)) and bool(_MOVE.search(text))
-    # A course named, and no question asked, is read as a request for a place.
-    only_names_a_course = bool(matched) and not has_question
-    intent = _intent(text, subject if subject_counts else "", only_names_a_course, guesses)
+    mixed = bool(_CANCEL.search(text) and _MOVE.search(text))
+    manager = _LINE_MANAGER.search(text)
     return Understanding(
-        intent=intent,
-        course_ids=tuple(matched),
+        intent=_intent(text, subject, mixed, bool(matched) and not has_question, guesses),
+        course_ids=matched,
         dates=tuple(dates),
         towns=tuple(towns),
         months=tuple(months),
@@ -160,7 +144,8 @@ def understand(
         guesses=tuple(guesses),
         has_question=has_question,
         mixed=mixed,
-        for_someone_else=bool(_FOR_SOMEONE_ELSE.search(about_others)),
+        # Naming one's own manager is not asking about someone else.
+        for_someone_else=bool(_FOR_SOMEONE_ELSE.search(_LINE_MANAGER.sub(" ", text))),
         line_manager_email=manager.group("address").strip(".'").lower() if manager else "",
     )
 
@@ -171,34 +156,34 @@ def _matching_courses(
     towns: list[str],
     months: list[int],
     guesses: list[str],
-) -> list[int]:
+) -> tuple[int, ...]:
     """The courses the dates name (narrowed by a town), or else those in the towns and
     months named; each guess made on the way is added to `guesses`."""
-    matched: list[int] = []
+    in_towns = {c.id for c in courses if c.town.lower() in towns}
     if dates:
-        matched = [c.id for c in courses if set(dates) & set(c.days)]
+        matched = {c.id for c in courses if set(dates) & set(c.days)}
         runs = {d for c in courses for d in c.days}
         guesses.extend(f"No course runs on {long_date(d)}." for d in dates if d not in runs)
-        narrowed = [c.id for c in courses if c.id in matched and c.town.lower() in towns]
-        if len(matched) > 1 and narrowed:
+        if len(matched) > 1 and matched & in_towns:
             guesses.append("Used the town named to choose between courses on those dates.")
-            matched = narrowed
+            matched &= in_towns
     elif towns or months:
-        matched = [
-            c.id
-            for c in courses
-            if (not towns or c.town.lower() in towns)
-            and (not months or {d.month for d in c.days} & set(months))
-        ]
+        in_months = {c.id for c in courses if {d.month for d in c.days} & set(months)}
+        matched = (in_towns if towns else in_months) & (in_months if months else in_towns)
         named = ([t.title() for t in towns], [calendar.month_name[m] for m in months])
         described = " and ".join(" or ".join(names) for names in named if names)
         guesses.append(f"Looked for courses by {described}, as no date was given.")
-    return list(dict.fromkeys(matched))
+    else:
+        matched = set()
+    return tuple(sorted(matched))
 
 
-def _intent(text: str, subject: str, only_names_a_course: bool, guesses: list[str]) -> Intent:
-    """Book, cancel or unclear, from the words used (`subject` only if it counts)."""
-    if _CANCEL.search(text) and _MOVE.search(text):
+def _intent(
+    text: str, subject: str, mixed: bool, only_names_a_course: bool, guesses: list[str]
+) -> Intent:
+    """Book, cancel or unclear, from the words used; a course named, and no question asked,
+    is read as a request for a place."""
+    if mixed:
         guesses.append("The message talks about both cancelling and booking.")
         return Intent.UNCLEAR
     if _CANCEL.search(text):
@@ -211,17 +196,34 @@ def _intent(text: str, subject: str, only_names_a_course: bool, guesses: list[st
     return Intent.UNCLEAR
 
 
+def _find_towns(text: str, courses: list[CourseSummary]) -> list[str]:
+    towns = {c.town.strip().lower() for c in courses if c.town.strip()}
+    return sorted(t for t in towns if re.search(rf"\b{re.escape(t)}\b", text, re.I))
+
+
+def _find_months(text: str) -> list[int]:
+    read = (datetime.strptime(m[:3], "%b").month for m in _MONTH_ALONE.findall(text))
+    return list(dict.fromkeys(read))
+
+
 # --- dates ---------------------------------------------------------------------------------
 
-#: dateparser's time grows with the text (about 2 seconds for 5,000 characters): dates are
-#: looked for near the top, where a request names them, so a huge message cannot stall the poll.
+#: dateparser's time grows with the text: dates are looked for near the top, where a request
+#: names them, so a huge message cannot stall the poll.
 DATE_SEARCH_CHARS = 4000
-#: How dateparser reads a date people write in Cumbria: day first, the next one to come.
-_DATE_SETTINGS = {"DATE_ORDER": "DMY", "PREFER_DATES_FROM": "future"}
+#: How dateparser reads a date people write in Cumbria: day first, the next one to come; a
+#: stretch of time ("3 days a week", "2 years ago") is not read (no "relative-time" parser),
+#: and a time read alone is a "time", not a "day".
+_DATE_SETTINGS = {
+    "DATE_ORDER": "DMY",
+    "PREFER_DATES_FROM": "future",
+    "PARSERS": ["custom-formats", "absolute-time"],
+    "RETURN_TIME_AS_PERIOD": True,
+}
 #: "2nd and 3rd March", "2-3 March": dateparser would read the first day as January.
 _DAY_PAIR = re.compile(
     r"\b(\d{1,2}(?:st|nd|rd|th)?)\s*(?:-|–|to|and|&)\s*(?:the\s+)?"
-    r"(\d{1,2}(?:st|nd|rd|th)?\s+(" + "|".join(MONTHS) + r")\b)",
+    rf"(\d{{1,2}}(?:st|nd|rd|th)?\s+({_MONTH})\b)",
     re.I,
 )
 #: Times ("9.30", "10:15", "10-11am") and "one" ("the 14th April one"): not parts of a date.
@@ -230,39 +232,33 @@ _NOT_DATES = re.compile(
     r"|(?<![\d./-])\d{1,2}[.:]\d\d(?![.:/-]?\d)\s*(?:[ap]m\b)?|\b\d{1,2}\s*[ap]m\b|\bones?\b",
     re.I,
 )
-_WEEKDAY = re.compile("|".join(calendar.day_name), re.I)
-_MONTH_WORD = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b", re.I)
-#: "3 days a week", "2 years ago": a stretch of time, never the day of a course.
-_DURATION = re.compile(r"\b(?:days?|weeks?|months?|years?|hours?|minutes?|ago)\b", re.I)
+#: A year written ("2026", "14/04/26"): the date is as written, not moved into the future.
+_YEAR = re.compile(r"\b\d{4}\b|\d[/.-]\d+[/.-]\d")
 #: Words dateparser keeps round a date ("on 2 March in"): left out of what we say we read.
 _AROUND = re.compile(r"^(?:on|the|in|at|for)\s+|\s+(?:on|the|in|at|for)$", re.I)
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
 
 
 def find_dates(text: str, *, now: datetime | date, guesses: list[str] | None = None) -> list[date]:
-    """Every date written in `text`, day first, in the order written.
+    """Every day written in `text`, day first, in the order written.
 
-    dateparser (`search_dates`) reads them; a phrase counts only if it holds a day's number
-    or a day's name and is not a stretch of time, so "in March", "May I ask" or "3 days a
-    week" is never a date. Each reading is noted in `guesses`, if given.
+    dateparser (`search_dates`) reads them; only what it reads as a day counts, so "in
+    March", "May I ask", "at 9.30" or "3 days a week" is never a date. Each reading without
+    a year is noted in `guesses`, if given.
     """
     today = london_date(now) if isinstance(now, datetime) else now
     notes = [] if guesses is None else guesses
     text = text[:DATE_SEARCH_CHARS]
     cleaned = _DAY_PAIR.sub(r"\1 \3 and \2", _NOT_DATES.sub(" , ", text))
     settings = _DATE_SETTINGS | {"RELATIVE_BASE": datetime.combine(today, datetime.min.time())}
-    found = search_dates(cleaned, languages=["en"], settings=settings) or []
+    found = search_dates(cleaned, languages=["en"], settings=settings, add_period=True) or []
     dates = []
-    for written, when in found:
-        written = written.strip()
-        if _DURATION.search(written):
-            continue
-        if re.search(r"\d", written) or _WEEKDAY.search(written):
-            day = _coming(when.date(), today, written, cleaned)
-            if day is not None:
-                dates.append(day)
-                if not re.search(r"\b\d{4}\b|\d[/.-]\d+[/.-]\d", written):
-                    notes.append(f"Read “{_AROUND.sub('', written)}” as {long_date(day)}.")
+    for written, when, period in found:
+        day = _coming(when.date(), today, written, cleaned) if period == "day" else None
+        if day is not None:
+            dates.append(day)
+            if not _YEAR.search(written):
+                notes.append(f"Read “{_AROUND.sub('', written.strip())}” as {long_date(day)}.")
     for match in _NUMERIC_DATE.finditer(text):  # "31/02/2026": dateparser skips it quietly
         try:
             date(*(int(part) for part in reversed(match.groups())))
@@ -273,28 +269,17 @@ def find_dates(text: str, *, now: datetime | date, guesses: list[str] | None = N
 
 def _coming(day: date, today: date, written: str, text: str) -> date | None:
     """dateparser's reading made to fit what people mean: "Tuesday week" is a week after
-    Tuesday, and "the 14th" said on the 20th is next month's (dateparser gives this month's)."""
+    Tuesday, and "the 14th" said on the 20th is next month's (dateparser gives this month's;
+    a day with a month but no year is already the next one to come)."""
     after = text[text.find(written) + len(written) :]
-    if _WEEKDAY.search(written) and re.match(r"\s+week\b", after, re.I):
+    if not re.search(r"\d", written) and re.match(r"\s+week\b", after, re.I):
         day += timedelta(days=7)
-    if day < today and not _MONTH_WORD.search(written) and not re.search(r"\d[/.-]\d", written):
+    if day < today and not _YEAR.search(written):
         try:
             return date(day.year + day.month // 12, day.month % 12 + 1, day.day)
         except ValueError:  # "the 31st" said in a month before a short one
             return None
     return day
-
-
-def _find_months(text: str) -> list[int]:
-    return list(
-        dict.fromkeys(MONTHS[m.group("month").lower()] for m in _MONTH_ALONE.finditer(text))
-    )
-
-
-def _find_towns(text: str, courses: list[CourseSummary]) -> list[str]:
-    towns = {c.town.strip().lower() for c in courses if c.town and c.town.strip()}
-    lowered = text.lower()
-    return sorted(t for t in towns if re.search(r"\b" + re.escape(t) + r"\b", lowered))
 
 
 # --- someone else ---------------------------------------------------------------------------
