@@ -23,6 +23,8 @@ class NameParts:
 _ORGANISATION_AT_END = re.compile(r"\s*[(\[]\s*([^()\[\]]+?)\s*[)\]]\s*$")
 #: "First Surname - Job Title": a dash with spaces round it (a hyphenated name has none).
 _JOB_TITLE_AFTER = re.compile(r"\s+[-–—|]\s+")
+#: "SURNAME, First": one word, a comma, then the rest ("Jo Bloggs, Health Visitor" is not).
+_SURNAME_FIRST = re.compile(r"^([^\s,]+)\s*,\s*([^,]+)$")
 
 
 def read_display_name(display_name: str) -> NameParts:
@@ -40,12 +42,9 @@ def read_display_name(display_name: str) -> NameParts:
     if match and match.start() > 0:
         organisation, name = match.group(1), name[: match.start()].strip()
     parts = _JOB_TITLE_AFTER.split(name, maxsplit=1)
-    if len(parts) == 2 and parts[0].strip() and parts[1].strip():
-        name, job_title = parts[0].strip(), parts[1].strip()
-    if name.count(",") == 1:
-        last, first = (part.strip() for part in name.split(","))
-        if last and first and " " not in last:
-            name = f"{first} {last}"
+    if len(parts) == 2:  # the name is stripped, so both parts hold words
+        name, job_title = parts
+    name = _SURNAME_FIRST.sub(r"\2 \1", name)
     name = " ".join(_usual_capitals(word) for word in name.split())
     return NameParts(name=name, organisation=organisation, job_title=job_title)
 

@@ -324,11 +324,20 @@ def says_yes(text: str) -> bool:
     return bool(_YES.search(text) or _BOOK.search(text))
 
 
-# --- questions -----------------------------------------------------------------------------
+# --- questions and support needs ------------------------------------------------------------
 
 #: Words that make a sentence a real question, even one that also asks for a place.
 _QUESTION_WORDS = phrases("question_words")
 _ASKS_WITHOUT_MARK = phrases("asks_without_mark")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _sentences(text: str) -> list[str]:
+    return [" ".join(sentence.split()) for sentence in _SENTENCE_END.split(text)]
+
+
+def _is_request(sentence: str) -> bool:
+    return bool(_BOOK.search(sentence) or _CANCEL.search(sentence))
 
 
 def asks_a_question(text: str) -> bool:
@@ -338,30 +347,20 @@ def asks_a_question(text: str) -> bool:
     count; "Can you tell me what is available near Workington?" does, and so does any
     question beside a request ("Is there parking?") and "please let me know ...".
     """
-    for sentence in _SENTENCE_END.split(text):
-        is_request = _BOOK.search(sentence) or _CANCEL.search(sentence)
-        is_question = "?" in sentence and (not is_request or _QUESTION_WORDS.search(sentence))
-        if is_question or _ASKS_WITHOUT_MARK.search(sentence):
-            return True
-    return False
-
-
-# --- support needs -------------------------------------------------------------------------
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+    return any(
+        ("?" in sentence and (not _is_request(sentence) or _QUESTION_WORDS.search(sentence)))
+        or _ASKS_WITHOUT_MARK.search(sentence)
+        for sentence in _sentences(text)
+    )
 
 
 def support_needs(text: str, *, limit: int = 2000) -> str:
-    """The sentences in `text` that mention support needs, one per line, as written."""
-    kept: list[str] = []
-    for sentence in _SENTENCE_END.split(text):
-        sentence = " ".join(sentence.split())
-        if not sentence:
-            continue
-        if _SUPPORT_STRONG.search(sentence) or (
-            _SUPPORT_WEAK.search(sentence)
-            and not _BOOK.search(sentence)
-            and not _CANCEL.search(sentence)
-        ):
-            kept.append(sentence)
+    """The sentences in `text` that mention support needs, one per line, as written; a
+    weaker word ("I need") counts only in a sentence not simply asking to book or cancel."""
+    kept = [
+        sentence
+        for sentence in _sentences(text)
+        if _SUPPORT_STRONG.search(sentence)
+        or (_SUPPORT_WEAK.search(sentence) and not _is_request(sentence))
+    ]
     return "\n".join(dict.fromkeys(kept))[:limit]
