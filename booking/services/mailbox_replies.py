@@ -244,7 +244,7 @@ def answer_cancel_request(
     config: MailboxConfig,
 ) -> InboundOutcome:
     held = _active_bookings(parsed.sender)
-    if understanding.dates or understanding.towns or understanding.months:
+    if understanding.named:
         held = [b for b in held if b.course_id in understanding.course_ids]
     if len(held) != 1:
         record["actions"].append(

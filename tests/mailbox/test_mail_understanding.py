@@ -78,13 +78,13 @@ def test_times_and_version_numbers_are_not_dates():
 
 def test_impossible_dates_are_ignored_and_noted():
     result = understand("Book me on 31/02/2026", courses=COURSES, now=NOW)
-    assert result.dates == ()
+    assert result.named == ()
     assert any("not a real date" in g for g in result.guesses)
 
 
 def test_a_pair_of_days_matches_the_one_course():
     result = understand("I'd like to attend on the 2nd and 3rd March", courses=COURSES, now=NOW)
-    assert result.dates == (date(2026, 3, 2), date(2026, 3, 3))
+    assert result.named == ("Monday 2 March 2026", "Tuesday 3 March 2026")
     assert result.course_ids == (1,)
 
 
@@ -97,8 +97,7 @@ def test_town_and_month_find_the_course():
     result = understand("Please book me on the Kendal one in March", courses=COURSES, now=NOW)
     assert result.intent == Intent.BOOK
     assert result.course_ids == (1,)
-    assert result.towns == ("kendal",)
-    assert result.months == (3,)
+    assert result.named == ("Kendal", "March")
     assert "Kendal and March" in result.guesses[-1]
 
 
@@ -124,7 +123,7 @@ def test_no_match_is_explicit():
 
 def test_may_the_verb_is_not_may_the_month():
     result = understand("May I ask where the course is?", courses=COURSES, now=NOW)
-    assert result.months == ()
+    assert result.named == ()
     assert result.course_ids == ()
 
 

@@ -43,10 +43,8 @@ class Understanding:
     intent: Intent
     #: Ids of the candidate courses the message names (empty, one, or several).
     course_ids: tuple[int, ...]
-    #: The dates we read in the message, as we understood them.
-    dates: tuple[date, ...] = ()
-    towns: tuple[str, ...] = ()
-    months: tuple[int, ...] = ()
+    #: What the message named a course by, in words: the dates we read, else towns, months.
+    named: tuple[str, ...] = ()
     #: Sentences about support needs, copied from the message (personal data).
     support_needs: str = ""
     #: Plain-English notes of each guess made, for the coordinator.
@@ -81,7 +79,6 @@ class Understanding:
         del record["support_needs"]  # personal data: only whether there were any
         return record | {
             "intent": self.intent.value,
-            "dates": [d.isoformat() for d in self.dates],
             "support_needs_mentioned": bool(self.support_needs),
             "ambiguity": self.ambiguity,
         }
@@ -91,10 +88,11 @@ class Understanding:
 
 #: Month names and their short forms ("Sept" too), as one regular expression.
 _MONTH = "|".join(calendar.month_name[1:] + calendar.month_abbr[1:] + ["Sept"])
-#: A month named on its own: "in March", "the one in May", "next June" (not "May I ask").
+#: A month named on its own, in full: "in March", "the one in May", "next June" (not "May I
+#: ask", nor "a place for Jan").
 _MONTH_ALONE = re.compile(
     r"\b(?:in|during|for|this|next|early|late|mid|of|the|on|course|training)\s+"
-    rf"(?:early\s+|late\s+|mid\s+)?({_MONTH})\b",
+    rf"(?:early\s+|late\s+|mid\s+)?({'|'.join(calendar.month_name[1:])}|Sept)\b",
     re.I,
 )
 
@@ -127,19 +125,14 @@ def understand(
     subject = subject if subject_counts else ""
     reading = f"{subject}\n{text}"
     guesses: list[str] = []
-    dates = find_dates(reading, now=now, guesses=guesses)
-    towns = _find_towns(reading, courses)
-    months = [] if dates else _find_months(reading)
-    matched = _matching_courses(courses, dates, towns, months, guesses)
+    matched, named = _matching_courses(reading, courses, now, guesses)
     has_question = asks_a_question(text)
     mixed = bool(_CANCEL.search(text) and _MOVE.search(text))
     manager = _LINE_MANAGER.search(text)
     return Understanding(
         intent=_intent(text, subject, mixed, bool(matched) and not has_question, guesses),
         course_ids=matched,
-        dates=tuple(dates),
-        towns=tuple(towns),
-        months=tuple(months),
+        named=named,
         support_needs=support_needs(text),
         guesses=tuple(guesses),
         has_question=has_question,
@@ -151,15 +144,14 @@ def understand(
 
 
 def _matching_courses(
-    courses: list[CourseSummary],
-    dates: list[date],
-    towns: list[str],
-    months: list[int],
-    guesses: list[str],
-) -> tuple[int, ...]:
-    """The courses the dates name (narrowed by a town), or else those in the towns and
-    months named; each guess made on the way is added to `guesses`."""
-    in_towns = {c.id for c in courses if c.town.lower() in towns}
+    text: str, courses: list[CourseSummary], now: datetime | date, guesses: list[str]
+) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """The courses the dates in `text` name (narrowed by a town), or else those in the towns
+    and months named; and what named them, in words. Each guess is added to `guesses`."""
+    dates = find_dates(text, now=now, guesses=guesses)
+    towns = sorted({c.town.strip() for c in courses if c.town.strip() and _names(text, c.town)})
+    in_towns = {c.id for c in courses if c.town.strip() in towns}
+    months = [] if dates else _find_months(text)
     if dates:
         matched = {c.id for c in courses if set(dates) & set(c.days)}
         runs = {d for c in courses for d in c.days}
@@ -167,15 +159,15 @@ def _matching_courses(
         if len(matched) > 1 and matched & in_towns:
             guesses.append("Used the town named to choose between courses on those dates.")
             matched &= in_towns
-    elif towns or months:
-        in_months = {c.id for c in courses if {d.month for d in c.days} & set(months)}
-        matched = (in_towns if towns else in_months) & (in_months if months else in_towns)
-        named = ([t.title() for t in towns], [calendar.month_name[m] for m in months])
-        described = " and ".join(" or ".join(names) for names in named if names)
+        return tuple(sorted(matched)), tuple(long_date(d) for d in dates)
+    in_months = {
+        c.id for c in courses if {calendar.month_name[d.month] for d in c.days} & set(months)
+    }
+    matched = (in_towns if towns else in_months) & (in_months if months else in_towns)
+    described = " and ".join(" or ".join(names) for names in (towns, months) if names)
+    if described:
         guesses.append(f"Looked for courses by {described}, as no date was given.")
-    else:
-        matched = set()
-    return tuple(sorted(matched))
+    return tuple(sorted(matched)), (*towns, *months)
 
 
 def _intent(
@@ -196,14 +188,14 @@ def _intent(
     return Intent.UNCLEAR
 
 
-def _find_towns(text: str, courses: list[CourseSummary]) -> list[str]:
-    towns = {c.town.strip().lower() for c in courses if c.town.strip()}
-    return sorted(t for t in towns if re.search(rf"\b{re.escape(t)}\b", text, re.I))
+def _names(text: str, words: str) -> bool:
+    """Whether `text` holds `words` as whole words, in any case."""
+    return bool(re.search(rf"\b{re.escape(words.strip())}\b", text, re.I))
 
 
-def _find_months(text: str) -> list[int]:
+def _find_months(text: str) -> list[str]:
     read = (datetime.strptime(m[:3], "%b").month for m in _MONTH_ALONE.findall(text))
-    return list(dict.fromkeys(read))
+    return [calendar.month_name[number] for number in dict.fromkeys(read)]
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -292,8 +284,12 @@ _LINE_MANAGER = re.compile(
     r"(?:\s+is|\s*[:-])\s*[<(\[]?\s*(?P<address>" + _ADDRESS.pattern + ")",
     re.I,
 )
-#: Capitalised words just before an address: "Tom Newman (tom@...)", "Tom Newman <tom@...>".
-_NAME_BEFORE = re.compile(r"([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){1,3})[ \t]*[(<\[]?[ \t]*$")
+#: An address, and the capitalised words just before it, if any: "Tom Newman (tom@...)",
+#: "Tom Newman <tom@...>" (the address starts after a space or a bracket, never mid-word).
+_NAMED_ADDRESS = re.compile(
+    r"(?:([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){1,3})[ \t]*[(<\[]?[ \t]*)?"
+    r"(?<![\w.%+'-])(" + _ADDRESS.pattern + ")"
+)
 
 
 def named_people(
@@ -303,15 +299,11 @@ def named_people(
     order written; the name is the capitalised words just before the address, if any."""
     skip = {address.strip().lower() for address in exclude}
     found: dict[str, str] = {}
-    for match in _ADDRESS.finditer(text):
-        address = match.group(0).strip(".'").lower()
-        if address in skip or address in found:
-            continue
-        before = _NAME_BEFORE.search(text[max(0, match.start() - 80) : match.start()])
-        found[address] = before.group(1) if before else ""
-        if len(found) >= limit:
-            break
-    return [(name, address) for address, name in found.items()]
+    for name, written in _NAMED_ADDRESS.findall(text):
+        address = written.strip(".'").lower()
+        if address not in skip:
+            found.setdefault(address, name)
+    return [(name, address) for address, name in found.items()][:limit]
 
 
 # --- yes ---------------------------------------------------------------------------------
