@@ -174,19 +174,6 @@ def test_a_question_naming_a_date_is_not_a_request():
     assert result.has_question
 
 
-def test_a_reply_subject_is_not_read_for_dates():
-    result = understand(
-        "Yes please",
-        subject="Re: places on 2 March",
-        courses=COURSES,
-        now=NOW,
-        subject_counts=False,
-    )
-    assert result.course_ids == ()
-    fresh = understand("Yes please", subject="Booking for 2 March", courses=COURSES, now=NOW)
-    assert fresh.course_ids == (1,)
-
-
 def test_support_needs_are_the_sentences_that_mention_them():
     text = (
         "Please book me on 2 March. I use a wheelchair and need a ramp. "

@@ -155,7 +155,7 @@ def test_a_request_matching_two_courses_is_not_guessed(courses, config, clock):
     assert sorted(message.understanding["course_ids"]) == sorted(
         [courses["kendal_march"].id, courses["kendal_october"].id]
     )
-    assert message.understanding["ambiguity"] == "2 courses matched the message."
+    assert "2 courses matched the message." in message.understanding["actions"]
 
 
 def test_someone_who_already_has_a_place_is_not_sent_another_link(courses, config, clock, make):
@@ -281,3 +281,14 @@ def test_a_middle_day_of_a_longer_course_names_that_course(make, config, clock):
     [reply] = outbox_rows()
     _url, link = link_from(reply)
     assert link.course_id == course.id
+
+
+def test_a_reply_subject_is_not_read_for_dates(courses, config, clock):
+    """A reply's subject came from an earlier message: a date in it is not this sender's."""
+    reply = _simple("re@cumberland.gov.uk", "Yes please", subject="Re: places on 2 March")
+    fresh = _simple("new@cumberland.gov.uk", "Yes please", subject="Booking for 2 March")
+
+    assert ingest(reply, now=clock(), config=config).message.understanding["course_ids"] == []
+    assert ingest(fresh, now=clock(), config=config).message.understanding["course_ids"] == [
+        courses["kendal_march"].id
+    ]

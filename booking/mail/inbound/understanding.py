@@ -77,11 +77,7 @@ class Understanding:
         """A JSON-safe summary for InboundMessage.understanding (no support needs text)."""
         record = {k: list(v) if isinstance(v, tuple) else v for k, v in vars(self).items()}
         del record["support_needs"]  # personal data: only whether there were any
-        return record | {
-            "intent": self.intent.value,
-            "support_needs_mentioned": bool(self.support_needs),
-            "ambiguity": self.ambiguity,
-        }
+        return record | {"support_needs_mentioned": bool(self.support_needs)}
 
 
 # --- words ---------------------------------------------------------------------------------
@@ -114,15 +110,13 @@ def understand(
     subject: str = "",
     courses: Iterable[CourseSummary],
     now: datetime | date,
-    subject_counts: bool = True,
 ) -> Understanding:
     """Read what the sender asked for. `now` fixes which year "3 October" means.
 
-    The subject is read too unless `subject_counts` is false (for a reply, the subject came
-    from an earlier message, so a date in it is not what this sender chose).
+    Give the `subject` only when the sender chose it: a reply's came from an earlier message,
+    so a date in it is not what this sender chose.
     """
     courses = list(courses)
-    subject = subject if subject_counts else ""
     reading = f"{subject}\n{text}"
     guesses: list[str] = []
     matched, named = _matching_courses(reading, courses, now, guesses)
@@ -226,8 +220,6 @@ _NOT_DATES = re.compile(
 )
 #: A year written ("2026", "14/04/26"): the date is as written, not moved into the future.
 _YEAR = re.compile(r"\b\d{4}\b|\d[/.-]\d+[/.-]\d")
-#: Words dateparser keeps round a date ("on 2 March in"): left out of what we say we read.
-_AROUND = re.compile(r"^(?:on|the|in|at|for)\s+|\s+(?:on|the|in|at|for)$", re.I)
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
 
 
@@ -250,7 +242,7 @@ def find_dates(text: str, *, now: datetime | date, guesses: list[str] | None = N
         if day is not None:
             dates.append(day)
             if not _YEAR.search(written):
-                notes.append(f"Read “{_AROUND.sub('', written.strip())}” as {long_date(day)}.")
+                notes.append(f"Read “{written.strip()}” as {long_date(day)}.")
     for match in _NUMERIC_DATE.finditer(text):  # "31/02/2026": dateparser skips it quietly
         try:
             date(*(int(part) for part in reversed(match.groups())))
