@@ -277,7 +277,7 @@ def yes_to_our_link(parsed: ParsedMessage, understanding: Understanding) -> Emai
         and _without_reply_prefixes(parsed.subject)
         in {_without_reply_prefixes(s) for s in _link_email_subjects(parsed.sender)}
     )
-    if not answers_ours or understanding.intent == Intent.CANCEL or understanding.mixed:
+    if not answers_ours or understanding.intent in (Intent.CANCEL, Intent.MOVE):
         return None
     if understanding.intent != Intent.BOOK and not says_yes(parsed.new_text):
         return None

@@ -292,3 +292,15 @@ def test_a_reply_subject_is_not_read_for_dates(courses, config, clock):
     assert ingest(fresh, now=clock(), config=config).message.understanding["course_ids"] == [
         courses["kendal_march"].id
     ]
+
+
+def test_asking_to_move_to_another_date_is_left_for_a_coordinator(courses, config, clock, make):
+    jo = make.person(email="jo@cumberland.gov.uk")
+    make.booking(courses["kendal_march"], jo)
+    text = "I can't come on 2 March, could I do 10 March instead?"
+
+    message = ingest(_simple("jo@cumberland.gov.uk", text), now=clock(), config=config).message
+
+    assert message.outcome == InboundOutcome.TRIAGE
+    assert message.understanding["intent"] == "move"
+    assert _count(EmailLink) == 0

@@ -26,6 +26,8 @@ from .text import phrases
 class Intent(enum.StrEnum):
     BOOK = "book"
     CANCEL = "cancel"
+    #: Both a cancellation and a booking: usually "move me to another date".
+    MOVE = "move"
     UNCLEAR = "unclear"
 
 
@@ -51,8 +53,6 @@ class Understanding:
     guesses: tuple[str, ...] = ()
     #: The message asks something we cannot answer automatically.
     has_question: bool = False
-    #: Both a cancellation and a booking: usually "move me to another date".
-    mixed: bool = False
     #: Asks for a place (or a change) for someone else: "book my new starter".
     for_someone_else: bool = False
     #: The line manager's address, when the sender wrote "my line manager is x@y" or
@@ -108,7 +108,7 @@ def understand(
     text: str,
     *,
     subject: str = "",
-    courses: Iterable[CourseSummary],
+    courses: list[CourseSummary],
     now: datetime | date,
 ) -> Understanding:
     """Read what the sender asked for. `now` fixes which year "3 October" means.
@@ -116,21 +116,18 @@ def understand(
     Give the `subject` only when the sender chose it: a reply's came from an earlier message,
     so a date in it is not what this sender chose.
     """
-    courses = list(courses)
     reading = f"{subject}\n{text}"
     guesses: list[str] = []
     matched, named = _matching_courses(reading, courses, now, guesses)
     has_question = asks_a_question(text)
-    mixed = bool(_CANCEL.search(text) and _MOVE.search(text))
     manager = _LINE_MANAGER.search(text)
     return Understanding(
-        intent=_intent(text, subject, mixed, bool(matched) and not has_question, guesses),
+        intent=_intent(text, subject, bool(matched) and not has_question, guesses),
         course_ids=matched,
         named=named,
         support_needs=support_needs(text),
         guesses=tuple(guesses),
         has_question=has_question,
-        mixed=mixed,
         # Naming one's own manager is not asking about someone else.
         for_someone_else=bool(_FOR_SOMEONE_ELSE.search(_LINE_MANAGER.sub(" ", text))),
         line_manager_email=manager.group("address").strip(".'").lower() if manager else "",
@@ -154,26 +151,20 @@ def _matching_courses(
             guesses.append("Used the town named to choose between courses on those dates.")
             matched &= in_towns
         return tuple(sorted(matched)), tuple(long_date(d) for d in dates)
-    in_months = {
-        c.id for c in courses if {calendar.month_name[d.month] for d in c.days} & set(months)
-    }
+    in_months = {c.id for c in courses if {d.month for d in c.days} & set(months)}
     matched = (in_towns if towns else in_months) & (in_months if months else in_towns)
-    described = " and ".join(" or ".join(names) for names in (towns, months) if names)
+    month_names = [calendar.month_name[m] for m in months]
+    described = " and ".join(" or ".join(words) for words in (towns, month_names) if words)
     if described:
         guesses.append(f"Looked for courses by {described}, as no date was given.")
-    return tuple(sorted(matched)), (*towns, *months)
+    return tuple(sorted(matched)), (*towns, *month_names)
 
 
-def _intent(
-    text: str, subject: str, mixed: bool, only_names_a_course: bool, guesses: list[str]
-) -> Intent:
-    """Book, cancel or unclear, from the words used; a course named, and no question asked,
-    is read as a request for a place."""
-    if mixed:
-        guesses.append("The message talks about both cancelling and booking.")
-        return Intent.UNCLEAR
+def _intent(text: str, subject: str, only_names_a_course: bool, guesses: list[str]) -> Intent:
+    """Book, cancel, move or unclear, from the words used; a course named, and no question
+    asked, is read as a request for a place."""
     if _CANCEL.search(text):
-        return Intent.CANCEL
+        return Intent.MOVE if _MOVE.search(text) else Intent.CANCEL
     if _BOOK.search(text) or _BOOK.search(subject):
         return Intent.BOOK
     if only_names_a_course:
@@ -187,9 +178,9 @@ def _names(text: str, words: str) -> bool:
     return bool(re.search(rf"\b{re.escape(words.strip())}\b", text, re.I))
 
 
-def _find_months(text: str) -> list[str]:
+def _find_months(text: str) -> list[int]:
     read = (datetime.strptime(m[:3], "%b").month for m in _MONTH_ALONE.findall(text))
-    return [calendar.month_name[number] for number in dict.fromkeys(read)]
+    return list(dict.fromkeys(read))
 
 
 # --- dates ---------------------------------------------------------------------------------
