@@ -105,11 +105,7 @@ _SUPPORT_WEAK = phrases("support_maybe")
 
 
 def understand(
-    text: str,
-    *,
-    subject: str = "",
-    courses: list[CourseSummary],
-    now: datetime | date,
+    text: str, *, subject: str = "", courses: list[CourseSummary], now: datetime | date
 ) -> Understanding:
     """Read what the sender asked for. `now` fixes which year "3 October" means.
 
