@@ -1,7 +1,7 @@
 """What a person asked for in an email: pure functions, no database.
 
-`understand(text, subject=..., courses=..., now=...)` finds whether they want a place or to
-cancel one, which of the candidate courses they named (by a date written any of the usual
+`understand(text, subject=..., courses=..., now=...)` finds whether they want a place, to
+cancel one or to move to another date, which of the candidate courses they named (by a date written any of the usual
 ways, or by town and month: "the Kendal one in March"), and any support needs they wrote.
 It says plainly what it guessed, and says when it is not sure: no course or two courses
 matched is never quietly turned into one.
