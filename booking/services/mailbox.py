@@ -191,10 +191,9 @@ def _answer(
     courses = candidate_courses(now)
     understanding = understand(
         parsed.new_text,
-        subject=parsed.subject,
+        subject="" if parsed.is_reply or parsed.is_forward else parsed.subject,
         courses=[course_summary(c) for c in courses],
         now=now,
-        subject_counts=not (parsed.is_reply or parsed.is_forward),
     )
     record.update(understanding.as_record())
     record["named_people"] = _named_people(parsed, config, understanding.line_manager_email)
