@@ -206,15 +206,17 @@ def _answer(
     earlier = yes_to_our_link(parsed, understanding)
     if earlier is not None:
         return answer_yes(inbound, parsed, earlier, record, now=now, config=config)
-    if understanding.intent == Intent.BOOK and understanding.course_id is not None:
-        course = by_id[understanding.course_id]
+    matched = understanding.course_ids
+    if understanding.intent == Intent.BOOK and len(matched) == 1:
+        course = by_id[matched[0]]
         return answer_booking_request(
             inbound, parsed, understanding, course, record, now=now, config=config
         )
     if understanding.intent == Intent.CANCEL:
         return answer_cancel_request(inbound, parsed, understanding, record, now=now, config=config)
-    if understanding.intent == Intent.BOOK and understanding.ambiguity:
-        record["actions"].append(understanding.ambiguity)
+    if understanding.intent == Intent.BOOK:  # no single course: say how many matched
+        many = f"{len(matched)} courses matched the message."
+        record["actions"].append(many if matched else "No course matched the message.")
     return leave_for_a_coordinator(inbound, record, now=now, config=config)
 
 

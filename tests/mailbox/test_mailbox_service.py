@@ -158,6 +158,14 @@ def test_a_request_matching_two_courses_is_not_guessed(courses, config, clock):
     assert "2 courses matched the message." in message.understanding["actions"]
 
 
+def test_a_request_naming_a_day_with_no_course_says_so(courses, config, clock):
+    raw = _simple("none@cumberland.gov.uk", "Please book me on 31/02/2026.", message_id="n@x")
+    message = ingest(raw, now=clock(), config=config).message
+    assert message.outcome == InboundOutcome.TRIAGE
+    assert message.understanding["course_ids"] == []
+    assert "No course matched the message." in message.understanding["actions"]
+
+
 def test_someone_who_already_has_a_place_is_not_sent_another_link(courses, config, clock, make):
     jo = make.person(email="jo.bloggs@cumberland.gov.uk")
     make.booking(courses["carlisle_march"], jo)

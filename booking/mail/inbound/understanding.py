@@ -59,24 +59,11 @@ class Understanding:
     #: "manager: x@y" (some trainings need their approval, rule 25).
     line_manager_email: str = ""
 
-    @property
-    def course_id(self) -> int | None:
-        """The one course matched, or None when there are none or several."""
-        return self.course_ids[0] if len(self.course_ids) == 1 else None
-
-    @property
-    def ambiguity(self) -> str:
-        """Why no single course was chosen, in plain words; empty if one was."""
-        if len(self.course_ids) == 1:
-            return ""
-        if not self.course_ids:
-            return "No course matched the message."
-        return f"{len(self.course_ids)} courses matched the message."
-
     def as_record(self) -> dict:
         """A JSON-safe summary for InboundMessage.understanding (no support needs text)."""
+        # The support needs text is personal data: the record says only whether there were any.
         record = {k: list(v) if isinstance(v, tuple) else v for k, v in vars(self).items()}
-        del record["support_needs"]  # personal data: only whether there were any
+        del record["support_needs"]
         return record | {"support_needs_mentioned": bool(self.support_needs)}
 
 
@@ -207,7 +194,6 @@ _NOT_DATES = re.compile(
 )
 #: A year written ("2026", "14/04/26"): the date is as written, not moved into the future.
 _YEAR = re.compile(r"\b\d{4}\b|\d[/.-]\d+[/.-]\d")
-_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
 
 
 def find_dates(text: str, *, now: datetime | date, guesses: list[str] | None = None) -> list[date]:
@@ -230,11 +216,6 @@ def find_dates(text: str, *, now: datetime | date, guesses: list[str] | None = N
             dates.append(day)
             if not _YEAR.search(written):
                 notes.append(f"Read “{written.strip()}” as {long_date(day)}.")
-    for match in _NUMERIC_DATE.finditer(text):  # "31/02/2026": dateparser skips it quietly
-        try:
-            date(*(int(part) for part in reversed(match.groups())))
-        except ValueError:
-            notes.append(f"“{match.group(0)}” is not a real date.")
     return list(dict.fromkeys(dates))
 
 
