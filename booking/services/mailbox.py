@@ -31,6 +31,7 @@ from ..mail.inbound.parsing import ParsedMessage, parse_message
 from ..mail.inbound.understanding import Intent, Understanding, named_people, understand
 from ..mail.outbound import replies
 from ..models import InboundMessage, InboundOutcome, OutboxMessage, OutboxStatus
+from ..text import one_line
 from ..words import REASON_WORDS, size_in_words
 from . import outbox, people
 from .db import transactional
@@ -228,7 +229,7 @@ def _named_people(parsed: ParsedMessage, config: MailboxConfig, manager: str = "
         text = f"{text}\n{parsed.removed_text}"
     exclude = [parsed.sender, *config.own_addresses, *([manager] if manager else [])]
     found = named_people(text, exclude=exclude)
-    return [{"name": people.one_line(name), "email": email} for name, email in found]
+    return [{"name": one_line(name), "email": email} for name, email in found]
 
 
 def _for_a_person(parsed: ParsedMessage, understanding: Understanding, record: dict) -> str:
@@ -308,4 +309,4 @@ def _stored_text(text: str) -> str:
 
 def person_name(display_name: str, email: str) -> str:
     """A name to greet someone by, from the From header: "Bloggs, Jo" becomes "Jo Bloggs"."""
-    return people.one_line(read_display_name(display_name).name)[:200]
+    return one_line(read_display_name(display_name).name)[:200]

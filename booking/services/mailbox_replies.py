@@ -180,7 +180,7 @@ def _trusted(parsed: ParsedMessage, record: dict, config: MailboxConfig) -> bool
     trusted = bool(config.trusted_authserv_id) and dmarc_passed(
         parsed.authentication_results,
         authserv_id=config.trusted_authserv_id,
-        domain=parsed.sender_domain,
+        domain=people.email_domain(parsed.sender),
     )
     record["dmarc_pass"] = trusted
     if trusted and people.organisation_missing(

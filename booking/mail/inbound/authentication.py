@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .text import one_line
+from ...text import one_line
 
 
 def dmarc_passed(

@@ -10,7 +10,7 @@ from email.utils import getaddresses
 
 from email_validator import EmailNotValidError, validate_email
 
-from .text import one_line
+from ...text import one_line
 
 
 def raw_values(msg: Message, name: str) -> list[str]:

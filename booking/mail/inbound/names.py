@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import one_line
+from ...text import one_line
 
 
 @dataclass(frozen=True)

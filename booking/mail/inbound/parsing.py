@@ -19,12 +19,12 @@ import hashlib
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 
+from ...text import one_line
 from ...words import size_in_words
 from .body import Body, bounced_addresses
 from .headers import header, raw_values, sender_of, threading
 from .kinds import FORWARD_SUBJECT, REPLY_SUBJECT, MessageKind, NotRequestReason, classify
 from .quotes import strip_quotes_and_signature
-from .text import one_line
 
 #: The largest message read by default (the setting MAILBOX_MAX_MESSAGE_BYTES overrides it).
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -73,10 +73,6 @@ class ParsedMessage:
     #: ... and the thread it belongs to (References, else a single In-Reply-To), oldest
     #: first, at most MAX_REFERENCES.
     references: tuple[str, ...] = ()
-
-    @property
-    def sender_domain(self) -> str:
-        return self.sender.rpartition("@")[2]
 
 
 # --- the entry point -----------------------------------------------------------------------

@@ -10,18 +10,6 @@ import tomllib
 import unicodedata
 from pathlib import Path
 
-
-def one_line(value: str | None, *, limit: int) -> str:
-    """Text made safe for one line: control characters (line breaks too) become spaces, and
-    each run of spaces one space."""
-    spaced = (" " if unicodedata.category(ch) in _BREAKS else ch for ch in str(value or ""))
-    return " ".join("".join(spaced).split())[:limit]
-
-
-#: Control and format characters, and line and paragraph separators.
-_BREAKS = ("Cc", "Cf", "Zl", "Zp")
-
-
 #: Labels read as browsers read them, as Windows-1252 (curly quotes, the euro sign), once the
 #: text is known not to be UTF-8 (often mislabelled).
 _READ_AS_CP1252 = {"latin-1", "iso8859-1", "ascii", "cp1252"}
