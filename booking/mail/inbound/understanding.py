@@ -1,10 +1,10 @@
 """What a person asked for in an email: pure functions, no database.
 
 `understand(text, subject=..., courses=..., now=...)` finds whether they want a place, to
-cancel one or to move to another date, which of the candidate courses they named (by a date written any of the usual
-ways, or by town and month: "the Kendal one in March"), and any support needs they wrote.
-It says plainly what it guessed, and says when it is not sure: no course or two courses
-matched is never quietly turned into one.
+cancel one or to move to another date, which of the candidate courses they named (by a date
+written any of the usual ways, or by town and month: "the Kendal one in March"), and any
+support needs they wrote. It says plainly what it guessed, and says when it is not sure: no
+course or two courses matched is never quietly turned into one.
 """
 
 from __future__ import annotations
@@ -61,9 +61,8 @@ class Understanding:
 
     def as_record(self) -> dict:
         """A JSON-safe summary for InboundMessage.understanding (no support needs text)."""
-        # The support needs text is personal data: the record says only whether there were any.
         record = {k: list(v) if isinstance(v, tuple) else v for k, v in vars(self).items()}
-        del record["support_needs"]
+        del record["support_needs"]  # personal data: only whether there were any
         return record | {"support_needs_mentioned": bool(self.support_needs)}
 
 
