@@ -31,6 +31,7 @@ from ..mail.inbound.parsing import ParsedMessage, parse_message
 from ..mail.inbound.understanding import Intent, Understanding, named_people, understand
 from ..mail.outbound import replies
 from ..models import InboundMessage, InboundOutcome, OutboxMessage, OutboxStatus
+from ..text import one_line
 from ..words import REASON_WORDS, size_in_words
 from . import outbox, people
 from .db import transactional
@@ -191,10 +192,9 @@ def _answer(
     courses = candidate_courses(now)
     understanding = understand(
         parsed.new_text,
-        subject=parsed.subject,
+        subject="" if parsed.is_reply or parsed.is_forward else parsed.subject,
         courses=[course_summary(c) for c in courses],
         now=now,
-        subject_counts=not (parsed.is_reply or parsed.is_forward),
     )
     record.update(understanding.as_record())
     record["named_people"] = _named_people(parsed, config, understanding.line_manager_email)
@@ -207,15 +207,17 @@ def _answer(
     earlier = yes_to_our_link(parsed, understanding)
     if earlier is not None:
         return answer_yes(inbound, parsed, earlier, record, now=now, config=config)
-    if understanding.intent == Intent.BOOK and understanding.course_id is not None:
-        course = by_id[understanding.course_id]
+    matched = understanding.course_ids
+    if understanding.intent == Intent.BOOK and len(matched) == 1:
+        course = by_id[matched[0]]
         return answer_booking_request(
             inbound, parsed, understanding, course, record, now=now, config=config
         )
     if understanding.intent == Intent.CANCEL:
         return answer_cancel_request(inbound, parsed, understanding, record, now=now, config=config)
-    if understanding.intent == Intent.BOOK and understanding.ambiguity:
-        record["actions"].append(understanding.ambiguity)
+    if understanding.intent == Intent.BOOK:  # no single course: say how many matched
+        many = f"{len(matched)} courses matched the message."
+        record["actions"].append(many if matched else "No course matched the message.")
     return leave_for_a_coordinator(inbound, record, now=now, config=config)
 
 
@@ -227,7 +229,7 @@ def _named_people(parsed: ParsedMessage, config: MailboxConfig, manager: str = "
         text = f"{text}\n{parsed.removed_text}"
     exclude = [parsed.sender, *config.own_addresses, *([manager] if manager else [])]
     found = named_people(text, exclude=exclude)
-    return [{"name": people.one_line(name), "email": email} for name, email in found]
+    return [{"name": one_line(name), "email": email} for name, email in found]
 
 
 def _for_a_person(parsed: ParsedMessage, understanding: Understanding, record: dict) -> str:
@@ -307,4 +309,4 @@ def _stored_text(text: str) -> str:
 
 def person_name(display_name: str, email: str) -> str:
     """A name to greet someone by, from the From header: "Bloggs, Jo" becomes "Jo Bloggs"."""
-    return people.one_line(read_display_name(display_name).name)[:200]
+    return one_line(read_display_name(display_name).name)[:200]

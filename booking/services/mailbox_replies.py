@@ -180,7 +180,7 @@ def _trusted(parsed: ParsedMessage, record: dict, config: MailboxConfig) -> bool
     trusted = bool(config.trusted_authserv_id) and dmarc_passed(
         parsed.authentication_results,
         authserv_id=config.trusted_authserv_id,
-        domain=parsed.sender_domain,
+        domain=people.email_domain(parsed.sender),
     )
     record["dmarc_pass"] = trusted
     if trusted and people.organisation_missing(
@@ -244,7 +244,7 @@ def answer_cancel_request(
     config: MailboxConfig,
 ) -> InboundOutcome:
     held = _active_bookings(parsed.sender)
-    if understanding.dates or understanding.towns or understanding.months:
+    if understanding.named:
         held = [b for b in held if b.course_id in understanding.course_ids]
     if len(held) != 1:
         record["actions"].append(
@@ -277,7 +277,7 @@ def yes_to_our_link(parsed: ParsedMessage, understanding: Understanding) -> Emai
         and _without_reply_prefixes(parsed.subject)
         in {_without_reply_prefixes(s) for s in _link_email_subjects(parsed.sender)}
     )
-    if not answers_ours or understanding.intent == Intent.CANCEL or understanding.mixed:
+    if not answers_ours or understanding.intent in (Intent.CANCEL, Intent.MOVE):
         return None
     if understanding.intent != Intent.BOOK and not says_yes(parsed.new_text):
         return None
@@ -536,8 +536,7 @@ def candidate_courses(now: datetime) -> list[Course]:
 def course_summary(course: Course) -> CourseSummary:
     return CourseSummary(
         id=course.id,
-        first_day=course.first_day.date,
-        second_day=course.last_day.date,
+        days=tuple(day.date for day in course.days),
         town=course.venue.town if course.venue else "",
     )
 

@@ -7,7 +7,6 @@ organisation never changes that; only a coordinator can, with a recorded reason.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
@@ -15,6 +14,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Group, Person
+from ..text import one_line
 from . import audit
 from .actors import BY_EMAILED_LINK, ActorLike
 from .db import insert_unless_taken, transactional
@@ -23,20 +23,6 @@ from .waitlist import fill_after_group_change
 
 #: Details a person gives about themselves that are kept on their record.
 PERSON_FIELDS = ("full_name", "job_title", "team", "organisation", "line_manager_email")
-
-#: Control characters (C0, DEL and C1): line breaks and tabs among them.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-#: Characters that change the direction text is shown in: embeddings and overrides, isolates,
-#: the left-to-right and right-to-left marks, and the Arabic letter mark.
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-
-
-def one_line(value: str | None) -> str:
-    """A person's detail as it is kept: control characters become spaces, direction controls
-    go, and runs of spaces become one (so a name cannot start a new line in an email, or show
-    its letters in a different order from how they are stored)."""
-    text = _BIDI.sub("", _CONTROL.sub(" ", str(value or "")))
-    return " ".join(text.split())
 
 
 def normalise_email(email: str) -> str:

@@ -129,6 +129,7 @@ def test_invalid_base64_is_recorded_not_raised():
         b"From: =?x-unknown?q?name?= <a@example.org>\n\nhello",
         b"Content-Type: message/rfc822\n\nFrom: inner@x\n\ninner",
         b"From: a@example.org\nContent-Type: multipart/alternative; boundary=b\n\n--b\n--b\n--b--",
+        b"From: encodedword5x <a@example.org>\n\nnames that look like our own marks",
     ],
 )
 def test_nothing_a_sender_sends_makes_the_parser_raise(raw):
@@ -150,10 +151,24 @@ def test_the_size_reported_by_the_caller_counts():
     assert parsed.kind == MessageKind.TOO_LARGE
 
 
-def test_message_ids_are_normalised():
-    a = parse_message(_raw("hi").replace(b"<m1@x>", b" < M1@X >"))
-    b = parse_message(_raw("hi"))
-    assert a.fingerprint == b.fingerprint == "mid:m1@x"
+def test_a_well_formed_message_id_is_the_fingerprint_in_lower_case():
+    assert parse_message(_raw("hi").replace(b"<m1@x>", b" <M1@X> ")).fingerprint == "mid:m1@x"
+
+
+def test_without_a_well_formed_message_id_the_same_message_is_still_known():
+    """By a hash of its sender, date and text: a second delivery (through other servers)
+    matches; another message does not."""
+    odd_id = b" < M1@X >"
+    first = parse_message(
+        _raw("hi", "Date: Fri, 2 Jan 2026 15:02 +0000").replace(b"<m1@x>", odd_id)
+    )
+    again = _raw("hi", "Date: Fri, 2 Jan 2026 15:02 +0000", "Received: from mx2").replace(
+        b"<m1@x>", odd_id
+    )
+    other = _raw("hello", "Date: Fri, 2 Jan 2026 15:02 +0000").replace(b"<m1@x>", odd_id)
+    assert first.fingerprint.startswith("sha256:")
+    assert parse_message(again).fingerprint == first.fingerprint
+    assert parse_message(other).fingerprint != first.fingerprint
 
 
 @pytest.mark.parametrize(
@@ -295,8 +310,28 @@ def test_a_multipart_whose_boundary_is_wrong_is_read_at_the_boundary_its_text_us
     assert any("structure" in problem for problem in parsed.problems)
 
 
+def test_the_parts_of_a_multipart_read_again_keep_their_own_charsets():
+    raw = (
+        "From: a@example.org\nContent-Type: multipart/mixed; boundary=declared\n\n"
+        "--used-instead\nContent-Type: text/plain; charset=utf-8\n\n"
+        "I\u2019m free on 2 March \u2013 Renée\n--used-instead--\n"
+    )
+    assert parse_message(raw.encode()).new_text == "I\u2019m free on 2 March \u2013 Renée"
+
+
+def test_a_display_name_written_in_utf8_without_encoding_is_read_as_utf8():
+    parsed = parse_message("From: Renée Dupont <renee@example.org>\n\nhi".encode())
+    assert parsed.display_name == "Renée Dupont"
+
+
 def test_a_multipart_without_any_boundary_keeps_its_text():
     parsed = parse_message(
         b"From: a@example.org\nContent-Type: multipart/mixed\n\nBook me on 2 March"
     )
     assert parsed.new_text == "Book me on 2 March"
+
+
+def test_a_whole_message_that_is_one_file_counts_as_one_attachment():
+    parsed = parse_message(b"From: a@example.org\nContent-Type: application/pdf\n\n%PDF-1.4")
+    assert parsed.attachments_skipped == 1
+    assert parsed.new_text == ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -155,7 +155,15 @@ def test_a_request_matching_two_courses_is_not_guessed(courses, config, clock):
     assert sorted(message.understanding["course_ids"]) == sorted(
         [courses["kendal_march"].id, courses["kendal_october"].id]
     )
-    assert message.understanding["ambiguity"] == "2 courses matched the message."
+    assert "2 courses matched the message." in message.understanding["actions"]
+
+
+def test_a_request_naming_a_day_with_no_course_says_so(courses, config, clock):
+    raw = _simple("none@cumberland.gov.uk", "Please book me on 31/02/2026.", message_id="n@x")
+    message = ingest(raw, now=clock(), config=config).message
+    assert message.outcome == InboundOutcome.TRIAGE
+    assert message.understanding["course_ids"] == []
+    assert "No course matched the message." in message.understanding["actions"]
 
 
 def test_someone_who_already_has_a_place_is_not_sent_another_link(courses, config, clock, make):
@@ -266,3 +274,41 @@ def test_a_forward_keeps_the_forwarded_text_for_the_coordinator_but_does_not_act
     assert message.understanding["course_ids"] == []
     assert message.body_text.startswith("Could you book Taylor onto this please?")
     assert "I'd like to go on the 2 March course in Kendal." in message.body_text
+
+
+def test_a_middle_day_of_a_longer_course_names_that_course(make, config, clock):
+    """Every day of a course is matched, not only its first and last (a five-day course
+    named by its Wednesday)."""
+    week = [date(2026, 3, 16) + timedelta(days=n) for n in range(5)]
+    course = make.course(dates=week, venue_obj=make.venue("Kendal"))
+
+    ingest(
+        _simple("jo@cumberland.gov.uk", "Please book me on 18 March."), now=clock(), config=config
+    )
+
+    [reply] = outbox_rows()
+    _url, link = link_from(reply)
+    assert link.course_id == course.id
+
+
+def test_a_reply_subject_is_not_read_for_dates(courses, config, clock):
+    """A reply's subject came from an earlier message: a date in it is not this sender's."""
+    reply = _simple("re@cumberland.gov.uk", "Yes please", subject="Re: places on 2 March")
+    fresh = _simple("new@cumberland.gov.uk", "Yes please", subject="Booking for 2 March")
+
+    assert ingest(reply, now=clock(), config=config).message.understanding["course_ids"] == []
+    assert ingest(fresh, now=clock(), config=config).message.understanding["course_ids"] == [
+        courses["kendal_march"].id
+    ]
+
+
+def test_asking_to_move_to_another_date_is_left_for_a_coordinator(courses, config, clock, make):
+    jo = make.person(email="jo@cumberland.gov.uk")
+    make.booking(courses["kendal_march"], jo)
+    text = "I can't come on 2 March, could I do 10 March instead?"
+
+    message = ingest(_simple("jo@cumberland.gov.uk", text), now=clock(), config=config).message
+
+    assert message.outcome == InboundOutcome.TRIAGE
+    assert message.understanding["intent"] == "move"
+    assert _count(EmailLink) == 0

@@ -13,9 +13,7 @@ from booking.services.mailbox import ingest
 
 from .conftest import outbox_rows
 
-WORKINGTON = CourseSummary(
-    id=9, first_day=date(2026, 5, 5), second_day=date(2026, 5, 6), town="Workington"
-)
+WORKINGTON = CourseSummary(id=9, days=(date(2026, 5, 5), date(2026, 5, 6)), town="Workington")
 
 
 def _message(body: str, message_id: str) -> bytes:

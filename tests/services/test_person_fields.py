@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from booking.models import EmailLink, InboundOutcome, OutboxMessage, Person
 from booking.services import mailbox, mailbox_triage, people, records
+from booking.text import one_line
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 INJECTED = "Jo\r\nBcc: victim@example.org"
@@ -38,7 +39,7 @@ UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f" + BIDI + "]")
     ],
 )
 def test_a_person_field_is_one_clean_line(typed, kept):
-    assert people.one_line(typed) == kept
+    assert one_line(typed) == kept
 
 
 def test_every_person_field_is_cleaned_on_the_way_in(make):

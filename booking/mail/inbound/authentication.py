@@ -1,15 +1,11 @@
-"""Whether our own mail server recorded a DMARC pass (RFC 8601 Authentication-Results).
-
-Our own few lines, not the `authres` library: both read all of tests/mailbox/corpus/
-authentication.py right, authres has had no release since 2019, and only one result of one
-header from one server is needed here.
-"""
+"""Whether our own mail server recorded a DMARC pass (RFC 8601 Authentication-Results):
+our own few lines, not the `authres` library (docs/mailbox.md says why)."""
 
 from __future__ import annotations
 
 import re
 
-from .text import one_line
+from ...text import one_line
 
 
 def dmarc_passed(
@@ -19,11 +15,10 @@ def dmarc_passed(
 
     Only Authentication-Results headers from exactly that server count (RFC 8601: the server
     removes any a sender forged with its name). Every one of them must say dmarc=pass with
-    header.from equal to the sender's domain; one fail, or none at all, means no.
+    header.from equal to the sender's domain; one fail, or none at all, means no (an empty
+    server name matches no header; an empty domain never passes).
     """
     authserv_id, domain = authserv_id.strip().lower(), domain.strip().lower()
-    if not authserv_id or not domain:
-        return False
     verdicts = []
     for header in authentication_results:
         text = one_line(header, limit=4000).lower()
@@ -32,9 +27,7 @@ def dmarc_passed(
         server, *results = text.split(";")
         if server.split()[:1] != [authserv_id]:
             continue
-        for result in (piece.split() for piece in results):
+        for result in (piece.replace('"', "").split() for piece in results):
             if result and result[0].startswith("dmarc="):
-                properties = dict(token.split("=", 1) for token in result[1:] if "=" in token)
-                header_from = properties.get("header.from", "").strip('"')
-                verdicts.append(result[0] == "dmarc=pass" and header_from == domain)
-    return bool(verdicts) and all(verdicts)
+                verdicts.append(result[0] == "dmarc=pass" and f"header.from={domain}" in result)
+    return bool(domain) and bool(verdicts) and all(verdicts)

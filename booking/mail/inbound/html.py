@@ -27,9 +27,7 @@ def html_to_text(html: str) -> str:
 
 def _newest_message(html: str) -> str:
     """The HTML above the first quoted or forwarded message (all of it if there is none)."""
-    found = quotequail.unwrap_html(html)
-    if not found:
-        return html
+    found = quotequail.unwrap_html(html) or {"html_top": html}
     if found.get("html_top", "").strip():
         return found["html_top"]
     # Written below the quote ("bottom-posting"): the sender's words come after it.

@@ -7,7 +7,7 @@ import enum
 from email.message import Message
 
 from .body import Body
-from .headers import header, raw_values
+from .headers import header
 from .text import phrases
 
 
@@ -42,20 +42,20 @@ def classify(
     signs are in the message or whose words (phrases.toml) start its subject."""
     local_part = sender.partition("@")[0]
     # An empty Return-Path is the envelope sender of a bounce (RFC 5321 4.5.5).
-    empty_return_path = header(msg, "return-path").strip() in ("<>", "")
+    empty_return_path = "return-path" in msg and header(msg, "return-path").strip() in ("<>", "")
     auto_submitted = header(msg, "auto-submitted").split(";")[0].strip().lower()
     precedence = header(msg, "precedence").strip().lower()
     signs = {
         NotRequestReason.READ_RECEIPT: body.report_type == "disposition-notification",
         NotRequestReason.BOUNCE: bool(body.report_type)
-        or (empty_return_path and bool(raw_values(msg, "return-path")))
+        or empty_return_path
         or bool(_BOUNCE_SENDERS.match(local_part)),
         NotRequestReason.CALENDAR_REPLY: body.calendar_reply,
         NotRequestReason.AUTOMATIC_REPLY: auto_submitted not in ("", "no")
-        or any(raw_values(msg, name) for name in _AUTOMATIC_HEADERS)
+        or any(name in msg for name in _AUTOMATIC_HEADERS)
         or precedence in ("junk", "auto_reply"),
         NotRequestReason.MAILING_LIST: precedence in ("bulk", "list")
-        or bool(raw_values(msg, "list-id") + raw_values(msg, "list-unsubscribe")),
+        or any(name in msg for name in ("list-id", "list-unsubscribe")),
         NotRequestReason.FROM_OURSELVES: bool(sender)
         and sender in {address.strip().lower() for address in own_addresses if address},
         NotRequestReason.NO_REPLY_SENDER: bool(_NO_REPLY.match(local_part)),
@@ -66,12 +66,8 @@ def classify(
     return MessageKind.FROM_A_PERSON, ""
 
 
+#: The words that start the subject of these kinds of automatic message (phrases.toml).
 _SUBJECTS = {
-    reason: phrases(f"{reason.value}_subject", where="start")
-    for reason in (
-        NotRequestReason.READ_RECEIPT,
-        NotRequestReason.BOUNCE,
-        NotRequestReason.CALENDAR_REPLY,
-        NotRequestReason.AUTOMATIC_REPLY,
-    )
+    reason: phrases(f"{reason}_subject", where="start")
+    for reason in ("read_receipt", "bounce", "calendar_reply", "automatic_reply")
 }

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import one_line
+from ...text import one_line
 
 
 @dataclass(frozen=True)
@@ -19,10 +19,15 @@ class NameParts:
     job_title: str = ""
 
 
-#: "(ORGANISATION)" or "[ORGANISATION]" at the end of a name, as NHSmail writes it.
-_ORGANISATION_AT_END = re.compile(r"\s*[(\[]\s*([^()\[\]]+?)\s*[)\]]\s*$")
-#: "First Surname - Job Title": a dash with spaces round it (a hyphenated name has none).
-_JOB_TITLE_AFTER = re.compile(r"\s+[-–—|]\s+")
+#: "Name - Job Title (ORGANISATION)", each part after the name optional: a job title after a
+#: dash with spaces round it (a hyphenated name has none), an organisation in brackets at the
+#: end, as NHSmail writes it.
+_DISPLAY_NAME = re.compile(
+    r"(?P<name>.+?)(?:\s+[-–—|]\s+(?P<job_title>.+?))?"
+    r"(?:\s*[(\[]\s*(?P<organisation>[^()\[\]]+?)\s*[)\]])?"
+)
+#: "SURNAME, First": one word, a comma, then the rest ("Jo Bloggs, Health Visitor" is not).
+_SURNAME_FIRST = re.compile(r"^([^\s,]+)\s*,\s*([^,]+)$")
 
 
 def read_display_name(display_name: str) -> NameParts:
@@ -32,22 +37,16 @@ def read_display_name(display_name: str) -> NameParts:
     "First Surname - Job Title" gives the name and the job title. A surname written all in
     capitals is written the usual way (TAYLOR: Taylor, MCDONALD: McDonald, O'NEIL: O'Neil).
     """
-    name = one_line(display_name, limit=200).strip(" '\"")
-    if not name or "@" in name:
+    written = one_line(display_name, limit=200).strip(" '\"")
+    parts = _DISPLAY_NAME.fullmatch(written)
+    if parts is None or "@" in written:
         return NameParts()
-    organisation = job_title = ""
-    match = _ORGANISATION_AT_END.search(name)
-    if match and match.start() > 0:
-        organisation, name = match.group(1), name[: match.start()].strip()
-    parts = _JOB_TITLE_AFTER.split(name, maxsplit=1)
-    if len(parts) == 2 and parts[0].strip() and parts[1].strip():
-        name, job_title = parts[0].strip(), parts[1].strip()
-    if name.count(",") == 1:
-        last, first = (part.strip() for part in name.split(","))
-        if last and first and " " not in last:
-            name = f"{first} {last}"
-    name = " ".join(_usual_capitals(word) for word in name.split())
-    return NameParts(name=name, organisation=organisation, job_title=job_title)
+    name = _SURNAME_FIRST.sub(r"\2 \1", parts["name"])
+    return NameParts(
+        name=" ".join(_usual_capitals(word) for word in name.split()),
+        organisation=parts["organisation"] or "",
+        job_title=parts["job_title"] or "",
+    )
 
 
 def _usual_capitals(word: str) -> str:

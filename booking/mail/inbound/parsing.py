@@ -17,16 +17,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
-from email import policy
-from email.parser import BytesParser
+from email import message_from_bytes, policy
 
+from ...text import one_line
 from ...words import size_in_words
 from .body import Body, bounced_addresses
-from .headers import header, normalise_message_id, raw_values, sender_of, sent_date, threading
+from .headers import header, raw_values, sender_of, threading
 from .kinds import FORWARD_SUBJECT, REPLY_SUBJECT, MessageKind, NotRequestReason, classify
 from .quotes import strip_quotes_and_signature
-from .text import one_line
 
 #: The largest message read by default (the setting MAILBOX_MAX_MESSAGE_BYTES overrides it).
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -44,9 +42,8 @@ class ParsedMessage:
     subject: str
     #: Only what the sender wrote this time: no quoted messages, no signature.
     new_text: str
-    #: The Message-ID without angle brackets, or empty.
-    message_id: str
-    #: "mid:<Message-ID>" or "sha256:<hash of sender, date and body>": one per message.
+    #: "mid:<Message-ID>" (a well-formed one, in lower case) or "sha256:<hash of sender, date
+    #: and text>": one per message, so a second delivery of it is known.
     fingerprint: str
     kind: MessageKind
     #: Why it is not a request (a NotRequestReason), or empty.
@@ -55,7 +52,6 @@ class ParsedMessage:
     problems: tuple[str, ...] = ()
     #: The Authentication-Results header values, newest (topmost) first.
     authentication_results: tuple[str, ...] = ()
-    sent_at: datetime | None = None
     #: The message is a forward of someone else's message.
     is_forward: bool = False
     #: The Subject starts with "Re:": it was written in reply to an earlier message.
@@ -65,7 +61,7 @@ class ParsedMessage:
     size: int = 0
     #: Text left out as quoted or signature (kept only for a forward, for the coordinator).
     removed_text: str = field(default="", repr=False)
-    #: Message-IDs this message answers (In-Reply-To, then References), without brackets.
+    #: Message-IDs this message answers (In-Reply-To, then References), as sent.
     in_reply_to: tuple[str, ...] = ()
     #: For a delivery report (bounce): the addresses it says could not be reached ...
     bounced_to: tuple[str, ...] = ()
@@ -77,10 +73,6 @@ class ParsedMessage:
     #: ... and the thread it belongs to (References, else a single In-Reply-To), oldest
     #: first, at most MAX_REFERENCES.
     references: tuple[str, ...] = ()
-
-    @property
-    def sender_domain(self) -> str:
-        return self.sender.rpartition("@")[2]
 
 
 # --- the entry point -----------------------------------------------------------------------
@@ -105,31 +97,29 @@ def parse_message(
     problems = (
         [_TOO_LARGE.format(size_in_words(size), size_in_words(max_bytes))] if too_large else []
     )
-    # The parser never raises for a damaged message: it notes defects (Body.read reads them).
-    msg = BytesParser(policy=policy.default).parsebytes(raw[:65536] if too_large else raw)
+    # The parser never raises for a damaged message: it notes defects (Body reads them).
+    msg = message_from_bytes(raw[:65536] if too_large else raw, policy=policy.default)
     sender, display_name = sender_of(msg, problems)
     subject = one_line(header(msg, "subject"), limit=300)
     # Of an oversized message only the start is read: any damage found there is our own cut.
-    body = Body([] if too_large else problems).read(msg)
+    body = Body(msg, [] if too_large else problems)
     full_text = hashlib.sha256(raw[:65536]).hexdigest() if too_large else body.text()
     new_text, removed = ("", "") if too_large else strip_quotes_and_signature(full_text)
-    message_id = normalise_message_id(header(msg, "message-id"))
     kind, reason = classify(msg, sender, subject, body, own_addresses)
     if too_large and kind == MessageKind.FROM_A_PERSON:
         kind, reason = MessageKind.TOO_LARGE, "too_large"
     is_bounce = reason == NotRequestReason.BOUNCE
+    ids = threading(msg)
     return ParsedMessage(
         sender=sender,
         display_name=display_name,
         subject=subject,
         new_text=new_text,
-        message_id=message_id,
-        fingerprint=_fingerprint(message_id, sender, header(msg, "date"), full_text),
+        fingerprint=_fingerprint(ids["message_id_header"], sender, header(msg, "date"), full_text),
         kind=kind,
         reason=reason,
         problems=tuple(dict.fromkeys(problems)),
         authentication_results=tuple(raw_values(msg, "authentication-results")),
-        sent_at=sent_date(header(msg, "date")),
         is_forward=bool(FORWARD_SUBJECT.match(subject)) or body.saw_forward,
         is_reply=bool(REPLY_SUBJECT.match(subject)),
         attachments_skipped=body.attachments,
@@ -137,18 +127,18 @@ def parse_message(
         removed_text=removed,
         bounced_to=bounced_addresses(msg) if is_bounce else (),
         bounced_message_ids=tuple(dict.fromkeys(body.returned_ids))[:20] if is_bounce else (),
-        **threading(msg),
+        **ids,
     )
 
 
 _TOO_LARGE = "The message is {}, larger than the {} we read, so it was not read."
 
 
-def _fingerprint(message_id: str, sender: str, date_header: str, body: str) -> str:
+def _fingerprint(message_id: str, sender: str, date_header: str, text: str) -> str:
+    """The well-formed Message-ID in lower case, without its angle brackets; a message
+    without one is known by a hash of its sender, date and text."""
     if message_id:
-        if len(message_id) <= 250:
-            return "mid:" + message_id
-        return "mid-sha256:" + hashlib.sha256(message_id.encode()).hexdigest()
-    normalised_body = "\n".join(line.rstrip() for line in body.replace("\r\n", "\n").split("\n"))
-    material = "\x00".join([sender, one_line(date_header, limit=200), normalised_body.strip()])
+        return "mid:" + message_id.strip("<>").lower()
+    # The text is tidied already (lines end in "\n" and have no trailing spaces).
+    material = "\x00".join([sender, one_line(date_header, limit=200), text])
     return "sha256:" + hashlib.sha256(material.encode("utf-8", "replace")).hexdigest()

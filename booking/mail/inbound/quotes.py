@@ -1,11 +1,5 @@
-"""What the sender wrote this time: earlier messages and the signature left out.
-
-Where an earlier message starts (Outlook's From/Sent/To block, "On ... wrote:", "-----Original
-Message-----", "Begin forwarded message:", in several languages) is found by `quotequail`.
-Signatures are our own rules: the libraries measured (mail-parser-reply) cut a message at a
-"Thanks," in the middle of a sentence or at a list written with dashes, and keep the
-NHSmail and council footers (tests/mailbox/test_corpus.py; the note in docs/mailbox.md).
-"""
+"""What the sender wrote this time: earlier messages (found by quotequail) and the
+signature (our own rules; docs/mailbox.md says why) left out."""
 
 from __future__ import annotations
 
@@ -36,16 +30,12 @@ def strip_quotes_and_signature(text: str) -> tuple[str, str]:
     is text above it and only a signature below it.
     """
     own_part, removed = _before_quoted_message(text)
-    own: list[str] = []
-    quoted: list[str] = []
-    for line in own_part.split("\n"):
-        (quoted if line.lstrip().startswith(">") else own).append(line)
+    lines = own_part.split("\n")
+    own = [line for line in lines if not line.lstrip().startswith(">")]
+    quoted = [line for line in lines if line.lstrip().startswith(">")]
     sig = _signature_start(own)
-    if sig is not None:
-        quoted = own[sig:] + quoted
-        own = own[:sig]
-    left_out = "\n".join([*quoted, removed]).strip()
-    return tidy("\n".join(own)), left_out
+    left_out = "\n".join([*own[sig:], *quoted, removed]).strip()
+    return tidy("\n".join(own[:sig])), left_out
 
 
 #: quotequail is given the start of the text only: its time grows with the square of the
@@ -55,7 +45,10 @@ QUOTE_SEARCH_CHARS = 20_000
 
 
 def _before_quoted_message(text: str) -> tuple[str, str]:
-    """(the text above the first quoted or forwarded message, the rest)."""
+    """(the text above the first quoted or forwarded message, the rest).
+
+    quotequail's `text_top` is the lines above the quoted message, as they are in the text
+    (only stripped), so the rest is what follows it."""
     start = "\n".join(text.split("\n", QUOTE_SEARCH_LINES)[:QUOTE_SEARCH_LINES])
     try:
         found = quotequail.unwrap(start[:QUOTE_SEARCH_CHARS])
@@ -64,44 +57,33 @@ def _before_quoted_message(text: str) -> tuple[str, str]:
     if not found or found.get("type") == "quote":
         return text, ""  # ">" quotes alone are handled line by line
     top = found.get("text_top", "")
-    at = text.find(top) if top else 0
-    if at < 0:  # quotequail changed the text it kept: keep its words rather than lose them
-        return top, found.get("text", "")
-    return text[: at + len(top)], text[at + len(top) :].strip()
+    return top, (text.partition(top)[2] if top else text).strip()
 
 
 def _ends_the_message(line: str) -> bool:
     """A "-- " line, a phone's line or a disclaimer: nothing below is the sender's."""
-    return bool(
-        _SIGNATURE_DASHES.match(line) or _ENDS_AT_START.match(line) or _DISCLAIMER.search(line)
-    )
+    return any(pattern.search(line) for pattern in (_SIGNATURE_DASHES, _ENDS_AT_START, _DISCLAIMER))
 
 
-def _signature_start(lines: list[str]) -> int | None:
-    seen_text = False
-    for index, line in enumerate(lines):
-        if _ends_the_message(line):
-            while index > 0 and _RULE_LINE.match(lines[index - 1]):
-                index -= 1  # the blank lines and rows of stars above it go too
+def _signature_start(lines: list[str]) -> int:
+    """Where the signature starts (len(lines) if there is none): at the first line that ends
+    the message (with the blank lines and rows of stars above it), or before that at a
+    sign-off with text above it and only a signature between it and there."""
+    end = next((at for at, line in enumerate(lines) if _ends_the_message(line)), len(lines))
+    while 0 < end < len(lines) and _RULE_LINE.match(lines[end - 1]):
+        end -= 1
+    first_text = next((at for at, line in enumerate(lines) if line.strip()), 0)
+    for index in range(first_text + 1, end):  # a sign-off needs text above it
+        if _SIGN_OFF.match(lines[index]) and _looks_like_signature(lines[index + 1 : end]):
             return index
-        if seen_text and _SIGN_OFF.match(line) and _looks_like_signature(lines[index + 1 :]):
-            return index
-        if line.strip():
-            seen_text = True
-    return None
+    return end
 
 
 def _looks_like_signature(rest: list[str]) -> bool:
-    """Below a sign-off: a name, job title, team, phone number... short lines only, then
-    perhaps a row of stars and a disclaimer. A full paragraph there means the sign-off was
-    not the end after all."""
-    filled = [line.strip() for line in rest if line.strip()]
-    for position, line in enumerate(filled):
-        if _ends_the_message(line):
-            return True
-        if _RULE_LINE.match(line):
-            continue  # the row of asterisks NHSmail puts above its footer
-        too_long = len(line) > 90 and not (len(line) <= 200 and _CONTACT_LINE.search(line))
-        if position >= 12 or too_long:
-            return False
-    return True
+    """Below a sign-off: a name, job title, team, phone number... at most 12 short lines
+    (a row of stars aside). A full paragraph there means the sign-off was not the end."""
+    filled = [line.strip() for line in rest if not _RULE_LINE.match(line.strip())]
+    short = (
+        len(line) <= 90 or (len(line) <= 200 and _CONTACT_LINE.search(line)) for line in filled
+    )
+    return len(filled) <= 12 and all(short)

@@ -10,28 +10,6 @@ import tomllib
 import unicodedata
 from pathlib import Path
 
-
-def one_line(value: str | None, *, limit: int) -> str:
-    """Text made safe for one line: control characters (line breaks too) become spaces."""
-    if not value:
-        return ""
-    cleaned = "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in str(value)
-    )
-    cleaned = re.sub(r"\s+", " ", cleaned).strip()
-    return cleaned[:limit]
-
-
-def _cp1252_for_bad_bytes(error: UnicodeError) -> tuple[str, int]:
-    if not isinstance(error, UnicodeDecodeError):  # pragma: no cover - only decoding uses it
-        raise error
-    return error.object[error.start : error.end].decode("cp1252", errors="replace"), error.end
-
-
-_CP1252_FALLBACK = "booking-cp1252-fallback"
-codecs.register_error(_CP1252_FALLBACK, _cp1252_for_bad_bytes)
-
-
 #: Labels read as browsers read them, as Windows-1252 (curly quotes, the euro sign), once the
 #: text is known not to be UTF-8 (often mislabelled).
 _READ_AS_CP1252 = {"latin-1", "iso8859-1", "ascii", "cp1252"}
@@ -49,16 +27,22 @@ def decode_bytes(payload: bytes, charset: str, problems: list[str]) -> str:
             return payload.decode(trying)
     problems.append("Some text was not in the character set the message claimed.")
     # Valid UTF-8 where it is, Windows-1252 for the stray bytes around it.
-    return payload.decode("utf-8", errors=_CP1252_FALLBACK)
+    return _STRAY_BYTES.sub(_as_cp1252, payload.decode("utf-8", errors="surrogateescape"))
+
+
+#: Bytes that are not UTF-8, as "surrogateescape" keeps them.
+_STRAY_BYTES = re.compile("[\udc80-\udcff]+")
+
+
+def _as_cp1252(stray: re.Match[str]) -> str:
+    """The stray bytes read as Windows-1252 (a byte it leaves undefined becomes U+FFFD)."""
+    return stray[0].encode("utf-8", "surrogateescape").decode("cp1252", errors="replace")
 
 
 def tidy(text: str) -> str:
     """Line endings made "\n", control characters removed, blank runs cut to one."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    text = "".join(
-        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
-    )
-    lines = [line.rstrip() for line in text.split("\n")]
+    kept = (ch for ch in text if ch in "\r\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+    lines = (line.rstrip() for line in "".join(kept).replace("\u00a0", " ").splitlines())
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 

@@ -7,8 +7,8 @@ import re
 from datetime import datetime
 
 from ...models import Booking, Course, OutboxMessage
+from ...text import one_line
 from ..inbound.headers import message_ids, thread_ids
-from ..inbound.text import one_line
 from .composing import queue, render
 
 # A reply threads with the message it answers in the sender's mail program: "Re: " + its
