@@ -27,6 +27,7 @@ APP_WIRING = {
     "words",  # dates, times and statuses in words, for the pages and the emails alike
     "values",  # plain values services make and email builders read (no service imported)
     "addresses",  # a booking page's and a one-time link's address, for pages and emails
+    "text",  # text on one line, for a person's details, our emails' headers and the mailbox
     "checks",
     "doctor",
     "health",
